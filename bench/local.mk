@@ -1,0 +1,1 @@
+# Benchmarks are run by hand (make bench); they are not part of make check.

@@ -1,0 +1,31 @@
+#include "config.h"
+#include "collector.h"
+#include "util.h"
+
+#include "pcap.h"
+#include "snmp.h"
+
+#include <string.h>
+
+const struct collector_ops *const collector_registry[] = {
+	&snmp_collector_ops,
+	&pcap_collector_ops,
+	NULL
+};
+
+void collector_emit(struct collector *c, const char *entity, const char *metric,
+		    double value, double time, const char *text)
+{
+	struct sample s;
+	strlcpy_hr(s.entity, entity, sizeof s.entity);
+	strlcpy_hr(s.metric, metric, sizeof s.metric);
+	s.value = value;
+	s.time = time;
+	strlcpy_hr(s.text, text ? text : "", sizeof s.text);
+	c->sink->emit(c->sink, &s);
+}
+
+double collector_now(const struct collector *c)
+{
+	return c->clock ? c->clock(c->clock_ctx) : now_seconds();
+}

@@ -1,0 +1,324 @@
+#include "config.h"
+#include "daemon.h"
+#include "log.h"
+#include "module.h"
+#include "plan.h"
+#include "util.h"
+
+#include <errno.h>
+#include <event2/event.h>
+#include <event2/thread.h>
+#include <grp.h>
+#include <jansson.h>
+#include <math.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+double daemon_now(const struct daemon *d)
+{
+	return now_seconds() + d->clock_offset;
+}
+
+static double clock_cb(void *ctx)
+{
+	return daemon_now(ctx);
+}
+
+/* ---- the sink collectors emit into ---- */
+
+static void print_sample(const struct sample *s)
+{
+	json_t *o = json_pack("{s:s, s:s, s:o, s:f}", "entity", s->entity, "metric", s->metric,
+			      "value", isfinite(s->value) ? json_real(s->value) : json_null(),
+			      "timestamp", s->time);
+	if (s->text[0])
+		json_object_set_new(o, "text", json_string(s->text));
+	char *line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (line) {
+		fputs(line, stdout);
+		fputc('\n', stdout);
+		free(line);
+	}
+	json_decref(o);
+}
+
+static void sink_emit(struct sample_sink *sink, const struct sample *s)
+{
+	struct daemon *d = sink->ctx;
+	if (d->once)
+		print_sample(s);
+	venue_ingest(d->venue, s);
+}
+
+static void sink_cycle_done(struct sample_sink *sink, const char *collector)
+{
+	struct daemon *d = sink->ctx;
+	log_debug("%s: cycle done", collector);
+	if (d->once && ++d->collectors_done >= d->collectors_expected) {
+		fflush(stdout);
+		event_base_loopexit(d->base, NULL);
+	}
+}
+
+/* ---- ticks and signals ---- */
+
+static void log_readings(struct daemon *d)
+{
+	const struct venue_totals *t = &d->venue->totals;
+	char devices[32] = "unknown", up_in[32] = "unknown", up_out[32] = "unknown";
+	if (!isnan(t->devices))
+		snprintf(devices, sizeof devices, "%.0f", t->devices);
+	if (!isnan(t->uplink_mbps_in))
+		snprintf(up_in, sizeof up_in, "%.1f", t->uplink_mbps_in);
+	if (!isnan(t->uplink_mbps_out))
+		snprintf(up_out, sizeof up_out, "%.1f", t->uplink_mbps_out);
+	log_info("devices %s of %ld projected (capacity %ld, status %s); APs %d/%d reporting, "
+		 "%d unplanned; uplink in %s out %s Mbit/s; targets %d up %d down",
+		 devices, t->projected, t->capacity, plan_status_name(t->status), t->aps_known,
+		 t->aps_total, t->aps_unplanned, up_in, up_out, t->targets_up, t->targets_down);
+}
+
+void daemon_tick(struct daemon *d)
+{
+	double now = daemon_now(d);
+	venue_update(d->venue, now);
+	for (size_t i = 0; module_registry[i]; i++)
+		if (module_registry[i]->tick)
+			module_registry[i]->tick(d, now);
+	/* Readings go to the log once a minute so a foreground run shows
+	 * the venue breathing without flooding the terminal. */
+	long every = 60 / (d->conf->tick > 0 ? d->conf->tick : 10);
+	if (every < 1)
+		every = 1;
+	if (d->ticks++ % (unsigned long)every == 0)
+		log_readings(d);
+}
+
+static void on_tick(evutil_socket_t fd, short what, void *arg)
+{
+	daemon_tick(arg);
+}
+
+static void arm_tick(struct daemon *d)
+{
+	struct timeval tv = { d->conf->tick, 0 };
+	if (d->tick_ev)
+		event_free(d->tick_ev);
+	d->tick_ev = event_new(d->base, -1, EV_PERSIST, on_tick, d);
+	event_add(d->tick_ev, &tv);
+}
+
+static void on_stop_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct daemon *d = arg;
+	log_info("received %s, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	event_base_loopexit(d->base, NULL);
+}
+
+static void on_sighup(evutil_socket_t sig, short what, void *arg)
+{
+	struct daemon *d = arg;
+	log_info("received SIGHUP, reloading %s", d->config_path);
+	daemon_reload(d);
+}
+
+static void on_sigusr1(evutil_socket_t sig, short what, void *arg)
+{
+	struct daemon *d = arg;
+	log_info("received SIGUSR1, flushing");
+	daemon_tick(d);
+}
+
+static void log_error_lines(const char *prefix, const char *text)
+{
+	const char *p = text;
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		int len = nl ? (int)(nl - p) : (int)strlen(p);
+		log_err("%s%.*s", prefix, len, p);
+		p = nl ? nl + 1 : NULL;
+	}
+}
+
+int daemon_reload(struct daemon *d)
+{
+	char *errors = NULL;
+	struct conf *fresh = conf_load(d->config_path, &errors);
+	if (!fresh) {
+		log_error_lines("reload rejected: ", errors);
+		log_err("reload rejected: keeping the running config");
+		free(errors);
+		return -1;
+	}
+	struct conf *old = d->conf;
+	struct venue *old_venue = d->venue;
+	d->conf = fresh;
+	d->venue = venue_rebuild(old_venue, fresh);
+	for (size_t i = 0; i < d->n_collectors; i++) {
+		struct collector *c = &d->collectors[i];
+		c->conf = fresh;
+		if (c->ops->reconfigure && c->ops->reconfigure(c, fresh) != 0)
+			log_err("%s: reconfigure failed; it keeps its previous sources", c->ops->name);
+	}
+	for (size_t i = 0; module_registry[i]; i++)
+		if (module_registry[i]->reload && module_registry[i]->reload(d, old) != 0)
+			log_err("%s: reload failed", module_registry[i]->name);
+	if (fresh->tick != old->tick)
+		arm_tick(d);
+	log_set_level(strcmp(fresh->log_level, "debug") == 0 ? LOG_LVL_DEBUG : log_get_level());
+	venue_free(old_venue);
+	conf_free(old);
+	log_info("reloaded: %zu rooms, %zu APs, %zu uplinks, %zu targets",
+		 fresh->n_rooms, fresh->n_aps, fresh->n_uplinks, fresh->n_targets);
+	daemon_tick(d);
+	return 0;
+}
+
+/* ---- lifecycle ---- */
+
+int daemon_init(struct daemon *d, struct conf *conf, const char *config_path, bool once)
+{
+	memset(d, 0, sizeof *d);
+	evthread_use_pthreads();
+	d->base = event_base_new();
+	if (!d->base) {
+		log_err("cannot create the event loop");
+		return -1;
+	}
+	d->conf = conf;
+	d->config_path = xstrdup(config_path);
+	d->once = once;
+	d->venue = venue_new(conf);
+	d->sink.emit = sink_emit;
+	d->sink.cycle_done = sink_cycle_done;
+	d->sink.ctx = d;
+	d->started = now_seconds();
+	return 0;
+}
+
+static int start_collectors(struct daemon *d)
+{
+	for (size_t i = 0; collector_registry[i]; i++)
+		d->collectors_expected++;
+	for (size_t i = 0; collector_registry[i]; i++) {
+		struct collector *c = &d->collectors[d->n_collectors++];
+		c->ops = collector_registry[i];
+		c->base = d->base;
+		c->conf = d->conf;
+		c->sink = &d->sink;
+		c->once = d->once;
+		c->clock = clock_cb;
+		c->clock_ctx = d;
+		if (c->ops->start(c) != 0) {
+			log_err("%s: cannot start", c->ops->name);
+			d->n_collectors--;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int start_modules(struct daemon *d, bool before_privdrop)
+{
+	if (d->once)
+		return 0;
+	for (size_t i = 0; module_registry[i]; i++) {
+		const struct module_ops *m = module_registry[i];
+		if (m->before_privdrop != before_privdrop || !m->start)
+			continue;
+		if (m->start(d) != 0) {
+			log_err("%s: cannot start", m->name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int daemon_drop_privileges(const char *user)
+{
+	struct passwd *pw = getpwnam(user);
+	if (!pw) {
+		log_err("user \"%s\" does not exist", user);
+		return -1;
+	}
+	if (getuid() != 0) {
+		if (getuid() == pw->pw_uid)
+			return 0;
+		log_err("cannot switch to user \"%s\": not running as root", user);
+		return -1;
+	}
+	if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 ||
+	    setuid(pw->pw_uid) != 0) {
+		log_err("cannot drop privileges to \"%s\": %s", user, strerror(errno));
+		return -1;
+	}
+	/* Verify the drop cannot be undone. */
+	if (pw->pw_uid != 0 && (setuid(0) == 0 || seteuid(0) == 0)) {
+		log_err("privilege drop to \"%s\" is reversible; refusing to run", user);
+		return -1;
+	}
+	log_info("running as user %s (uid %d)", user, (int)pw->pw_uid);
+	return 0;
+}
+
+int daemon_start(struct daemon *d, const char *user)
+{
+	if (start_modules(d, true) != 0)
+		return -1;
+	if (start_collectors(d) != 0)
+		return -1;
+	if (user && daemon_drop_privileges(user) != 0)
+		return -1;
+	if (start_modules(d, false) != 0)
+		return -1;
+	if (d->once)
+		return 0;
+	d->sigterm_ev = evsignal_new(d->base, SIGTERM, on_stop_signal, d);
+	d->sigint_ev = evsignal_new(d->base, SIGINT, on_stop_signal, d);
+	d->sighup_ev = evsignal_new(d->base, SIGHUP, on_sighup, d);
+	d->sigusr1_ev = evsignal_new(d->base, SIGUSR1, on_sigusr1, d);
+	event_add(d->sigterm_ev, NULL);
+	event_add(d->sigint_ev, NULL);
+	event_add(d->sighup_ev, NULL);
+	event_add(d->sigusr1_ev, NULL);
+	arm_tick(d);
+	daemon_tick(d);
+	return 0;
+}
+
+int daemon_run(struct daemon *d)
+{
+	if (d->once && d->n_collectors == 0)
+		return 0;
+	event_base_dispatch(d->base);
+	return d->exit_code;
+}
+
+void daemon_shutdown(struct daemon *d)
+{
+	for (size_t i = d->n_collectors; i-- > 0;)
+		d->collectors[i].ops->stop(&d->collectors[i]);
+	d->n_collectors = 0;
+	if (!d->once) {
+		size_t n = 0;
+		while (module_registry[n])
+			n++;
+		while (n-- > 0)
+			if (module_registry[n]->stop)
+				module_registry[n]->stop(d);
+	}
+	struct event *evs[] = { d->tick_ev, d->sigterm_ev, d->sigint_ev, d->sighup_ev, d->sigusr1_ev };
+	for (size_t i = 0; i < sizeof evs / sizeof *evs; i++)
+		if (evs[i])
+			event_free(evs[i]);
+	venue_free(d->venue);
+	conf_free(d->conf);
+	free(d->config_path);
+	event_base_free(d->base);
+	libevent_global_shutdown();
+	memset(d, 0, sizeof *d);
+}

@@ -1,0 +1,24 @@
+# make check: unit tests (cmocka) and integration tests (shell drivers).
+TEST_EXTENSIONS = .sh
+SH_LOG_COMPILER = $(SHELL)
+AM_TESTS_ENVIRONMENT = \
+	top_srcdir='$(abs_top_srcdir)'; export top_srcdir; \
+	top_builddir='$(abs_top_builddir)'; export top_builddir; \
+	HEADROOMD='$(abs_top_builddir)/headroomd'; export HEADROOMD; \
+	SHARED_FIXTURES='$(abs_top_srcdir)/../shared/fixtures'; export SHARED_FIXTURES;
+
+UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+UNIT_LDADD = $(HR_LIBS) $(CMOCKA_LIBS)
+
+check_PROGRAMS += tests/unit/test_plan tests/unit/test_conf
+tests_unit_test_plan_SOURCES = tests/unit/test_plan.c
+tests_unit_test_plan_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_plan_LDADD = $(UNIT_LDADD)
+tests_unit_test_conf_SOURCES = tests/unit/test_conf.c
+tests_unit_test_conf_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_conf_LDADD = $(UNIT_LDADD)
+
+TESTS += tests/unit/test_plan tests/unit/test_conf \
+	tests/integration/lifecycle.sh
+
+dist_noinst_SCRIPTS += tests/integration/lifecycle.sh tests/integration/lib.sh

@@ -1,0 +1,174 @@
+/* Config errors: every one names the file, the line and the field. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "conf.h"
+
+#define HEAD "event \"e\" { attendees = 100 }\nroom \"a\" { seats = 10 }\n"
+
+/* Parse text; expect failure with a message containing want. */
+static void expect_error(const char *text, const char *want)
+{
+	char *err = NULL;
+	struct conf *c = conf_load_buffer(text, "venue.conf", &err);
+	if (c || !err || !strstr(err, want))
+		fprintf(stderr, "wanted \"%s\", got: %s\n", want, err ? err : "(success)");
+	assert_null(c);
+	assert_non_null(err);
+	assert_non_null(strstr(err, want));
+	free(err);
+}
+
+static void test_unknown_key(void **s)
+{
+	expect_error(HEAD "room \"b\" {\n  seets = 4\n}\n", "venue.conf:4: no such option 'seets'");
+}
+
+static void test_wrong_type(void **s)
+{
+	expect_error(HEAD "room \"b\" { seats = \"lots\" }\n",
+		     "venue.conf:3: invalid integer value for option 'seats'");
+}
+
+static void test_negative_and_zero_capacities(void **s)
+{
+	expect_error(HEAD "room \"b\" { seats = -3 }\n", "venue.conf:3: seats: must be greater than zero");
+	expect_error(HEAD "ap \"x\" {\n room = \"a\"\n max_clients = 0\n}\n",
+		     "venue.conf:5: max_clients: must be greater than zero");
+	expect_error(HEAD "uplink \"u\" { capacity_mbps = -1 }\n",
+		     "venue.conf:3: capacity_mbps: must not be negative");
+	expect_error(HEAD "uplink \"u\" { }\n",
+		     "venue.conf:3: capacity_mbps: uplink \"u\" needs a capacity_mbps greater than zero");
+	expect_error("event \"e\" { attendees = 0 }\n", "venue.conf:1: attendees: must be greater than zero");
+}
+
+static void test_ratios(void **s)
+{
+	expect_error("event \"e\" {\n attendees = 10\n online_ratio = 1.5\n}\n",
+		     "venue.conf:3: online_ratio: must be in (0, 1]");
+	expect_error("event \"e\" { attendees = 10 online_ratio = 0 }\n",
+		     "venue.conf:1: online_ratio: must be in (0, 1]");
+	expect_error(HEAD "session \"k*\" { attendance = 1.2 }\n",
+		     "venue.conf:3: attendance: must be in (0, 1]");
+	expect_error(HEAD "warn_ratio = 1.2\ncrit_ratio = 1.0\n",
+		     "venue.conf:3: warn_ratio: warn_ratio (1.2) is above crit_ratio (1)");
+}
+
+static void test_dangling_references(void **s)
+{
+	expect_error(HEAD "\nap \"x\" { room = \"nope\" }\n",
+		     "venue.conf:4: room: ap \"x\" names room \"nope\", which is not configured");
+	expect_error(HEAD "ap \"x\" { room = \"a\"\n  target = \"wlc9\" }\n",
+		     "venue.conf:4: target: ap \"x\" names target \"wlc9\", which is not configured");
+	expect_error(HEAD "uplink \"u\" { target = \"sw\" interface = \"x\" }\n",
+		     "venue.conf:3: target: uplink \"u\" names target \"sw\", which is not configured");
+	expect_error(HEAD "ap \"x\" { }\n", "venue.conf:3: room: ap \"x\" needs a 'room'");
+}
+
+static void test_duplicates(void **s)
+{
+	expect_error(HEAD "room \"a\" { seats = 4 }\n", "venue.conf:3: found duplicate title 'a'");
+	expect_error(HEAD "event \"f\" { attendees = 5 }\n", "venue.conf:3: event: only one event block is allowed");
+}
+
+static void test_choices(void **s)
+{
+	expect_error(HEAD "target \"t\" { address = \"x\" snmp_version = \"4\" }\n",
+		     "venue.conf:3: snmp_version: \"4\" must be one of: 1 2c 3");
+	expect_error(HEAD "notifier \"n\" { kind = \"irc\" url = \"http://x\" }\n",
+		     "venue.conf:3: kind: \"irc\" must be one of:");
+	expect_error(HEAD "alert \"made_up\" { }\n", "venue.conf:3: alert: \"made_up\" is not a built-in rule");
+	expect_error(HEAD "target \"t\" { address = \"x\" snmp_version = \"3\" user = \"u\"\n"
+		     " auth_passphrase = \"short\" priv_passphrase = \"longenough\" }\n",
+		     "venue.conf:4: auth_passphrase: SNMPv3 passphrases need at least 8 characters");
+}
+
+static void test_missing_event_and_file(void **s)
+{
+	expect_error("room \"a\" { seats = 1 }\n", "venue.conf:1: event: an 'event");
+	char *err = NULL;
+	assert_null(conf_load("/nonexistent/headroom.conf", &err));
+	assert_non_null(strstr(err, "/nonexistent/headroom.conf:0: cannot read config"));
+	free(err);
+}
+
+static void test_secrets(void **s)
+{
+	char dir[] = "/tmp/hrconfXXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[256], conf[1024];
+	snprintf(path, sizeof path, "%s/secrets.conf", dir);
+	FILE *f = fopen(path, "w");
+	fputs("secret \"wlc\" { value = \"s3cr3t-community\" }\n", f);
+	fclose(f);
+	chmod(path, 0600);
+	snprintf(conf, sizeof conf, "secrets = \"%s\"\n" HEAD
+		 "target \"t\" { address = \"127.0.0.1\" community = \"secret:wlc\" }\n"
+		 "target \"u\" { address = \"127.0.0.1\" community = \"plain\" }\n", path);
+	char *err = NULL;
+	struct conf *c = conf_load_buffer(conf, "venue.conf", &err);
+	assert_non_null(c);
+	assert_string_equal(c->targets[0].community, "s3cr3t-community");
+	assert_string_equal(c->targets[1].community, "plain");
+	conf_free(c);
+
+	snprintf(conf, sizeof conf, "secrets = \"%s\"\n" HEAD
+		 "target \"t\" { address = \"x\" community = \"secret:other\" }\n", path);
+	c = conf_load_buffer(conf, "venue.conf", &err);
+	assert_null(c);
+	assert_non_null(strstr(err, "venue.conf:4: community: secret 'other' is not in the secrets file"));
+	/* The error names the secret, never a value. */
+	assert_null(strstr(err, "s3cr3t"));
+	free(err);
+	unlink(path);
+	rmdir(dir);
+}
+
+static void test_defaults_and_example(void **s)
+{
+	char *err = NULL;
+	struct conf *c = conf_load_buffer(HEAD, "venue.conf", &err);
+	assert_non_null(c);
+	assert_true(c->event.online_ratio == 0.9);
+	assert_true(c->event.devices_per_attendee == 1.0);
+	assert_true(c->event.kbps_per_device == 250);
+	assert_int_equal(c->tick, 10);
+	assert_int_equal(c->web.n_listen, 1);
+	assert_string_equal(c->web.listen[0], "127.0.0.1:8080");
+	conf_free(c);
+
+	/* The shipped example must stay valid (secrets aside). */
+	char path[1024];
+	snprintf(path, sizeof path, "%s/config/headroom.conf.example", SRCDIR);
+	c = conf_load(path, &err);
+	assert_null(c);	/* it references secrets that only exist at a venue */
+	assert_non_null(strstr(err, "community: secret 'wlc1-community'"));
+	assert_null(strstr(err, "must"));
+	free(err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_unknown_key),
+		cmocka_unit_test(test_wrong_type),
+		cmocka_unit_test(test_negative_and_zero_capacities),
+		cmocka_unit_test(test_ratios),
+		cmocka_unit_test(test_dangling_references),
+		cmocka_unit_test(test_duplicates),
+		cmocka_unit_test(test_choices),
+		cmocka_unit_test(test_missing_event_and_file),
+		cmocka_unit_test(test_secrets),
+		cmocka_unit_test(test_defaults_and_example),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,166 @@
+/* Capacity plan arithmetic with real numbers, rounding and edge cases. */
+#include "config.h"
+
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "conf.h"
+#include "plan.h"
+
+static struct conf *load(const char *text)
+{
+	char *err = NULL;
+	struct conf *c = conf_load_buffer(text, "test.conf", &err);
+	if (!c)
+		fprintf(stderr, "%s", err);
+	free(err);
+	assert_non_null(c);
+	return c;
+}
+
+static void test_venue_projection_90_percent(void **state)
+{
+	struct conf_event e = { .attendees = 1200, .online_ratio = 0.9, .devices_per_attendee = 1.0 };
+	/* 1200 x 0.9 is 1080.0000000000002 in binary floating point. */
+	assert_int_equal(plan_venue_projected_devices(&e), 1080);
+	e.attendees = 1201;
+	assert_int_equal(plan_venue_projected_devices(&e), 1081);	/* 1080.9 rounds up */
+	e.attendees = 50;
+	e.devices_per_attendee = 1.5;
+	assert_int_equal(plan_venue_projected_devices(&e), 68);		/* 67.5 -> 68 */
+	e.attendees = 10000;
+	e.online_ratio = 0.7;
+	e.devices_per_attendee = 0.75;
+	assert_int_equal(plan_venue_projected_devices(&e), 5250);
+	e.attendees = 0;
+	assert_int_equal(plan_venue_projected_devices(&e), 0);
+}
+
+static void test_ceil_forgives_float_noise(void **state)
+{
+	assert_int_equal(plan_ceil(1080.0000000000002), 1080);
+	assert_int_equal(plan_ceil(1080.01), 1081);
+	assert_int_equal(plan_ceil(0.3 * 3 * 10), 9);
+	assert_int_equal(plan_ceil(0), 0);
+}
+
+static const char *venue_text =
+	"event \"t\" { attendees = 1000 }\n"
+	"room \"hall\" { seats = 500 }\n"
+	"room \"small\" { seats = 100 }\n"
+	"ap \"h1\" { room = \"hall\" max_clients = 200 }\n"
+	"ap \"h2\" { room = \"hall\" max_clients = 100 }\n"
+	"ap \"s1\" { room = \"small\" }\n"
+	"uplink \"isp\" { capacity_mbps = 100 }\n"
+	"uplink \"lte\" { capacity_mbps = 50 }\n";
+
+static void test_room_and_ap_projection(void **state)
+{
+	struct conf *c = load(venue_text);
+	/* hall: ceil(500 x 0.9) = 450 against 300 capacity */
+	assert_int_equal(plan_room_projected_devices(&c->event, &c->rooms[0]), 450);
+	assert_int_equal(plan_room_capacity(c, 0), 300);
+	/* AP share weighted by max_clients: 450 x 200/300 = 300, 450 x 100/300 = 150 */
+	assert_int_equal(plan_ap_projected_devices(c, 0), 300);
+	assert_int_equal(plan_ap_projected_devices(c, 1), 150);
+	/* small: default capacity 2 radios x 75 = 150, warn 2 x 50 = 100 */
+	assert_int_equal(c->aps[2].max_clients, 150);
+	assert_int_equal(c->aps[2].warn_clients, 100);
+	assert_int_equal(plan_room_projected_devices(&c->event, &c->rooms[1]), 90);
+	assert_int_equal(plan_ap_projected_devices(c, 2), 90);
+	/* h1: warn level = ceil(200 x 0.8) */
+	assert_int_equal(c->aps[0].warn_clients, 160);
+	assert_int_equal(plan_venue_capacity(c), 450);
+	conf_free(c);
+}
+
+static void test_uplink_demand(void **state)
+{
+	struct conf *c = load(venue_text);
+	/* 900 devices x 250 kbit/s = 225 Mbit/s over 150 Mbit/s of uplinks */
+	assert_int_equal(plan_venue_projected_devices(&c->event), 900);
+	assert_true(fabs(plan_venue_uplink_demand_mbps(c) - 225.0) < 1e-9);
+	assert_true(fabs(plan_uplink_capacity_mbps(c) - 150.0) < 1e-9);
+	assert_true(fabs(plan_uplink_projected_mbps(c, 0) - 150.0) < 1e-9);
+	assert_true(fabs(plan_uplink_projected_mbps(c, 1) - 75.0) < 1e-9);
+	conf_free(c);
+}
+
+static void test_status_levels(void **state)
+{
+	assert_int_equal(plan_status_of(79.9, 100, 0.8, 1.0), PLAN_OK);
+	assert_int_equal(plan_status_of(80, 100, 0.8, 1.0), PLAN_WARN);
+	assert_int_equal(plan_status_of(99.99, 100, 0.8, 1.0), PLAN_WARN);
+	assert_int_equal(plan_status_of(100, 100, 0.8, 1.0), PLAN_CRIT);
+	assert_int_equal(plan_status_of(NAN, 100, 0.8, 1.0), PLAN_UNKNOWN);
+	assert_int_equal(plan_status_of(5, 0, 0.8, 1.0), PLAN_UNKNOWN);
+	assert_int_equal(plan_status_of(5, NAN, 0.8, 1.0), PLAN_UNKNOWN);
+	assert_int_equal(plan_status_levels(120, 120, 150), PLAN_WARN);
+	assert_int_equal(plan_status_levels(0, 120, 150), PLAN_OK);
+	assert_string_equal(plan_status_name(PLAN_CRIT), "crit");
+}
+
+static void test_plan_rows_and_verdict(void **state)
+{
+	struct conf *c = load(venue_text);
+	struct plan_row rows[16];
+	size_t n = plan_rows(c, rows, 16);
+	assert_int_equal(n, 6);	/* venue, 2 rooms, uplinks total, 2 uplinks */
+	assert_string_equal(rows[0].kind, "venue");
+	assert_true(rows[0].projected == 900 && rows[0].capacity == 450);
+	assert_int_equal(rows[0].status, PLAN_CRIT);
+	assert_string_equal(rows[1].name, "hall");
+	assert_true(rows[1].headroom == -150);
+	assert_int_equal(rows[1].status, PLAN_CRIT);
+	assert_string_equal(rows[2].name, "small");
+	assert_true(rows[2].headroom == 60);
+	assert_int_equal(rows[2].status, PLAN_OK);	/* 90 of 150 = 60% */
+	assert_int_equal(rows[3].status, PLAN_CRIT);	/* 225 of 150 Mbit/s */
+
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int shortfalls = plan_print(c, f);
+	fclose(f);
+	assert_int_equal(shortfalls, 3);	/* venue, hall, uplinks */
+	assert_non_null(strstr(buf, "SHORTFALL: room \"hall\": its seats project 450 devices but its APs hold 300 (150 short)"));
+	assert_non_null(strstr(buf, "SHORTFALL: uplinks: projected demand 225 Mbit/s exceeds capacity 150 Mbit/s"));
+	assert_non_null(strstr(buf, "Verdict: 3 shortfalls"));
+	free(buf);
+	conf_free(c);
+}
+
+static void test_plan_holds(void **state)
+{
+	struct conf *c = load("event \"e\" { attendees = 100 online_ratio = 0.5 }\n"
+			      "room \"r\" { seats = 100 }\n"
+			      "ap \"a\" { room = \"r\" max_clients = 100 }\n");
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	assert_int_equal(plan_print(c, f), 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "Verdict: the plan holds"));
+	free(buf);
+	conf_free(c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_venue_projection_90_percent),
+		cmocka_unit_test(test_ceil_forgives_float_noise),
+		cmocka_unit_test(test_room_and_ap_projection),
+		cmocka_unit_test(test_uplink_demand),
+		cmocka_unit_test(test_status_levels),
+		cmocka_unit_test(test_plan_rows_and_verdict),
+		cmocka_unit_test(test_plan_holds),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,2 @@
+libheadroom_a_SOURCES += \
+	web/web.c web/web.h
