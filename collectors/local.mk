@@ -1,3 +1,2 @@
-libheadroom_a_SOURCES += \
-	collectors/snmp.c collectors/snmp.h \
-	collectors/pcap.c collectors/pcap.h
+include collectors/snmp.mk
+include collectors/pcap.mk

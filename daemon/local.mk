@@ -7,11 +7,11 @@ libheadroom_a_SOURCES += \
 	daemon/plan.c daemon/plan.h \
 	daemon/collector.c daemon/collector.h \
 	daemon/module.c daemon/module.h \
-	daemon/daemon.c daemon/daemon.h \
-	daemon/store.c daemon/store.h \
-	daemon/alert.c daemon/alert.h \
-	daemon/notify.c daemon/notify.h
+	daemon/daemon.c daemon/daemon.h
 
 sbin_PROGRAMS += headroomd
 headroomd_SOURCES = daemon/main.c
 headroomd_LDADD = $(HR_LIBS)
+
+include daemon/store.mk
+include daemon/alert.mk

@@ -22,3 +22,13 @@ TESTS += tests/unit/test_plan tests/unit/test_conf \
 	tests/integration/lifecycle.sh
 
 dist_noinst_SCRIPTS += tests/integration/lifecycle.sh tests/integration/lib.sh
+
+include tests/snmp.mk
+include tests/store.mk
+include tests/web.mk
+include tests/alert.mk
+include tests/pcap.mk
+include tests/demo.mk
+include tests/report.mk
+include tests/schedule.mk
+include tests/fuzz.mk

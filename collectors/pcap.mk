@@ -1,0 +1,1 @@
+libheadroom_a_SOURCES += collectors/pcap.c collectors/pcap.h

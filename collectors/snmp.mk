@@ -1,0 +1,1 @@
+libheadroom_a_SOURCES += collectors/snmp.c collectors/snmp.h

@@ -1,0 +1,1 @@
+libheadroom_a_SOURCES += daemon/store.c daemon/store.h
