@@ -1,1 +1,39 @@
-# fuzz tests
+# Fuzz targets. Each target tests/fuzz/fuzz_NAME.c defines
+# LLVMFuzzerTestOneInput and has a seed corpus in tests/fuzz/corpus/NAME/.
+# Ordinary builds link each target with replay.c (tests/fuzz/fuzz_NAME_replay)
+# and make check replays the corpora; --enable-fuzzing (clang) also builds
+# the libFuzzer binaries and `make fuzz-smoke` runs each for FUZZ_SECONDS.
+FUZZ_SECONDS = 60
+FUZZ_NAMES = config
+
+check_PROGRAMS += tests/fuzz/fuzz_config_replay
+tests_fuzz_fuzz_config_replay_SOURCES = tests/fuzz/fuzz_config.c tests/fuzz/replay.c
+tests_fuzz_fuzz_config_replay_LDADD = $(HR_LIBS)
+
+TESTS += tests/fuzz/replay.sh
+dist_noinst_SCRIPTS += tests/fuzz/replay.sh
+EXTRA_DIST += tests/fuzz/corpus
+
+if ENABLE_FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz_config
+tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz_config.c
+tests_fuzz_fuzz_config_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_config_LDADD = $(HR_LIBS)
+endif
+
+# Runs each libFuzzer target for FUZZ_SECONDS on a copy of its corpus and
+# prints executions and crashes per target.
+fuzz-smoke:
+	@if [ ! -x tests/fuzz/fuzz_config ]; then \
+		echo "fuzz-smoke needs ./configure --enable-fuzzing CC=clang"; exit 1; fi
+	@rc=0; for name in $(FUZZ_NAMES); do \
+		work=fuzz-work/$$name; rm -rf $$work; mkdir -p $$work/corpus $$work/artifacts; \
+		cp -r $(srcdir)/tests/fuzz/corpus/$$name/. $$work/corpus/ 2>/dev/null; \
+		./tests/fuzz/fuzz_$$name -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			-artifact_prefix=$$work/artifacts/ $$work/corpus >$$work/log 2>&1; \
+		st=$$?; execs=$$(sed -n 's/^stat::number_of_executed_units: *//p' $$work/log); \
+		crashes=$$(ls $$work/artifacts | wc -l); \
+		echo "fuzz_$$name: $$execs executions, $$crashes crashes (exit $$st)"; \
+		[ $$st -eq 0 ] && [ $$crashes -eq 0 ] || rc=1; \
+	done; exit $$rc
+.PHONY: fuzz-smoke
