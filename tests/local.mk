@@ -10,7 +10,10 @@ AM_TESTS_ENVIRONMENT = \
 UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 UNIT_LDADD = $(HR_LIBS) $(CMOCKA_LIBS)
 
-check_PROGRAMS += tests/unit/test_plan tests/unit/test_conf
+check_PROGRAMS += tests/unit/test_plan tests/unit/test_conf tests/unit/test_venue
+tests_unit_test_venue_SOURCES = tests/unit/test_venue.c
+tests_unit_test_venue_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_venue_LDADD = $(UNIT_LDADD)
 tests_unit_test_plan_SOURCES = tests/unit/test_plan.c
 tests_unit_test_plan_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_plan_LDADD = $(UNIT_LDADD)
@@ -18,7 +21,7 @@ tests_unit_test_conf_SOURCES = tests/unit/test_conf.c
 tests_unit_test_conf_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_conf_LDADD = $(UNIT_LDADD)
 
-TESTS += tests/unit/test_plan tests/unit/test_conf \
+TESTS += tests/unit/test_plan tests/unit/test_conf tests/unit/test_venue \
 	tests/integration/lifecycle.sh
 
 dist_noinst_SCRIPTS += tests/integration/lifecycle.sh tests/integration/lib.sh

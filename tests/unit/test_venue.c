@@ -1,0 +1,165 @@
+/* The venue model: samples in, typed view out; unknown stays unknown. */
+#include "config.h"
+
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "conf.h"
+#include "util.h"
+#include "venue.h"
+
+static const char *text =
+	"tick = 10\n"
+	"event \"t\" { attendees = 500 }\n"
+	"room \"hall\" { seats = 300 }\n"
+	"room \"foyer\" { seats = 100 }\n"
+	"target \"wlc\" { address = \"127.0.0.1\" interval = 10 }\n"
+	"ap \"h1\" { room = \"hall\" max_clients = 100 target = \"wlc\" }\n"
+	"ap \"h2\" { room = \"hall\" max_clients = 100 target = \"wlc\" }\n"
+	"ap \"f1\" { room = \"foyer\" }\n"
+	"uplink \"isp\" { capacity_mbps = 100 }\n";
+
+static struct conf *load(const char *t)
+{
+	char *err = NULL;
+	struct conf *c = conf_load_buffer(t, "t.conf", &err);
+	if (!c)
+		fprintf(stderr, "%s", err);
+	free(err);
+	assert_non_null(c);
+	return c;
+}
+
+static void put(struct venue *v, const char *entity, const char *metric, double value,
+		double t, const char *txt)
+{
+	struct sample s;
+	strlcpy_hr(s.entity, entity, sizeof s.entity);
+	strlcpy_hr(s.metric, metric, sizeof s.metric);
+	s.value = value;
+	s.time = t;
+	strlcpy_hr(s.text, txt ? txt : "", sizeof s.text);
+	venue_ingest(v, &s);
+}
+
+static void test_rooms_sum_known_aps(void **state)
+{
+	struct conf *c = load(text);
+	struct venue *v = venue_new(c);
+	venue_update(v, 1000);
+	assert_true(isnan(v->rooms[0].clients));	/* no data is not zero */
+	assert_true(isnan(v->totals.devices));
+
+	put(v, "target:wlc", "up", 1, 1000, NULL);
+	put(v, "ap:h1", "clients", 90, 1000, "AP-1");
+	put(v, "ap:h2", "clients", 30, 1000, "AP-2");
+	put(v, "uplink:isp", "bps_in", 85e6, 1000, NULL);
+	put(v, "uplink:isp", "bps_out", 10e6, 1000, NULL);
+	venue_update(v, 1005);
+	assert_true(v->rooms[0].clients == 120);
+	assert_int_equal(v->rooms[0].aps_known, 2);
+	assert_true(v->rooms[0].capacity == 200);
+	assert_true(v->rooms[0].projected == 270);
+	assert_int_equal(v->rooms[0].status, PLAN_OK);		/* 120 of 200 */
+	assert_int_equal(v->rooms[0].plan_status, PLAN_CRIT);	/* 270 of 200 */
+	assert_int_equal(v->aps[0].status, PLAN_WARN);		/* 90 >= warn 80 */
+	assert_string_equal(v->aps[0].device_name, "AP-1");
+	assert_true(isnan(v->rooms[1].clients));		/* foyer has no data */
+	assert_true(v->totals.devices == 120);
+	assert_int_equal(v->totals.projected, 450);
+	assert_true(fabs(v->uplinks[0].utilisation - 0.85) < 1e-9);
+	assert_int_equal(v->uplinks[0].status, PLAN_WARN);
+	venue_free(v);
+	conf_free(c);
+}
+
+static void test_down_target_and_stale_data_are_unknown(void **state)
+{
+	struct conf *c = load(text);
+	struct venue *v = venue_new(c);
+	put(v, "target:wlc", "up", 1, 1000, NULL);
+	put(v, "ap:h1", "clients", 50, 1000, NULL);
+	venue_update(v, 1000);
+	assert_true(v->aps[0].clients == 50);
+
+	put(v, "target:wlc", "up", 0, 1010, "timeout");
+	venue_update(v, 1010);
+	assert_true(isnan(v->aps[0].clients));
+	assert_int_equal(v->aps[0].status, PLAN_UNKNOWN);
+	assert_string_equal(v->targets[0].last_error, "timeout");
+	assert_int_equal(v->totals.targets_down, 1);
+
+	put(v, "target:wlc", "up", 1, 1020, NULL);
+	venue_update(v, 1020);
+	assert_true(v->aps[0].clients == 50);
+	/* 3 intervals without a fresh sample: stale, unknown */
+	venue_update(v, 1032);
+	assert_true(isnan(v->aps[0].clients));
+	venue_free(v);
+	conf_free(c);
+}
+
+static void test_unplanned_ap(void **state)
+{
+	struct conf *c = load(text);
+	struct venue *v = venue_new(c);
+	put(v, "ap:AP-Forgotten", "clients", 7, 1000, NULL);
+	put(v, "ap:AP-Forgotten", "unplanned", 1, 1000, NULL);
+	put(v, "ap:AP-Forgotten", "unplanned", 1, 1010, NULL);	/* added once */
+	venue_update(v, 1010);
+	assert_int_equal(v->n_aps, 4);
+	assert_string_equal(v->aps[3].name, "AP-Forgotten");
+	assert_false(v->aps[3].planned);
+	assert_true(v->aps[3].clients == 7);
+	assert_int_equal(v->totals.aps_unplanned, 1);
+	assert_true(v->totals.devices == 7);	/* unplanned clients are devices too */
+	venue_free(v);
+	conf_free(c);
+}
+
+static void test_rebuild_keeps_state_of_entities_that_stay(void **state)
+{
+	struct conf *c = load(text);
+	struct venue *v = venue_new(c);
+	put(v, "ap:h1", "clients", 42, 1000, NULL);
+	put(v, "ap:f1", "clients", 5, 1000, NULL);
+	put(v, "uplink:isp", "bps_in", 1e6, 1000, NULL);
+	for (int i = 0; i < 3000; i++) {	/* force the table to grow */
+		char e[64];
+		snprintf(e, sizeof e, "ssid:s%d", i);
+		put(v, e, "clients", i, 1000, NULL);
+	}
+	struct conf *c2 = load("event \"t\" { attendees = 500 }\n"
+			       "room \"hall\" { seats = 300 }\n"
+			       "ap \"h1\" { room = \"hall\" }\n"
+			       "uplink \"wan\" { capacity_mbps = 10 }\n");
+	struct venue *v2 = venue_rebuild(v, c2);
+	venue_update(v2, 1001);
+	assert_int_equal(v2->n_aps, 1);
+	assert_true(v2->aps[0].clients == 42);
+	assert_null(venue_metric_get(v2, "ap:f1", "clients"));		/* removed AP */
+	assert_null(venue_metric_get(v2, "uplink:isp", "bps_in"));	/* removed uplink */
+	assert_non_null(venue_metric_get(v2, "ssid:s2999", "clients"));
+	assert_true(venue_value(v2, "ssid:s1234", "clients", 1001, 0) == 1234);
+	venue_free(v);
+	venue_free(v2);
+	conf_free(c);
+	conf_free(c2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rooms_sum_known_aps),
+		cmocka_unit_test(test_down_target_and_stale_data_are_unknown),
+		cmocka_unit_test(test_unplanned_ap),
+		cmocka_unit_test(test_rebuild_keeps_state_of_entities_that_stay),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
