@@ -15,3 +15,5 @@ headroomd_LDADD = $(HR_LIBS)
 
 include daemon/store.mk
 include daemon/alert.mk
+include daemon/schedule.mk
+include daemon/report.mk
