@@ -1,0 +1,389 @@
+#!/usr/bin/python3
+"""The demo's conference day: a PyCon-sized venue (1,200 attendees, six
+rooms, 24 APs on one wireless controller, a core switch with a 500 Mbit/s
+ISP uplink) and who is where, minute by minute, from doors open to the
+evening drain.
+
+The day is written once as a script of keyframes (TIMELINE) and expanded
+here into per-minute series. `generate` writes them to day.json together
+with snmpsim recordings whose values point at those series; the snmpsim
+variation module `conferenceday` (tools/demo/snmpsim/) answers each GET
+from day.json at the moment of the request, mapping wall time to day time
+with the speed factor. Interface counters are the integral of the scripted
+Mbit/s over wall time, so a poller sees exactly the scripted rates at any
+speed and the counters only ever grow.
+
+Subcommands:
+  generate --out DIR [--speed N] [--start HH:MM]   day.json + snmpsim data
+  narrate DAY_JSON                                   print the day's events as they happen
+  expect                                             the script's peaks, as JSON (for tests)
+  venue                                              rooms and AP names, one per line
+  daytime DAY_JSON [EPOCH]                           day time (HH:MM) at EPOCH (default now)
+"""
+import argparse
+import json
+import os
+import random
+import sys
+import time
+
+DAY_BEGIN = "07:30"
+DAY_END = "22:00"
+
+# name, AP name stem, seats, number of APs, common area
+ROOMS = [
+    ("main-hall", "MainHall", 600, 8, False),
+    ("room-a", "RoomA", 200, 3, False),
+    ("room-b", "RoomB", 200, 3, False),
+    ("room-c", "RoomC", 120, 2, False),
+    ("sprints", "Sprints", 100, 2, False),
+    ("lobby", "Lobby", 300, 6, True),
+]
+AP_MAX_CLIENTS = 80          # per AP, as in config/demo.conf
+UPLINK_CAPACITY_MBPS = 500   # the ISP contract, as in config/demo.conf
+UPLINK_PORT_MBPS = 1000      # ifHighSpeed of the switch port
+SHARE_5GHZ = 0.72
+SSIDS = [(1, "PyCon", 0.86), (2, "PyCon-Legacy", 0.11), (3, "PyCon-Staff", 0.03)]
+
+# Clients online per room and the ISP uplink's Mbit/s (in = download),
+# linearly interpolated between keyframes.
+#          time    main  a    b    c   sprints lobby  in   out  what happens
+TIMELINE = [
+    ("07:30",    3,   0,   0,   0,   2,    8,    4,   2, "Volunteers set up; the venue Wi-Fi is on"),
+    ("08:00",   10,   2,   2,   1,   3,   60,   25,   8, "Doors open: registration starts in the lobby"),
+    ("08:40",   90,   8,   6,   4,   5,  390,  140,  35, "Registration rush in the lobby"),
+    ("09:05",  480,  10,   8,   5,   6,  220,  190,  45, "Everyone heads to the main hall"),
+    ("09:20",  715,  12,  10,   6,   6,   70,  270,  70, "Keynote: the main hall is packed, above its APs' capacity"),
+    ("09:55",  725,  12,  10,   6,   6,   65,  280,  75, "Keynote ends"),
+    ("10:10",  260,  40,  35,  20,  10,  360,  230,  55, "Coffee break in the lobby"),
+    ("10:35",  330, 170, 160, 100,  35,  110,  230,  55, "Talks in the parallel rooms"),
+    ("12:10",  310, 180, 150, 105,  40,  120,  240,  55, "Last talk before lunch"),
+    ("12:35",   70,  25,  20,  15,  20,  440,  430,  90, "Lunch: the lobby peaks, the uplink warns"),
+    ("13:15",   60,  20,  20,  12,  20,  450,  445,  95, "Lunch ends"),
+    ("13:35",  290, 175, 170, 100,  55,  130,  250,  60, "Afternoon talks"),
+    ("15:00",  280, 165, 160,  95,  60,  140,  240,  60, "Last afternoon talk"),
+    ("15:20",  120,  40,  35,  25,  70,  400,  260,  70, "Coffee break in the lobby"),
+    ("15:45",  200, 120, 110,  60, 135,  150,  360, 140, "Afternoon sprints: package installs and container pulls"),
+    ("16:50",  210, 110, 100,  55, 140,  140,  370, 150, "Sprints wind down"),
+    ("17:10",  530,  30,  25,  15,  60,  120,  300,  80, "Lightning talks in the main hall"),
+    ("18:00",  500,  20,  20,  10,  50,  130,  280,  70, "Closing"),
+    ("18:20",   90,  10,   8,   5,  40,  260,  150,  40, "Evening drain: people leave"),
+    ("19:30",   20,   3,   3,   2,  25,  140,   70,  20, "Social in the lobby"),
+    ("21:00",    5,   0,   0,   0,   8,   40,   20,   6, "Last people leave"),
+    ("22:00",    2,   0,   0,   0,   2,    6,    5,   2, "Venue closes"),
+]
+
+# Other switch ports: distribution links to the room switches, carrying
+# shares of the uplink's traffic in the opposite direction.
+SWITCH_PORTS = [
+    # ifIndex, ifName, ifAlias, share of the uplink
+    (1, "Te1/0/1", "dist: main hall", 0.45),
+    (2, "Te1/0/2", "dist: rooms A-C and sprints", 0.30),
+    (3, "Te1/0/3", "dist: lobby and catering", 0.25),
+    (48, "Te1/0/48", "ISP uplink (500M contract)", None),
+]
+UPLINK_IFINDEX = 48
+COUNTER_BASE = 3_100_000_000_000   # octets since the switch booted, > 2^32
+UPTIME_BASE_TICKS = 42 * 86400 * 100
+NOISE = 0.04
+SEED = 2027
+
+WLC = "1.3.6.1.4.1.14179"
+IF_TABLE = "1.3.6.1.2.1.2.2.1"
+IFX_TABLE = "1.3.6.1.2.1.31.1.1.1"
+
+
+def minutes(hhmm):
+    h, m = hhmm.split(":")
+    return int(h) * 60 + int(m)
+
+
+def hhmm(minute):
+    minute = int(round(minute)) % (24 * 60)
+    return "%02d:%02d" % (minute // 60, minute % 60)
+
+
+def aps():
+    """Every AP: (room index, AP index in room, name, MAC octets, weight)."""
+    out = []
+    for r, (room, stem, _seats, n, _common) in enumerate(ROOMS):
+        # APs near the doors carry more than those at the back.
+        weights = [1.0 + 0.12 * (1 - 2 * k / max(n - 1, 1)) for k in range(n)]
+        mean = sum(weights) / n
+        for k in range(n):
+            mac = (0xF4, 0xDB, 0xE6, 0x10 + r, 0x20, 0x10 + k)
+            out.append((r, k, "AP-%s-%d" % (stem, k + 1), mac, weights[k] / mean))
+    return out
+
+
+def keyframe_value(day_minute, column):
+    """The TIMELINE column (1-based after the time) at day_minute."""
+    frames = [(minutes(f[0]), f[column]) for f in TIMELINE]
+    if day_minute <= frames[0][0]:
+        return frames[0][1]
+    for (t0, v0), (t1, v1) in zip(frames, frames[1:]):
+        if day_minute <= t1:
+            return v0 + (v1 - v0) * (day_minute - t0) / (t1 - t0)
+    return frames[-1][1]
+
+
+def day_series():
+    """Per-minute series of the whole day, keyed by the names the snmprec
+    records use."""
+    begin, end = minutes(DAY_BEGIN), minutes(DAY_END)
+    rng = random.Random(SEED)
+    series = {}
+    n = end - begin + 1
+    ap_list = aps()
+    for _r, _k, name, _mac, _w in ap_list:
+        series["ap:%s:0" % name] = []
+        series["ap:%s:1" % name] = []
+    for _i, ssid, _share in SSIDS:
+        series["ssid:%s" % ssid] = []
+    series["uplink:in_mbps"] = []
+    series["uplink:out_mbps"] = []
+    series["room_total"] = {room[0]: [] for room in ROOMS}
+    for m in range(n):
+        minute = begin + m
+        total = 0
+        for r, _k, name, _mac, weight in ap_list:
+            room_clients = keyframe_value(minute, 1 + r)
+            per_ap = room_clients / ROOMS[r][3] * weight * (1 + rng.uniform(-NOISE, NOISE))
+            clients = max(0, int(round(per_ap)))
+            five = int(round(clients * SHARE_5GHZ))
+            series["ap:%s:0" % name].append(clients - five)
+            series["ap:%s:1" % name].append(five)
+            total += clients
+        for r, room in enumerate(ROOMS):
+            series["room_total"][room[0]].append(
+                sum(series["ap:%s:0" % a[2]][m] + series["ap:%s:1" % a[2]][m]
+                    for a in ap_list if a[0] == r))
+        for _i, ssid, share in SSIDS:
+            series["ssid:%s" % ssid].append(int(round(total * share)))
+        jitter = 1 + rng.uniform(-NOISE, NOISE)
+        series["uplink:in_mbps"].append(round(keyframe_value(minute, 7) * jitter, 2))
+        series["uplink:out_mbps"].append(round(keyframe_value(minute, 8) * jitter, 2))
+    return series
+
+
+def cumulative_octets(mbps):
+    """Octets carried from the start of the day to the start of each minute
+    (and one past the end), at the scripted rate held for each minute."""
+    cum = [0]
+    for rate in mbps:
+        cum.append(cum[-1] + int(rate * 1e6 / 8 * 60))
+    return cum
+
+
+def counter_series(series):
+    """Cumulative octet series for every switch port."""
+    up_in = cumulative_octets(series["uplink:in_mbps"])
+    up_out = cumulative_octets(series["uplink:out_mbps"])
+    out = {}
+    for ifindex, _name, _alias, share in SWITCH_PORTS:
+        if share is None:
+            out["if%d:in" % ifindex], out["if%d:out" % ifindex] = up_in, up_out
+        else:
+            # A distribution port sends what the uplink receives.
+            out["if%d:in" % ifindex] = [int(v * share) for v in up_out]
+            out["if%d:out" % ifindex] = [int(v * share) for v in up_in]
+    return out
+
+
+# ---- snmprec ----
+
+def oid_key(oid):
+    return tuple(int(x) for x in oid.split("."))
+
+
+def snmprec_text(records):
+    return "".join("%s|%s|%s\n" % r for r in sorted(records, key=lambda r: oid_key(r[0])))
+
+
+def system_group(descr, object_id, name, location):
+    return [
+        ("1.3.6.1.2.1.1.1.0", "4", descr),
+        ("1.3.6.1.2.1.1.2.0", "6", object_id),
+        ("1.3.6.1.2.1.1.3.0", "67:conferenceday", "uptime"),
+        ("1.3.6.1.2.1.1.4.0", "4", "noc@pycon.example"),
+        ("1.3.6.1.2.1.1.5.0", "4", name),
+        ("1.3.6.1.2.1.1.6.0", "4", location),
+        ("1.3.6.1.2.1.1.7.0", "2", "6"),
+    ]
+
+
+def wlc_records():
+    recs = system_group("Cisco Controller (demo venue, simulated)", "1.3.6.1.4.1.9.1.2170",
+                        "demo-wlc", "PyCon demo venue, NOC")
+    for r, k, name, mac, _w in aps():
+        idx = ".".join(str(b) for b in mac)
+        recs += [
+            ("%s.2.2.1.1.1.%s" % (WLC, idx), "4x", "".join("%02x" % b for b in mac)),
+            ("%s.2.2.1.1.2.%s" % (WLC, idx), "2", "2"),
+            ("%s.2.2.1.1.3.%s" % (WLC, idx), "4", name),
+            ("%s.2.2.1.1.4.%s" % (WLC, idx), "4", ROOMS[r][0]),
+            ("%s.2.2.1.1.6.%s" % (WLC, idx), "2", "1"),
+        ]
+        for slot in (0, 1):
+            sidx = "%s.%d" % (idx, slot)
+            recs += [
+                ("%s.2.2.2.1.1.%s" % (WLC, sidx), "66", str(slot)),
+                # bsnAPIfType: 1 = dot11b (2.4 GHz), 2 = dot11a (5 GHz)
+                ("%s.2.2.2.1.2.%s" % (WLC, sidx), "2", "1" if slot == 0 else "2"),
+                ("%s.2.2.2.1.15.%s" % (WLC, sidx), "65:conferenceday", "g=ap:%s:%d" % (name, slot)),
+            ]
+    for wlan, ssid, _share in SSIDS:
+        recs += [
+            ("%s.2.1.1.1.1.%d" % (WLC, wlan), "2", str(wlan)),
+            ("%s.2.1.1.1.2.%d" % (WLC, wlan), "4", ssid),
+            ("%s.2.1.1.1.38.%d" % (WLC, wlan), "65:conferenceday", "g=ssid:%s" % ssid),
+        ]
+    return recs
+
+
+def switch_records():
+    recs = system_group("Cisco IOS Software, Catalyst L3 Switch (demo venue, simulated)",
+                        "1.3.6.1.4.1.9.1.2494", "demo-core-sw", "PyCon demo venue, NOC")
+    recs.append(("1.3.6.1.2.1.2.1.0", "2", str(len(SWITCH_PORTS))))
+    for ifindex, name, alias, share in SWITCH_PORTS:
+        i = str(ifindex)
+        speed = UPLINK_PORT_MBPS if share is None else 10000
+        recs += [
+            ("%s.1.%s" % (IF_TABLE, i), "2", i),
+            ("%s.2.%s" % (IF_TABLE, i), "4", "TenGigabitEthernet" + name[2:]),
+            ("%s.3.%s" % (IF_TABLE, i), "2", "6"),
+            ("%s.4.%s" % (IF_TABLE, i), "2", "1500"),
+            ("%s.5.%s" % (IF_TABLE, i), "66", str(min(speed * 1000000, 4294967295))),
+            ("%s.6.%s" % (IF_TABLE, i), "4x", "00a0c9%06x" % ifindex),
+            ("%s.7.%s" % (IF_TABLE, i), "2", "1"),
+            ("%s.8.%s" % (IF_TABLE, i), "2", "1"),
+            ("%s.9.%s" % (IF_TABLE, i), "67", "0"),
+            ("%s.10.%s" % (IF_TABLE, i), "65:conferenceday", "c32=if%s:in" % i),
+            ("%s.16.%s" % (IF_TABLE, i), "65:conferenceday", "c32=if%s:out" % i),
+            ("%s.1.%s" % (IFX_TABLE, i), "4", name),
+            ("%s.6.%s" % (IFX_TABLE, i), "70:conferenceday", "c=if%s:in" % i),
+            ("%s.7.%s" % (IFX_TABLE, i), "70:conferenceday", "c=if%s:in,div=900" % i),
+            ("%s.10.%s" % (IFX_TABLE, i), "70:conferenceday", "c=if%s:out" % i),
+            ("%s.11.%s" % (IFX_TABLE, i), "70:conferenceday", "c=if%s:out,div=900" % i),
+            ("%s.15.%s" % (IFX_TABLE, i), "66", str(speed)),
+            ("%s.18.%s" % (IFX_TABLE, i), "4", alias),
+        ]
+    return recs
+
+
+# ---- subcommands ----
+
+def cmd_generate(args):
+    start = minutes(args.start)
+    if not minutes(DAY_BEGIN) <= start < minutes(DAY_END):
+        sys.exit("--start must be between %s and %s" % (DAY_BEGIN, DAY_END))
+    if args.speed <= 0:
+        sys.exit("--speed must be greater than zero")
+    series = day_series()
+    day = {
+        "begin": DAY_BEGIN,
+        "end": DAY_END,
+        "start": args.start,
+        "speed": args.speed,
+        "start_wall": args.start_wall if args.start_wall else time.time(),
+        "counter_base": COUNTER_BASE,
+        "uptime_base_ticks": UPTIME_BASE_TICKS,
+        "gauges": {k: v for k, v in series.items() if k != "room_total"},
+        "counters": counter_series(series),
+        "room_totals": series["room_total"],
+        "events": [{"time": f[0], "what": f[9]} for f in TIMELINE],
+    }
+    os.makedirs(os.path.join(args.out, "snmpsim"), exist_ok=True)
+    with open(os.path.join(args.out, "day.json"), "w") as f:
+        json.dump(day, f)
+    with open(os.path.join(args.out, "snmpsim", "wlc.snmprec"), "w") as f:
+        f.write(snmprec_text(wlc_records()))
+    with open(os.path.join(args.out, "snmpsim", "core-sw.snmprec"), "w") as f:
+        f.write(snmprec_text(switch_records()))
+
+
+def load_day(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+def day_minute_at(day, epoch):
+    """Minutes since DAY_BEGIN at wall time epoch (grows past the day's end
+    when the day loops)."""
+    return (minutes(day["start"]) - minutes(day["begin"]) +
+            (epoch - day["start_wall"]) * day["speed"] / 60.0)
+
+
+def cmd_daytime(args):
+    day = load_day(args.day)
+    length = minutes(day["end"]) - minutes(day["begin"])
+    m = day_minute_at(day, args.epoch if args.epoch is not None else time.time())
+    print(hhmm(minutes(day["begin"]) + m % length))
+
+
+def cmd_narrate(args):
+    day = load_day(args.day)
+    begin, length = minutes(day["begin"]), minutes(day["end"]) - minutes(day["begin"])
+    start = minutes(day["start"]) - begin
+    cycle = 0
+    while True:
+        for ev in day["events"]:
+            at = minutes(ev["time"]) - begin + cycle * length
+            if at < start:
+                continue
+            wall = day["start_wall"] + (at - start) * 60.0 / day["speed"]
+            delay = wall - time.time()
+            if delay > 0:
+                time.sleep(delay)
+            print("[demo day %s] %s" % (ev["time"], ev["what"]), flush=True)
+        cycle += 1
+
+
+def cmd_expect(_args):
+    series = day_series()
+    capacity = {room[0]: room[3] * AP_MAX_CLIENTS for room in ROOMS}
+    rooms = {}
+    for name, values in series["room_total"].items():
+        peak = max(values)
+        rooms[name] = {"peak": peak, "at": hhmm(minutes(DAY_BEGIN) + values.index(peak)),
+                       "capacity": capacity[name]}
+    up = series["uplink:in_mbps"]
+    peak = max(up)
+    print(json.dumps({
+        "rooms": rooms,
+        "uplink": {"peak_in_mbps": peak, "at": hhmm(minutes(DAY_BEGIN) + up.index(peak)),
+                   "capacity_mbps": UPLINK_CAPACITY_MBPS},
+        "keynote": {"from": "09:20", "to": "09:55", "room": "main-hall"},
+        "lunch": {"from": "12:35", "to": "13:15", "room": "lobby"},
+    }, indent=1))
+
+
+def cmd_venue(_args):
+    for r, _k, name, _mac, _w in aps():
+        print(ROOMS[r][0], name)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = p.add_subparsers(dest="cmd", required=True)
+    g = sub.add_parser("generate")
+    g.add_argument("--out", required=True)
+    g.add_argument("--speed", type=float, default=1.0)
+    g.add_argument("--start", default="08:30")
+    g.add_argument("--start-wall", type=float, default=0)
+    g.set_defaults(fn=cmd_generate)
+    n = sub.add_parser("narrate")
+    n.add_argument("day")
+    n.set_defaults(fn=cmd_narrate)
+    d = sub.add_parser("daytime")
+    d.add_argument("day")
+    d.add_argument("epoch", type=float, nargs="?")
+    d.set_defaults(fn=cmd_daytime)
+    sub.add_parser("expect").set_defaults(fn=cmd_expect)
+    sub.add_parser("venue").set_defaults(fn=cmd_venue)
+    args = p.parse_args()
+    args.fn(args)
+
+
+if __name__ == "__main__":
+    main()
