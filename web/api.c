@@ -1,0 +1,819 @@
+#include "config.h"
+#include "server.h"
+
+#include "alert.h"
+#include "assets.h"
+#include "log.h"
+#include "sample.h"
+#include "store.h"
+#include "util.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#define MAX_BODY (64 * 1024)
+#define AUTH_FAILURES_PER_MINUTE 10
+#define MAX_GRAPHS_IN_FLIGHT 2
+#define MAX_SPAN (400L * 86400)
+
+struct request {
+	char *body;
+	size_t len;
+	bool too_big;
+	bool answered;
+};
+
+enum route {
+	R_NONE, R_INDEX, R_STATIC, R_BODY, R_SERIES, R_GRAPH, R_EVENTS, R_HEALTHZ,
+	R_SILENCES, R_SILENCE_ID, R_ACK
+};
+
+/* ---- answering ---- */
+
+static enum MHD_Result queue(struct web *w, struct MHD_Connection *conn, unsigned code,
+			     struct MHD_Response *r)
+{
+	__atomic_add_fetch(&w->counters.responses[code / 100 <= 5 ? code / 100 : 0], 1,
+			   __ATOMIC_RELAXED);
+	return MHD_queue_response(conn, code, r);
+}
+
+static struct MHD_Response *json_response(json_t *doc)
+{
+	char *text = json_dumps(doc, JSON_COMPACT);
+	json_decref(doc);
+	if (!text)
+		text = xstrdup("{}");
+	size_t len = strlen(text);
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	web_add_common_headers(r);
+	return r;
+}
+
+static enum MHD_Result send_json(struct web *w, struct MHD_Connection *conn, unsigned code,
+				 json_t *doc)
+{
+	struct MHD_Response *r = json_response(doc);
+	enum MHD_Result ret = queue(w, conn, code, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+enum MHD_Result web_error(struct web *w, struct MHD_Connection *conn, unsigned code,
+			  const char *msg)
+{
+	return send_json(w, conn, code, json_pack("{s:s, s:i}", "error", msg, "status", (int)code));
+}
+
+static enum MHD_Result method_not_allowed(struct web *w, struct MHD_Connection *conn,
+					  const char *allow)
+{
+	struct MHD_Response *r = json_response(json_pack("{s:s, s:i}", "error",
+							 "method not allowed", "status", 405));
+	MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
+	enum MHD_Result ret = queue(w, conn, MHD_HTTP_METHOD_NOT_ALLOWED, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* gzip unless the client left it out or refused it with q=0. */
+static bool accepts_gzip(struct MHD_Connection *conn)
+{
+	const char *ae = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						     MHD_HTTP_HEADER_ACCEPT_ENCODING);
+	if (!ae)
+		return false;
+	const char *p = ae;
+	while (*p) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		const char *tok = p;
+		while (*p && *p != ',' && *p != ';' && *p != ' ')
+			p++;
+		size_t n = (size_t)(p - tok);
+		bool match = (n == 4 && strncasecmp(tok, "gzip", 4) == 0) ||
+			     (n == 1 && *tok == '*');
+		double q = 1;
+		while (*p && *p != ',') {
+			if (*p == ';') {
+				const char *qs = p + 1;
+				while (*qs == ' ')
+					qs++;
+				if (qs[0] == 'q' && qs[1] == '=')
+					q = strtod(qs + 2, NULL);
+			}
+			p++;
+		}
+		if (match)
+			return q > 0;
+	}
+	return false;
+}
+
+static enum MHD_Result send_body(struct web *w, struct MHD_Connection *conn,
+				 const struct web_body *b)
+{
+	const char *inm = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						      MHD_HTTP_HEADER_IF_NONE_MATCH);
+	if (inm && strstr(inm, b->etag)) {
+		struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL,
+									 MHD_RESPMEM_PERSISTENT);
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, b->etag);
+		MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+		web_add_common_headers(r);
+		enum MHD_Result ret = queue(w, conn, MHD_HTTP_NOT_MODIFIED, r);
+		MHD_destroy_response(r);
+		return ret;
+	}
+	struct MHD_Response *r = b->gzip && accepts_gzip(conn) ? b->gzip : b->plain;
+	if (!r)
+		return web_error(w, conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "no body");
+	return queue(w, conn, MHD_HTTP_OK, r);
+}
+
+/* ---- authentication ---- */
+
+static bool equal_secret(const char *given, const char *want)
+{
+	size_t gl = strlen(given), wl = strlen(want);
+	unsigned char diff = gl != wl;
+	for (size_t i = 0; i < wl; i++)
+		diff |= (unsigned char)(want[i] ^ (i < gl ? given[i] : 0));
+	return diff == 0;
+}
+
+static void client_ip(struct MHD_Connection *conn, char *buf, size_t len)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	snprintf(buf, len, "?");
+	if (!ci || !ci->client_addr)
+		return;
+	const struct sockaddr *sa = ci->client_addr;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf,
+			  (socklen_t)len);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf,
+			  (socklen_t)len);
+}
+
+/* Wrong credentials per client address in a one-minute window: guessing
+ * a token gets 429 after a few tries. */
+static struct web_limiter_slot *limiter_slot(struct web *w, const char *ip, double now)
+{
+	struct web_limiter_slot *oldest = &w->limiter[0];
+	for (size_t i = 0; i < WEB_LIMITER_SLOTS; i++) {
+		struct web_limiter_slot *s = &w->limiter[i];
+		if (strcmp(s->ip, ip) == 0) {
+			if (now - s->window_start > 60) {
+				s->window_start = now;
+				s->failures = 0;
+			}
+			return s;
+		}
+		if (s->window_start < oldest->window_start)
+			oldest = s;
+	}
+	strlcpy_hr(oldest->ip, ip, sizeof oldest->ip);
+	oldest->window_start = now;
+	oldest->failures = 0;
+	return oldest;
+}
+
+static bool limited(struct web *w, struct MHD_Connection *conn)
+{
+	char ip[48];
+	client_ip(conn, ip, sizeof ip);
+	pthread_mutex_lock(&w->limiter_lock);
+	bool over = limiter_slot(w, ip, now_seconds())->failures >= AUTH_FAILURES_PER_MINUTE;
+	pthread_mutex_unlock(&w->limiter_lock);
+	return over;
+}
+
+static void note_failure(struct web *w, struct MHD_Connection *conn)
+{
+	char ip[48];
+	client_ip(conn, ip, sizeof ip);
+	__atomic_add_fetch(&w->counters.auth_failures_total, 1, __ATOMIC_RELAXED);
+	pthread_mutex_lock(&w->limiter_lock);
+	limiter_slot(w, ip, now_seconds())->failures++;
+	pthread_mutex_unlock(&w->limiter_lock);
+}
+
+static enum MHD_Result too_many(struct web *w, struct MHD_Connection *conn)
+{
+	struct MHD_Response *r = json_response(json_pack("{s:s, s:i}", "error",
+		"too many failed attempts; wait a minute", "status", 429));
+	MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "60");
+	enum MHD_Result ret = queue(w, conn, MHD_HTTP_TOO_MANY_REQUESTS, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* MHD_YES when the request may go on; otherwise an answer was queued
+ * and *answered is set. */
+static bool basic_auth_ok(struct web *w, const struct web_snapshot *s,
+			  struct MHD_Connection *conn, enum MHD_Result *ret)
+{
+	if (!s->basic_user)
+		return true;
+	if (limited(w, conn)) {
+		*ret = too_many(w, conn);
+		return false;
+	}
+	char *pass = NULL;
+	char *user = MHD_basic_auth_get_username_password(conn, &pass);
+	bool ok = user && pass && equal_secret(user, s->basic_user) &&
+		  equal_secret(pass, s->basic_password);
+	if (user)
+		MHD_free(user);
+	if (pass)
+		MHD_free(pass);
+	if (ok)
+		return true;
+	if (user)
+		note_failure(w, conn);
+	struct MHD_Response *r = json_response(json_pack("{s:s, s:i}", "error",
+		"authentication required", "status", 401));
+	__atomic_add_fetch(&w->counters.responses[4], 1, __ATOMIC_RELAXED);
+	*ret = MHD_queue_basic_auth_fail_response(conn, "headroom", r);
+	MHD_destroy_response(r);
+	return false;
+}
+
+static bool token_ok(struct web *w, const struct web_snapshot *s, struct MHD_Connection *conn,
+		     enum MHD_Result *ret)
+{
+	if (!s->api_token) {
+		*ret = web_error(w, conn, MHD_HTTP_FORBIDDEN,
+				 "no api_token is configured: acks and silences are disabled");
+		return false;
+	}
+	if (limited(w, conn)) {
+		*ret = too_many(w, conn);
+		return false;
+	}
+	const char *h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						    MHD_HTTP_HEADER_AUTHORIZATION);
+	if (h && strncasecmp(h, "Bearer ", 7) == 0 && equal_secret(h + 7, s->api_token))
+		return true;
+	note_failure(w, conn);
+	struct MHD_Response *r = json_response(json_pack("{s:s, s:i}", "error",
+		h ? "wrong token" : "a bearer token is required", "status", 401));
+	MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"headroom\"");
+	*ret = queue(w, conn, MHD_HTTP_UNAUTHORIZED, r);
+	MHD_destroy_response(r);
+	return false;
+}
+
+/* ---- static files ---- */
+
+static const char *type_of(const char *name)
+{
+	static const char *const types[][2] = {
+		{ ".html", "text/html; charset=utf-8" },
+		{ ".css", "text/css; charset=utf-8" },
+		{ ".js", "text/javascript; charset=utf-8" },
+		{ ".svg", "image/svg+xml" },
+		{ ".png", "image/png" },
+		{ ".json", "application/json" },
+		{ ".txt", "text/plain; charset=utf-8" },
+	};
+	const char *dot = strrchr(name, '.');
+	for (size_t i = 0; dot && i < sizeof types / sizeof types[0]; i++)
+		if (strcmp(dot, types[i][0]) == 0)
+			return types[i][1];
+	return "application/octet-stream";
+}
+
+/* A file from static_dir by one of the compiled-in names (so no request
+ * path ever reaches the file system), or NULL. */
+static char *read_override(const char *dir, const char *name, size_t *len)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	FILE *f = fopen(path, "rb");
+	free(path);
+	if (!f)
+		return NULL;
+	char *buf = NULL;
+	size_t cap = 0, n = 0, got;
+	do {
+		if (n == cap)
+			buf = xrealloc(buf, cap = cap ? cap * 2 : 65536);
+		got = fread(buf + n, 1, cap - n, f);
+		n += got;
+	} while (got > 0);
+	fclose(f);
+	*len = n;
+	return buf;
+}
+
+int web_assets_load(struct web *w, const char *static_dir)
+{
+	size_t n = 0;
+	while (web_assets[n].name)
+		n++;
+	w->assets = xcalloc(n, sizeof *w->assets);
+	w->n_assets = n;
+	for (size_t i = 0; i < n; i++) {
+		const struct web_asset *a = &web_assets[i];
+		struct web_asset_entry *e = &w->assets[i];
+		size_t len = a->len;
+		char *over = static_dir ? read_override(static_dir, a->name, &len) : NULL;
+		e->name = a->name;
+		e->type = type_of(a->name);
+		web_body_set(&e->body, over ? over : (const char *)a->data, over ? len : a->len,
+			     e->type, "no-cache");
+		free(over);
+		if (!e->body.plain)
+			return -1;
+	}
+	return 0;
+}
+
+void web_assets_free(struct web *w)
+{
+	for (size_t i = 0; i < w->n_assets; i++)
+		web_body_clear(&w->assets[i].body);
+	free(w->assets);
+	w->assets = NULL;
+	w->n_assets = 0;
+}
+
+static const struct web_body *asset(const struct web *w, const char *name)
+{
+	for (size_t i = 0; i < w->n_assets; i++)
+		if (strcmp(w->assets[i].name, name) == 0)
+			return &w->assets[i].body;
+	return NULL;
+}
+
+/* ---- query parameters ---- */
+
+static const char *arg(struct MHD_Connection *conn, const char *key)
+{
+	return MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, key);
+}
+
+/* ap:hall-a-1, room:x, uplink:y or venue */
+static bool valid_entity(const char *s)
+{
+	if (!s || !*s || strlen(s) >= SAMPLE_ENTITY_MAX)
+		return false;
+	if (strcmp(s, "venue") == 0)
+		return true;
+	const char *colon = strchr(s, ':');
+	if (!colon || colon == s || !colon[1])
+		return false;
+	for (const char *p = s; p < colon; p++)
+		if (!islower((unsigned char)*p))
+			return false;
+	for (const char *p = colon + 1; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("._-@+", *p))
+			return false;
+	return true;
+}
+
+static bool valid_word(const char *s, size_t max)
+{
+	if (!s || !*s || strlen(s) > max)
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_')
+			return false;
+	return true;
+}
+
+/* "now", "-6h", "@1700000000" or "1700000000". */
+static bool parse_when(const char *s, time_t now, time_t *out)
+{
+	long d;
+	char *end;
+	if (strcmp(s, "now") == 0) {
+		*out = now;
+		return true;
+	}
+	if (s[0] == '-' && parse_duration(s + 1, &d) == 0 && d >= 0 && d <= MAX_SPAN) {
+		*out = now - d;
+		return true;
+	}
+	errno = 0;
+	long long v = strtoll(s[0] == '@' ? s + 1 : s, &end, 10);
+	if (errno || *end || end == s || v < 0 || v > 4102444800LL)
+		return false;
+	*out = (time_t)v;
+	return true;
+}
+
+static bool parse_range(struct MHD_Connection *conn, const char *default_from, time_t *from,
+			time_t *to, const char **why)
+{
+	time_t now = time(NULL);
+	const char *range = arg(conn, "range");
+	const char *f = arg(conn, "from"), *t = arg(conn, "to");
+	if (range) {
+		long d;
+		if (f || parse_duration(range, &d) != 0 || d <= 0 || d > MAX_SPAN) {
+			*why = "range must be a duration like 1h, 6h or 24h (and no from)";
+			return false;
+		}
+		*from = now - d;
+		*to = t ? 0 : now;
+		if (t && !parse_when(t, now, to)) {
+			*why = "to must be now, -DURATION or an epoch";
+			return false;
+		}
+		if (t)
+			*from = *to - d;
+		return true;
+	}
+	if (!parse_when(f ? f : default_from, now, from) || !parse_when(t ? t : "now", now, to)) {
+		*why = "from and to must be now, -DURATION (like -6h) or an epoch";
+		return false;
+	}
+	if (*from >= *to || *to - *from > MAX_SPAN) {
+		*why = "from must be before to, at most 400 days apart";
+		return false;
+	}
+	return true;
+}
+
+/* ---- series and graphs (read from the store) ---- */
+
+static enum MHD_Result series(struct web *w, const struct web_snapshot *s,
+			      struct MHD_Connection *conn)
+{
+	const char *entity = arg(conn, "entity"), *metric = arg(conn, "metric");
+	const char *cf = arg(conn, "cf"), *step_s = arg(conn, "step"), *why = NULL;
+	time_t from, to;
+	long step = 0;
+	if (!valid_entity(entity))
+		return web_error(w, conn, 400, "entity must be venue or KIND:NAME (ap:hall-a-1)");
+	if (!valid_word(metric, SAMPLE_METRIC_MAX - 1))
+		return web_error(w, conn, 400, "metric must be a metric name like clients");
+	if (cf && strcmp(cf, "AVERAGE") != 0 && strcmp(cf, "MAX") != 0)
+		return web_error(w, conn, 400, "cf must be AVERAGE or MAX");
+	if (step_s && (parse_duration(step_s, &step) != 0 || step < 0 || step > 86400))
+		return web_error(w, conn, 400, "step must be a duration up to 1d");
+	if (!parse_range(conn, "-6h", &from, &to, &why))
+		return web_error(w, conn, 400, why);
+	if (!s->store)
+		return web_error(w, conn, MHD_HTTP_SERVICE_UNAVAILABLE, "the store is not running");
+	struct store_series out;
+	char err[256] = "no data";
+	memset(&out, 0, sizeof out);
+	if (store_series(s->store, entity, metric, from, to, step, cf ? cf : "AVERAGE", &out, err,
+			 sizeof err) != 0)
+		return web_error(w, conn, MHD_HTTP_NOT_FOUND, err);
+	json_t *points = json_array();
+	for (size_t i = 0; i < out.n; i++) {
+		double v = out.values[i];
+		json_array_append_new(points, json_pack("[I, o]",
+			(json_int_t)(out.start + (time_t)i * out.step),
+			isfinite(v) ? json_real(v) : json_null()));
+	}
+	json_t *doc = json_pack("{s:s, s:s, s:s, s:I, s:I, s:o}", "entity", entity,
+				"metric", metric, "cf", out.cf[0] ? out.cf : (cf ? cf : "AVERAGE"),
+				"start", (json_int_t)out.start, "step", (json_int_t)out.step,
+				"points", points);
+	store_series_free(&out);
+	return send_json(w, conn, MHD_HTTP_OK, doc);
+}
+
+static bool parse_size(const char *s, unsigned lo, unsigned hi, unsigned *out)
+{
+	char *end;
+	if (!s)
+		return true;
+	errno = 0;
+	unsigned long v = strtoul(s, &end, 10);
+	if (errno || *end || end == s || v < lo || v > hi)
+		return false;
+	*out = (unsigned)v;
+	return true;
+}
+
+static enum MHD_Result graph(struct web *w, const struct web_snapshot *s,
+			     struct MHD_Connection *conn, const char *name)
+{
+	char entity[SAMPLE_ENTITY_MAX];
+	const char *dot = strrchr(name, '.'), *why = NULL, *format;
+	if (!dot || (strcmp(dot, ".svg") != 0 && strcmp(dot, ".png") != 0) ||
+	    (size_t)(dot - name) >= sizeof entity)
+		return web_error(w, conn, MHD_HTTP_NOT_FOUND, "graphs are /graph/ENTITY.svg or .png");
+	format = dot + 1;
+	memcpy(entity, name, (size_t)(dot - name));
+	entity[dot - name] = '\0';
+	unsigned width = 800, height = 240;
+	time_t from, to;
+	if (!valid_entity(entity))
+		return web_error(w, conn, 400, "entity must be venue or KIND:NAME (ap:hall-a-1)");
+	if (!parse_size(arg(conn, "width"), 100, 4000, &width) ||
+	    !parse_size(arg(conn, "height"), 60, 2000, &height))
+		return web_error(w, conn, 400, "width must be 100..4000 and height 60..2000");
+	if (!parse_range(conn, "-6h", &from, &to, &why))
+		return web_error(w, conn, 400, why);
+	if (!s->store)
+		return web_error(w, conn, MHD_HTTP_SERVICE_UNAVAILABLE, "the store is not running");
+	/* rrd_graph is serialised in the store; beyond a couple of queued
+	 * renders the HTTP threads would only pile up behind it. */
+	if (__atomic_add_fetch(&w->graphs_in_flight, 1, __ATOMIC_ACQ_REL) > MAX_GRAPHS_IN_FLIGHT) {
+		__atomic_sub_fetch(&w->graphs_in_flight, 1, __ATOMIC_ACQ_REL);
+		struct MHD_Response *r = json_response(json_pack("{s:s, s:i}", "error",
+			"too many graphs at once", "status", 429));
+		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+		enum MHD_Result ret = queue(w, conn, MHD_HTTP_TOO_MANY_REQUESTS, r);
+		MHD_destroy_response(r);
+		return ret;
+	}
+	unsigned char *data = NULL;
+	size_t len = 0;
+	char err[256] = "no data";
+	int rc = store_graph(s->store, entity, format, from, to, width, height, &data, &len, err,
+			     sizeof err);
+	__atomic_sub_fetch(&w->graphs_in_flight, 1, __ATOMIC_ACQ_REL);
+	if (rc != 0) {
+		free(data);
+		return web_error(w, conn, MHD_HTTP_NOT_FOUND, err);
+	}
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+				strcmp(format, "svg") == 0 ? "image/svg+xml" : "image/png");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+	web_add_common_headers(r);
+	enum MHD_Result ret = queue(w, conn, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* ---- acks and silences (queued to the alert engine) ---- */
+
+static bool valid_id(const char *s)
+{
+	if (!*s || strlen(s) > 64)
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("._:-", *p))
+			return false;
+	return true;
+}
+
+static json_t *request_json(const struct request *rq, bool optional)
+{
+	if (optional && rq->len == 0)
+		return json_object();
+	json_t *doc = json_loadb(rq->body ? rq->body : "", rq->len, 0, NULL);
+	if (doc && !json_is_object(doc)) {
+		json_decref(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+static enum MHD_Result alert_call(struct web *w, const struct web_snapshot *s,
+				  struct MHD_Connection *conn, enum route route, const char *id,
+				  const struct request *rq)
+{
+	char err[256] = "rejected", out_id[128] = "", idbuf[80] = "";
+	if (route == R_ACK || route == R_SILENCE_ID) {
+		/* the ack route's argument is "ID/ack" */
+		size_t n = strlen(id) - (route == R_ACK ? 4 : 0);
+		if (n >= sizeof idbuf)
+			return web_error(w, conn, MHD_HTTP_NOT_FOUND, "no such id");
+		memcpy(idbuf, id, n);
+		idbuf[n] = '\0';
+		if (!valid_id(idbuf))
+			return web_error(w, conn, MHD_HTTP_NOT_FOUND, "no such id");
+		id = idbuf;
+	}
+	json_t *body = route == R_SILENCE_ID ? json_object() : request_json(rq, route == R_ACK);
+	if (!body)
+		return web_error(w, conn, MHD_HTTP_BAD_REQUEST, "the body must be a JSON object");
+	if (!s->alerts) {
+		json_decref(body);
+		return web_error(w, conn, MHD_HTTP_SERVICE_UNAVAILABLE,
+				 "the alert engine is not running");
+	}
+	int rc;
+	if (route == R_ACK)
+		rc = alert_request_ack(s->alerts, id, body, err, sizeof err);
+	else if (route == R_SILENCES)
+		rc = alert_request_silence(s->alerts, body, out_id, sizeof out_id, err, sizeof err);
+	else
+		rc = alert_request_unsilence(s->alerts, id, err, sizeof err);
+	json_decref(body);
+	if (rc != 0)
+		return web_error(w, conn, MHD_HTTP_BAD_REQUEST, err);
+	if (route == R_SILENCES)
+		return send_json(w, conn, MHD_HTTP_CREATED, json_pack("{s:s, s:b}", "id", out_id,
+								     "queued", 1));
+	return send_json(w, conn, MHD_HTTP_ACCEPTED, json_pack("{s:b}", "queued", 1));
+}
+
+/* ---- routing ---- */
+
+struct route_match {
+	enum route route;
+	enum web_body_id body;
+	const char *arg;		/* static name, graph name, id */
+	const char *allow;
+};
+
+static bool has_dot_segment(const char *url)
+{
+	for (const char *p = url; (p = strstr(p, "/..")); p += 3)
+		if (p[3] == '/' || p[3] == '\0')
+			return true;
+	return strchr(url, '\\') != NULL;
+}
+
+static struct route_match route_of(const char *url)
+{
+	static const struct { const char *path; enum web_body_id body; } bodies[] = {
+		{ "/api/v1/venue", WB_VENUE }, { "/api/v1/rooms", WB_ROOMS },
+		{ "/api/v1/aps", WB_APS }, { "/api/v1/uplinks", WB_UPLINKS },
+		{ "/api/v1/targets", WB_TARGETS }, { "/api/v1/alerts", WB_ALERTS },
+		{ "/metrics", WB_METRICS },
+	};
+	struct route_match m = { R_NONE, WB_COUNT, NULL, "GET, HEAD" };
+	for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++)
+		if (strcmp(url, bodies[i].path) == 0) {
+			m.route = R_BODY;
+			m.body = bodies[i].body;
+			return m;
+		}
+	if (strcmp(url, "/") == 0 || strcmp(url, "/index.html") == 0) {
+		m.route = R_INDEX;
+	} else if (strncmp(url, "/static/", 8) == 0) {
+		m.route = R_STATIC;
+		m.arg = url + 8;
+	} else if (strcmp(url, "/api/v1/series") == 0) {
+		m.route = R_SERIES;
+	} else if (strncmp(url, "/graph/", 7) == 0) {
+		m.route = R_GRAPH;
+		m.arg = url + 7;
+	} else if (strcmp(url, "/events") == 0) {
+		m.route = R_EVENTS;
+		m.allow = "GET";
+	} else if (strcmp(url, "/healthz") == 0) {
+		m.route = R_HEALTHZ;
+	} else if (strcmp(url, "/api/v1/silences") == 0) {
+		m.route = R_SILENCES;
+		m.body = WB_SILENCES;
+		m.allow = "GET, HEAD, POST";
+	} else if (strncmp(url, "/api/v1/silences/", 17) == 0) {
+		m.route = R_SILENCE_ID;
+		m.arg = url + 17;
+		m.allow = "DELETE";
+	} else if (strncmp(url, "/api/v1/alerts/", 15) == 0) {
+		size_t n = strlen(url);
+		if (n > 19 && strcmp(url + n - 4, "/ack") == 0) {
+			m.route = R_ACK;
+			m.arg = url + 15;
+			m.allow = "POST";
+		}
+	}
+	return m;
+}
+
+static bool method_allowed(const char *allow, const char *method)
+{
+	size_t n = strlen(method);
+	for (const char *p = allow; (p = strstr(p, method)); p += n)
+		if ((p == allow || p[-1] == ' ') && (p[n] == ',' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
+static enum MHD_Result healthz(struct web *w, const struct web_snapshot *s,
+			       struct MHD_Connection *conn)
+{
+	double age = now_seconds() - s->time;
+	/* the loop publishes every tick; three missed ticks mean it is stuck */
+	if (age > 3.0 * (double)s->tick + 5)
+		return send_json(w, conn, MHD_HTTP_SERVICE_UNAVAILABLE,
+				 json_pack("{s:s, s:f}", "status", "stale", "age", age));
+	return send_body(w, conn, &s->bodies[WB_HEALTHZ]);
+}
+
+static enum MHD_Result dispatch(struct web *w, const struct web_snapshot *s,
+				struct MHD_Connection *conn, const char *url, const char *method,
+				const struct request *rq)
+{
+	enum MHD_Result ret;
+	if (has_dot_segment(url))
+		return web_error(w, conn, MHD_HTTP_BAD_REQUEST, "bad path");
+	struct route_match m = route_of(url);
+	if (m.route == R_NONE)
+		return web_error(w, conn, MHD_HTTP_NOT_FOUND, "not found");
+	if (!method_allowed(m.allow, method))
+		return method_not_allowed(w, conn, m.allow);
+	bool writes = strcmp(method, "POST") == 0 || strcmp(method, "DELETE") == 0;
+	if (writes) {
+		if (!token_ok(w, s, conn, &ret))
+			return ret;
+		return alert_call(w, s, conn, m.route, m.arg, rq);
+	}
+	if (m.route == R_HEALTHZ)
+		return healthz(w, s, conn);
+	if (!basic_auth_ok(w, s, conn, &ret))
+		return ret;
+	switch (m.route) {
+	case R_INDEX:
+		return send_body(w, conn, asset(w, "index.html"));
+	case R_STATIC: {
+		const struct web_body *b = asset(w, m.arg);
+		return b ? send_body(w, conn, b) : web_error(w, conn, MHD_HTTP_NOT_FOUND, "not found");
+	}
+	case R_BODY:
+	case R_SILENCES:
+		return send_body(w, conn, &s->bodies[m.body]);
+	case R_SERIES:
+		return series(w, s, conn);
+	case R_GRAPH:
+		return graph(w, s, conn, m.arg);
+	case R_EVENTS:
+		return web_sse_open(w, conn);
+	default:
+		return web_error(w, conn, MHD_HTTP_NOT_FOUND, "not found");
+	}
+}
+
+static bool has_body(const char *method)
+{
+	return strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0 ||
+	       strcmp(method, "PATCH") == 0 || strcmp(method, "DELETE") == 0;
+}
+
+static bool declared_too_big(struct MHD_Connection *conn)
+{
+	const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						     MHD_HTTP_HEADER_CONTENT_LENGTH);
+	return cl && strtoull(cl, NULL, 10) > MAX_BODY;
+}
+
+enum MHD_Result web_handle(void *cls, struct MHD_Connection *conn, const char *url,
+			   const char *method, const char *version, const char *upload_data,
+			   size_t *upload_data_size, void **con_cls)
+{
+	struct web *w = cls;
+	struct request *rq = *con_cls;
+	if (!rq) {
+		rq = xcalloc(1, sizeof *rq);
+		*con_cls = rq;
+		__atomic_add_fetch(&w->counters.requests_total, 1, __ATOMIC_RELAXED);
+		if (has_body(method) && declared_too_big(conn)) {
+			rq->answered = true;
+			return web_error(w, conn, MHD_HTTP_CONTENT_TOO_LARGE,
+					 "the request body is too large");
+		}
+		/* Answering on the first call would make libmicrohttpd close
+		 * the connection; the second call comes once the body (if
+		 * any) is in, and keeps the connection alive. */
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		if (!rq->answered && rq->len + *upload_data_size <= MAX_BODY) {
+			rq->body = xrealloc(rq->body, rq->len + *upload_data_size + 1);
+			memcpy(rq->body + rq->len, upload_data, *upload_data_size);
+			rq->len += *upload_data_size;
+			rq->body[rq->len] = '\0';
+		} else {
+			rq->too_big = true;
+		}
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (rq->answered)
+		return MHD_YES;
+	rq->answered = true;
+	if (rq->too_big)
+		return web_error(w, conn, MHD_HTTP_CONTENT_TOO_LARGE, "the request body is too large");
+	struct web_snapshot *s = web_snapshot_get(w);
+	if (!s)
+		return web_error(w, conn, MHD_HTTP_SERVICE_UNAVAILABLE, "starting");
+	enum MHD_Result ret = dispatch(w, s, conn, url, method, rq);
+	web_snapshot_put(s);
+	return ret;
+}
+
+void web_request_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			   enum MHD_RequestTerminationCode toe)
+{
+	struct request *rq = *con_cls;
+	if (!rq)
+		return;
+	free(rq->body);
+	free(rq);
+	*con_cls = NULL;
+}

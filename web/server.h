@@ -1,0 +1,143 @@
+/*
+ * server: what the files of the web module share (internal to web/).
+ *
+ *   snapshot.c  the per-tick immutable snapshot: JSON bodies built with
+ *               jansson, /metrics text, SSE events, each pre-rendered once
+ *               as ready libmicrohttpd responses (plain and gzip).
+ *   metrics.c   the Prometheus text exposition of a venue.
+ *   sse.c       server-sent event streams: suspended while there is
+ *               nothing new, resumed by the loop after each publish.
+ *   api.c       request routing, limits, authentication and handlers.
+ *   web.c       the module: listeners, lifecycle, publishing.
+ *
+ * Loop thread: web_snapshot_build(), web_publish(), web_sse_notify().
+ * HTTP threads: web_snapshot_get()/web_snapshot_put() and everything in
+ * api.c and sse.c's reader. A snapshot is never written after publish.
+ */
+#ifndef HEADROOM_WEB_SERVER_H
+#define HEADROOM_WEB_SERVER_H
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct daemon;
+struct store;
+struct alert_engine;
+
+/* A pre-rendered body and its two ready responses (gzip may be NULL
+ * when the body is too small to be worth it). */
+struct web_body {
+	struct MHD_Response *plain, *gzip;
+	char etag[24];
+};
+
+enum web_body_id {
+	WB_VENUE, WB_ROOMS, WB_APS, WB_UPLINKS, WB_TARGETS, WB_ALERTS, WB_SILENCES,
+	WB_METRICS, WB_HEALTHZ, WB_COUNT
+};
+
+struct web_snapshot {
+	int refs;				/* atomic */
+	unsigned long seq;			/* 1, 2, ... per publish */
+	double time;
+	long tick;
+	struct web_body bodies[WB_COUNT];
+	char *sse_state;			/* full state event */
+	size_t sse_state_len;
+	char *sse_tick;				/* changes since seq - 1, or NULL */
+	size_t sse_tick_len;
+	/* what handlers need besides bodies, copied from the config */
+	struct store *store;
+	struct alert_engine *alerts;
+	char *basic_user, *basic_password, *api_token;
+};
+
+struct web_counters {
+	unsigned long requests_total;
+	unsigned long responses[6];		/* by class: 1xx..5xx, [0] other */
+	unsigned long auth_failures_total;
+	unsigned long rejected_total;		/* 4xx answers to malformed requests */
+	unsigned long sse_events_total;
+};
+
+struct web_sse_client;
+
+struct web_asset_entry {
+	const char *name;
+	const char *type;
+	struct web_body body;
+};
+
+#define WEB_MAX_LISTENERS 8
+#define WEB_LIMITER_SLOTS 64
+
+struct web_limiter_slot {
+	char ip[48];
+	double window_start;
+	unsigned failures;
+};
+
+struct web {
+	struct MHD_Daemon *mhd[WEB_MAX_LISTENERS];
+	size_t n_mhd;
+	char *listen_key;			/* listen + TLS + limits, to spot changes */
+
+	pthread_mutex_t lock;			/* guards current */
+	struct web_snapshot *current;
+	unsigned long seq;
+	json_t *prev_live;			/* loop thread only: last tick's live model */
+
+	pthread_mutex_t sse_lock;		/* guards the client list */
+	struct web_sse_client *sse_clients;
+	size_t n_sse;
+	size_t max_sse;
+	bool closing;
+
+	struct web_asset_entry *assets;		/* immutable after start */
+	size_t n_assets;
+
+	pthread_mutex_t limiter_lock;
+	struct web_limiter_slot limiter[WEB_LIMITER_SLOTS];
+
+	struct web_counters counters;		/* atomic increments */
+	int graphs_in_flight;			/* atomic */
+};
+
+/* snapshot.c */
+struct web_snapshot *web_snapshot_build(struct web *w, const struct daemon *d, double now);
+struct web_snapshot *web_snapshot_get(struct web *w);
+void web_snapshot_put(struct web_snapshot *s);
+void web_publish(struct web *w, struct web_snapshot *s);
+/* Ready responses for a body with the headers every answer carries. */
+void web_body_set(struct web_body *b, const char *data, size_t len, const char *type,
+		  const char *cache_control);
+void web_body_clear(struct web_body *b);
+void web_add_common_headers(struct MHD_Response *r);
+/* gzip a buffer; 0 on success with *out malloc'd. */
+int web_gzip(const void *in, size_t len, unsigned char **out, size_t *outlen);
+
+/* metrics.c: Prometheus text of the daemon's venue; malloc'd. */
+char *web_metrics_render(const struct daemon *d, const json_t *alerts,
+			 const struct web_counters *counters, size_t sse_clients, size_t *len);
+
+/* sse.c */
+enum MHD_Result web_sse_open(struct web *w, struct MHD_Connection *conn);
+void web_sse_notify(struct web *w);
+void web_sse_close_all(struct web *w);
+
+/* api.c */
+enum MHD_Result web_handle(void *cls, struct MHD_Connection *conn, const char *url,
+			   const char *method, const char *version, const char *upload_data,
+			   size_t *upload_data_size, void **con_cls);
+/* A JSON error body {"error": msg} with status code. */
+enum MHD_Result web_error(struct web *w, struct MHD_Connection *conn, unsigned code,
+			  const char *msg);
+void web_request_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			   enum MHD_RequestTerminationCode toe);
+int web_assets_load(struct web *w, const char *static_dir);
+void web_assets_free(struct web *w);
+
+#endif
