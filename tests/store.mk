@@ -1,1 +1,7 @@
-# store tests
+# store tests: real RRD files, a real rrdcached, a real headroomd.
+check_PROGRAMS += tests/unit/test_store
+tests_unit_test_store_SOURCES = tests/unit/test_store.c
+tests_unit_test_store_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_store_LDADD = $(UNIT_LDADD)
+
+TESTS += tests/unit/test_store

@@ -1,0 +1,565 @@
+/* The RRD store against real RRD files in a temporary directory: layout,
+ * values at every archive, MAX vs AVERAGE, gaps, restart, layout change,
+ * the writer thread, graphs and an unwritable state directory. */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <rrd.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "conf.h"
+#include "store.h"
+#include "util.h"
+#include "venue.h"
+
+/* An hour boundary, so every archive's rows line up with the samples. */
+#define T0 ((time_t)1699999200)
+#define GAP_FIRST 600	/* samples GAP_FIRST..GAP_LAST are never written */
+#define GAP_LAST 629
+#define SAMPLES 1080	/* three hours at 10 s */
+
+struct fixture {
+	char dir[256];
+	struct conf *conf;
+};
+
+static struct conf *load_conf(const char *state_dir, const char *extra)
+{
+	char *text = xasprintf("state_dir = \"%s\"\ntick = 10\n%s\n"
+			       "event \"t\" { attendees = 100 }\n"
+			       "room \"hall\" { seats = 80 }\n"
+			       "ap \"a1\" { room = \"hall\" max_clients = 60 }\n",
+			       state_dir, extra ? extra : "");
+	char *err = NULL;
+	struct conf *c = conf_load_buffer(text, "test.conf", &err);
+	if (!c)
+		fprintf(stderr, "%s", err);
+	free(err);
+	free(text);
+	assert_non_null(c);
+	return c;
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = xcalloc(1, sizeof *f);
+	snprintf(f->dir, sizeof f->dir, "%s/headroom-store.XXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	assert_non_null(mkdtemp(f->dir));
+	char *state_dir = xasprintf("%s/state", f->dir);
+	f->conf = load_conf(state_dir, NULL);
+	free(state_dir);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char *cmd = xasprintf("rm -rf '%s'", f->dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	conf_free(f->conf);
+	free(f);
+	return 0;
+}
+
+static bool in_gap(int i)
+{
+	return i >= GAP_FIRST && i <= GAP_LAST + 1;	/* +1: the first sample after
+							 * a gap longer than the
+							 * heartbeat is unknown too */
+}
+
+/* What the 10 s archive holds for sample i (written at T0 + 10 i). */
+static double expected_pdp(int i)
+{
+	return in_gap(i) ? NAN : (double)(i % 60);
+}
+
+static void write_ap_samples(struct store *s, int from, int to, double offset)
+{
+	for (int i = from; i <= to; i++) {
+		if (i >= GAP_FIRST && i <= GAP_LAST)
+			continue;
+		double v[] = { (double)(i % 60) + offset, NAN, (double)(i % 60) + offset, 40, 60 };
+		struct store_batch *b = store_batch_new(T0 + 10 * i);
+		assert_int_equal(store_batch_add(b, "ap:a1", v, 5), 0);
+		assert_int_equal(store_write_batch(s, b), 0);
+		store_batch_free(b);
+	}
+}
+
+static struct store *open_store(const struct conf *c)
+{
+	char err[256];
+	struct store *s = store_open(c, err, sizeof err);
+	assert_non_null(s);
+	return s;
+}
+
+static void fetch_series(struct store *s, const char *metric, long res, const char *cf,
+			 struct store_series *out)
+{
+	char err[256] = "";
+	int rc = store_series(s, "ap:a1", metric, T0, T0 + 10 * SAMPLES, res, cf, out, err,
+			      sizeof err);
+	if (rc != 0)
+		fprintf(stderr, "store_series: %s\n", err);
+	assert_int_equal(rc, 0);
+	assert_int_equal(out->step, res);
+}
+
+/* Consolidate the 10 s expectations the way RRD does with xff 0.5. */
+static double consolidate(int last, int pdps, bool max)
+{
+	int unknown = 0, known = 0;
+	double sum = 0, peak = -INFINITY;
+	for (int i = last - pdps + 1; i <= last; i++) {
+		double v = expected_pdp(i);
+		if (isnan(v)) {
+			unknown++;
+			continue;
+		}
+		known++;
+		sum += v;
+		peak = fmax(peak, v);
+	}
+	if (unknown * 2 > pdps || known == 0)
+		return NAN;
+	return max ? peak : sum / known;
+}
+
+static void assert_same(double want, double got, time_t at)
+{
+	if (isnan(want)) {
+		if (!isnan(got))
+			fail_msg("at %ld: want unknown, got %g", (long)at, got);
+	} else if (isnan(got) || fabs(want - got) > 1e-9) {
+		fail_msg("at %ld: want %g, got %g", (long)at, want, got);
+	}
+}
+
+static size_t check_archive(struct store *s, long res, const char *cf)
+{
+	struct store_series out;
+	fetch_series(s, "clients", res, cf, &out);
+	int pdps = (int)(res / 10);
+	size_t checked = 0, unknown = 0;
+	for (size_t r = 0; r < out.n; r++) {
+		time_t at = out.start + (time_t)r * out.step;
+		int last = (int)((at - T0) / 10);
+		if (last - pdps + 1 < 1 || last >= SAMPLES)
+			continue;
+		double want = consolidate(last, pdps, strcmp(cf, "MAX") == 0);
+		assert_same(want, out.values[r], at);
+		checked++;
+		unknown += isnan(want);
+	}
+	store_series_free(&out);
+	/* The gap must be inside what was compared at the fine archives. */
+	if (res < 3600)
+		assert_true(unknown > 0);
+	return checked;
+}
+
+static void test_paths_are_sanitised(void **state)
+{
+	struct fixture *f = *state;
+	const char *sd = f->conf->state_dir;
+	char *p = store_path(f->conf, "ap:../../etc/passwd");
+	char *want = xasprintf("%s/ap/%%2E%%2E%%2F.%%2E%%2Fetc%%2Fpasswd.rrd", sd);
+	assert_string_equal(p, want);
+	free(p);
+	free(want);
+	p = store_path(f->conf, "room:Hall A");
+	want = xasprintf("%s/room/Hall%%20A.rrd", sd);
+	assert_string_equal(p, want);
+	free(p);
+	free(want);
+	p = store_path(f->conf, "venue");
+	want = xasprintf("%s/venue.rrd", sd);
+	assert_string_equal(p, want);
+	free(p);
+	free(want);
+	p = store_path(f->conf, "ap:..");
+	assert_null(strstr(p + strlen(sd), "/.."));
+	free(p);
+	assert_null(store_path(f->conf, "ap:"));
+	assert_null(store_path(f->conf, "switch:x"));
+	size_t n = 0;
+	const char *const *m = store_metrics("uplink:isp", &n);
+	assert_non_null(m);
+	assert_int_equal(n, 5);
+	assert_string_equal(m[0], "bps_in");
+	assert_null(store_metrics("nope", &n));
+}
+
+static unsigned long info_cnt(rrd_info_t *info, const char *key)
+{
+	for (rrd_info_t *p = info; p; p = p->next)
+		if (strcmp(p->key, key) == 0)
+			return p->value.u_cnt;
+	fail_msg("no %s in rrd info", key);
+	return 0;
+}
+
+static const char *info_str(rrd_info_t *info, const char *key)
+{
+	for (rrd_info_t *p = info; p; p = p->next)
+		if (strcmp(p->key, key) == 0)
+			return p->value.u_str;
+	fail_msg("no %s in rrd info", key);
+	return NULL;
+}
+
+static void test_file_layout(void **state)
+{
+	struct fixture *f = *state;
+	struct store *s = open_store(f->conf);
+	write_ap_samples(s, 0, 1, 0);
+	char *path = store_path(f->conf, "ap:a1");
+	rrd_info_t *info = rrd_info_r(path);
+	assert_non_null(info);
+	assert_int_equal(info_cnt(info, "step"), 10);
+	assert_int_equal(info_cnt(info, "ds[clients_5g].index"), 2);
+	assert_int_equal(info_cnt(info, "ds[capacity].minimal_heartbeat"), 30);
+	static const struct { unsigned long pdp, rows; const char *cf; } rra[] = {
+		{ 1, 34560, "AVERAGE" }, { 1, 34560, "MAX" },		/* 10 s x 4 days */
+		{ 6, 43200, "AVERAGE" }, { 6, 43200, "MAX" },		/* 1 min x 30 days */
+		{ 360, 17520, "AVERAGE" }, { 360, 17520, "MAX" },	/* 1 h x 2 years */
+	};
+	for (size_t i = 0; i < 6; i++) {
+		char key[64];
+		snprintf(key, sizeof key, "rra[%zu].pdp_per_row", i);
+		assert_int_equal(info_cnt(info, key), rra[i].pdp);
+		snprintf(key, sizeof key, "rra[%zu].rows", i);
+		assert_int_equal(info_cnt(info, key), rra[i].rows);
+		snprintf(key, sizeof key, "rra[%zu].cf", i);
+		assert_string_equal(info_str(info, key), rra[i].cf);
+	}
+	rrd_info_free(info);
+	free(path);
+	store_close(s);
+}
+
+static void test_every_archive_average_and_max(void **state)
+{
+	struct fixture *f = *state;
+	struct store *s = open_store(f->conf);
+	write_ap_samples(s, 0, SAMPLES - 1, 0);
+	struct store_stats st;
+	store_get_stats(s, &st);
+	assert_int_equal(st.updates, SAMPLES - (GAP_LAST - GAP_FIRST + 1));
+	assert_int_equal(st.files_created, 1);
+	assert_int_equal(st.failed, 0);
+
+	assert_true(check_archive(s, 10, "AVERAGE") >= SAMPLES - 2);
+	assert_true(check_archive(s, 10, "MAX") >= SAMPLES - 2);
+	assert_true(check_archive(s, 60, "AVERAGE") >= SAMPLES / 6 - 2);
+	assert_true(check_archive(s, 60, "MAX") >= SAMPLES / 6 - 2);
+	assert_true(check_archive(s, 3600, "AVERAGE") >= 2);
+	assert_true(check_archive(s, 3600, "MAX") >= 2);
+
+	/* A sawtooth 0..59: at one minute the peak and the average differ. */
+	struct store_series avg, max;
+	fetch_series(s, "clients", 60, "AVERAGE", &avg);
+	fetch_series(s, "clients", 60, "MAX", &max);
+	size_t differ = 0;
+	for (size_t r = 0; r < avg.n && r < max.n; r++)
+		differ += isfinite(avg.values[r]) && max.values[r] > avg.values[r];
+	assert_true(differ > 100);
+	store_series_free(&avg);
+	store_series_free(&max);
+
+	/* A data source that was never known stays unknown, never 0. */
+	struct store_series band;
+	fetch_series(s, "clients_2g4", 10, "AVERAGE", &band);
+	assert_true(band.n >= SAMPLES - 1);
+	for (size_t r = 0; r < band.n; r++)
+		assert_true(isnan(band.values[r]));
+	store_series_free(&band);
+	store_close(s);
+}
+
+static ino_t inode_of(const char *path)
+{
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	return st.st_ino;
+}
+
+static void test_restart_continues_same_file(void **state)
+{
+	struct fixture *f = *state;
+	struct store *s = open_store(f->conf);
+	write_ap_samples(s, 0, 300, 0);
+	store_close(s);
+	char *path = store_path(f->conf, "ap:a1");
+	ino_t before = inode_of(path);
+
+	/* A second life writes an overlap with other values: the overlap is
+	 * skipped, the rest continues in the same file. */
+	s = open_store(f->conf);
+	write_ap_samples(s, 250, 500, 1000);
+	struct store_stats st;
+	store_get_stats(s, &st);
+	assert_int_equal(st.skipped, 51);
+	assert_int_equal(st.updates, 200);
+	assert_int_equal(st.files_created, 0);
+	assert_int_equal(inode_of(path), before);
+
+	struct store_series out;
+	fetch_series(s, "clients", 10, "AVERAGE", &out);
+	size_t seen_old = 0, seen_new = 0;
+	for (size_t r = 0; r < out.n; r++) {
+		int i = (int)((out.start + (time_t)r * out.step - T0) / 10);
+		if (i < 1 || i > 500)
+			continue;
+		double want = (double)(i % 60) + (i > 300 ? 1000 : 0);
+		assert_same(want, out.values[r], out.start + (time_t)r * out.step);
+		seen_old += i <= 300;
+		seen_new += i > 300;
+	}
+	assert_int_equal(seen_old, 300);
+	assert_int_equal(seen_new, 200);
+	store_series_free(&out);
+	store_close(s);
+	free(path);
+}
+
+static void test_other_layout_is_moved_aside(void **state)
+{
+	struct fixture *f = *state;
+	char *path = store_path(f->conf, "ap:a1");
+	char *dir = xasprintf("%s/ap", f->conf->state_dir);
+	assert_int_equal(mkdir_p(dir, 0755), 0);
+	const char *args[] = { "DS:other:GAUGE:30:0:U", "RRA:AVERAGE:0.5:1:100" };
+	rrd_clear_error();
+	assert_int_equal(rrd_create_r(path, 10, T0 - 100, 2, args), 0);
+	const char *upd[] = { "1699999150:7" };
+	assert_int_equal(rrd_update_r(path, NULL, 1, upd), 0);
+
+	struct store *s = open_store(f->conf);
+	write_ap_samples(s, 0, 5, 0);
+	struct store_stats st;
+	store_get_stats(s, &st);
+	assert_int_equal(st.files_moved, 1);
+	assert_int_equal(st.files_created, 1);
+	store_close(s);
+
+	rrd_info_t *info = rrd_info_r(path);
+	assert_int_equal(info_cnt(info, "ds[clients].index"), 0);
+	rrd_info_free(info);
+	char *cmd = xasprintf("ls '%s' | grep -c '^a1.rrd.old-[0-9]*$'", dir);
+	FILE *p = popen(cmd, "r");
+	char line[32] = "";
+	assert_non_null(fgets(line, sizeof line, p));
+	pclose(p);
+	assert_int_equal(atoi(line), 1);
+	/* The old data is still in the moved file. */
+	char *glob = xasprintf("%s/a1.rrd.old-*", dir);
+	free(cmd);
+	cmd = xasprintf("rrdtool lastupdate %s | tail -1", glob);
+	p = popen(cmd, "r");
+	assert_non_null(fgets(line, sizeof line, p));
+	pclose(p);
+	assert_string_equal(line, "1699999150: 7\n");
+	free(glob);
+	free(cmd);
+	free(dir);
+	free(path);
+}
+
+static void test_writer_thread_drains_on_close(void **state)
+{
+	struct fixture *f = *state;
+	char err[256];
+	struct store *s = store_start(f->conf, err, sizeof err);
+	assert_non_null(s);
+	for (int i = 0; i < 50; i++) {
+		double v[] = { (double)i, NAN, NAN, 1, 2 };
+		struct store_batch *b = store_batch_new(T0 + 10 * i);
+		store_batch_add(b, "ap:a1", v, 5);
+		store_batch_add(b, "room:hall", v, 3);
+		store_submit(s, b);
+	}
+	/* No flush: closing must write everything that was queued. */
+	store_close(s);
+	s = open_store(f->conf);
+	struct store_stats st;
+	char *path = store_path(f->conf, "room:hall");
+	assert_int_equal(rrd_last_r(path), T0 + 490);
+	free(path);
+	path = store_path(f->conf, "ap:a1");
+	assert_int_equal(rrd_last_r(path), T0 + 490);
+	free(path);
+	store_get_stats(s, &st);
+	assert_int_equal(st.updates, 0);
+	store_close(s);
+}
+
+static void test_graphs_svg_and_png(void **state)
+{
+	struct fixture *f = *state;
+	struct store *s = open_store(f->conf);
+	write_ap_samples(s, 0, 400, 0);
+	double up[] = { 4e7, 1e7, 100, 0.4, 80 };
+	struct store_batch *b = store_batch_new(T0 + 4010);
+	store_batch_add(b, "uplink:isp", up, 5);
+	assert_int_equal(store_write_batch(s, b), 0);
+	store_batch_free(b);
+
+	const char *entities[] = { "ap:a1", "uplink:isp" };
+	for (size_t e = 0; e < 2; e++) {
+		unsigned char *img = NULL;
+		size_t len = 0;
+		char err[256] = "";
+		int rc = store_graph(s, entities[e], "svg", T0, T0 + 4000, 800, 240, &img, &len,
+				     err, sizeof err);
+		if (rc)
+			fprintf(stderr, "%s\n", err);
+		assert_int_equal(rc, 0);
+		assert_true(len > 2000 && len < 2000000);
+		assert_non_null(memmem(img, len < 400 ? len : 400, "<svg", 4));
+		assert_non_null(memmem(img, len, "</svg>", 6));
+		free(img);
+		rc = store_graph(s, entities[e], "png", T0, T0 + 4000, 800, 240, &img, &len, err,
+				 sizeof err);
+		assert_int_equal(rc, 0);
+		assert_true(len > 2000 && len < 2000000);
+		assert_memory_equal(img, "\x89PNG\r\n\x1a\n", 8);
+		free(img);
+	}
+	unsigned char *img = NULL;
+	size_t len = 0;
+	char err[256] = "";
+	assert_int_equal(store_graph(s, "ap:a1", "gif", T0, T0 + 4000, 800, 240, &img, &len, err,
+				     sizeof err), -1);
+	assert_int_equal(store_graph(s, "ap:nowhere", "svg", T0, T0 + 4000, 800, 240, &img, &len,
+				     err, sizeof err), -1);
+	assert_non_null(strstr(err, "nowhere"));
+	store_close(s);
+}
+
+static void test_series_errors(void **state)
+{
+	struct fixture *f = *state;
+	struct store *s = open_store(f->conf);
+	struct store_series out;
+	char err[256] = "";
+	assert_int_equal(store_series(s, "ap:a1", "clients", T0, T0 + 100, 10, "AVERAGE", &out,
+				      err, sizeof err), -1);
+	assert_non_null(strstr(err, "no data"));
+	write_ap_samples(s, 0, 10, 0);
+	assert_int_equal(store_series(s, "ap:a1", "bogus", T0, T0 + 100, 10, "AVERAGE", &out, err,
+				      sizeof err), -1);
+	assert_int_equal(store_series(s, "ap:a1", "clients", T0, T0 + 100, 10, "MIN", &out, err,
+				      sizeof err), -1);
+	assert_int_equal(store_series(s, "tv:x", "clients", T0, T0 + 100, 10, "MAX", &out, err,
+				      sizeof err), -1);
+	store_close(s);
+}
+
+/* A regular file where the ap/ folder should be stands for any state
+ * directory that cannot be written (this works as root too, where chmod
+ * does not stop writes). */
+static void test_unwritable_dir_drops_batch_then_resumes(void **state)
+{
+	struct fixture *f = *state;
+	char *ap_dir = xasprintf("%s/ap", f->conf->state_dir);
+	assert_int_equal(mkdir_p(f->conf->state_dir, 0755), 0);
+	FILE *blocker = fopen(ap_dir, "w");
+	assert_non_null(blocker);
+	fclose(blocker);
+
+	struct store *s = open_store(f->conf);
+	double v[] = { 5, 1, 4, 40, 60 };
+	struct store_batch *b = store_batch_new(T0);
+	store_batch_add(b, "ap:a1", v, 5);
+	store_batch_add(b, "room:hall", v, 3);
+	assert_int_equal(store_write_batch(s, b), 2);	/* dropped whole */
+	store_batch_free(b);
+	struct store_stats st;
+	store_get_stats(s, &st);
+	assert_int_equal(st.batches_dropped, 1);
+	assert_int_equal(st.updates, 0);
+
+	assert_int_equal(unlink(ap_dir), 0);
+	b = store_batch_new(T0 + 10);
+	store_batch_add(b, "ap:a1", v, 5);
+	store_batch_add(b, "room:hall", v, 3);
+	assert_int_equal(store_write_batch(s, b), 0);
+	store_batch_free(b);
+	store_get_stats(s, &st);
+	assert_int_equal(st.batches_dropped, 1);
+	assert_int_equal(st.updates, 2);
+	store_close(s);
+	free(ap_dir);
+}
+
+static void test_batch_from_venue_keeps_unknowns(void **state)
+{
+	struct fixture *f = *state;
+	struct venue *v = venue_new(f->conf);
+	venue_update(v, (double)T0);
+	struct store_batch *b = store_batch_from_venue(v, T0);
+	assert_int_equal(store_batch_len(b), 3);	/* ap, room, venue */
+	struct store *s = open_store(f->conf);
+	assert_int_equal(store_write_batch(s, b), 0);
+	store_batch_free(b);
+	venue_update(v, (double)T0 + 10);
+	b = store_batch_from_venue(v, T0 + 10);
+	assert_int_equal(store_write_batch(s, b), 0);
+	store_batch_free(b);
+	char *path = store_path(f->conf, "venue");
+	time_t last;
+	unsigned long n;
+	char **names, **values;
+	assert_int_equal(rrd_lastupdate_r(path, &last, &n, &names, &values), 0);
+	assert_int_equal(last, T0 + 10);
+	assert_int_equal(n, 6);
+	assert_string_equal(names[0], "devices");
+	assert_string_equal(values[0], "U");		/* nobody reported */
+	assert_string_equal(names[1], "projected");
+	assert_string_equal(values[1], "90");		/* 100 attendees x 0.9 */
+	assert_string_equal(values[2], "60");
+	for (unsigned long i = 0; i < n; i++) {
+		rrd_freemem(names[i]);
+		rrd_freemem(values[i]);
+	}
+	rrd_freemem(names);
+	rrd_freemem(values);
+	free(path);
+	store_close(s);
+	venue_free(v);
+}
+
+int main(void)
+{
+	signal(SIGPIPE, SIG_IGN);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_paths_are_sanitised, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_file_layout, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_every_archive_average_and_max, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_restart_continues_same_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_other_layout_is_moved_aside, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_writer_thread_drains_on_close, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_graphs_svg_and_png, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_series_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unwritable_dir_drops_batch_then_resumes, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_batch_from_venue_keeps_unknowns, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
