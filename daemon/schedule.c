@@ -307,6 +307,8 @@ static void check_durations(struct schedule_builder *b)
 /* Sessions of one schedule room must not overlap: the file is wrong. */
 static void check_overlaps(struct schedule_builder *b)
 {
+	if (b->n_sessions < 2)
+		return;
 	qsort(b->sessions, b->n_sessions, sizeof *b->sessions, by_room_then_start);
 	for (size_t i = 1; i < b->n_sessions; i++) {
 		struct schedule_session *p = &b->sessions[i - 1], *s = &b->sessions[i];
@@ -392,26 +394,40 @@ static struct schedule_room *find_room(struct schedule *s, const char *name)
 	return bsearch(&key, s->rooms, s->n_rooms, sizeof *s->rooms, room_by_name);
 }
 
-/* Rooms: every declared room and every room a session names. */
-static void collect_rooms(struct schedule *s, struct schedule_builder *b)
+struct room_seen {
+	const char *name;
+	int line;
+	size_t order;			/* declared rooms first */
+};
+
+static int seen_order(const void *a, const void *b)
 {
-	s->rooms = xcalloc(b->n_declared + s->n_sessions + 1, sizeof *s->rooms);
-	for (size_t i = 0; i < b->n_declared; i++) {
-		s->rooms[s->n_rooms++] = b->declared[i];
-		b->declared[i].name = NULL;
-	}
-	qsort(s->rooms, s->n_rooms, sizeof *s->rooms, room_by_name);
-	for (size_t i = 0; i < s->n_sessions; i++) {
-		const struct schedule_session *x = &s->sessions[i];
-		if (find_room(s, x->room))
+	const struct room_seen *x = a, *y = b;
+	int r = strcmp(x->name, y->name);
+	if (r)
+		return r;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* Rooms: every declared room and every room a session names, once, by
+ * name; a declared room keeps the line it was declared on. */
+static void collect_rooms(struct schedule *s, const struct schedule_builder *b)
+{
+	size_t n = 0;
+	struct room_seen *seen = xcalloc(b->n_declared + s->n_sessions + 1, sizeof *seen);
+	for (size_t i = 0; i < b->n_declared; i++, n++)
+		seen[n] = (struct room_seen){ b->declared[i].name, b->declared[i].line, n };
+	for (size_t i = 0; i < s->n_sessions; i++, n++)
+		seen[n] = (struct room_seen){ s->sessions[i].room, s->sessions[i].line, n };
+	qsort(seen, n, sizeof *seen, seen_order);
+	s->rooms = xcalloc(n + 1, sizeof *s->rooms);
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0 && strcmp(seen[i].name, seen[i - 1].name) == 0)
 			continue;
-		struct schedule_room *r = &s->rooms[s->n_rooms++];
-		memset(r, 0, sizeof *r);
-		r->name = xstrdup(x->room);
-		r->line = x->line;
-		r->room_idx = -1;
-		qsort(s->rooms, s->n_rooms, sizeof *s->rooms, room_by_name);
+		s->rooms[s->n_rooms++] = (struct schedule_room){ .name = xstrdup(seen[i].name),
+			.line = seen[i].line, .room_idx = -1 };
 	}
+	free(seen);
 	for (size_t i = 0; i < s->n_sessions; i++) {
 		const struct schedule_session *x = &s->sessions[i];
 		struct schedule_room *r = find_room(s, x->room);
