@@ -337,6 +337,8 @@ static cfg_opt_t root_opts[] = {
 	CFG_INT("radio_warn_clients", 50, CFGF_NONE),
 	CFG_INT("radio_max_clients", 75, CFGF_NONE),
 	CFG_STR("log_level", "info", CFGF_NONE),
+	CFG_STR("alert_group_wait", "30s", CFGF_NONE),
+	CFG_STR("alert_group_interval", "5m", CFGF_NONE),
 	CFG_SEC("event", event_opts, CFGF_MULTI | CFGF_TITLE),
 	CFG_SEC("web", web_opts, CFGF_NONE),
 	CFG_SEC("room", room_opts, SECTION_FLAGS),
@@ -861,6 +863,14 @@ static void build_notifiers(struct build_ctx *b, cfg_t *root)
 	}
 }
 
+static void root_duration(struct build_ctx *b, cfg_t *root, const char *field, long *out)
+{
+	const char *d = cfg_getstr(root, field);
+	if (d && parse_duration(d, out) != 0)
+		errbuf_add(b->errors, "%s:%d: %s: \"%s\" is not a duration (e.g. 30s, 5m)",
+			   b->file, root_field_line(b, field), field, d);
+}
+
 static const char *const known_rules[] = {
 	"ap_over_capacity", "room_over_capacity", "room_over_projection",
 	"uplink_utilisation", "dhcp_pool_exhaustion", "plan_shortfall",
@@ -943,6 +953,8 @@ static void build_global(struct build_ctx *b, cfg_t *root)
 	c->radio_warn_clients = cfg_getint(root, "radio_warn_clients");
 	c->radio_max_clients = cfg_getint(root, "radio_max_clients");
 	c->log_level = dup_or_null(root, "log_level");
+	root_duration(b, root, "alert_group_wait", &c->alert_group_wait);
+	root_duration(b, root, "alert_group_interval", &c->alert_group_interval);
 }
 
 static struct conf *conf_build(cfg_t *root, const char *file, const char *text,

@@ -167,6 +167,8 @@ struct conf {
 	double warn_ratio, crit_ratio;	/* status levels against capacity */
 	long radio_warn_clients, radio_max_clients;
 	char *log_level;
+	long alert_group_wait;		/* seconds before a new alert group notifies */
+	long alert_group_interval;	/* seconds between a group's notifications */
 
 	struct conf_event event;
 	struct conf_web web;
