@@ -3,6 +3,7 @@
 #include "log.h"
 #include "module.h"
 #include "plan.h"
+#include "schedule.h"
 #include "util.h"
 
 #include <errno.h>
@@ -144,16 +145,40 @@ static void log_error_lines(const char *prefix, const char *text)
 	}
 }
 
+/* The schedule belongs to its config: a config naming a broken schedule
+ * is a broken config. 0 and *out (NULL without a schedule), or -1. */
+static int load_schedule(const struct conf *conf, struct schedule **out, const char *prefix)
+{
+	char *errors = NULL;
+	*out = NULL;
+	if (!conf->event.schedule)
+		return 0;
+	*out = schedule_load(conf, conf->event.schedule, &errors);
+	if (!*out)
+		log_error_lines(prefix, errors);
+	else
+		log_info("schedule %s: %zu sessions, %zu rooms", (*out)->path, (*out)->n_sessions,
+			 (*out)->n_rooms);
+	if (*out && (*out)->warnings)
+		log_error_lines("schedule: ", (*out)->warnings);
+	free(errors);
+	return *out ? 0 : -1;
+}
+
 int daemon_reload(struct daemon *d)
 {
 	char *errors = NULL;
+	struct schedule *schedule = NULL;
 	struct conf *fresh = conf_load(d->config_path, &errors);
-	if (!fresh) {
+	if (!fresh || load_schedule(fresh, &schedule, "reload rejected: ") != 0) {
 		log_error_lines("reload rejected: ", errors);
 		log_err("reload rejected: keeping the running config");
 		free(errors);
+		conf_free(fresh);
 		return -1;
 	}
+	struct schedule *old_schedule = d->schedule;
+	d->schedule = schedule;
 	struct conf *old = d->conf;
 	struct venue *old_venue = d->venue;
 	d->conf = fresh;
@@ -171,6 +196,7 @@ int daemon_reload(struct daemon *d)
 		arm_tick(d);
 	log_set_level(strcmp(fresh->log_level, "debug") == 0 ? LOG_LVL_DEBUG : log_get_level());
 	venue_free(old_venue);
+	schedule_free(old_schedule);
 	conf_free(old);
 	log_info("reloaded: %zu rooms, %zu APs, %zu uplinks, %zu targets",
 		 fresh->n_rooms, fresh->n_aps, fresh->n_uplinks, fresh->n_targets);
@@ -193,6 +219,10 @@ int daemon_init(struct daemon *d, struct conf *conf, const char *config_path, bo
 	d->config_path = xstrdup(config_path);
 	d->once = once;
 	d->venue = venue_new(conf);
+	if (load_schedule(conf, &d->schedule, "") != 0) {
+		log_err("%s: the schedule does not load", config_path);
+		return -1;
+	}
 	d->sink.emit = sink_emit;
 	d->sink.cycle_done = sink_cycle_done;
 	d->sink.ctx = d;
@@ -316,6 +346,7 @@ void daemon_shutdown(struct daemon *d)
 		if (evs[i])
 			event_free(evs[i]);
 	venue_free(d->venue);
+	schedule_free(d->schedule);
 	conf_free(d->conf);
 	free(d->config_path);
 	event_base_free(d->base);

@@ -20,6 +20,7 @@ struct store;
 struct alert_engine;
 struct notify;
 struct web;
+struct schedule;
 
 struct daemon {
 	struct event_base *base;
@@ -46,6 +47,7 @@ struct daemon {
 	struct alert_engine *alerts;
 	struct notify *notify;
 	struct web *web;
+	struct schedule *schedule;	/* conf->event.schedule, NULL when none */
 };
 
 int daemon_init(struct daemon *d, struct conf *conf, const char *config_path, bool once);

@@ -7,6 +7,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "plan.h"
+#include "schedule.h"
 #include "util.h"
 
 #include <errno.h>
@@ -167,8 +168,9 @@ int main(int argc, char **argv)
 		if (!conf)
 			return 1;
 		plan_print(conf, stdout);
+		int bad_schedule = schedule_print_check(conf, stdout) != 0;
 		conf_free(conf);
-		return 0;
+		return bad_schedule;
 	}
 	if (!conf)
 		return 1;

@@ -476,8 +476,9 @@ static void map_rooms(struct schedule *s, const struct conf *c, struct sb_text *
 			if (r->line > 0)
 				snprintf(at, sizeof at, ":%d", r->line);
 			text_add(warnings, "%s%s: room \"%s\": no venue room has that name or "
-				 "schedule_room; its %zu session%s are not projected",
-				 s->path, at, r->name, r->n_sessions, r->n_sessions == 1 ? "" : "s");
+				 "schedule_room; its %zu %s not projected",
+				 s->path, at, r->name, r->n_sessions,
+				 r->n_sessions == 1 ? "session is" : "sessions are");
 		}
 	}
 	for (size_t i = 0; i < s->n_sessions; i++) {

@@ -628,7 +628,7 @@ static void test_malformed_xml(void **state)
 	xml = frab("<event id='1'><date>2027-06-10T10:00:00+02:00</date><duration>00:30</duration><room>Nowhere</room><title>X</title></event>\n");
 	struct schedule *s = parse_ok(c, "t.xml", xml);
 	assert_non_null(s->warnings);
-	assert_non_null(strstr(s->warnings, "t.xml:4: room \"Nowhere\": no venue room has that name or schedule_room; its 1 session are not projected"));
+	assert_non_null(strstr(s->warnings, "t.xml:4: room \"Nowhere\": no venue room has that name or schedule_room; its 1 session is not projected"));
 	assert_int_equal(s->sessions[0].room_idx, -1);
 	schedule_free(s);
 	free(xml);
