@@ -1,5 +1,5 @@
 /*
- * Graphs for the report, as SVG text ready to be inlined in the HTML:
+ * Graphs for the report, as SVG documents for the HTML:
  * venue devices per day with the projection and capacity lines, and each
  * uplink's in/out with its capacity. The store draws them (store_graph)
  * when it can; otherwise they are drawn here with rrd_graph_v from the
@@ -34,16 +34,17 @@ static char *escape_path(const char *p)
 	return out;
 }
 
-/* The <svg> element alone: the XML prolog and doctype cannot be inlined. */
+/* The SVG document as text, or NULL when it is not one (a PNG). */
 static char *svg_element(const char *data, size_t len)
 {
 	char *text = xmalloc(len + 1);
 	memcpy(text, data, len);
 	text[len] = '\0';
-	char *svg = strstr(text, "<svg");
-	char *out = svg ? xstrdup(svg) : NULL;
-	free(text);
-	return out;
+	if (!strstr(text, "<svg")) {
+		free(text);
+		return NULL;
+	}
+	return text;
 }
 
 static char *run_graph(int argc, char **argv, char **err)

@@ -1,7 +1,8 @@
 /*
- * report.html: one self-contained file (inline CSS and SVG, no external
- * requests) that reads on screen and prints on A4 and Letter alike: the
- * page size is left to the printer and everything scales to the width.
+ * report.html: one self-contained file (inline CSS, SVG graphs as data:
+ * URIs, no external requests) that reads on screen and prints on A4 and
+ * Letter alike: the page size is left to the printer and everything
+ * scales to the width.
  */
 #include "config.h"
 #include "report.h"
@@ -90,7 +91,7 @@ static const char css[] =
 	"font-variant-numeric:tabular-nums}"
 	"tr.crit td{background:#fdecea}tr.warn td{background:#fff6e0}"
 	".nd{color:#999;font-style:italic}"
-	"figure{margin:8px 0 14px}figure svg{width:100%;height:auto;display:block}"
+	"figure{margin:8px 0 14px}figure img{width:100%;height:auto;display:block}"
 	"figcaption{font-size:12px;color:#555}"
 	".heat td{text-align:center;font-size:11px;padding:3px 2px;min-width:26px}"
 	".heat th{font-size:11px;text-align:center;padding:3px 2px}.heat th.r,.heat td.r"
@@ -212,12 +213,38 @@ static void section_summary(const struct report *r, FILE *f)
 	}
 }
 
+static void base64(FILE *f, const unsigned char *p, size_t n)
+{
+	static const char a[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	for (size_t i = 0; i < n; i += 3) {
+		unsigned v = (unsigned)p[i] << 16;
+		if (i + 1 < n)
+			v |= (unsigned)p[i + 1] << 8;
+		if (i + 2 < n)
+			v |= p[i + 2];
+		fputc(a[v >> 18 & 63], f);
+		fputc(a[v >> 12 & 63], f);
+		fputc(i + 1 < n ? a[v >> 6 & 63] : '=', f);
+		fputc(i + 2 < n ? a[v & 63] : '=', f);
+	}
+}
+
+/*
+ * Each graph is its own SVG document in a data: URI. Inlined side by
+ * side, rrd_graph's SVGs would share glyph ids ("glyph0-1") and every
+ * graph would draw its text with the first graph's glyphs.
+ */
 static void figure(FILE *f, const char *svg, const char *caption)
 {
 	fputs("<figure>", f);
-	if (svg)
-		fputs(svg, f);
-	else
+	if (svg) {
+		fputs("<img class=\"graph\" alt=\"", f);
+		esc(f, caption);
+		fputs("\" src=\"data:image/svg+xml;base64,", f);
+		base64(f, (const unsigned char *)svg, strlen(svg));
+		fputs("\">", f);
+	} else
 		fputs("<p>" NO_DATA "</p>", f);
 	fputs("<figcaption>", f);
 	esc(f, caption);
@@ -322,7 +349,10 @@ static void section_rooms(const struct report *r, FILE *f)
 			continue;
 		}
 		td_num(f, room->peak.value, 0);
-		td_time(f, room->peak.at, true);
+		if (room->peak.value <= 0)
+			fputs("<td>no client all along</td>", f);
+		else
+			td_time(f, room->peak.at, true);
 		td_num(f, room->p95, 0);
 		td_num(f, room->minutes_warn, 1);
 		td_num(f, room->minutes_crit, 1);

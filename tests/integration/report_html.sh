@@ -1,0 +1,76 @@
+#!/bin/sh
+# The HTML report in headless Chromium: it renders (screenshot kept in the
+# build directory as report_html.png), every graph is an SVG image that
+# decodes, and the summary numbers are in the page text.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/report_lib.sh"
+report_need_rrdtool
+CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
+[ -n "$CHROMIUM" ] || skip "chromium is not installed"
+export TZ=UTC
+printf 'leak:librrd.so\nleak:libfontconfig.so\n' >"$TMP/lsan.supp"
+export LSAN_OPTIONS="suppressions=$TMP/lsan.supp:print_suppressions=0"
+export ASAN_OPTIONS="fast_unwind_on_malloc=0"
+
+mkdir -p "$TMP/state"
+report_conf "$TMP/headroom.conf" "$TMP/state"
+report_fill "$TMP/state"
+report_alert_log "$TMP/state/alerts.log"
+"$top_builddir/headroom" report -q -c "$TMP/headroom.conf" -o "$TMP/out" --format html ||
+	fail "headroom report failed"
+html="$TMP/out/report.html"
+grep -Eq 'src="(https?:|//)|href="(https?:|//)' "$html" && fail "the HTML loads something from outside"
+grep -q "@media print" "$html" || fail "no print style"
+
+chrome() {
+	"$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage \
+		--user-data-dir="$TMP/chrome" "$@" 2>>"$TMP/chrome.log"
+}
+shot="$top_builddir/report_html.png"
+rm -f "$shot"
+chrome --screenshot="$shot" --window-size=1200,2000 "file://$html" >/dev/null
+[ -s "$shot" ] || { tail -5 "$TMP/chrome.log"; fail "no screenshot"; }
+chrome --dump-dom "file://$html" >"$TMP/dom.html"
+[ -s "$TMP/dom.html" ] || fail "chromium dumped no DOM"
+
+python3 - "$TMP/dom.html" <<'PY' || fail "DOM check failed"
+import base64, html.parser, re, sys, xml.dom.minidom
+dom = open(sys.argv[1]).read()
+
+class Page(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.imgs, self.text, self.skip = [], [], 0
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.imgs.append(dict(attrs))
+        if tag in ("style", "script"):
+            self.skip += 1
+    def handle_endtag(self, tag):
+        if tag in ("style", "script"):
+            self.skip -= 1
+    def handle_data(self, data):
+        if not self.skip:
+            self.text.append(data)
+
+p = Page()
+p.feed(dom)
+# two day graphs and one uplink graph, each a decodable SVG document
+assert len(p.imgs) == 3, "want 3 graphs, got %d" % len(p.imgs)
+prefix = "data:image/svg+xml;base64,"
+for img in p.imgs:
+    src = img.get("src", "")
+    assert src.startswith(prefix), "graph is not an inline SVG: %r" % src[:60]
+    doc = xml.dom.minidom.parseString(base64.b64decode(src[len(prefix):]))
+    svg = doc.documentElement
+    assert svg.tagName == "svg", svg.tagName
+    assert float(re.sub("[a-z]+", "", svg.getAttribute("width"))) > 100, "empty graph"
+text = " ".join(" ".join(p.text).split())
+for needle in ["Summary against the plan", "600", "540", "530", "0.88",
+               "2027-05-15 15:30:00", "412", "0.69", "55.0", "hall", "410",
+               "Rooms by hour", "never used", "noc-ana", "target:wlc",
+               "Recommendations for next year", "Provision 200 Mbit/s",
+               "no samples were recorded for this room"]:
+    assert needle in text, "page text lacks %r" % needle
+PY
+pass "HTML renders with its graphs and numbers (screenshot: $shot)"
