@@ -1,20 +1,883 @@
 #include "config.h"
 #include "pcap.h"
+#include "pcap_capture.h"
+#include "log.h"
+#include "util.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <event2/event.h>
+#include <fcntl.h>
+#include <math.h>
+#include <pcap/pcap.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define QUEUE_MAX 16
+#define LIVE_TIMEOUT_MS 500
+#define LIVE_BUFFER_BYTES (8 << 20)
+#define DHCP_SNAPLEN 600
+#define DHCP_FILTER "udp port 67 or udp port 68 or (vlan and (udp port 67 or udp port 68))"
+#define SALT_FILE "pcap.salt"
+#define SALT_LEN 16
+#define PACE_SLICE 0.1
+
+struct capture {
+	struct pcap_collector *owner;
+	char *sig;			/* config this capture was built from */
+	struct cap_settings set;
+	struct cap_state st;		/* capture thread only */
+	char *file, *iface, *filter;
+	double speed;
+	bool loop, once;
+	long snaplen;
+	pcap_t *pc;
+	int dlt;
+	char open_error[PCAP_ERRBUF_SIZE + 64];
+
+	/* capture thread only */
+	bool win_open;
+	double win_start;
+	double shift;			/* added to file timestamps (loop) */
+	bool shift_set;
+	double pace_ts, pace_real, pace_prev;
+	bool pace_set;
+	uint64_t drops_logged;
+
+	pthread_t thread;
+	bool running;
+	atomic_bool stop;
+	pthread_mutex_t mu;
+	pthread_cond_t room;
+	struct cap_report *queue[QUEUE_MAX];
+	size_t qhead, qlen;
+	struct event *wake;
+
+	bool done;			/* loop side: final report handled */
+};
+
+struct pcap_collector {
+	struct collector *c;
+	struct sipkey key;
+	struct capture **caps;
+	size_t n_caps;
+	bool cycle_reported;
+};
+
+/* ---- salt ---- */
+
+static int read_salt(const char *path, uint8_t salt[SALT_LEN])
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, salt, SALT_LEN);
+	close(fd);
+	return n == SALT_LEN ? 0 : -1;
+}
+
+static int create_salt(const char *path, uint8_t salt[SALT_LEN])
+{
+	if (getrandom(salt, SALT_LEN, 0) != SALT_LEN)
+		return -1;
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	ssize_t n = write(fd, salt, SALT_LEN);
+	close(fd);
+	return n == SALT_LEN ? 0 : -1;
+}
+
+/* The per-event key: read from the state directory, created on first run.
+ * Without a usable state directory the key lives in memory only. */
+static void load_key(const struct conf *conf, struct sipkey *key)
+{
+	uint8_t salt[SALT_LEN];
+	char *path = xasprintf("%s/%s", conf->state_dir, SALT_FILE);
+	if (read_salt(path, salt) != 0) {
+		if (mkdir_p(conf->state_dir, 0750) != 0 || create_salt(path, salt) != 0) {
+			log_warn("pcap: cannot keep a salt in %s (%s); hashes change on restart",
+				 path, strerror(errno));
+			if (getrandom(salt, SALT_LEN, 0) != SALT_LEN)
+				abort();
+		}
+	}
+	free(path);
+	sipkey_from_bytes(key, salt);
+	memset(salt, 0, sizeof salt);
+}
+
+/* ---- settings ---- */
+
+static enum cap_mode mode_of(const char *s)
+{
+	if (s && strcmp(s, "dot11") == 0)
+		return CAP_DOT11;
+	if (s && strcmp(s, "dhcp") == 0)
+		return CAP_DHCP;
+	return CAP_UPLINK;
+}
+
+static int parse_prefix(const char *s, struct cap_prefix *px)
+{
+	char buf[64];
+	strlcpy_hr(buf, s, sizeof buf);
+	char *slash = strchr(buf, '/');
+	if (slash)
+		*slash++ = '\0';
+	memset(px, 0, sizeof *px);
+	if (inet_pton(AF_INET, buf, px->addr) == 1)
+		px->family = 4;
+	else if (inet_pton(AF_INET6, buf, px->addr) == 1)
+		px->family = 6;
+	else
+		return -1;
+	unsigned max = px->family == 4 ? 32 : 128;
+	char *end = NULL;
+	long bits = slash ? strtol(slash, &end, 10) : (long)max;
+	if (slash && (*end || end == slash))
+		return -1;
+	if (bits < 0 || bits > (long)max)
+		return -1;
+	px->bits = (unsigned)bits;
+	return 0;
+}
+
+static int parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned v[6];
+	char tail;
+	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &tail) != 6 &&
+	    sscanf(s, "%2x-%2x-%2x-%2x-%2x-%2x%c", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &tail) != 6)
+		return -1;
+	for (int i = 0; i < 6; i++)
+		mac[i] = (uint8_t)v[i];
+	return 0;
+}
+
+static int parse_subnet(const char *s, struct cap_pool *p)
+{
+	struct cap_prefix px;
+	if (parse_prefix(s, &px) != 0 || px.family != 4)
+		return -1;
+	uint32_t net;
+	memcpy(&net, px.addr, 4);
+	p->mask = px.bits ? 0xffffffffu << (32 - px.bits) : 0;
+	p->net = ntohl(net) & p->mask;
+	p->has_subnet = true;
+	return 0;
+}
+
+static bool pool_follows(const struct conf_dhcp_pool *p, const struct conf_capture *cc)
+{
+	if (p->capture)
+		return strcmp(p->capture, cc->name) == 0;
+	return mode_of(cc->mode) == CAP_DHCP;
+}
+
+static long utc_offset_now(void)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	return tm.tm_gmtoff;
+}
+
+static int build_settings(const struct conf *conf, const struct conf_capture *cc, struct cap_settings *set)
+{
+	memset(set, 0, sizeof *set);
+	set->name = xstrdup(cc->name);
+	set->mode = mode_of(cc->mode);
+	set->window = cc->window > 0 ? (double)cc->window : 60;
+	set->station_timeout = cc->station_timeout > 0 ? (double)cc->station_timeout : 300;
+	set->utc_offset = utc_offset_now();
+	set->prefixes = xcalloc(cc->n_local_prefixes + 1, sizeof *set->prefixes);
+	for (size_t i = 0; i < cc->n_local_prefixes; i++) {
+		if (parse_prefix(cc->local_prefixes[i], &set->prefixes[set->n_prefixes]) != 0) {
+			log_err("capture \"%s\": local_prefixes: \"%s\" is not an address/length",
+				cc->name, cc->local_prefixes[i]);
+			return -1;
+		}
+		set->n_prefixes++;
+	}
+	if (cc->gateway_mac) {
+		if (parse_mac(cc->gateway_mac, set->gateway) != 0) {
+			log_err("capture \"%s\": gateway_mac: \"%s\" is not a MAC address", cc->name, cc->gateway_mac);
+			return -1;
+		}
+		set->has_gateway = true;
+	}
+	set->pools = xcalloc(conf->n_pools + 1, sizeof *set->pools);
+	for (size_t i = 0; i < conf->n_pools; i++) {
+		const struct conf_dhcp_pool *p = &conf->pools[i];
+		if (!pool_follows(p, cc))
+			continue;
+		struct cap_pool *cp = &set->pools[set->n_pools];
+		cp->name = xstrdup(p->name);
+		cp->vlan = p->vlan;
+		set->n_pools++;
+		if (p->subnet && parse_subnet(p->subnet, cp) != 0) {
+			log_err("dhcp_pool \"%s\": subnet: \"%s\" is not an IPv4 network/length", p->name, p->subnet);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void free_settings(struct cap_settings *set)
+{
+	for (size_t i = 0; i < set->n_pools; i++)
+		free(set->pools[i].name);
+	free(set->pools);
+	free(set->prefixes);
+	free(set->name);
+	memset(set, 0, sizeof *set);
+}
+
+/* Everything a running capture depends on; a reload that changes it
+ * restarts the capture, anything else keeps its state. */
+static char *signature(const struct conf *conf, const struct conf_capture *cc)
+{
+	char *s = xasprintf("%s|%s|%s|%s|%g|%d|%s|%ld|%ld|%ld|%s|%s", cc->name, cc->mode,
+			    cc->interface ? cc->interface : "", cc->file ? cc->file : "", cc->speed,
+			    cc->loop, cc->filter ? cc->filter : "", cc->window, cc->snaplen,
+			    cc->station_timeout, cc->gateway_mac ? cc->gateway_mac : "", conf->state_dir);
+	for (size_t i = 0; i < cc->n_local_prefixes; i++) {
+		char *t = xasprintf("%s|%s", s, cc->local_prefixes[i]);
+		free(s);
+		s = t;
+	}
+	for (size_t i = 0; i < conf->n_pools; i++) {
+		const struct conf_dhcp_pool *p = &conf->pools[i];
+		if (!pool_follows(p, cc))
+			continue;
+		char *t = xasprintf("%s|pool=%s,%ld,%s", s, p->name, p->vlan, p->subnet ? p->subnet : "");
+		free(s);
+		s = t;
+	}
+	return s;
+}
+
+/* ---- opening ---- */
+
+static bool dlt_fits(enum cap_mode mode, int dlt)
+{
+	if (mode == CAP_DOT11)
+		return dlt == DLT_IEEE802_11 || dlt == DLT_IEEE802_11_RADIO || dlt == DLT_PRISM_HEADER;
+	return dlt == DLT_EN10MB;
+}
+
+static pcap_t *open_live(struct capture *cap, char *errbuf)
+{
+	pcap_t *pc = pcap_create(cap->iface, errbuf);
+	if (!pc)
+		return NULL;
+	pcap_set_snaplen(pc, (int)cap->snaplen);
+	pcap_set_promisc(pc, 1);
+	pcap_set_timeout(pc, LIVE_TIMEOUT_MS);
+	pcap_set_buffer_size(pc, LIVE_BUFFER_BYTES);
+	int rc = pcap_activate(pc);
+	if (rc < 0) {
+		snprintf(errbuf, PCAP_ERRBUF_SIZE, "%s", pcap_geterr(pc));
+		if (!errbuf[0] || rc == PCAP_ERROR_PERM_DENIED)
+			snprintf(errbuf, PCAP_ERRBUF_SIZE, "%s (needs root or CAP_NET_RAW)",
+				 pcap_statustostr(rc));
+		pcap_close(pc);
+		return NULL;
+	}
+	return pc;
+}
+
+static int apply_filter(struct capture *cap, pcap_t *pc)
+{
+	const char *filter = cap->filter;
+	if (!filter && cap->set.mode == CAP_DHCP)
+		filter = DHCP_FILTER;
+	if (!filter)
+		return 0;
+	struct bpf_program prog;
+	if (pcap_compile(pc, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0 || pcap_setfilter(pc, &prog) != 0) {
+		snprintf(cap->open_error, sizeof cap->open_error, "filter \"%s\": %s", filter, pcap_geterr(pc));
+		return -1;
+	}
+	pcap_freecode(&prog);
+	return 0;
+}
+
+static int open_capture(struct capture *cap)
+{
+	char errbuf[PCAP_ERRBUF_SIZE] = "";
+	pcap_t *pc = cap->file ? pcap_open_offline(cap->file, errbuf) : open_live(cap, errbuf);
+	if (!pc) {
+		snprintf(cap->open_error, sizeof cap->open_error, "%s: %s",
+			 cap->file ? cap->file : cap->iface, errbuf);
+		return -1;
+	}
+	int dlt = pcap_datalink(pc);
+	if (!dlt_fits(cap->set.mode, dlt)) {
+		snprintf(cap->open_error, sizeof cap->open_error, "%s: link type %s does not fit mode %s",
+			 cap->file ? cap->file : cap->iface,
+			 pcap_datalink_val_to_name(dlt) ? pcap_datalink_val_to_name(dlt) : "unknown",
+			 cap->set.mode == CAP_DOT11 ? "dot11" : cap->set.mode == CAP_DHCP ? "dhcp" : "uplink");
+		pcap_close(pc);
+		return -1;
+	}
+	if (apply_filter(cap, pc) != 0) {
+		pcap_close(pc);
+		return -1;
+	}
+	cap->pc = pc;
+	cap->dlt = dlt;
+	return 0;
+}
+
+/* ---- the capture thread ---- */
+
+static void push_report(struct capture *cap, struct cap_report *r)
+{
+	pthread_mutex_lock(&cap->mu);
+	/* Reading a file faster than the loop drains it: wait, never drop. */
+	while (cap->qlen == QUEUE_MAX && !atomic_load(&cap->stop))
+		pthread_cond_wait(&cap->room, &cap->mu);
+	if (atomic_load(&cap->stop)) {
+		pthread_mutex_unlock(&cap->mu);
+		cap_report_free(r);
+		return;
+	}
+	cap->queue[(cap->qhead + cap->qlen++) % QUEUE_MAX] = r;
+	pthread_mutex_unlock(&cap->mu);
+	event_active(cap->wake, EV_READ, 0);
+}
+
+static void update_drops(struct capture *cap)
+{
+	struct pcap_stat ps;
+	if (cap->file || pcap_stats(cap->pc, &ps) != 0)
+		return;
+	cap->st.tot.drops = (uint64_t)ps.ps_drop + ps.ps_ifdrop;
+	if (cap->st.tot.drops > cap->drops_logged) {
+		log_warn("capture \"%s\": %llu packets dropped so far (kernel or interface)",
+			 cap->set.name, (unsigned long long)cap->st.tot.drops);
+		cap->drops_logged = cap->st.tot.drops;
+	}
+}
+
+static void close_window(struct capture *cap, double t_end, double span, bool final)
+{
+	update_drops(cap);
+	push_report(cap, cap_window_report(&cap->st, t_end, span, final));
+}
+
+/* Windows follow the capture's clock. A jump of more than a window (two
+ * captures appended, a quiet night) starts a fresh window at the packet
+ * instead of emitting every empty window in between. */
+static void advance_window(struct capture *cap, double ts)
+{
+	double w = cap->set.window;
+	if (!cap->win_open) {
+		cap->win_start = ts;
+		cap->win_open = true;
+		return;
+	}
+	if (ts < cap->win_start + w)
+		return;
+	close_window(cap, cap->win_start + w, w, false);
+	cap->win_start = ts < cap->win_start + 2 * w ? cap->win_start + w : ts;
+}
+
+static void sleep_seconds(double s)
+{
+	struct timespec ts = { (time_t)s, (long)((s - floor(s)) * 1e9) };
+	nanosleep(&ts, NULL);
+}
+
+/* Replay on the capture's own clock divided by speed. Gaps longer than a
+ * window and backward steps restart the pacing instead of sleeping. */
+static void pace(struct capture *cap, double ts)
+{
+	double now = now_seconds();
+	if (!cap->pace_set || ts < cap->pace_prev || ts - cap->pace_prev > cap->set.window) {
+		cap->pace_ts = ts;
+		cap->pace_real = now;
+		cap->pace_set = true;
+	}
+	cap->pace_prev = ts;
+	double due = cap->pace_real + (ts - cap->pace_ts) / cap->speed;
+	while (due > now && !atomic_load(&cap->stop)) {
+		sleep_seconds(fmin(due - now, PACE_SLICE));
+		now = now_seconds();
+	}
+}
+
+enum read_end { READ_EOF, READ_ERROR, READ_STOPPED };
+
+static enum read_end read_packets(struct capture *cap, char *error, size_t error_len)
+{
+	bool pacing = cap->file && cap->speed > 0 && !cap->once;
+	while (!atomic_load(&cap->stop)) {
+		struct pcap_pkthdr *h;
+		const u_char *data;
+		int rc = pcap_next_ex(cap->pc, &h, &data);
+		if (rc == 1) {
+			double raw = (double)h->ts.tv_sec + (double)h->ts.tv_usec * 1e-6;
+			if (cap->loop && !cap->once && !cap->shift_set) {
+				cap->shift = (cap->st.last_ts > 0 ? cap->st.last_ts + 0.001 : now_seconds()) - raw;
+				cap->shift_set = true;
+			}
+			double ts = raw + cap->shift;
+			if (pacing)
+				pace(cap, ts);
+			advance_window(cap, ts);
+			cap_packet(&cap->st, cap->dlt, h, data, ts);
+		} else if (rc == 0) {
+			if (cap->win_open)
+				advance_window(cap, now_seconds());
+		} else if (rc == PCAP_ERROR_BREAK) {
+			return cap->file ? READ_EOF : READ_STOPPED;
+		} else {
+			snprintf(error, error_len, "%s", pcap_geterr(cap->pc));
+			return READ_ERROR;
+		}
+	}
+	return READ_STOPPED;
+}
+
+static bool reopen_for_loop(struct capture *cap)
+{
+	pcap_close(cap->pc);
+	cap->pc = NULL;
+	cap->shift_set = false;
+	if (open_capture(cap) == 0)
+		return true;
+	log_err("capture \"%s\": cannot reopen for the next loop: %s", cap->set.name, cap->open_error);
+	return false;
+}
+
+static void *capture_main(void *arg)
+{
+	struct capture *cap = arg;
+	char error[PCAP_ERRBUF_SIZE + 64] = "";
+	enum read_end end;
+	for (;;) {
+		end = read_packets(cap, error, sizeof error);
+		if (end != READ_EOF || !cap->loop || cap->once || !reopen_for_loop(cap))
+			break;
+	}
+	if (end == READ_STOPPED)
+		return NULL;
+	update_drops(cap);
+	struct cap_report *r = cap_window_report(&cap->st, cap->st.last_ts,
+						 cap->win_open ? cap->st.last_ts - cap->win_start : 0, true);
+	snprintf(r->error, sizeof r->error, "%s", error);
+	push_report(cap, r);
+	return NULL;
+}
+
+/* ---- emitting on the loop ---- */
+
+static double rate(uint64_t n, double span, double factor)
+{
+	return span > 0 ? (double)n * factor / span : NAN;
+}
+
+static void emit_uplinks(struct capture *cap, const struct cap_report *r, double now)
+{
+	struct collector *c = cap->owner->c;
+	for (size_t i = 0; i < c->conf->n_uplinks; i++) {
+		const struct conf_uplink *u = &c->conf->uplinks[i];
+		if (!u->capture || strcmp(u->capture, cap->set.name) != 0)
+			continue;
+		char e[SAMPLE_ENTITY_MAX];
+		snprintf(e, sizeof e, "uplink:%s", u->name);
+		collector_emit(c, e, "bps_in", rate(r->win.bytes_in, r->span, 8), now, NULL);
+		collector_emit(c, e, "bps_out", rate(r->win.bytes_out, r->span, 8), now, NULL);
+		collector_emit(c, e, "pps_in", rate(r->win.packets_in, r->span, 1), now, NULL);
+		collector_emit(c, e, "pps_out", rate(r->win.packets_out, r->span, 1), now, NULL);
+		collector_emit(c, e, "octets_in_total", (double)r->tot.bytes_in, now, NULL);
+		collector_emit(c, e, "octets_out_total", (double)r->tot.bytes_out, now, NULL);
+	}
+}
+
+static void emit_pools(struct capture *cap, const struct cap_report *r, double now)
+{
+	for (size_t i = 0; i < r->n_pools && i < cap->set.n_pools; i++) {
+		char e[SAMPLE_ENTITY_MAX];
+		snprintf(e, sizeof e, "pool:%s", cap->set.pools[i].name);
+		collector_emit(cap->owner->c, e, "leases", (double)r->pool_leases[i], now, NULL);
+	}
+}
+
+static void format_mac(const uint8_t *m, char *out, size_t n)
+{
+	snprintf(out, n, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+}
+
+static int ap_of_bssid(const struct conf *conf, const char *mac)
+{
+	for (size_t i = 0; i < conf->n_aps; i++)
+		for (size_t j = 0; j < conf->aps[i].n_bssids; j++)
+			if (strcasecmp(conf->aps[i].bssids[j], mac) == 0)
+				return (int)i;
+	return -1;
+}
+
+struct ap_sum {
+	bool seen;
+	uint32_t clients, c2g4, c5g, c6g;
+};
+
+static void emit_aps(struct capture *cap, const struct cap_report *r, double now)
+{
+	struct collector *c = cap->owner->c;
+	const struct conf *conf = c->conf;
+	struct ap_sum *sum = xcalloc(conf->n_aps + 1, sizeof *sum);
+	for (size_t i = 0; i < r->n_bss; i++) {
+		const struct cap_bss *b = &r->bss[i];
+		char mac[18], e[SAMPLE_ENTITY_MAX];
+		format_mac(b->mac, mac, sizeof mac);
+		int ap = ap_of_bssid(conf, mac);
+		if (ap >= 0) {
+			sum[ap].seen = true;
+			sum[ap].clients += b->clients;
+			sum[ap].c2g4 += b->clients_2g4;
+			sum[ap].c5g += b->clients_5g;
+			sum[ap].c6g += b->clients_6g;
+		} else if (b->data_sta || b->assoc_sta) {
+			snprintf(e, sizeof e, "ap:bssid-%s", mac);
+			collector_emit(c, e, "unplanned", 1, now, "unplanned / neighbouring");
+			collector_emit(c, e, "clients", b->clients, now, "unplanned / neighbouring");
+		}
+	}
+	for (size_t i = 0; i < conf->n_aps; i++) {
+		if (!sum[i].seen)
+			continue;
+		char e[SAMPLE_ENTITY_MAX];
+		snprintf(e, sizeof e, "ap:%s", conf->aps[i].name);
+		collector_emit(c, e, "clients", sum[i].clients, now, NULL);
+		collector_emit(c, e, "clients_2g4", sum[i].c2g4, now, NULL);
+		collector_emit(c, e, "clients_5g", sum[i].c5g, now, NULL);
+		collector_emit(c, e, "clients_6g", sum[i].c6g, now, NULL);
+	}
+	free(sum);
+}
+
+static const char *const dhcp_names[DHCP_MSG_MAX] = {
+	[DHCP_DISCOVER] = "discover", [DHCP_OFFER] = "offer", [DHCP_REQUEST] = "request",
+	[DHCP_DECLINE] = "decline", [DHCP_ACK] = "ack", [DHCP_NAK] = "nak",
+	[DHCP_RELEASE] = "release", [DHCP_INFORM] = "inform",
+};
+
+/* Whole-run figures, printed by -T so they can be checked against tshark. */
+static void emit_detail(struct capture *cap, const struct cap_report *r, const char *e, double now)
+{
+	struct collector *c = cap->owner->c;
+	const struct cap_totals *t = &r->tot;
+	collector_emit(c, e, "cap_bytes_total", (double)t->cap_bytes, now, NULL);
+	collector_emit(c, e, "saturated", r->saturated, now, NULL);
+	if (cap->set.mode == CAP_DOT11) {
+		collector_emit(c, e, "data_frames_total", (double)t->data_frames, now, NULL);
+		collector_emit(c, e, "data_frames_wds", (double)t->data_wds, now, NULL);
+		collector_emit(c, e, "data_frames_ds0", (double)t->data_ds0, now, NULL);
+		collector_emit(c, e, "bad_fcs_total", (double)t->bad_fcs, now, NULL);
+		collector_emit(c, e, "beacon_bssids", r->beacon_bssids, now, NULL);
+		collector_emit(c, e, "bssids_with_stations", r->bssids_with_stations, now, NULL);
+		collector_emit(c, e, "data_stations", t->distinct[K_STA], now, NULL);
+		for (size_t i = 0; i < r->n_bss; i++) {
+			const struct cap_bss *b = &r->bss[i];
+			char mac[18], be[SAMPLE_ENTITY_MAX];
+			format_mac(b->mac, mac, sizeof mac);
+			snprintf(be, sizeof be, "bssid:%s", mac);
+			collector_emit(c, be, "beacon", b->beacon, now, NULL);
+			collector_emit(c, be, "data_stations", b->data_sta, now, NULL);
+			collector_emit(c, be, "tx_stations", b->tx_sta, now, NULL);
+			collector_emit(c, be, "assoc_stations", b->assoc_sta, now, NULL);
+			collector_emit(c, be, "clients", b->clients, now, NULL);
+		}
+		return;
+	}
+	static const struct { int kind; const char *name; } distinct[] = {
+		{ K_SRC_MAC, "src_macs" }, { K_SRC_MAC_UNICAST, "src_macs_unicast" },
+		{ K_IP4, "ipv4_addrs" }, { K_IP4_SRC, "ipv4_src" }, { K_IP4_SRC_PRIVATE, "ipv4_src_private" },
+		{ K_IP6, "ipv6_addrs" }, { K_IP6_SRC, "ipv6_src" }, { K_LEASE, "dhcp_leases_seen" },
+	};
+	for (size_t i = 0; i < sizeof distinct / sizeof *distinct; i++)
+		collector_emit(c, e, distinct[i].name, t->distinct[distinct[i].kind], now, NULL);
+	for (int m = 1; m < DHCP_MSG_MAX; m++) {
+		char metric[SAMPLE_METRIC_MAX];
+		snprintf(metric, sizeof metric, "dhcp_%s_total", dhcp_names[m]);
+		collector_emit(c, e, metric, (double)t->dhcp_msgs[m], now, NULL);
+	}
+	collector_emit(c, e, "vlans", (double)r->n_vlans, now, NULL);
+	for (size_t i = 0; i < r->n_vlans; i++) {
+		char metric[SAMPLE_METRIC_MAX];
+		snprintf(metric, sizeof metric, "vlan_%d_frames", r->vlans[i].id);
+		collector_emit(c, e, metric, (double)r->vlans[i].frames, now, NULL);
+	}
+}
+
+static void emit_report(struct capture *cap, const struct cap_report *r)
+{
+	struct collector *c = cap->owner->c;
+	double now = collector_now(c);
+	char e[SAMPLE_ENTITY_MAX];
+	snprintf(e, sizeof e, "capture:%s", cap->set.name);
+	collector_emit(c, e, "up", 1, now, NULL);
+	collector_emit(c, e, "packets_total", (double)r->tot.packets, now, NULL);
+	collector_emit(c, e, "bytes_total", (double)r->tot.bytes, now, NULL);
+	collector_emit(c, e, "drops_total", (double)r->tot.drops, now, NULL);
+	collector_emit(c, e, "malformed_total", (double)r->tot.malformed, now, NULL);
+	if (cap->set.mode == CAP_DOT11) {
+		emit_aps(cap, r, now);
+	} else {
+		collector_emit(c, e, "active_clients", r->active_clients, now, NULL);
+		collector_emit(c, e, "devices_day_global", r->day_global, now, NULL);
+		collector_emit(c, e, "devices_day_random", r->day_random, now, NULL);
+		emit_uplinks(cap, r, now);
+		emit_pools(cap, r, now);
+	}
+	if (r->final) {
+		collector_emit(c, e, "read_error", r->error[0] != 0, now, r->error[0] ? r->error : NULL);
+		if (c->once)
+			emit_detail(cap, r, e, now);
+	}
+}
+
+static void maybe_cycle_done(struct pcap_collector *pc)
+{
+	if (!pc->c->once || pc->cycle_reported)
+		return;
+	for (size_t i = 0; i < pc->n_caps; i++)
+		if (!pc->caps[i]->done)
+			return;
+	pc->cycle_reported = true;
+	pc->c->sink->cycle_done(pc->c->sink, "pcap");
+}
+
+static void log_end(const struct capture *cap, const struct cap_report *r)
+{
+	if (r->error[0])
+		log_warn("capture \"%s\": read error after %llu packets: %s", cap->set.name,
+			 (unsigned long long)r->tot.packets, r->error);
+	log_info("capture \"%s\": end of file: packets %llu bytes %llu in %llu out %llu malformed %llu",
+		 cap->set.name, (unsigned long long)r->tot.packets, (unsigned long long)r->tot.bytes,
+		 (unsigned long long)r->tot.bytes_in, (unsigned long long)r->tot.bytes_out,
+		 (unsigned long long)r->tot.malformed);
+}
+
+static void on_reports(evutil_socket_t fd, short what, void *arg)
+{
+	struct capture *cap = arg;
+	struct cap_report *batch[QUEUE_MAX];
+	size_t n = 0;
+	pthread_mutex_lock(&cap->mu);
+	while (cap->qlen) {
+		batch[n++] = cap->queue[cap->qhead];
+		cap->qhead = (cap->qhead + 1) % QUEUE_MAX;
+		cap->qlen--;
+	}
+	pthread_cond_signal(&cap->room);
+	pthread_mutex_unlock(&cap->mu);
+	for (size_t i = 0; i < n; i++) {
+		emit_report(cap, batch[i]);
+		if (batch[i]->final) {
+			log_end(cap, batch[i]);
+			cap->done = true;
+		}
+		cap_report_free(batch[i]);
+	}
+	maybe_cycle_done(cap->owner);
+}
+
+/* ---- lifecycle ---- */
+
+static void emit_down(struct pcap_collector *pc, const char *name, const char *why)
+{
+	char e[SAMPLE_ENTITY_MAX];
+	snprintf(e, sizeof e, "capture:%s", name);
+	collector_emit(pc->c, e, "up", 0, collector_now(pc->c), why);
+}
+
+static void capture_free(struct capture *cap)
+{
+	if (cap->running) {
+		atomic_store(&cap->stop, true);
+		if (cap->pc)
+			pcap_breakloop(cap->pc);
+		pthread_mutex_lock(&cap->mu);
+		pthread_cond_broadcast(&cap->room);
+		pthread_mutex_unlock(&cap->mu);
+		pthread_join(cap->thread, NULL);
+	}
+	for (size_t i = 0; i < cap->qlen; i++)
+		cap_report_free(cap->queue[(cap->qhead + i) % QUEUE_MAX]);
+	if (cap->wake)
+		event_free(cap->wake);
+	if (cap->pc)
+		pcap_close(cap->pc);
+	if (cap->running || cap->st.set)
+		cap_state_free(&cap->st);
+	pthread_mutex_destroy(&cap->mu);
+	pthread_cond_destroy(&cap->room);
+	free_settings(&cap->set);
+	free(cap->sig);
+	free(cap->file);
+	free(cap->iface);
+	free(cap->filter);
+	free(cap);
+}
+
+static long snaplen_for(const struct conf *conf, const struct conf_capture *cc, const struct cap_settings *set)
+{
+	long snap = cc->snaplen > 0 ? cc->snaplen : 256;
+	/* DHCP options start 282 bytes into a frame. */
+	if (set->n_pools > 0 && snap < DHCP_SNAPLEN)
+		snap = DHCP_SNAPLEN;
+	return snap;
+}
+
+static struct capture *capture_new(struct pcap_collector *pc, const struct conf *conf, const struct conf_capture *cc)
+{
+	struct capture *cap = xcalloc(1, sizeof *cap);
+	cap->owner = pc;
+	pthread_mutex_init(&cap->mu, NULL);
+	pthread_cond_init(&cap->room, NULL);
+	cap->sig = signature(conf, cc);
+	cap->file = cc->file ? xstrdup(cc->file) : NULL;
+	cap->iface = cc->interface ? xstrdup(cc->interface) : NULL;
+	cap->filter = cc->filter ? xstrdup(cc->filter) : NULL;
+	cap->speed = cc->speed;
+	cap->loop = cc->loop;
+	cap->once = pc->c->once;
+	if (build_settings(conf, cc, &cap->set) != 0) {
+		capture_free(cap);
+		return NULL;
+	}
+	cap->snaplen = snaplen_for(conf, cc, &cap->set);
+	return cap;
+}
+
+/* Open and run; a capture that cannot open is reported down, not fatal,
+ * so an unplugged adapter does not stop the rest of the monitor. */
+static void capture_launch(struct capture *cap)
+{
+	struct pcap_collector *pc = cap->owner;
+	if (cap->once && !cap->file) {
+		log_warn("capture \"%s\": live interface %s skipped in -T (files only)", cap->set.name, cap->iface);
+		cap->done = true;
+		return;
+	}
+	if (open_capture(cap) != 0) {
+		log_err("capture \"%s\": %s", cap->set.name, cap->open_error);
+		emit_down(pc, cap->set.name, cap->open_error);
+		cap->done = true;
+		return;
+	}
+	cap_state_init(&cap->st, &cap->set, &pc->key);
+	/* Also a timer: keeps the loop alive in -T and drains the queue even
+	 * if a wake-up were ever missed. */
+	cap->wake = event_new(pc->c->base, -1, EV_PERSIST, on_reports, cap);
+	struct timeval second = { 1, 0 };
+	event_add(cap->wake, &second);
+	if (pthread_create(&cap->thread, NULL, capture_main, cap) != 0) {
+		log_err("capture \"%s\": cannot start its thread", cap->set.name);
+		cap->done = true;
+		return;
+	}
+	cap->running = true;
+	log_info("capture \"%s\": reading %s %s (%s)", cap->set.name, cap->file ? "file" : "interface",
+		 cap->file ? cap->file : cap->iface, pcap_datalink_val_to_name(cap->dlt));
+}
 
 static int pcap_start(struct collector *c)
 {
+	struct pcap_collector *pc = xcalloc(1, sizeof *pc);
+	pc->c = c;
+	c->priv = pc;
+	if (c->conf->n_captures)
+		load_key(c->conf, &pc->key);
+	pc->caps = xcalloc(c->conf->n_captures + 1, sizeof *pc->caps);
+	for (size_t i = 0; i < c->conf->n_captures; i++) {
+		struct capture *cap = capture_new(pc, c->conf, &c->conf->captures[i]);
+		if (!cap)
+			return -1;
+		pc->caps[pc->n_caps++] = cap;
+	}
+	for (size_t i = 0; i < pc->n_caps; i++)
+		capture_launch(pc->caps[i]);
 	if (c->once)
-		c->sink->cycle_done(c->sink, "pcap");
+		maybe_cycle_done(pc);
 	return 0;
+}
+
+static struct capture *take_matching(struct pcap_collector *pc, const char *sig)
+{
+	for (size_t i = 0; i < pc->n_caps; i++) {
+		struct capture *cap = pc->caps[i];
+		if (cap && strcmp(cap->sig, sig) == 0) {
+			pc->caps[i] = NULL;
+			return cap;
+		}
+	}
+	return NULL;
 }
 
 static int pcap_reconfigure(struct collector *c, const struct conf *conf)
 {
-	return 0;
+	struct pcap_collector *pc = c->priv;
+	struct capture **next = xcalloc(conf->n_captures + 1, sizeof *next);
+	size_t n = 0;
+	int rc = 0;
+	for (size_t i = 0; i < conf->n_captures; i++) {
+		char *sig = signature(conf, &conf->captures[i]);
+		struct capture *cap = take_matching(pc, sig);
+		free(sig);
+		if (!cap) {
+			cap = capture_new(pc, conf, &conf->captures[i]);
+			if (!cap) {
+				rc = -1;
+				continue;
+			}
+			cap->done = false;
+			next[n++] = cap;
+			cap->owner = pc;
+			continue;
+		}
+		next[n++] = cap;
+	}
+	for (size_t i = 0; i < pc->n_caps; i++)
+		if (pc->caps[i])
+			capture_free(pc->caps[i]);
+	free(pc->caps);
+	pc->caps = next;
+	pc->n_caps = n;
+	c->conf = conf;
+	if (n && !pc->key.k0 && !pc->key.k1)
+		load_key(conf, &pc->key);
+	for (size_t i = 0; i < n; i++)
+		if (!next[i]->running && !next[i]->done)
+			capture_launch(next[i]);
+	return rc;
 }
 
 static void pcap_stop(struct collector *c)
 {
+	struct pcap_collector *pc = c->priv;
+	if (!pc)
+		return;
+	for (size_t i = 0; i < pc->n_caps; i++)
+		if (pc->caps[i])
+			capture_free(pc->caps[i]);
+	free(pc->caps);
+	free(pc);
+	c->priv = NULL;
 }
 
 const struct collector_ops pcap_collector_ops = {

@@ -1,1 +1,9 @@
 # pcap tests
+check_PROGRAMS += tests/unit/test_decode
+tests_unit_test_decode_SOURCES = tests/unit/test_decode.c
+tests_unit_test_decode_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_decode_LDADD = $(UNIT_LDADD)
+
+PCAP_TESTS = tests/integration/pcap_fixtures.sh tests/integration/pcap_malformed.sh
+TESTS += tests/unit/test_decode $(PCAP_TESTS)
+dist_noinst_SCRIPTS += $(PCAP_TESTS) tests/integration/pcap_lib.py

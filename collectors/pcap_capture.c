@@ -1,0 +1,140 @@
+#include "config.h"
+#include "pcap_capture.h"
+#include "util.h"
+
+#include <math.h>
+#include <pcap/pcap.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Sized for 100k distinct clients with room for their IPs. */
+#define SEEN_LOG2 20
+#define ACTIVE_LOG2 18
+#define TODAY_LOG2 18
+#define LEASES_LOG2 17
+#define STATIONS_LOG2 17
+#define BSS_LOG2 13
+
+void cap_state_init(struct cap_state *st, const struct cap_settings *set, const struct sipkey *key)
+{
+	memset(st, 0, sizeof *st);
+	st->set = set;
+	st->key = *key;
+	st->day = -1;
+	hset_init(&st->seen, SEEN_LOG2);
+	if (set->mode == CAP_DOT11) {
+		hmap_init(&st->stations, STATIONS_LOG2);
+		hmap_init(&st->bss_index, BSS_LOG2);
+		st->bss = xcalloc(CAP_MAX_BSS, sizeof *st->bss);
+	} else {
+		hset_init(&st->active, ACTIVE_LOG2);
+		hset_init(&st->today, TODAY_LOG2);
+		hmap_init(&st->leases, LEASES_LOG2);
+		st->vlan_frames = xcalloc(CAP_VLANS, sizeof *st->vlan_frames);
+	}
+}
+
+void cap_state_free(struct cap_state *st)
+{
+	hset_free(&st->seen);
+	hset_free(&st->active);
+	hset_free(&st->today);
+	hmap_free(&st->leases);
+	hmap_free(&st->stations);
+	hmap_free(&st->bss_index);
+	free(st->bss);
+	free(st->vlan_frames);
+	memset(st, 0, sizeof *st);
+}
+
+uint64_t cap_hash(const struct cap_state *st, const void *data, size_t len)
+{
+	return siphash24(&st->key, data, len);
+}
+
+int cap_seen(struct cap_state *st, uint64_t h, unsigned kind)
+{
+	if (hset_add(&st->seen, cap_kind_key(h, kind)) != 1)
+		return 0;
+	st->tot.distinct[kind]++;
+	return 1;
+}
+
+void cap_packet(struct cap_state *st, int dlt, const struct pcap_pkthdr *h, const uint8_t *data,
+		double ts)
+{
+	st->tot.packets++;
+	st->tot.bytes += h->len;
+	st->tot.cap_bytes += h->caplen;
+	st->win.packets++;
+	st->win.bytes += h->len;
+	st->last_ts = ts;
+	if (dlt == DLT_EN10MB)
+		cap_ether_packet(st, data, h->caplen, h->len, ts);
+	else
+		cap_dot11_packet(st, dlt, data, h->caplen, ts);
+}
+
+static void report_vlans(const struct cap_state *st, struct cap_report *r)
+{
+	if (!st->vlan_frames)
+		return;
+	for (int id = 0; id < CAP_VLANS; id++)
+		if (st->vlan_frames[id])
+			r->n_vlans++;
+	r->vlans = xcalloc(r->n_vlans ? r->n_vlans : 1, sizeof *r->vlans);
+	size_t n = 0;
+	for (int id = 0; id < CAP_VLANS; id++)
+		if (st->vlan_frames[id])
+			r->vlans[n++] = (struct cap_vlan_count){ id, st->vlan_frames[id] };
+}
+
+static void report_bss(const struct cap_state *st, struct cap_report *r)
+{
+	r->bss = xcalloc(st->n_bss ? st->n_bss : 1, sizeof *r->bss);
+	for (size_t i = 0; i < st->n_bss; i++) {
+		const struct cap_bss *b = &st->bss[i];
+		if (b->beacon)
+			r->beacon_bssids++;
+		if (b->data_sta || b->assoc_sta)
+			r->bssids_with_stations++;
+		r->bss[r->n_bss++] = *b;
+	}
+}
+
+struct cap_report *cap_window_report(struct cap_state *st, double t_end, double span, bool final)
+{
+	struct cap_report *r = xcalloc(1, sizeof *r);
+	r->t_end = t_end;
+	r->span = span;
+	r->final = final;
+	if (st->set->mode == CAP_DOT11) {
+		cap_dot11_window(st, t_end);
+		report_bss(st, r);
+	} else {
+		r->n_pools = st->set->n_pools;
+		r->pool_leases = xcalloc(r->n_pools ? r->n_pools : 1, sizeof *r->pool_leases);
+		cap_dhcp_window(st, t_end, r->pool_leases);
+		r->active_clients = st->active.count;
+		r->day_global = st->day_global;
+		r->day_random = st->day_random;
+		report_vlans(st, r);
+		hset_clear(&st->active);
+	}
+	r->win = st->win;
+	r->tot = st->tot;
+	r->saturated = st->seen.saturated || st->active.saturated || st->today.saturated ||
+		       st->leases.saturated || st->stations.saturated || st->bss_index.saturated;
+	memset(&st->win, 0, sizeof st->win);
+	return r;
+}
+
+void cap_report_free(struct cap_report *r)
+{
+	if (!r)
+		return;
+	free(r->pool_leases);
+	free(r->bss);
+	free(r->vlans);
+	free(r);
+}

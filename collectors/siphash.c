@@ -1,0 +1,58 @@
+#include "config.h"
+#include "siphash.h"
+
+#define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
+
+static uint64_t load_le64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+void sipkey_from_bytes(struct sipkey *key, const uint8_t bytes[16])
+{
+	key->k0 = load_le64(bytes);
+	key->k1 = load_le64(bytes + 8);
+}
+
+struct sipstate {
+	uint64_t v0, v1, v2, v3;
+};
+
+static void sipround(struct sipstate *s)
+{
+	s->v0 += s->v1; s->v1 = ROTL(s->v1, 13); s->v1 ^= s->v0; s->v0 = ROTL(s->v0, 32);
+	s->v2 += s->v3; s->v3 = ROTL(s->v3, 16); s->v3 ^= s->v2;
+	s->v0 += s->v3; s->v3 = ROTL(s->v3, 21); s->v3 ^= s->v0;
+	s->v2 += s->v1; s->v1 = ROTL(s->v1, 17); s->v1 ^= s->v2; s->v2 = ROTL(s->v2, 32);
+}
+
+static void absorb(struct sipstate *s, uint64_t m)
+{
+	s->v3 ^= m;
+	sipround(s);
+	sipround(s);
+	s->v0 ^= m;
+}
+
+uint64_t siphash24(const struct sipkey *key, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	struct sipstate s = {
+		key->k0 ^ 0x736f6d6570736575ULL, key->k1 ^ 0x646f72616e646f6dULL,
+		key->k0 ^ 0x6c7967656e657261ULL, key->k1 ^ 0x7465646279746573ULL,
+	};
+	size_t full = len & ~(size_t)7;
+	for (size_t i = 0; i < full; i += 8)
+		absorb(&s, load_le64(p + i));
+	uint64_t last = (uint64_t)(len & 0xff) << 56;
+	for (size_t i = 0; i < (len & 7); i++)
+		last |= (uint64_t)p[full + i] << (8 * i);
+	absorb(&s, last);
+	s.v2 ^= 0xff;
+	for (int i = 0; i < 4; i++)
+		sipround(&s);
+	return s.v0 ^ s.v1 ^ s.v2 ^ s.v3;
+}

@@ -1,0 +1,351 @@
+/* Header decoders on hand-built frames: good headers, truncated ones and
+ * lying length fields; plus SipHash reference vectors and the tables. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "decode.h"
+#include "pcap_hash.h"
+#include "siphash.h"
+
+static void test_ether_plain_and_truncated(void **state)
+{
+	uint8_t f[60] = { 0 };
+	f[6] = 0x02;		/* locally administered source */
+	f[12] = 0x08; f[13] = 0x00;
+	struct dec_ether e;
+	assert_int_equal(decode_ether(f, sizeof f, &e), DEC_OK);
+	assert_int_equal(e.ethertype, ETHERTYPE_IPV4);
+	assert_int_equal(e.vlan, -1);
+	assert_ptr_equal(e.l3, f + 14);
+	assert_int_equal(e.l3_len, 46);
+	assert_true(mac_is_local(e.src));
+	assert_int_equal(decode_ether(f, 13, &e), DEC_TRUNC);
+	assert_int_equal(decode_ether(f, 0, &e), DEC_TRUNC);
+}
+
+static void test_ether_vlan_tags(void **state)
+{
+	uint8_t f[64] = { 0 };
+	f[12] = 0x88; f[13] = 0xa8; f[14] = 0x00; f[15] = 0x14;	/* outer 20 */
+	f[16] = 0x81; f[17] = 0x00; f[18] = 0x20; f[19] = 0x79;	/* inner 121, prio 1 */
+	f[20] = 0x86; f[21] = 0xdd;
+	struct dec_ether e;
+	assert_int_equal(decode_ether(f, sizeof f, &e), DEC_OK);
+	assert_int_equal(e.vlan, 20);
+	assert_int_equal(e.n_vlans, 2);
+	assert_int_equal(e.ethertype, ETHERTYPE_IPV6);
+	assert_ptr_equal(e.l3, f + 22);
+	/* Tag cut short. */
+	assert_int_equal(decode_ether(f, 17, &e), DEC_TRUNC);
+	/* A third tag is more than any venue switch sends. */
+	f[20] = 0x81; f[21] = 0x00;
+	assert_int_equal(decode_ether(f, sizeof f, &e), DEC_BAD);
+}
+
+static void ipv4_header(uint8_t *p, uint16_t total, uint8_t proto)
+{
+	memset(p, 0, 20);
+	p[0] = 0x45;
+	p[2] = (uint8_t)(total >> 8); p[3] = (uint8_t)total;
+	p[9] = proto;
+	p[12] = 192; p[13] = 168; p[14] = 1; p[15] = 10;
+	p[16] = 8; p[17] = 8; p[18] = 8; p[19] = 8;
+}
+
+static void test_ipv4(void **state)
+{
+	uint8_t p[40];
+	struct dec_ip ip;
+	ipv4_header(p, 28, 17);
+	assert_int_equal(decode_ip(ETHERTYPE_IPV4, p, sizeof p, &ip), DEC_OK);
+	assert_int_equal(ip.family, 4);
+	assert_int_equal(ip.src[0], 192);
+	assert_int_equal(ip.dst[3], 8);
+	assert_ptr_equal(ip.l4, p + 20);
+	assert_int_equal(ip.l4_len, 8);	/* total length, not the Ethernet padding */
+	/* Cut inside the header (snaplen). */
+	assert_int_equal(decode_ip(ETHERTYPE_IPV4, p, 19, &ip), DEC_TRUNC);
+	/* Header length below 20. */
+	p[0] = 0x44;
+	assert_int_equal(decode_ip(ETHERTYPE_IPV4, p, sizeof p, &ip), DEC_BAD);
+	/* Not IPv4 at all. */
+	p[0] = 0x65;
+	assert_int_equal(decode_ip(ETHERTYPE_IPV4, p, sizeof p, &ip), DEC_BAD);
+	/* A later fragment: addresses, no transport. */
+	ipv4_header(p, 40, 17);
+	p[6] = 0x00; p[7] = 0x10;
+	assert_int_equal(decode_ip(ETHERTYPE_IPV4, p, sizeof p, &ip), DEC_OK);
+	assert_null(ip.l4);
+	/* Options longer than the bytes: addresses only. */
+	ipv4_header(p, 40, 17);
+	p[0] = 0x46;
+	assert_int_equal(decode_ip(ETHERTYPE_IPV4, p, 40, &ip), DEC_OK);
+	assert_ptr_equal(ip.l4, p + 24);
+	assert_int_equal(decode_ip(ETHERTYPE_IPV4, p, 22, &ip), DEC_OK);
+	assert_null(ip.l4);
+	assert_int_equal(decode_ip(ETHERTYPE_ARP, p, sizeof p, &ip), DEC_BAD);
+}
+
+static void test_ipv6_extension_chain(void **state)
+{
+	uint8_t p[64] = { 0 };
+	p[0] = 0x60;
+	p[5] = 24;		/* payload: 8 hop-by-hop + 8 UDP + 8 data */
+	p[6] = 0;		/* hop-by-hop */
+	p[8] = 0x20; p[9] = 0x01;
+	p[40] = 17;		/* next: UDP */
+	p[41] = 0;		/* 8 bytes */
+	struct dec_ip ip;
+	assert_int_equal(decode_ip(ETHERTYPE_IPV6, p, sizeof p, &ip), DEC_OK);
+	assert_int_equal(ip.family, 6);
+	assert_int_equal(ip.proto, 17);
+	assert_ptr_equal(ip.l4, p + 48);
+	assert_int_equal(ip.l4_len, 16);
+	assert_int_equal(ip.src[0], 0x20);
+	/* Extension header length pointing past the end. */
+	p[41] = 200;
+	assert_int_equal(decode_ip(ETHERTYPE_IPV6, p, sizeof p, &ip), DEC_OK);
+	assert_null(ip.l4);
+	assert_int_equal(decode_ip(ETHERTYPE_IPV6, p, 39, &ip), DEC_TRUNC);
+}
+
+static void test_udp(void **state)
+{
+	uint8_t u[12] = { 0, 68, 0, 67, 0, 10, 0, 0, 1, 2, 3, 4 };
+	struct dec_udp d;
+	assert_int_equal(decode_udp(u, sizeof u, &d), DEC_OK);
+	assert_int_equal(d.sport, 68);
+	assert_int_equal(d.dport, 67);
+	assert_int_equal(d.payload_len, 2);
+	u[5] = 3;
+	assert_int_equal(decode_udp(u, sizeof u, &d), DEC_BAD);
+	assert_int_equal(decode_udp(u, 7, &d), DEC_TRUNC);
+	assert_int_equal(decode_udp(NULL, 0, &d), DEC_TRUNC);
+}
+
+static size_t dhcp_message(uint8_t *m, size_t cap, uint8_t type, const uint8_t *extra, size_t n_extra)
+{
+	memset(m, 0, cap);
+	m[0] = 2; m[1] = 1; m[2] = 6;
+	m[16] = 10; m[17] = 20; m[18] = 0; m[19] = 7;	/* yiaddr */
+	m[28] = 0xaa; m[33] = 0x01;			/* chaddr */
+	m[236] = 0x63; m[237] = 0x82; m[238] = 0x53; m[239] = 0x63;
+	size_t off = 240;
+	m[off++] = 53; m[off++] = 1; m[off++] = type;
+	memcpy(m + off, extra, n_extra);
+	off += n_extra;
+	m[off++] = 255;
+	return off;
+}
+
+static void test_dhcp_ack_with_lease(void **state)
+{
+	uint8_t m[300];
+	static const uint8_t lease[] = { 0, 51, 4, 0, 0, 0x0e, 0x10 };	/* pad, 3600 s */
+	size_t n = dhcp_message(m, sizeof m, DHCP_ACK, lease, sizeof lease);
+	struct dec_dhcp d;
+	assert_int_equal(decode_dhcp(m, n, &d), DEC_OK);
+	assert_int_equal(d.msg_type, DHCP_ACK);
+	assert_true(d.has_lease);
+	assert_int_equal(d.lease_secs, 3600);
+	assert_int_equal(d.chaddr[0], 0xaa);
+	assert_int_equal(d.chaddr[5], 0x01);
+	const uint8_t *y = (const uint8_t *)&d.yiaddr;
+	assert_int_equal(y[0], 10);
+	assert_int_equal(y[3], 7);
+	/* The lease option cut by the capture: type survives, lease does not. */
+	assert_int_equal(decode_dhcp(m, 247, &d), DEC_OK);
+	assert_int_equal(d.msg_type, DHCP_ACK);
+	assert_false(d.has_lease);
+	/* An option length running past the end. */
+	static const uint8_t liar[] = { 50, 200, 1, 2 };
+	n = dhcp_message(m, sizeof m, DHCP_DECLINE, liar, sizeof liar);
+	assert_int_equal(decode_dhcp(m, n, &d), DEC_OK);
+	assert_int_equal(d.requested, 0);
+	/* Cut inside the fixed BOOTP part, and a bogus op. */
+	assert_int_equal(decode_dhcp(m, 100, &d), DEC_TRUNC);
+	m[0] = 9;
+	assert_int_equal(decode_dhcp(m, n, &d), DEC_BAD);
+}
+
+static void test_radiotap_channel_after_tsft(void **state)
+{
+	/* present: TSFT, Flags, Channel -> TSFT aligned at 8, flags at 16,
+	 * channel aligned to 18. */
+	uint8_t p[64] = { 0 };
+	p[2] = 22; p[3] = 0;
+	p[4] = 0x0b;
+	p[16] = 0x10;			/* FCS at end */
+	p[18] = 0x3c; p[19] = 0x14;	/* 5180 MHz */
+	struct dec_radio r;
+	assert_int_equal(decode_radiotap(p, sizeof p, &r), DEC_OK);
+	assert_int_equal(r.freq_mhz, 5180);
+	assert_int_equal(r.band, BAND_5G);
+	assert_true(r.fcs_at_end);
+	assert_ptr_equal(r.frame, p + 22);
+	assert_int_equal(r.frame_len, sizeof p - 22 - 4);
+	/* it_len larger than the capture. */
+	assert_int_equal(decode_radiotap(p, 20, &r), DEC_TRUNC);
+	/* it_len smaller than the fixed header. */
+	p[2] = 4;
+	assert_int_equal(decode_radiotap(p, sizeof p, &r), DEC_BAD);
+	/* Channel field beyond it_len: header accepted, channel unknown. */
+	p[2] = 17;
+	assert_int_equal(decode_radiotap(p, sizeof p, &r), DEC_OK);
+	assert_int_equal(r.freq_mhz, 0);
+	/* Extended present bitmaps running past it_len. */
+	p[2] = 12; p[4] = 0; p[7] = 0x80; p[11] = 0x80;
+	assert_int_equal(decode_radiotap(p, sizeof p, &r), DEC_BAD);
+	/* Wrong version. */
+	p[0] = 1;
+	assert_int_equal(decode_radiotap(p, sizeof p, &r), DEC_BAD);
+	assert_int_equal(decode_radiotap(p, 7, &r), DEC_TRUNC);
+}
+
+static void test_prism(void **state)
+{
+	uint8_t p[160] = { 0 };
+	p[0] = 0x41;
+	p[4] = 144;
+	p[24] = 0x41; p[25] = 0x30;	/* channel item */
+	p[32] = 6;
+	struct dec_radio r;
+	assert_int_equal(decode_prism(p, sizeof p, &r), DEC_OK);
+	assert_int_equal(r.band, BAND_2G4);
+	assert_int_equal(r.freq_mhz, 2437);
+	assert_ptr_equal(r.frame, p + 144);
+	assert_int_equal(decode_prism(p, 100, &r), DEC_TRUNC);
+	p[4] = 2;
+	assert_int_equal(decode_prism(p, sizeof p, &r), DEC_BAD);
+}
+
+static void test_80211_data_and_mgmt(void **state)
+{
+	uint8_t f[40] = { 0 };
+	f[0] = 0x88;			/* QoS data */
+	f[1] = 0x03;			/* ToDS and FromDS: four addresses */
+	struct dec_80211 d;
+	assert_int_equal(decode_80211(f, 32, &d), DEC_OK);
+	assert_int_equal(d.type, 2);
+	assert_int_equal(d.ds, 3);
+	assert_ptr_equal(d.a4, f + 24);
+	assert_ptr_equal(d.body, f + 32);
+	assert_int_equal(decode_80211(f, 31, &d), DEC_TRUNC);
+	f[1] = 0x01;
+	assert_int_equal(decode_80211(f, 26, &d), DEC_OK);
+	assert_null(d.a4);
+	/* ACK: receiver only. */
+	f[0] = 0xd4;
+	assert_int_equal(decode_80211(f, 10, &d), DEC_OK);
+	assert_null(d.a2);
+	assert_int_equal(decode_80211(f, 9, &d), DEC_TRUNC);
+	/* Association response, status 17 then 0. */
+	uint8_t a[30] = { 0x10, 0 };
+	a[26] = 17;
+	assert_int_equal(decode_80211(a, sizeof a, &d), DEC_OK);
+	assert_int_equal(d.subtype, WLAN_SUB_ASSOC_RESP);
+	assert_int_equal(decode_assoc_status(&d), 17);
+	a[26] = 0;
+	assert_int_equal(decode_80211(a, sizeof a, &d), DEC_OK);
+	assert_int_equal(decode_assoc_status(&d), 0);
+	assert_int_equal(decode_80211(a, 27, &d), DEC_OK);
+	assert_int_equal(decode_assoc_status(&d), -1);
+	/* Protocol version 1 and extension frames. */
+	f[0] = 0x01;
+	assert_int_equal(decode_80211(f, sizeof f, &d), DEC_BAD);
+	f[0] = 0x0c;
+	assert_int_equal(decode_80211(f, sizeof f, &d), DEC_BAD);
+	assert_int_equal(decode_80211(f, 1, &d), DEC_TRUNC);
+}
+
+static void test_band_of_freq(void **state)
+{
+	assert_int_equal(band_of_freq(2412), BAND_2G4);
+	assert_int_equal(band_of_freq(5745), BAND_5G);
+	assert_int_equal(band_of_freq(5975), BAND_6G);
+	assert_int_equal(band_of_freq(0), BAND_UNKNOWN);
+}
+
+static void test_siphash_reference_vectors(void **state)
+{
+	uint8_t k[16], m[15];
+	for (int i = 0; i < 16; i++)
+		k[i] = (uint8_t)i;
+	for (int i = 0; i < 15; i++)
+		m[i] = (uint8_t)i;
+	struct sipkey key;
+	sipkey_from_bytes(&key, k);
+	assert_true(siphash24(&key, m, 0) == 0x726fdb47dd0e0e31ULL);
+	assert_true(siphash24(&key, m, 15) == 0xa129ca6149be45e5ULL);
+}
+
+static void test_hset_generations_and_saturation(void **state)
+{
+	struct hset s;
+	hset_init(&s, 4);	/* 16 slots, 12 usable */
+	assert_int_equal(hset_add(&s, 7), 1);
+	assert_int_equal(hset_add(&s, 7), 0);
+	assert_int_equal(hset_add(&s, 7 + 16), 1);	/* same slot, probes on */
+	hset_clear(&s);
+	assert_int_equal(s.count, 0);
+	assert_int_equal(hset_add(&s, 7), 1);
+	for (uint64_t k = 100; k < 111; k++)
+		assert_int_equal(hset_add(&s, k), 1);
+	assert_int_equal(hset_add(&s, 999), -1);
+	assert_true(s.saturated);
+	assert_int_equal(hset_add(&s, 100), 0);
+	hset_free(&s);
+}
+
+static void test_hmap_delete_and_compact(void **state)
+{
+	struct hmap m;
+	bool fresh;
+	hmap_init(&m, 4);
+	struct hmap_slot *a = hmap_put(&m, 1, &fresh);
+	assert_true(fresh);
+	a->v = 11;
+	struct hmap_slot *b = hmap_put(&m, 17, &fresh);	/* collides with 1 */
+	b->v = 22;
+	hmap_del(&m, a);
+	assert_null(hmap_find(&m, 1));
+	assert_int_equal(hmap_find(&m, 17)->v, 22);	/* reachable past the tombstone */
+	assert_non_null(hmap_put(&m, 33, &fresh));	/* reuses the tombstone */
+	assert_int_equal(m.dead, 0);
+	for (uint64_t k = 200; k < 210; k++)
+		assert_non_null(hmap_put(&m, k, &fresh));
+	assert_null(hmap_put(&m, 500, &fresh));
+	for (uint64_t k = 200; k < 210; k++)
+		hmap_del(&m, hmap_find(&m, k));
+	hmap_compact(&m);
+	assert_int_equal(m.dead, 0);
+	assert_int_equal(m.used, 2);
+	assert_int_equal(hmap_find(&m, 17)->v, 22);
+	hmap_free(&m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ether_plain_and_truncated),
+		cmocka_unit_test(test_ether_vlan_tags),
+		cmocka_unit_test(test_ipv4),
+		cmocka_unit_test(test_ipv6_extension_chain),
+		cmocka_unit_test(test_udp),
+		cmocka_unit_test(test_dhcp_ack_with_lease),
+		cmocka_unit_test(test_radiotap_channel_after_tsft),
+		cmocka_unit_test(test_prism),
+		cmocka_unit_test(test_80211_data_and_mgmt),
+		cmocka_unit_test(test_band_of_freq),
+		cmocka_unit_test(test_siphash_reference_vectors),
+		cmocka_unit_test(test_hset_generations_and_saturation),
+		cmocka_unit_test(test_hmap_delete_and_compact),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
