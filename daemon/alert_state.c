@@ -185,11 +185,12 @@ static bool beyond(const struct alert_obs *o, double level, double v)
 
 static enum alert_sev level_of(const struct alert_obs *o, enum alert_sev prev, double v)
 {
+	/* A level without an enter value is unused, whatever its clear says. */
 	double crit_at = prev == SEV_CRIT && !isnan(o->clear_crit) ? o->clear_crit : o->crit;
-	if (beyond(o, crit_at, v))
+	if (!isnan(o->crit) && beyond(o, crit_at, v))
 		return SEV_CRIT;
 	double warn_at = prev >= SEV_INFO && !isnan(o->clear_warn) ? o->clear_warn : o->warn;
-	if (beyond(o, warn_at, v))
+	if (!isnan(o->warn) && beyond(o, warn_at, v))
 		return o->info ? SEV_INFO : SEV_WARN;
 	return SEV_NONE;
 }

@@ -1,1 +1,10 @@
-# alert tests
+# alert and notify tests
+check_PROGRAMS += tests/unit/test_alert tests/unit/test_notify
+tests_unit_test_alert_SOURCES = tests/unit/test_alert.c
+tests_unit_test_alert_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_alert_LDADD = $(UNIT_LDADD)
+tests_unit_test_notify_SOURCES = tests/unit/test_notify.c
+tests_unit_test_notify_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_notify_LDADD = $(UNIT_LDADD)
+
+TESTS += tests/unit/test_alert tests/unit/test_notify
