@@ -1,1 +1,3 @@
-# demo tests
+# demo tests: a short accelerated demo day through tools/demo/run-demo.
+TESTS += tests/integration/demo_day.sh
+dist_noinst_SCRIPTS += tests/integration/demo_day.sh

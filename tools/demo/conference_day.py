@@ -15,6 +15,7 @@ speed and the counters only ever grow.
 
 Subcommands:
   generate --out DIR [--speed N] [--start HH:MM]   day.json + snmpsim data
+  start-clock DAY_JSON                               the day starts now (rewrites start_wall)
   narrate DAY_JSON                                   print the day's events as they happen
   expect                                             the script's peaks, as JSON (for tests)
   venue                                              rooms and AP names, one per line
@@ -314,6 +315,18 @@ def day_minute_at(day, epoch):
             (epoch - day["start_wall"]) * day["speed"] / 60.0)
 
 
+def cmd_start_clock(args):
+    """Start the day now: rewrite day.json's start_wall (atomically; the
+    snmpsim variation module notices the change)."""
+    day = load_day(args.day)
+    day["start_wall"] = time.time()
+    tmp = args.day + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(day, f)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, args.day)
+
+
 def cmd_daytime(args):
     day = load_day(args.day)
     length = minutes(day["end"]) - minutes(day["begin"])
@@ -375,6 +388,9 @@ def main():
     n = sub.add_parser("narrate")
     n.add_argument("day")
     n.set_defaults(fn=cmd_narrate)
+    c = sub.add_parser("start-clock")
+    c.add_argument("day")
+    c.set_defaults(fn=cmd_start_clock)
     d = sub.add_parser("daytime")
     d.add_argument("day")
     d.add_argument("epoch", type=float, nargs="?")

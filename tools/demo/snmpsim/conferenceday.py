@@ -20,6 +20,7 @@
 # recordContext and agentContext into its globals.
 import json
 import math
+import os
 import time
 
 from snmpsim import error, log
@@ -29,7 +30,17 @@ def init(**context):
     options = dict(x.split("=", 1) for x in (context.get("options") or "").split(",") if "=" in x)
     if "day" not in options:
         raise error.SnmpsimError("conferenceday: needs day=/path/to/day.json")
-    with open(options["day"]) as f:
+    moduleContext["path"] = options["day"]
+    moduleContext["parsed"] = {}
+    _load()
+
+
+def _load():
+    """(Re)read day.json. The demo runner rewrites it once everything is
+    up, so the day's clock starts when the demo does."""
+    path = moduleContext["path"]
+    mtime = os.stat(path).st_mtime
+    with open(path) as f:
         day = json.load(f)
     begin = _minutes(day["begin"])
     day["length"] = _minutes(day["end"]) - begin
@@ -37,9 +48,21 @@ def init(**context):
     # Octets carried in one whole day, per counter, for days after the first.
     day["per_day"] = {k: v[-1] for k, v in day["counters"].items()}
     moduleContext["day"] = day
-    moduleContext["parsed"] = {}
+    moduleContext["mtime"] = mtime
+    moduleContext["checked"] = time.time()
     log.msg("conferenceday: day %s-%s from %s at %gx" %
             (day["begin"], day["end"], day["start"], day["speed"]))
+
+
+def _current_day(now):
+    if now - moduleContext["checked"] >= 0.5:
+        moduleContext["checked"] = now
+        try:
+            if os.stat(moduleContext["path"]).st_mtime != moduleContext["mtime"]:
+                _load()
+        except (OSError, ValueError) as e:
+            log.msg("conferenceday: keeping the loaded day: %s" % e)
+    return moduleContext["day"]
 
 
 def _minutes(hhmm):
@@ -87,8 +110,8 @@ def variate(oid, tag, value, **context):
         return context["origOid"], tag, context["errorStatus"]
     if context["setFlag"]:
         return context["origOid"], tag, context["errorStatus"]
-    day = moduleContext["day"]
     now = time.time()
+    day = _current_day(now)
     spec = _parse(value)
     if "g" in spec:
         return oid, tag, _gauge(day, spec["g"], now)

@@ -1,0 +1,271 @@
+#!/bin/sh
+# demo_day: a short accelerated demo day through tools/demo/run-demo (the
+# same runner `make demo` uses), on free ports, at 120x from 08:55 to
+# past lunch. While the day runs, a sampler reads what exists every second:
+# the simulated controller and switch over SNMP (snmpsimd, always), the
+# SNMP collector through `headroomd -T` (once it reports targets), and the
+# web API (once /api/v1/venue answers). Afterwards it asserts the day's
+# script came true wherever it can be seen:
+#   - keynote: the main hall above its APs' capacity (640), and not before;
+#   - lunch: the lobby above 80% of its capacity and the ISP uplink above
+#     80% of 500 Mbit/s, well above its rate during the keynote;
+#   - counters only grow; every configured AP is served, none unplanned;
+#   - once alerts and notifications exist: the console webhook received the
+#     main hall's room_over_capacity alert;
+#   - SIGINT (Ctrl-C) stops the runner and every process it started.
+# Parts not built yet are reported as SKIP lines; the simulation and the
+# runner are always checked.
+. "$(dirname "$0")/lib.sh"
+
+need_cmd snmpsimd
+need_cmd snmpbulkwalk
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+"$PY" -c 'import scapy' 2>/dev/null || skip "python3-scapy is not installed"
+env --default-signal=INT true 2>/dev/null || skip "env --default-signal is missing (coreutils >= 8.31)"
+
+demo="$top_srcdir/tools/demo"
+conf="$top_srcdir/config/demo.conf"
+
+# The config describes the simulated gear: each AP the controller serves
+# is configured, in its room, under its controller name.
+"$PY" "$demo/conference_day.py" venue >"$TMP/venue.txt" || fail "conference_day.py venue failed"
+[ "$(wc -l <"$TMP/venue.txt")" = 24 ] || fail "the simulation has $(wc -l <"$TMP/venue.txt") APs, not 24"
+while read -r room name; do
+	grep -q "room = \"$room\" .*name = \"$name\"" "$conf" ||
+		fail "config/demo.conf has no AP named \"$name\" in room \"$room\""
+done <"$TMP/venue.txt"
+[ "$(grep -c '^ap "' "$conf")" = 24 ] || fail "config/demo.conf configures APs the simulation does not serve"
+"$HEADROOMD" -t -c "$conf" >"$TMP/plan.txt" || fail "headroomd -t rejects config/demo.conf"
+grep -q "Verdict: the plan holds" "$TMP/plan.txt" || { cat "$TMP/plan.txt"; fail "the demo's plan does not hold"; }
+
+DIR="$TMP/demo"
+chmod 711 "$TMP"	# snmpsimd runs as nobody when the test runs as root
+export HEADROOM_DEMO_DIR="$DIR"
+export HEADROOM_DEMO_WEB="127.0.0.1:$(free_port)"
+export HEADROOM_DEMO_SNMP_PORT="$(free_port udp)"
+export HEADROOM_DEMO_HOOK_PORT="$(free_port)"
+export HEADROOM_DEMO_TICK=1 HEADROOM_DEMO_INTERVAL=1 HEADROOM_DEMO_FOR=2s
+
+SPEED=120 START=08:55 HEADROOMD="$HEADROOMD" PYTHON="$PY" \
+	env --default-signal=INT bash "$demo/run-demo" >"$TMP/run.out" 2>&1 &
+runner=$!
+started $runner
+wait_for 90 grep -q "headroom demo:" "$TMP/run.out" ||
+	{ cat "$TMP/run.out"; fail "run-demo did not start"; }
+for part in snmpsimd webhook headroomd narrator; do
+	grep -q " $part\$" "$DIR/pids" || fail "run-demo did not start its $part"
+done
+
+# Which parts of headroom this build has.
+web=0
+if "$PY" -c "import sys, urllib.request; urllib.request.build_opener(urllib.request.ProxyHandler({})).open(sys.argv[1], timeout=2)" \
+	"http://$HEADROOM_DEMO_WEB/api/v1/venue" 2>/dev/null; then
+	web=1
+fi
+notify=0
+"$HEADROOMD" --test-notify console -c "$conf" >/dev/null 2>&1 && notify=1
+
+cat >"$TMP/sample.py" <<'PY'
+import json, subprocess, sys, time, urllib.error, urllib.request
+sys.path.insert(0, sys.argv[1])
+import conference_day as cd
+
+day_path, until, snmp_port, headroomd, conf, web, out = sys.argv[2:9]
+day = cd.load_day(day_path)
+begin = cd.minutes(day["begin"])
+opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+def snmp(tool, community, oid):
+    r = subprocess.run([tool, "-v2c", "-c", community, "-Oqn", "-t", "1", "-r", "1",
+                        "127.0.0.1:%s" % snmp_port, oid], capture_output=True, text=True)
+    rows = [l.split(None, 1) for l in r.stdout.splitlines() if " " in l]
+    return [(o, v) for o, v in rows if (o == "." + oid or o.startswith("." + oid + "."))
+            and v.strip().isdigit()]
+
+def from_snmp():
+    rooms = {}
+    for oid, value in snmp("snmpbulkwalk", "wlc", "1.3.6.1.4.1.14179.2.2.2.1.15"):
+        room = cd.ROOMS[int(oid.split(".")[-4]) - 0x10][0]
+        rooms[room] = rooms.get(room, 0) + int(value)
+    t = time.time()
+    isp = snmp("snmpget", "core-sw", "1.3.6.1.2.1.31.1.1.1.6.%d" % cd.UPLINK_IFINDEX)
+    return {"rooms": rooms, "isp_octets_in": int(isp[0][1]) if isp else None, "isp_t": t}
+
+def from_once():
+    try:
+        r = subprocess.run([headroomd, "-T", "-c", conf], capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        sys.exit("headroomd -T did not finish within 60 s")
+    return [json.loads(l) for l in r.stdout.splitlines() if l.startswith("{")]
+
+def get(path):
+    try:
+        return json.load(opener.open("http://%s%s" % (web, path), timeout=2))
+    except (OSError, ValueError):
+        return None
+
+deadline = time.time() + 400
+with open(out, "w") as f:
+    while True:
+        now = time.time()
+        minute = begin + cd.day_minute_at(day, now)
+        if minute >= cd.minutes(until):
+            break
+        if now > deadline:
+            sys.exit("the demo day did not reach %s" % until)
+        rec = {"t": now, "minute": minute, "snmp": from_snmp(), "once": from_once()}
+        if web != "-":
+            rec["web"] = {p: get("/api/v1/" + p) for p in ("rooms", "uplinks", "alerts")}
+        f.write(json.dumps(rec) + "\n")
+        f.flush()
+        time.sleep(max(0, 1 - (time.time() - now)))
+PY
+
+webarg=-
+[ $web = 1 ] && webarg=$HEADROOM_DEMO_WEB
+"$PY" "$TMP/sample.py" "$demo" "$DIR/day.json" 13:20 "$HEADROOM_DEMO_SNMP_PORT" "$HEADROOMD" \
+	"$conf" "$webarg" "$TMP/samples.jsonl" || fail "sampling the demo day failed"
+kill -0 "$(sed -n 's/ headroomd$//p' "$DIR/pids")" 2>/dev/null ||
+	{ tail -20 "$DIR/headroomd.log"; fail "headroomd died during the demo day"; }
+
+cat >"$TMP/check.py" <<'PY'
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import conference_day as cd
+
+samples = [json.loads(l) for l in open(sys.argv[2])]
+web_on, notify_on, hooks_path, state_dir = sys.argv[3] == "1", sys.argv[4] == "1", sys.argv[5], sys.argv[6]
+cap = {r[0]: r[3] * cd.AP_MAX_CLIENTS for r in cd.ROOMS}
+limit = cd.UPLINK_CAPACITY_MBPS
+failures = []
+
+def check(ok, what):
+    print(("ok: " if ok else "FAIL: ") + what)
+    if not ok:
+        failures.append(what)
+
+def window(a, b):
+    return [s for s in samples if cd.minutes(a) <= s["minute"] <= cd.minutes(b)]
+
+def mean_rate(pairs):
+    """Mbit/s from the first to the last (time, octets) pair."""
+    pairs = [p for p in pairs if p and p[1] is not None]
+    if len(pairs) < 2 or pairs[-1][0] <= pairs[0][0]:
+        return 0.0
+    return (pairs[-1][1] - pairs[0][1]) * 8 / 1e6 / (pairs[-1][0] - pairs[0][0])
+
+keynote, lunch = window("09:25", "09:50"), window("12:40", "13:10")
+check(len(keynote) >= 3 and len(lunch) >= 3,
+      "sampled the keynote (%d) and lunch (%d)" % (len(keynote), len(lunch)))
+if failures:
+    sys.exit(1)
+
+# The simulated gear, read over SNMP from snmpsimd.
+main_keynote = max(s["snmp"]["rooms"].get("main-hall", 0) for s in keynote)
+check(main_keynote > cap["main-hall"],
+      "SNMP: main hall peaks at %d clients in the keynote, capacity %d" % (main_keynote, cap["main-hall"]))
+before = [s["snmp"]["rooms"].get("main-hall", 0) for s in window("00:00", "09:08")]
+if before:
+    check(max(before) < cap["main-hall"], "SNMP: main hall below capacity before the keynote (%d)" % max(before))
+lobby_lunch = max(s["snmp"]["rooms"].get("lobby", 0) for s in lunch)
+check(lobby_lunch >= 0.8 * cap["lobby"],
+      "SNMP: lobby peaks at %d clients at lunch, capacity %d" % (lobby_lunch, cap["lobby"]))
+octets = [s["snmp"]["isp_octets_in"] for s in samples]
+check(None not in octets and octets == sorted(octets), "SNMP: ifHCInOctets only grows")
+lunch_mbps = mean_rate([(s["snmp"]["isp_t"], s["snmp"]["isp_octets_in"]) for s in lunch])
+keynote_mbps = mean_rate([(s["snmp"]["isp_t"], s["snmp"]["isp_octets_in"]) for s in keynote])
+check(lunch_mbps > 0.8 * limit and keynote_mbps < 0.7 * limit,
+      "SNMP: ISP uplink at %.0f Mbit/s at lunch, %.0f in the keynote, capacity %d" %
+      (lunch_mbps, keynote_mbps, limit))
+
+# The SNMP collector, through headroomd -T.
+once = [x for s in samples for x in s["once"]]
+if not any(x["entity"] == "target:wlc" for x in once):
+    print("SKIP: headroomd -T reports no SNMP target yet (the SNMP collector is not built)")
+else:
+    def room_clients(sample, room):
+        vals = [x["value"] for x in sample["once"] if x["metric"] == "clients" and
+                x["entity"].startswith("ap:%s-" % room) and x["value"] is not None]
+        return sum(vals) if vals else None
+    aps = {x["entity"] for x in once if x["entity"].startswith("ap:") and x["metric"] == "clients"}
+    check(len(aps) == 24 and all(a[3:].rsplit("-", 1)[0] in cap for a in aps),
+          "headroomd -T: clients of the 24 configured APs, none unplanned (%d entities)" % len(aps))
+    peak = max((room_clients(s, "main-hall") or 0) for s in keynote)
+    check(peak > cap["main-hall"], "headroomd -T: main hall at %d clients in the keynote" % peak)
+    lobby = max((room_clients(s, "lobby") or 0) for s in lunch)
+    check(lobby >= 0.8 * cap["lobby"], "headroomd -T: lobby at %d clients at lunch" % lobby)
+    def isp_octets(sample):
+        for x in sample["once"]:
+            if x["entity"] == "uplink:isp" and x["metric"] == "octets_in_total":
+                return (x["timestamp"], x["value"])
+        return None
+    pairs = [p for p in map(isp_octets, lunch) if p]
+    if len(pairs) < 2:
+        print("SKIP: headroomd -T gives no uplink:isp octets_in_total")
+    else:
+        check(mean_rate(pairs) > 0.8 * limit,
+              "headroomd -T: ISP uplink at %.0f Mbit/s at lunch" % mean_rate(pairs))
+
+# The web API.
+def named(doc, key, name):
+    """The object called name in doc (a list, or an object holding one)."""
+    if isinstance(doc, dict):
+        doc = doc.get(key, doc.get("items", []))
+    for o in doc if isinstance(doc, list) else []:
+        if isinstance(o, dict) and o.get("name") == name:
+            return o
+    return None
+
+if not web_on:
+    print("SKIP: the web API does not answer yet (/api/v1/venue)")
+else:
+    def web_room(s, room):
+        o = named((s.get("web") or {}).get("rooms"), "rooms", room)
+        return o.get("clients") if o else None
+    peak = max((web_room(s, "main-hall") or 0) for s in keynote)
+    check(peak > cap["main-hall"], "web: /api/v1/rooms shows the main hall at %s clients in the keynote" % peak)
+    lobby = max((web_room(s, "lobby") or 0) for s in lunch)
+    check(lobby >= 0.8 * cap["lobby"], "web: /api/v1/rooms shows the lobby at %s clients at lunch" % lobby)
+    def web_util(s):
+        o = named((s.get("web") or {}).get("uplinks"), "uplinks", "isp")
+        return o.get("utilisation") if o else None
+    utils = [u for u in map(web_util, lunch) if u is not None]
+    if utils:
+        check(max(utils) > 0.8, "web: /api/v1/uplinks shows the ISP uplink at %.0f%% at lunch" % (100 * max(utils)))
+    else:
+        print("SKIP: /api/v1/uplinks gives no utilisation for isp")
+
+# Alerts and the console webhook.
+import glob, os
+alert_logs = [p for p in glob.glob(os.path.join(state_dir, "**", "*alert*"), recursive=True)
+              if os.path.isfile(p) and os.path.getsize(p) > 0]
+alerts_on = bool(alert_logs) or any((s.get("web") or {}).get("alerts") is not None for s in samples)
+if not (alerts_on and notify_on):
+    print("SKIP: alerts (%s) or notifications (%s) are not built yet" %
+          ("on" if alerts_on else "off", "on" if notify_on else "off"))
+else:
+    hooks = [json.loads(l) for l in open(hooks_path)] if os.path.exists(hooks_path) else []
+    fired = [a for h in hooks if isinstance(h["body"], dict)
+             for a in h["body"].get("alerts", [])
+             if a.get("status") == "firing" and a.get("labels", {}).get("alertname") == "room_over_capacity"
+             and "main-hall" in json.dumps(a.get("labels", {}))]
+    check(len(fired) >= 1, "webhook: received the main hall's room_over_capacity alert (%d notices)" % len(fired))
+
+sys.exit(1 if failures else 0)
+PY
+
+"$PY" "$TMP/check.py" "$demo" "$TMP/samples.jsonl" $web $notify "$DIR/webhook.jsonl" "$DIR/state" ||
+	{ tail -5 "$DIR/headroomd.log"; fail "the demo day did not come true (see above)"; }
+
+# Ctrl-C: the runner stops every process it started.
+kill -INT $runner
+wait_for 30 sh -c "! kill -0 $runner 2>/dev/null" || fail "run-demo ignored SIGINT"
+wait $runner
+rc=$?
+[ $rc = 130 ] || fail "run-demo exited $rc after SIGINT, not 130"
+while read -r pid what; do
+	if kill -0 "$pid" 2>/dev/null; then fail "$what (pid $pid) still runs after Ctrl-C"; fi
+done <"$DIR/pids"
+grep -q "stopped every demo process" "$TMP/run.out" || fail "run-demo did not say it stopped"
+pass "demo_day"
