@@ -1,1 +1,218 @@
-int main(void) { return 0; }
+/* Routing and the request each chat service gets, built from one notification. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "conf.h"
+#include "notify.h"
+
+static const char *conf_text =
+	"event \"t\" { attendees = 100 }\n"
+	"room \"hall\" { seats = 50 }\n"
+	"room \"foyer\" { seats = 50 }\n"
+	"notifier \"sl\" { kind = \"slack\" url = \"http://x/s\" }\n"
+	"notifier \"hall-only\" { kind = \"slack\" url = \"http://x/h\" rooms = { \"hall\" } }\n"
+	"notifier \"crit-only\" { kind = \"discord\" url = \"http://x/d\" severities = { \"crit\" } }\n"
+	"notifier \"mx\" { kind = \"matrix\" url = \"https://m.example/\" room_id = \"!r:m.example\" token = \"T\" }\n"
+	"notifier \"am\" { kind = \"generic\" url = \"http://x/am\" rules = { \"ap_over_capacity\" } }\n"
+	"notifier \"nt\" { kind = \"ntfy\" url = \"http://x/topic\" }\n";
+
+static json_t *notification(void)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:f, s:["
+			 "{s:s, s:s, s:{s:s, s:s}, s:s, s:s, s:s, s:s, s:f},"
+			 "{s:s, s:s, s:{s:s, s:s}, s:s, s:s, s:s, s:s, s:s}]}",
+			 "id", "n7", "type", "firing", "group", "ap_over_capacity/hall", "rule",
+			 "ap_over_capacity", "area", "hall", "status", "firing", "severity", "crit",
+			 "time", 1.8e9, "alerts",
+			 "id", "00000000000000a1", "rule", "ap_over_capacity", "labels", "ap", "h1",
+			 "room", "hall", "severity", "crit", "status", "firing", "summary",
+			 "AP h1: 82 clients, capacity 75", "startsAt", "2027-05-14T09:00:00Z",
+			 "value", 1.09,
+			 "id", "00000000000000a2", "rule", "ap_over_capacity", "labels", "ap", "h2",
+			 "room", "hall", "severity", "warn", "status", "resolved", "summary",
+			 "AP h2: 40 clients, capacity 75", "startsAt", "2027-05-14T08:50:00Z",
+			 "endsAt", "2027-05-14T09:05:00Z");
+}
+
+static struct conf *load(void)
+{
+	char *err = NULL;
+	struct conf *c = conf_load_buffer(conf_text, "test.conf", &err);
+	if (!c)
+		fprintf(stderr, "%s", err);
+	free(err);
+	assert_non_null(c);
+	return c;
+}
+
+static const struct conf_notifier *nf(const struct conf *c, const char *name)
+{
+	int i = conf_notifier_index(c, name);
+	assert_true(i >= 0);
+	return &c->notifiers[i];
+}
+
+static json_t *body_of(const struct notify_request *r)
+{
+	json_t *b = json_loads(r->body, 0, NULL);
+	assert_non_null(b);
+	return b;
+}
+
+static bool has_header(const struct notify_request *r, const char *h)
+{
+	for (size_t i = 0; r->headers[i]; i++)
+		if (strcmp(r->headers[i], h) == 0)
+			return true;
+	return false;
+}
+
+static void test_routing(void **state)
+{
+	struct conf *c = load();
+	json_t *n = notification(), *f;
+	assert_true(notify_route(nf(c, "sl"), n, &f));
+	assert_int_equal(json_array_size(json_object_get(f, "alerts")), 2);
+	json_decref(f);
+	assert_true(notify_route(nf(c, "crit-only"), n, &f));
+	assert_int_equal(json_array_size(json_object_get(f, "alerts")), 1);	/* h1 only */
+	json_decref(f);
+	assert_true(notify_route(nf(c, "hall-only"), n, &f));
+	json_decref(f);
+	json_object_set_new(json_object_get(json_array_get(json_object_get(n, "alerts"), 0),
+					    "labels"), "room", json_string("foyer"));
+	json_object_set_new(json_object_get(json_array_get(json_object_get(n, "alerts"), 1),
+					    "labels"), "room", json_string("foyer"));
+	assert_false(notify_route(nf(c, "hall-only"), n, &f));
+	assert_null(f);
+	json_object_set_new(json_array_get(json_object_get(n, "alerts"), 0), "rule",
+			    json_string("watchdog"));
+	json_object_set_new(json_array_get(json_object_get(n, "alerts"), 1), "rule",
+			    json_string("watchdog"));
+	assert_false(notify_route(nf(c, "am"), n, &f));
+	json_decref(n);
+	conf_free(c);
+}
+
+static void test_slack_and_discord(void **state)
+{
+	struct conf *c = load();
+	json_t *n = notification();
+	struct notify_request r;
+	assert_int_equal(notify_format(nf(c, "sl"), n, "https://noc.example/", "t1", &r), 0);
+	assert_string_equal(r.method, "POST");
+	assert_string_equal(r.url, "http://x/s");
+	assert_true(has_header(&r, "Content-Type: application/json"));
+	json_t *b = body_of(&r);
+	const char *text = json_string_value(json_object_get(b, "text"));
+	assert_non_null(strstr(text, "[CRIT] ap_over_capacity in hall: 2 alerts"));
+	assert_non_null(strstr(text, "AP h1: 82 clients, capacity 75 (since 09:00 UTC)"));
+	assert_non_null(strstr(text, "resolved: AP h2"));
+	assert_non_null(strstr(text, "lasted 15 min"));
+	assert_non_null(strstr(text, "https://noc.example/"));
+	json_decref(b);
+	notify_request_free(&r);
+	assert_int_equal(notify_format(nf(c, "crit-only"), n, "https://noc.example/", "t1", &r), 0);
+	b = body_of(&r);
+	assert_true(json_is_string(json_object_get(b, "content")));
+	assert_int_equal(json_array_size(json_object_get(json_object_get(b, "allowed_mentions"),
+							 "parse")), 0);
+	json_decref(b);
+	notify_request_free(&r);
+	json_decref(n);
+	conf_free(c);
+}
+
+static void test_matrix(void **state)
+{
+	struct conf *c = load();
+	json_t *n = notification();
+	struct notify_request r;
+	assert_int_equal(notify_format(nf(c, "mx"), n, "https://noc.example/", "hr17-3", &r), 0);
+	assert_string_equal(r.method, "PUT");
+	assert_string_equal(r.url, "https://m.example/_matrix/client/v3/rooms/%21r%3Am.example"
+				   "/send/m.room.message/hr17-3");
+	assert_true(has_header(&r, "Authorization: Bearer T"));
+	json_t *b = body_of(&r);
+	assert_string_equal(json_string_value(json_object_get(b, "msgtype")), "m.text");
+	assert_non_null(strstr(json_string_value(json_object_get(b, "body")), "AP h1"));
+	json_decref(b);
+	notify_request_free(&r);
+	json_decref(n);
+	conf_free(c);
+}
+
+static void test_alertmanager_v4(void **state)
+{
+	struct conf *c = load();
+	json_t *n = notification();
+	struct notify_request r;
+	assert_int_equal(notify_format(nf(c, "am"), n, "https://noc.example/", "t", &r), 0);
+	json_t *b = body_of(&r);
+	assert_string_equal(json_string_value(json_object_get(b, "version")), "4");
+	assert_string_equal(json_string_value(json_object_get(b, "status")), "firing");
+	assert_string_equal(json_string_value(json_object_get(b, "receiver")), "am");
+	assert_string_equal(json_string_value(json_object_get(b, "externalURL")), "https://noc.example/");
+	assert_int_equal(json_integer_value(json_object_get(b, "truncatedAlerts")), 0);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(b, "groupLabels"),
+							      "alertname")), "ap_over_capacity");
+	json_t *common = json_object_get(b, "commonLabels");
+	assert_string_equal(json_string_value(json_object_get(common, "room")), "hall");
+	assert_null(json_object_get(common, "ap"));		/* differs between alerts */
+	assert_null(json_object_get(common, "severity"));
+	json_t *a = json_array_get(json_object_get(b, "alerts"), 0);
+	assert_string_equal(json_string_value(json_object_get(a, "status")), "firing");
+	assert_string_equal(json_string_value(json_object_get(a, "fingerprint")), "00000000000000a1");
+	assert_string_equal(json_string_value(json_object_get(a, "startsAt")), "2027-05-14T09:00:00Z");
+	assert_string_equal(json_string_value(json_object_get(a, "endsAt")), "0001-01-01T00:00:00Z");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(a, "labels"),
+							      "alertname")), "ap_over_capacity");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(a, "annotations"),
+							      "summary")), "AP h1: 82 clients, capacity 75");
+	a = json_array_get(json_object_get(b, "alerts"), 1);
+	assert_string_equal(json_string_value(json_object_get(a, "endsAt")), "2027-05-14T09:05:00Z");
+	json_decref(b);
+	notify_request_free(&r);
+	json_decref(n);
+	conf_free(c);
+}
+
+static void test_ntfy_headers_stay_on_one_line(void **state)
+{
+	struct conf *c = load();
+	json_t *n = notification();
+	json_object_set_new(n, "area", json_string("hall\r\nX-Evil: 1"));
+	struct notify_request r;
+	assert_int_equal(notify_format(nf(c, "nt"), n, "https://noc.example/", "t", &r), 0);
+	for (size_t i = 0; r.headers[i]; i++)
+		assert_null(strpbrk(r.headers[i], "\r\n"));
+	assert_true(has_header(&r, "Priority: 5"));
+	assert_true(has_header(&r, "Click: https://noc.example/"));
+	notify_request_free(&r);
+	json_decref(n);
+	/* unusable notification: refused, not crashed */
+	json_t *bad = json_pack("{s:s}", "id", "x");
+	assert_int_equal(notify_format(nf(c, "nt"), bad, NULL, "t", &r), -1);
+	notify_request_free(&r);
+	json_decref(bad);
+	conf_free(c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_routing),
+		cmocka_unit_test(test_slack_and_discord),
+		cmocka_unit_test(test_matrix),
+		cmocka_unit_test(test_alertmanager_v4),
+		cmocka_unit_test(test_ntfy_headers_stay_on_one_line),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
