@@ -168,3 +168,17 @@ void store_free_argv(char **argv)
 		free(argv[i]);
 	free(argv);
 }
+
+unsigned long long store_file_bytes(enum store_kind kind, long step)
+{
+	unsigned long long rows = 0;
+	long prev_pdp = 0;
+	for (size_t i = 0; i < sizeof archives / sizeof *archives; i++) {
+		long pdp = archive_pdp(archives[i].seconds, step);
+		long n = (archives[i].span + pdp * step - 1) / (pdp * step);
+		if (pdp != prev_pdp)
+			rows += 2ULL * (unsigned long long)n;	/* AVERAGE and MAX */
+		prev_pdp = pdp;
+	}
+	return rows * store_kind_info(kind)->n_ds * sizeof(double) + 4096;
+}

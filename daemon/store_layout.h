@@ -53,6 +53,9 @@ char *store_file_path(const char *base, enum store_kind kind, const char *name);
 char **store_create_argv(enum store_kind kind, long step, int *argc);
 void store_free_argv(char **argv);
 
+/* About how many bytes a new file of this kind takes on disk. */
+unsigned long long store_file_bytes(enum store_kind kind, long step);
+
 /* The RRA resolutions (seconds per row) a file at this step keeps. */
 size_t store_resolutions(long step, long *res, size_t max);
 

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 
 /* Errors summarised at most this often once the first one was logged. */
 #define ERROR_LOG_INTERVAL 60.0
@@ -342,6 +344,25 @@ static int move_aside(struct store_writer *w, const char *path, struct write_err
 	return 0;
 }
 
+/* librrd writes a new file to a temporary name and removes it when the
+ * disk fills, leaving neither a message nor the errno; ask the
+ * directory instead. */
+static int why_create_failed(const char *path, enum store_kind kind, long step, int err)
+{
+	char dir[4096];
+	struct statvfs vfs;
+	dir_of(path, dir, sizeof dir);
+	if (statvfs(dir, &vfs) != 0)
+		return errno;
+	if (vfs.f_flag & ST_RDONLY)
+		return EROFS;
+	if (access(dir, W_OK) != 0)
+		return EACCES;
+	if ((unsigned long long)vfs.f_bavail * vfs.f_frsize < store_file_bytes(kind, step))
+		return ENOSPC;
+	return err;
+}
+
 static int create_file(struct store_writer *w, struct file_state *fs, enum store_kind kind,
 		       time_t t, struct write_error *e)
 {
@@ -372,6 +393,8 @@ static int create_file(struct store_writer *w, struct file_state *fs, enum store
 	int err = errno;
 	store_free_argv(argv);
 	if (rc != 0) {
+		if (!w->t.remote && !errno_unwritable(err))
+			err = why_create_failed(fs->path, kind, w->t.step, err);
 		set_error(e, fs->path, err, "create");
 		return -1;
 	}

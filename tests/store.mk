@@ -5,3 +5,5 @@ tests_unit_test_store_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_store_LDADD = $(UNIT_LDADD)
 
 TESTS += tests/unit/test_store
+TESTS += tests/integration/store_daemon.sh
+dist_noinst_SCRIPTS += tests/integration/store_daemon.sh

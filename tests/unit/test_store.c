@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <math.h>
 #include <rrd.h>
+#include <rrd_client.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -545,6 +547,139 @@ static void test_batch_from_venue_keeps_unknowns(void **state)
 	venue_free(v);
 }
 
+/* ---- rrdcached: a real daemon on a unix socket in the test's directory ---- */
+
+static pid_t start_rrdcached(const char *dir)
+{
+	char *sock = xasprintf("unix:%s/sock", dir), *pidfile = xasprintf("%s/rrdcached.pid", dir);
+	char *journal = xasprintf("%s/journal", dir), *log = xasprintf("%s/rrdcached.log", dir);
+	assert_int_equal(mkdir_p(journal, 0755), 0);
+	unlink(pidfile);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		/* Rows stay in the daemon for an hour unless flushed: a row in
+		 * the file proves a flush, a row from the daemon proves the
+		 * write went through it. */
+		execlp("rrdcached", "rrdcached", "-g", "-l", sock, "-b", dir, "-B", "-p", pidfile,
+		       "-j", journal, "-F", "-w", "3600", "-f", "7200", "-o", log, (char *)NULL);
+		_exit(127);
+	}
+	bool up = false;
+	for (int i = 0; i < 200 && !up; i++) {
+		struct stat st;
+		up = stat(sock + 5, &st) == 0 && rrdc_connect(sock) == 0;
+		if (!up)
+			usleep(50000);
+	}
+	assert_true(up);
+	free(sock);
+	free(pidfile);
+	free(journal);
+	free(log);
+	return pid;
+}
+
+static void stop_rrdcached(pid_t pid)
+{
+	int status;
+	kill(pid, SIGTERM);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+}
+
+static char *run(const char *cmd)
+{
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	size_t cap = 1 << 20, n = 0;
+	char *out = xmalloc(cap);
+	n = fread(out, 1, cap - 1, p);
+	out[n] = '\0';
+	pclose(p);
+	return out;
+}
+
+static double series_value_at(struct store *s, time_t at)
+{
+	struct store_series out;
+	char err[256] = "";
+	int rc = store_series(s, "ap:a1", "clients", at - 100, at, 10, "AVERAGE", &out, err,
+			      sizeof err);
+	if (rc)
+		fprintf(stderr, "%s\n", err);
+	assert_int_equal(rc, 0);
+	double v = NAN;
+	for (size_t r = 0; r < out.n; r++)
+		if (out.start + (time_t)r * out.step == at)
+			v = out.values[r];
+	store_series_free(&out);
+	return v;
+}
+
+static void test_rrdcached_writes_reads_and_reconnects(void **state)
+{
+	struct fixture *f = *state;
+	if (system("command -v rrdcached >/dev/null 2>&1") != 0)
+		skip();
+	pid_t pid = start_rrdcached(f->dir);
+	char *state_dir = xasprintf("%s/state", f->dir);
+	char *extra = xasprintf("rrdcached = \"unix:%s/sock\"", f->dir);
+	struct conf *c = load_conf(state_dir, extra);
+	struct store *s = open_store(c);
+	write_ap_samples(s, 0, 200, 0);
+	char *path = store_path(c, "ap:a1");
+
+	/* Created through the daemon, rows still in its cache. */
+	assert_int_equal(rrd_last_r(path), T0 - 1);
+	char *cmd = xasprintf("rrdtool flushcached --daemon unix:%s/sock %s && "
+			      "rrdtool fetch %s AVERAGE -r 10 -s %ld -e %ld", f->dir, path, path,
+			      (long)T0 + 900, (long)T0 + 1000);
+	char *out = run(cmd);
+	assert_int_equal(rrd_last_r(path), T0 + 2000);
+	/* Sample 100 (T0 + 1000) is 100 % 60 = 40 clients. */
+	char *want = xasprintf("%ld: 4.0000000000e+01", (long)T0 + 1000);
+	if (!strstr(out, want))
+		fail_msg("rrdtool fetch lacks \"%s\":\n%s", want, out);
+	free(want);
+	free(out);
+	free(cmd);
+
+	/* Reads flush first: the newest rows are visible through the store. */
+	write_ap_samples(s, 201, 300, 0);
+	assert_int_equal(rrd_last_r(path), T0 + 2000);
+	assert_same(300 % 60, series_value_at(s, T0 + 3000), T0 + 3000);
+	assert_int_equal(rrd_last_r(path), T0 + 3000);
+
+	/* A restarted daemon is reconnected without losing a row. */
+	stop_rrdcached(pid);
+	pid = start_rrdcached(f->dir);
+	write_ap_samples(s, 301, 400, 0);
+	assert_same(400 % 60, series_value_at(s, T0 + 4000), T0 + 4000);
+	assert_same(350 % 60, series_value_at(s, T0 + 3500), T0 + 3500);
+	struct store_stats st;
+	store_get_stats(s, &st);
+	assert_int_equal(st.failed, 0);
+	assert_int_equal(st.updates, 401);
+
+	/* The graph of a cached file shows the cached rows (flushed first). */
+	write_ap_samples(s, 401, 450, 0);
+	unsigned char *img = NULL;
+	size_t len = 0;
+	char err[256] = "";
+	assert_int_equal(store_graph(s, "ap:a1", "png", T0, T0 + 4500, 400, 100, &img, &len, err,
+				     sizeof err), 0);
+	assert_int_equal(rrd_last_r(path), T0 + 4500);
+	free(img);
+
+	store_close(s);
+	stop_rrdcached(pid);
+	rrdc_disconnect();
+	free(path);
+	free(extra);
+	free(state_dir);
+	conf_free(c);
+}
+
 int main(void)
 {
 	signal(SIGPIPE, SIG_IGN);
@@ -560,6 +695,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unwritable_dir_drops_batch_then_resumes, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_batch_from_venue_keeps_unknowns, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rrdcached_writes_reads_and_reconnects, setup,
+						teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
