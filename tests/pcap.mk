@@ -4,6 +4,8 @@ tests_unit_test_decode_SOURCES = tests/unit/test_decode.c
 tests_unit_test_decode_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_decode_LDADD = $(UNIT_LDADD)
 
-PCAP_TESTS = tests/integration/pcap_fixtures.sh tests/integration/pcap_malformed.sh
+PCAP_TESTS = tests/integration/pcap_fixtures.sh tests/integration/pcap_malformed.sh \
+	tests/integration/pcap_replay.sh tests/integration/pcap_dot11_generated.sh \
+	tests/integration/pcap_dhcp_generated.sh
 TESTS += tests/unit/test_decode $(PCAP_TESTS)
 dist_noinst_SCRIPTS += $(PCAP_TESTS) tests/integration/pcap_lib.py
