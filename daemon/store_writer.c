@@ -48,7 +48,7 @@ struct write_error {
 	const char *path;
 	char message[512];
 	int err;		/* errno, 0 when unknown */
-	bool unwritable;	/* the directory, not the file: drop the batch */
+	bool unwritable;	/* the directory or daemon, not the file: drop the batch */
 };
 
 static double monotonic(void)
@@ -185,7 +185,9 @@ static void set_error(struct write_error *e, const char *path, int err, const ch
 	if (!errno_unwritable(err))
 		err = errno_in_text(e->message) ? errno_in_text(e->message) : err;
 	e->err = err;
-	e->unwritable = errno_unwritable(err);
+	/* An unreachable rrdcached is as unwritable as a full disk: no
+	 * point in trying every other entity of the batch. */
+	e->unwritable = errno_unwritable(err) || strstr(e->message, "connect to rrdcached");
 }
 
 static void log_write_error(struct store_writer *w, const struct write_error *e)

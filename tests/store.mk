@@ -7,3 +7,7 @@ tests_unit_test_store_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_store
 TESTS += tests/integration/store_daemon.sh
 dist_noinst_SCRIPTS += tests/integration/store_daemon.sh
+TESTS += tests/integration/store_rrdcached.sh
+dist_noinst_SCRIPTS += tests/integration/store_rrdcached.sh
+TESTS += tests/integration/store_unwritable.sh
+dist_noinst_SCRIPTS += tests/integration/store_unwritable.sh
