@@ -10,6 +10,7 @@ tests_unit_test_notify_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_alert tests/unit/test_notify
 
 TESTS += tests/integration/notify_kinds.sh tests/integration/notify_retry.sh \
-	tests/integration/notify_spool_restart.sh
+	tests/integration/notify_spool_restart.sh tests/integration/alert_target_down.sh
 dist_noinst_SCRIPTS += tests/integration/notify_kinds.sh tests/integration/notify_retry.sh \
-	tests/integration/notify_spool_restart.sh tests/integration/webhook_receiver.py
+	tests/integration/notify_spool_restart.sh tests/integration/alert_target_down.sh \
+	tests/integration/webhook_receiver.py
