@@ -37,3 +37,20 @@ fuzz-smoke:
 		[ $$st -eq 0 ] && [ $$crashes -eq 0 ] || rc=1; \
 	done; exit $$rc
 .PHONY: fuzz-smoke
+
+# pcap decoders (Ethernet/IP/UDP/DHCP, radiotap/Prism/802.11) and tables
+FUZZ_NAMES += decode_ether decode_dot11
+check_PROGRAMS += tests/fuzz/fuzz_decode_ether_replay tests/fuzz/fuzz_decode_dot11_replay
+tests_fuzz_fuzz_decode_ether_replay_SOURCES = tests/fuzz/fuzz_decode_ether.c tests/fuzz/replay.c
+tests_fuzz_fuzz_decode_ether_replay_LDADD = $(HR_LIBS)
+tests_fuzz_fuzz_decode_dot11_replay_SOURCES = tests/fuzz/fuzz_decode_dot11.c tests/fuzz/replay.c
+tests_fuzz_fuzz_decode_dot11_replay_LDADD = $(HR_LIBS)
+if ENABLE_FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz_decode_ether tests/fuzz/fuzz_decode_dot11
+tests_fuzz_fuzz_decode_ether_SOURCES = tests/fuzz/fuzz_decode_ether.c
+tests_fuzz_fuzz_decode_ether_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_decode_ether_LDADD = $(HR_LIBS)
+tests_fuzz_fuzz_decode_dot11_SOURCES = tests/fuzz/fuzz_decode_dot11.c
+tests_fuzz_fuzz_decode_dot11_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_decode_dot11_LDADD = $(HR_LIBS)
+endif

@@ -1,0 +1,44 @@
+/* libFuzzer target: radiotap, Prism and 802.11 decoders, then the station
+ * tables, on arbitrary bytes. The first byte picks the link type. */
+#include "config.h"
+
+#include <pcap/pcap.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "pcap_capture.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static const struct cap_settings set = {
+	.name = "fuzz", .mode = CAP_DOT11, .window = 10, .station_timeout = 30,
+};
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const int dlts[] = { DLT_IEEE802_11_RADIO, DLT_PRISM_HEADER, DLT_IEEE802_11 };
+	static struct cap_state st;
+	static double ts = 1e9;
+	if (size < 1)
+		return 0;
+	if (!st.set) {
+		struct sipkey key = { 3, 4 };
+		cap_state_init(&st, &set, &key);
+	}
+	int dlt = dlts[data[0] % 3];
+	data++;
+	size--;
+	struct dec_radio r;
+	struct dec_80211 f;
+	if ((dlt == DLT_IEEE802_11_RADIO ? decode_radiotap(data, size, &r) :
+	     dlt == DLT_PRISM_HEADER ? decode_prism(data, size, &r) : DEC_BAD) == DEC_OK &&
+	    decode_80211(r.frame, r.frame_len, &f) == DEC_OK)
+		decode_assoc_status(&f);
+	struct pcap_pkthdr h = { .caplen = (bpf_u_int32)size, .len = (bpf_u_int32)size };
+	ts += 3;
+	cap_packet(&st, dlt, &h, data, ts);
+	if (st.tot.packets % 64 == 0)
+		cap_report_free(cap_window_report(&st, ts, 10, false));
+	return 0;
+}
