@@ -861,8 +861,7 @@ static void print_lines(FILE *out, const char *prefix, const char *text)
 	}
 }
 
-static void print_overload(FILE *out, const struct conf *c, const struct schedule *s,
-			   const struct schedule_overload *o)
+static void print_overload(FILE *out, const struct conf *c, const struct schedule_overload *o)
 {
 	int off = o->session ? o->session->utc_offset : 0;
 	char from[40], to[40];
@@ -876,7 +875,6 @@ static void print_overload(FILE *out, const struct conf *c, const struct schedul
 		fprintf(out, "\"%s\" (id %s)%s: ", o->session->title, o->session->id, why);
 	fprintf(out, "projected %ld devices, its APs hold %ld (%ld short)\n", o->peak,
 		o->capacity, o->peak - o->capacity);
-	(void)s;
 }
 
 int schedule_print_check(const struct conf *conf, FILE *out)
@@ -907,7 +905,7 @@ int schedule_print_check(const struct conf *conf, FILE *out)
 	struct schedule_overload *ov = NULL;
 	size_t n = schedule_overloads(s, conf, &ov);
 	for (size_t i = 0; i < n; i++)
-		print_overload(out, conf, s, &ov[i]);
+		print_overload(out, conf, &ov[i]);
 	if (n)
 		fprintf(out, "Schedule verdict: %zu overloaded slot%s; move or add APs, or swap rooms, "
 			"before the event.\n", n, n == 1 ? "" : "s");

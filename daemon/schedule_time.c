@@ -149,7 +149,7 @@ int sb_local_to_utc(struct schedule_builder *b, const char *zone,
 			 .tm_mday = local->day, .tm_hour = local->hour, .tm_min = local->min,
 			 .tm_sec = local->sec, .tm_isdst = -1 };
 	time_t t = mktime(&tm);
-	if (t == (time_t)-1 && local->year != 1969)
+	if (t == (time_t)-1)
 		return -1;
 	*out = t;
 	*offset = (int)tm.tm_gmtoff;

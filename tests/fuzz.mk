@@ -38,6 +38,23 @@ fuzz-smoke:
 	done; exit $$rc
 .PHONY: fuzz-smoke
 
+# schedule parsers (XML, iCalendar)
+FUZZ_NAMES += schedule_xml schedule_ics
+check_PROGRAMS += tests/fuzz/fuzz_schedule_xml_replay tests/fuzz/fuzz_schedule_ics_replay
+tests_fuzz_fuzz_schedule_xml_replay_SOURCES = tests/fuzz/fuzz_schedule_xml.c tests/fuzz/replay.c
+tests_fuzz_fuzz_schedule_xml_replay_LDADD = $(HR_LIBS)
+tests_fuzz_fuzz_schedule_ics_replay_SOURCES = tests/fuzz/fuzz_schedule_ics.c tests/fuzz/replay.c
+tests_fuzz_fuzz_schedule_ics_replay_LDADD = $(HR_LIBS)
+if ENABLE_FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz_schedule_xml tests/fuzz/fuzz_schedule_ics
+tests_fuzz_fuzz_schedule_xml_SOURCES = tests/fuzz/fuzz_schedule_xml.c
+tests_fuzz_fuzz_schedule_xml_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_schedule_xml_LDADD = $(HR_LIBS)
+tests_fuzz_fuzz_schedule_ics_SOURCES = tests/fuzz/fuzz_schedule_ics.c
+tests_fuzz_fuzz_schedule_ics_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_schedule_ics_LDADD = $(HR_LIBS)
+endif
+
 # pcap decoders (Ethernet/IP/UDP/DHCP, radiotap/Prism/802.11) and tables
 FUZZ_NAMES += decode_ether decode_dot11
 check_PROGRAMS += tests/fuzz/fuzz_decode_ether_replay tests/fuzz/fuzz_decode_dot11_replay
