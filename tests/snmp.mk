@@ -1,1 +1,13 @@
 # snmp tests
+check_PROGRAMS += tests/unit/test_snmp_rate tests/unit/test_snmp_profile
+tests_unit_test_snmp_rate_SOURCES = tests/unit/test_snmp_rate.c
+tests_unit_test_snmp_rate_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_snmp_rate_LDADD = $(UNIT_LDADD)
+tests_unit_test_snmp_profile_SOURCES = tests/unit/test_snmp_profile.c
+tests_unit_test_snmp_profile_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_snmp_profile_LDADD = $(UNIT_LDADD)
+
+TESTS += tests/unit/test_snmp_rate tests/unit/test_snmp_profile \
+	tests/integration/snmp_fixtures.sh
+
+dist_noinst_SCRIPTS += tests/integration/snmp_fixtures.sh tests/integration/snmp_check.py

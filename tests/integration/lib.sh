@@ -69,6 +69,7 @@ start_snmpsim() {
 	local user_args=""
 	[ "$(id -u)" = 0 ] && user_args="--process-user=nobody --process-group=nogroup"
 	mkdir -p "$TMP/snmpsim-cache"
+	chmod 755 "$TMP"	# snmpsimd runs as nobody when started as root
 	chmod 777 "$TMP/snmpsim-cache"
 	snmpsimd --data-dir="$dir" --agent-udpv4-endpoint=127.0.0.1:"$port" \
 		--cache-dir="$TMP/snmpsim-cache" $user_args \
