@@ -46,6 +46,17 @@ export HEADROOM_DEMO_WEB="127.0.0.1:$(free_port)"
 export HEADROOM_DEMO_SNMP_PORT="$(free_port udp)"
 export HEADROOM_DEMO_HOOK_PORT="$(free_port)"
 export HEADROOM_DEMO_TICK=1 HEADROOM_DEMO_INTERVAL=1 HEADROOM_DEMO_FOR=2s
+export HEADROOM_DEMO_GROUP_WAIT=1s HEADROOM_DEMO_GROUP_INTERVAL=10s
+
+# Does this build's headroomd -T report the SNMP targets? (Before the
+# agents run: a target that does not answer is reported down.)
+once=0
+timeout 120 "$HEADROOMD" -T -c "$conf" >"$TMP/probe.jsonl" 2>"$TMP/probe.err"
+case $? in
+0) grep -q '"entity":"target:wlc"' "$TMP/probe.jsonl" && once=1 ;;
+124) cat "$TMP/probe.err"; fail "headroomd -T on config/demo.conf did not finish in 120 s" ;;
+*) cat "$TMP/probe.err"; fail "headroomd -T on config/demo.conf failed" ;;
+esac
 
 SPEED=120 START=08:55 HEADROOMD="$HEADROOMD" PYTHON="$PY" \
 	env --default-signal=INT bash "$demo/run-demo" >"$TMP/run.out" 2>&1 &
@@ -71,7 +82,8 @@ import json, subprocess, sys, time, urllib.error, urllib.request
 sys.path.insert(0, sys.argv[1])
 import conference_day as cd
 
-day_path, until, snmp_port, headroomd, conf, web, out = sys.argv[2:9]
+day_path, until, snmp_port, headroomd, conf, web, out, use_once = sys.argv[2:10]
+use_once = use_once == "1"
 day = cd.load_day(day_path)
 begin = cd.minutes(day["begin"])
 opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -93,6 +105,8 @@ def from_snmp():
     return {"rooms": rooms, "isp_octets_in": int(isp[0][1]) if isp else None, "isp_t": t}
 
 def from_once():
+    if not use_once:
+        return []
     try:
         r = subprocess.run([headroomd, "-T", "-c", conf], capture_output=True, text=True, timeout=60)
     except subprocess.TimeoutExpired:
@@ -125,7 +139,7 @@ PY
 webarg=-
 [ $web = 1 ] && webarg=$HEADROOM_DEMO_WEB
 "$PY" "$TMP/sample.py" "$demo" "$DIR/day.json" 13:20 "$HEADROOM_DEMO_SNMP_PORT" "$HEADROOMD" \
-	"$conf" "$webarg" "$TMP/samples.jsonl" || fail "sampling the demo day failed"
+	"$conf" "$webarg" "$TMP/samples.jsonl" $once || fail "sampling the demo day failed"
 kill -0 "$(sed -n 's/ headroomd$//p' "$DIR/pids")" 2>/dev/null ||
 	{ tail -20 "$DIR/headroomd.log"; fail "headroomd died during the demo day"; }
 
@@ -136,6 +150,7 @@ import conference_day as cd
 
 samples = [json.loads(l) for l in open(sys.argv[2])]
 web_on, notify_on, hooks_path, state_dir = sys.argv[3] == "1", sys.argv[4] == "1", sys.argv[5], sys.argv[6]
+snmp_on = sys.argv[7] == "1"
 cap = {r[0]: r[3] * cd.AP_MAX_CLIENTS for r in cd.ROOMS}
 limit = cd.UPLINK_CAPACITY_MBPS
 failures = []
@@ -181,9 +196,14 @@ check(lunch_mbps > 0.8 * limit and keynote_mbps < 0.7 * limit,
 
 # The SNMP collector, through headroomd -T.
 once = [x for s in samples for x in s["once"]]
-if not any(x["entity"] == "target:wlc" for x in once):
+if not snmp_on:
     print("SKIP: headroomd -T reports no SNMP target yet (the SNMP collector is not built)")
 else:
+    for target in ("wlc", "core-sw"):
+        ups = [x for x in once if x["entity"] == "target:" + target and x["metric"] == "up"]
+        check(any(x["value"] == 1 for x in ups), "headroomd -T: target %s is up%s" %
+              (target, "" if any(x["value"] == 1 for x in ups) else
+               " (it says: %s)" % (ups[-1].get("text") if ups else "nothing")))
     def room_clients(sample, room):
         vals = [x["value"] for x in sample["once"] if x["metric"] == "clients" and
                 x["entity"].startswith("ap:%s-" % room) and x["value"] is not None]
@@ -201,11 +221,8 @@ else:
                 return (x["timestamp"], x["value"])
         return None
     pairs = [p for p in map(isp_octets, lunch) if p]
-    if len(pairs) < 2:
-        print("SKIP: headroomd -T gives no uplink:isp octets_in_total")
-    else:
-        check(mean_rate(pairs) > 0.8 * limit,
-              "headroomd -T: ISP uplink at %.0f Mbit/s at lunch" % mean_rate(pairs))
+    check(len(pairs) >= 2 and mean_rate(pairs) > 0.8 * limit,
+          "headroomd -T: ISP uplink at %.0f Mbit/s at lunch (uplink:isp octets_in_total)" % mean_rate(pairs))
 
 # The web API.
 def named(doc, key, name):
@@ -231,19 +248,20 @@ else:
         o = named((s.get("web") or {}).get("uplinks"), "uplinks", "isp")
         return o.get("utilisation") if o else None
     utils = [u for u in map(web_util, lunch) if u is not None]
-    if utils:
-        check(max(utils) > 0.8, "web: /api/v1/uplinks shows the ISP uplink at %.0f%% at lunch" % (100 * max(utils)))
+    if not snmp_on:
+        print("SKIP: the SNMP collector is not built: no uplink to show")
     else:
-        print("SKIP: /api/v1/uplinks gives no utilisation for isp")
+        check(utils and max(utils) > 0.8, "web: /api/v1/uplinks shows the ISP uplink at %s%% at lunch" %
+              ("%.0f" % (100 * max(utils)) if utils else "no"))
 
 # Alerts and the console webhook.
 import glob, os
 alert_logs = [p for p in glob.glob(os.path.join(state_dir, "**", "*alert*"), recursive=True)
               if os.path.isfile(p) and os.path.getsize(p) > 0]
 alerts_on = bool(alert_logs) or any((s.get("web") or {}).get("alerts") is not None for s in samples)
-if not (alerts_on and notify_on):
-    print("SKIP: alerts (%s) or notifications (%s) are not built yet" %
-          ("on" if alerts_on else "off", "on" if notify_on else "off"))
+if not (alerts_on and notify_on and snmp_on):
+    print("SKIP: alerts (%s), notifications (%s) or the SNMP collector (%s) are not built yet" %
+          tuple("on" if x else "off" for x in (alerts_on, notify_on, snmp_on)))
 else:
     hooks = [json.loads(l) for l in open(hooks_path)] if os.path.exists(hooks_path) else []
     fired = [a for h in hooks if isinstance(h["body"], dict)
@@ -251,11 +269,16 @@ else:
              if a.get("status") == "firing" and a.get("labels", {}).get("alertname") == "room_over_capacity"
              and "main-hall" in json.dumps(a.get("labels", {}))]
     check(len(fired) >= 1, "webhook: received the main hall's room_over_capacity alert (%d notices)" % len(fired))
+    uplink = [a for h in hooks if isinstance(h["body"], dict)
+              for a in h["body"].get("alerts", [])
+              if a.get("labels", {}).get("alertname") == "uplink_utilisation"
+              and "isp" in json.dumps(a.get("labels", {}))]
+    check(len(uplink) >= 1, "webhook: received the ISP uplink's utilisation warning at lunch (%d notices)" % len(uplink))
 
 sys.exit(1 if failures else 0)
 PY
 
-"$PY" "$TMP/check.py" "$demo" "$TMP/samples.jsonl" $web $notify "$DIR/webhook.jsonl" "$DIR/state" ||
+"$PY" "$TMP/check.py" "$demo" "$TMP/samples.jsonl" $web $notify "$DIR/webhook.jsonl" "$DIR/state" $once ||
 	{ tail -5 "$DIR/headroomd.log"; fail "the demo day did not come true (see above)"; }
 
 # Ctrl-C: the runner stops every process it started.
@@ -268,4 +291,34 @@ while read -r pid what; do
 	if kill -0 "$pid" 2>/dev/null; then fail "$what (pid $pid) still runs after Ctrl-C"; fi
 done <"$DIR/pids"
 grep -q "stopped every demo process" "$TMP/run.out" || fail "run-demo did not say it stopped"
+# The report of the day (once `headroom report` and the SNMP collector
+# exist): make demo-report's script, its peaks against the day's script.
+headroom="$top_builddir/headroom"
+if [ ! -x "$headroom" ] || [ $once = 0 ]; then
+	echo "SKIP: headroom report or the SNMP collector is not built yet"
+else
+	HEADROOM="$headroom" DEMO_CONF="$conf" bash "$demo/demo-report" >"$TMP/report.out" 2>&1 ||
+		{ cat "$TMP/report.out"; fail "demo-report failed"; }
+	[ -f "$DIR/report/report.json" ] || fail "demo-report wrote no report.json"
+	"$PY" - "$demo" "$DIR/report/report.json" <<'PY' || fail "the report's peaks do not match the day's script"
+import json, subprocess, sys
+sys.path.insert(0, sys.argv[1])
+import conference_day as cd
+report = json.load(open(sys.argv[2]))
+expect = json.loads(subprocess.run([sys.executable, sys.argv[1] + "/conference_day.py", "expect"],
+                                   capture_output=True, text=True, check=True).stdout)
+rooms = {r["name"]: r for r in report["rooms"]}
+ok = True
+for name in ("main-hall", "lobby"):
+    got, want = rooms[name]["peak_clients"], expect["rooms"][name]["peak"]
+    good = got is not None and abs(got - want) <= 0.1 * want
+    print("%s: report %s peak %s clients, the script %d" % ("ok" if good else "FAIL", name, got, want))
+    ok = ok and good
+isp = [u for u in report["uplinks"] if u["name"] == "isp"][0]
+got, want = isp["peak_in_mbps"], expect["uplink"]["peak_in_mbps"]
+good = got is not None and abs(got - want) <= 0.15 * want
+print("%s: report isp peak %s Mbit/s in, the script %.0f" % ("ok" if good else "FAIL", got, want))
+sys.exit(0 if ok and good else 1)
+PY
+fi
 pass "demo_day"

@@ -33,7 +33,7 @@ DAY_END = "22:00"
 
 # name, AP name stem, seats, number of APs, common area
 ROOMS = [
-    ("main-hall", "MainHall", 600, 8, False),
+    ("main-hall", "MainHall", 550, 8, False),
     ("room-a", "RoomA", 200, 3, False),
     ("room-b", "RoomB", 200, 3, False),
     ("room-c", "RoomC", 120, 2, False),
@@ -233,6 +233,8 @@ def wlc_records():
                 ("%s.2.2.2.1.2.%s" % (WLC, sidx), "2", "1" if slot == 0 else "2"),
                 ("%s.2.2.2.1.15.%s" % (WLC, sidx), "65:conferenceday", "g=ap:%s:%d" % (name, slot)),
             ]
+    # clsSysApConnectCount (CISCO-LWAPP-SYS-MIB): APs joined to the controller
+    recs.append(("1.3.6.1.4.1.9.9.618.1.8.4.0", "66", str(len(aps()))))
     for wlan, ssid, _share in SSIDS:
         recs += [
             ("%s.2.1.1.1.1.%d" % (WLC, wlan), "2", str(wlan)),
