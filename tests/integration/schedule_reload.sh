@@ -5,9 +5,11 @@
 . "$(dirname "$0")/lib.sh"
 
 conf="$TMP/headroom.conf"
+port=$(free_port)
 cat >"$conf" <<CONF
 state_dir = "$TMP/state"
 tick = 1
+web { listen = { "127.0.0.1:$port" } }
 event "t" { attendees = 200  schedule = "s.ics"  timezone = "Europe/Berlin" }
 room "hall" { seats = 150 }
 ap "h1" { room = "hall"  max_clients = 100 }
