@@ -691,6 +691,21 @@ static void test_malformed_ics(void **state)
 	expect_ics_error(c, "END:VEVENT\nEND:VCALENDAR\n", "t.ics:2: VEVENT x: no DTSTART");
 	expect_ics_error(c, "garbage line\n", "t.ics:5: not an iCalendar content line");
 	expect_error(c, "t.ics", "BEGIN:VCALENDAR\nEND:VCALENDAR\n", "t.ics: no sessions found");
+	/* a TZID outside the tz database is read in the venue zone, with a warning */
+	struct conf *berlin = load_conf("event \"t\" { attendees = 10 timezone = \"Europe/Berlin\" }\n");
+	struct schedule *s = parse_ok(berlin, "t.ics",
+		"BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:x\nLOCATION:hall\n"
+		"DTSTART;TZID=Nowhere/City:20270610T100000\nDTEND;TZID=Nowhere/City:20270610T110000\n"
+		"END:VEVENT\nEND:VCALENDAR\n");
+	assert_non_null(strstr(s->warnings, "t.ics:5: DTSTART: TZID \"Nowhere/City\" is not in the tz database; read as Europe/Berlin"));
+	assert_string_equal(fmt(s->sessions[0].start, s->sessions[0].utc_offset), "2027-06-10T10:00+02:00");
+	schedule_free(s);
+	conf_free(berlin);
+	/* a venue zone outside the tz database is an error */
+	struct conf *mars = load_conf("event \"t\" { attendees = 10 timezone = \"Mars/Olympus\" }\n");
+	expect_error(mars, "t.ics", "BEGIN:VCALENDAR\nEND:VCALENDAR\n",
+		     "t.ics: timezone: \"Mars/Olympus\" is not in the tz database");
+	conf_free(mars);
 	expect_error(c, "t.txt", "hello\n", "t.txt:1: not a schedule");
 	expect_error(c, "t.txt", "", "t.txt:1: not a schedule");
 	conf_free(c);
