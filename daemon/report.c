@@ -5,6 +5,7 @@
 #include "config.h"
 #include "report.h"
 #include "plan.h"
+#include "schedule.h"
 #include "store.h"
 #include "util.h"
 
@@ -537,6 +538,30 @@ static void target_outages(struct report *r, struct target_cover *covers)
 	}
 }
 
+/* The session on stage in each room at its peak, when a schedule is set. */
+static void peak_sessions(struct build *b)
+{
+	struct report *r = b->r;
+	if (!r->conf->event.schedule)
+		return;
+	char *err = NULL;
+	struct schedule *s = schedule_load(r->conf, r->conf->event.schedule, &err);
+	if (!s) {
+		progress(b, "schedule not used: %s", err ? err : "cannot be read");
+		free(err);
+		return;
+	}
+	for (size_t i = 0; i < r->n_rooms; i++) {
+		struct report_room *room = &r->rooms[i];
+		const struct schedule_session *cur = NULL, *next = NULL;
+		if (!room->has_data || room->peak.value <= 0)
+			continue;
+		if (schedule_now_next(s, room->idx, room->peak.at, &cur, &next) == 0 && cur)
+			room->peak_session = xstrdup(cur->title);
+	}
+	schedule_free(s);
+}
+
 /* Without the venue file: the sum of each uplink's own peak (an upper
  * bound, the peaks need not coincide). */
 static double uplinks_peak_sum(const struct report *r)
@@ -633,6 +658,8 @@ struct report *report_build(const struct conf *conf, const struct report_options
 	r->rooms = xcalloc(conf->n_rooms ? conf->n_rooms : 1, sizeof *r->rooms);
 	for (size_t i = 0; i < conf->n_rooms; i++)
 		read_one(&b, "room", conf->rooms[i].name, read_room, i);
+
+	peak_sessions(&b);
 
 	r->n_aps = conf->n_aps;
 	r->aps = xcalloc(conf->n_aps ? conf->n_aps : 1, sizeof *r->aps);

@@ -17,12 +17,13 @@ report_need_rrdtool() {
 	need_cmd rrdtool
 }
 
-# report_conf FILE STATE_DIR [ATTENDEES]
+# report_conf FILE STATE_DIR [ATTENDEES [SCHEDULE]]
 report_conf() {
 	cat >"$1" <<EOF
 state_dir = "$2"
 event "scripted" {
     attendees = ${3:-600}
+    ${4:+schedule = \"$4\"}
     start = "2027-05-14 00:00"
     end = "2027-05-16 00:00"
 }
@@ -148,4 +149,13 @@ not json at all
 {"ts": $((t0 + 86400 + 3*3600 + 60)), "event": "firing", "id": "fp-wlc", "rule": "target_down", "labels": {"target": "wlc"}, "severity": "crit", "summary": "wlc does not answer", "value": 0}
 {"ts": $((t0 + 86400 + 3*3600 + 1860)), "event": "resolved", "id": "fp-wlc", "rule": "target_down", "labels": {"target": "wlc"}, "severity": "crit", "summary": "wlc answers again", "value": 1}
 EOF
+}
+
+# report_schedule FILE: an iCalendar programme with a talk in the hall
+# around its peak (05-15 14:00 UTC).
+report_schedule() {
+	printf '%s\r\n' "BEGIN:VCALENDAR" "VERSION:2.0" "PRODID:-//headroom tests//EN" \
+		"BEGIN:VEVENT" "UID:talk-1@test" "DTSTART:20270515T133000Z" \
+		"DTEND:20270515T143000Z" "SUMMARY:Scaling the hall Wi-Fi" "LOCATION:hall" \
+		"END:VEVENT" "END:VCALENDAR" >"$1"
 }

@@ -12,7 +12,8 @@ export LSAN_OPTIONS="suppressions=$TMP/lsan.supp:print_suppressions=0"
 export ASAN_OPTIONS="fast_unwind_on_malloc=0"
 
 mkdir -p "$TMP/state"
-report_conf "$TMP/headroom.conf" "$TMP/state"
+report_schedule "$TMP/schedule.ics"
+report_conf "$TMP/headroom.conf" "$TMP/state" 600 "$TMP/schedule.ics"
 report_fill "$TMP/state"
 report_alert_log "$TMP/state/alerts.log"
 
@@ -87,6 +88,7 @@ eq("hall minutes >= 100%", h["minutes_above_crit"], 13 * 10 / 60)
 eq("hall p95", h["p95_clients"], 50)
 eq("hall projected", h["projected"], 450)
 eq("hall add", h["recommend_add_clients"], 50)
+eq("session at the hall's peak", h["peak_session"], "Scaling the hall Wi-Fi")
 sm = rooms["small"]
 if sm["has_data"] is not False: bad.append("small has data")
 eq("small peak", sm["peak_clients"], None)
@@ -147,6 +149,7 @@ eq("csv p95 unknown", up["p95_unknown"], 72)
 rm = {x["room"]: x for x in rows("rooms.csv")}
 eq("csv hall peak", rm["hall"]["peak_clients"], 410)
 eq("csv hall peak at", rm["hall"]["peak_at"], "2027-05-15T14:00:00+0000")
+eq("csv hall session", rm["hall"]["peak_session"], "Scaling the hall Wi-Fi")
 eq("csv small peak (empty, not 0)", rm["small"]["peak_clients"], "")
 ud = rows("uplink_days.csv")
 eq("csv day 2 bytes in", ud[1]["bytes_in"], 3731760e6 / 8)
