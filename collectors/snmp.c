@@ -725,11 +725,12 @@ static void absorb_uplink(struct target *t, struct uplink_state *s)
 	if (ri == SNMP_RATE_OK && ro == SNMP_RATE_OK) {
 		collector_emit(t->c, entity, "bps_in", bps_in, now, NULL);
 		collector_emit(t->c, entity, "bps_out", bps_out, now, NULL);
-		log_debug("snmp: target %s: uplink %s: in %.0f out %.0f octets, %.0f / %.0f bit/s",
-			  t->name, s->name, (double)in, (double)out, bps_in, bps_out);
+		log_debug("snmp: target %s: uplink %s: in %llu out %llu octets, %.0f / %.0f bit/s",
+			  t->name, s->name, (unsigned long long)in, (unsigned long long)out,
+			  bps_in, bps_out);
 	} else {
-		log_debug("snmp: target %s: uplink %s: in %.0f out %.0f octets, no rate (%s)",
-			  t->name, s->name, (double)in, (double)out,
+		log_debug("snmp: target %s: uplink %s: in %llu out %llu octets, no rate (%s)",
+			  t->name, s->name, (unsigned long long)in, (unsigned long long)out,
 			  snmp_rate_result_name(ri != SNMP_RATE_OK ? ri : ro));
 	}
 }

@@ -11,3 +11,7 @@ TESTS += tests/unit/test_snmp_rate tests/unit/test_snmp_profile \
 	tests/integration/snmp_fixtures.sh
 
 dist_noinst_SCRIPTS += tests/integration/snmp_fixtures.sh tests/integration/snmp_check.py
+TESTS += tests/integration/snmp_rates.sh tests/integration/snmp_down.sh \
+	tests/integration/snmp_malformed.sh tests/integration/snmp_v3.sh
+dist_noinst_SCRIPTS += tests/integration/snmp_rates.sh tests/integration/snmp_down.sh \
+	tests/integration/snmp_malformed.sh tests/integration/snmp_v3.sh

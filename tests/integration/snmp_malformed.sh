@@ -1,0 +1,144 @@
+#!/bin/sh
+# Malformed and unexpected replies are counted in errors_total and logged,
+# never a crash, and the well-formed rows around them are still reported:
+# a count of the wrong type, a radio row without its band, a radio of an
+# AP missing from the AP table, an SSID without a name, a scalar that is
+# noSuchObject, a table cut short by the end of the MIB view, an empty
+# table, and text counts that are not numbers.
+. "$(dirname "$0")/lib.sh"
+need_cmd snmpsimd
+
+data="$TMP/data"
+mkdir -p "$data"
+R=1.3.6.1.4.1.14179.2.2.2.1	# bsnAPIfTable
+A=1.3.6.1.4.1.14179.2.2.1.1.3	# bsnAPName
+E=1.3.6.1.4.1.14179.2.1.1.1	# bsnDot11EssTable
+cat >"$data/broken.snmprec" <<REC
+1.3.6.1.2.1.1.3.0|67|100
+1.3.6.1.2.1.1.5.0|4|wlc
+1.3.6.1.4.1.14179.2.1.1.1.2.1|4|conf
+1.3.6.1.4.1.14179.2.1.1.1.38.1|65|5
+1.3.6.1.4.1.14179.2.1.1.1.38.2|65|9
+$A.1.1.1.1.1.1|4|good-ap
+$A.2.2.2.2.2.2|4|odd-ap
+$R.2.1.1.1.1.1.1.0|2|1
+$R.2.1.1.1.1.1.1.1|2|2
+$R.2.2.2.2.2.2.2.0|2|1
+$R.2.2.2.2.2.2.2.1|2|2
+$R.15.1.1.1.1.1.1.0|65|3
+$R.15.1.1.1.1.1.1.1|65|4
+$R.15.2.2.2.2.2.2.0|4|lots
+$R.15.2.2.2.2.2.2.1|65|6
+$R.15.2.2.2.2.2.2.2|65|1
+$R.15.9.9.9.9.9.9.0|65|2
+REC
+# Cut short: the radio clients column ends the MIB view after one row.
+cat >"$data/cut.snmprec" <<REC
+1.3.6.1.2.1.1.3.0|67|100
+1.3.6.1.2.1.1.5.0|4|wlc
+$A.1.1.1.1.1.1|4|good-ap
+$R.2.1.1.1.1.1.1.0|2|1
+$R.2.1.1.1.1.1.1.1|2|2
+$R.15.1.1.1.1.1.1.0|65|3
+REC
+# An Aruba controller with an empty radio table.
+cat >"$data/empty.snmprec" <<REC
+1.3.6.1.2.1.1.3.0|67|100
+1.3.6.1.2.1.1.5.0|4|aruba
+1.3.6.1.4.1.14823.2.2.1.1.3.1.0|66|7
+1.3.6.1.4.1.14823.2.2.1.1.3.2.0|4|many
+REC
+# net-snmp extend output with text counts, two of them not numbers.
+X=1.3.6.1.4.1.8072.1.3.2.4.1.2
+cat >"$data/extend.snmprec" <<REC
+1.3.6.1.2.1.1.3.0|67|100
+1.3.6.1.2.1.1.5.0|4|openwrt
+$X.7.104.114.98.97.110.100.115.1|4|2g4
+$X.7.104.114.98.97.110.100.115.2|4|5g
+$X.7.104.114.98.97.110.100.115.3|4|5g
+$X.7.104.114.98.97.110.100.115.4|4|5g
+$X.7.104.114.115.115.105.100.115.1|4|venue
+$X.7.104.114.115.115.105.100.115.2|4|venue
+$X.7.104.114.115.115.105.100.115.3|4|venue
+$X.7.104.114.115.115.105.100.115.4|4|venue
+$X.9.104.114.99.108.105.101.110.116.115.1|4| 12
+$X.9.104.114.99.108.105.101.110.116.115.2|4|abc
+$X.9.104.114.99.108.105.101.110.116.115.3|4|7
+$X.9.104.114.99.108.105.101.110.116.115.4|4|-3
+REC
+chmod 644 "$data"/*.snmprec
+port=$(free_port udp)
+start_snmpsim "$data" "$port" broken
+
+target() {
+	printf 'target "%s" { address = "127.0.0.1" port = %s community = "%s" profile = "%s" timeout = 3 retries = 1 }\n' \
+		"$1" "$port" "$1" "$2"
+}
+cat >"$TMP/headroom.conf" <<CONF
+state_dir = "$TMP/state"
+event "t" { attendees = 200 }
+room "hall" { seats = 150 }
+$(target broken cisco-wlc)
+$(target cut cisco-wlc)
+$(target empty aruba)
+$(target extend openwrt-extend)
+ap "good" { room = "hall" target = "broken" name = "good-ap" }
+ap "gone" { room = "hall" target = "broken" name = "not-there" }
+CONF
+"$HEADROOMD" -T -c "$TMP/headroom.conf" >"$TMP/out.json" 2>"$TMP/err.log" ||
+	{ cat "$TMP/err.log"; fail "headroomd -T failed on malformed replies"; }
+if grep -q "runtime error\|AddressSanitizer" "$TMP/err.log"; then cat "$TMP/err.log"; fail "sanitizer report"; fi
+
+python3 - "$TMP/out.json" "$TMP/err.log" <<'PY' || fail "malformed replies handled wrongly (see above)"
+import json, sys
+samples = {}
+for line in open(sys.argv[1]):
+    s = json.loads(line)
+    samples[(s["entity"], s["metric"])] = s
+log = open(sys.argv[2]).read()
+problems = []
+def want(entity, metric, value):
+    got = samples.get((entity, metric), {}).get("value", "absent")
+    if got != value:
+        problems.append("%s %s: got %r, want %r" % (entity, metric, got, value))
+def errors_at_least(target, n):
+    got = samples.get(("target:" + target, "errors_total"), {}).get("value", 0)
+    if got < n:
+        problems.append("target %s: errors_total %s, want >= %d" % (target, got, n))
+for t in ("broken", "cut", "empty", "extend"):
+    want("target:" + t, "up", 1.0)
+# broken: the wrong-type row is dropped; the good AP is whole; the orphan
+# radio and the unnamed SSID are errors; the missing AP is unknown.
+want("ap:good", "clients", 7.0)
+want("ap:good", "clients_2g4", 3.0)
+want("ap:good", "clients_5g", 4.0)
+want("ap:odd-ap", "clients", 7.0)          # slot 1 (6) + slot 2 without a band (1)
+want("ap:odd-ap", "clients_5g", 6.0)
+want("ap:odd-ap", "unplanned", 1.0)
+want("ssid:conf", "clients", 5.0)
+want("ap:gone", "clients", None)
+errors_at_least("broken", 5)   # OCTET STRING count, no band, orphan radio, no SSID name, noSuchObject scalar
+# cut: one radio row left, its sibling column ended early.
+want("ap:good-ap", "clients", 3.0)
+errors_at_least("cut", 2)      # empty SSID table, noSuchObject scalar
+# empty radio table and a text scalar where a number belongs
+want("target:empty", "controller_aps", 7.0)
+errors_at_least("empty", 2)
+if any(e.startswith("ap:") and samples[(e, m)]["text"] == "aruba" for (e, m) in samples):
+    problems.append("empty table produced an AP")
+# extend: " 12" and "7" count, "abc" and "-3" do not
+want("ap:openwrt", "clients", 19.0)
+want("ap:openwrt", "clients_2g4", 12.0)
+want("ap:openwrt", "clients_5g", 7.0)
+want("ssid:venue", "clients", 19.0)
+errors_at_least("extend", 2)
+for needle in ('OCTET STRING where a count was expected', 'text count "abc" is not a number',
+               'radio table is empty', 'its AP is not in the AP name table', 'has no name',
+               'scalar controller_aps: no such object', 'SSID table is empty'):
+    if needle not in log:
+        problems.append("log lacks %r" % needle)
+for p in problems:
+    print(p)
+sys.exit(1 if problems else 0)
+PY
+pass "snmp malformed replies: counted, logged, the rest reported"
