@@ -749,6 +749,37 @@ static enum MHD_Result dispatch(struct web *w, const struct web_snapshot *s,
 	}
 }
 
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Percent-decoding in place, except that %00 stays as written: a NUL in
+ * the middle would cut "/static/app.js%00.png" down to a file the
+ * request did not name. */
+size_t web_unescape(void *cls, struct MHD_Connection *conn, char *uri)
+{
+	char *out = uri;
+	for (const char *in = uri; *in; in++) {
+		int hi, lo;
+		if (in[0] == '%' && (hi = hex_digit(in[1])) >= 0 && (lo = hex_digit(in[2])) >= 0 &&
+		    (hi | lo) != 0) {
+			*out++ = (char)(hi * 16 + lo);
+			in += 2;
+		} else {
+			*out++ = *in;
+		}
+	}
+	*out = '\0';
+	return (size_t)(out - uri);
+}
+
 static bool has_body(const char *method)
 {
 	return strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0 ||
@@ -799,6 +830,9 @@ enum MHD_Result web_handle(void *cls, struct MHD_Connection *conn, const char *u
 	rq->answered = true;
 	if (rq->too_big)
 		return web_error(w, conn, MHD_HTTP_CONTENT_TOO_LARGE, "the request body is too large");
+	if (strcmp(version, MHD_HTTP_VERSION_1_1) == 0 &&
+	    !MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST))
+		return web_error(w, conn, MHD_HTTP_BAD_REQUEST, "HTTP/1.1 needs a Host header");
 	struct web_snapshot *s = web_snapshot_get(w);
 	if (!s)
 		return web_error(w, conn, MHD_HTTP_SERVICE_UNAVAILABLE, "starting");

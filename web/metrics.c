@@ -261,7 +261,7 @@ static void target_metrics(struct text *t, const struct venue *v)
 
 static void alert_metrics(struct text *t, const json_t *alerts)
 {
-	static const char *const sev[] = { "info", "warning", "critical" };
+	static const char *const sev[] = { "info", "warn", "crit" };
 	head(t, "headroom_alerts", "gauge", "Active alerts by severity and state.");
 	for (size_t s = 0; s < 3; s++) {
 		size_t pending = 0, firing = 0, i;

@@ -135,6 +135,7 @@ enum MHD_Result web_handle(void *cls, struct MHD_Connection *conn, const char *u
 /* A JSON error body {"error": msg} with status code. */
 enum MHD_Result web_error(struct web *w, struct MHD_Connection *conn, unsigned code,
 			  const char *msg);
+size_t web_unescape(void *cls, struct MHD_Connection *conn, char *uri);
 void web_request_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			   enum MHD_RequestTerminationCode toe);
 int web_assets_load(struct web *w, const char *static_dir);

@@ -347,6 +347,8 @@ static json_t *venue_json(const struct venue *v, double now, size_t alerts_activ
 	json_t *o = json_object();
 	json_object_set_new(o, "event", jstr(c->event.name));
 	json_object_set_new(o, "attendees", json_integer(c->event.attendees));
+	json_object_set_new(o, "event_start", c->event.start ? json_integer(c->event.start) : json_null());
+	json_object_set_new(o, "event_end", c->event.end ? json_integer(c->event.end) : json_null());
 	json_object_set_new(o, "devices", jnum(t->devices));
 	json_object_set_new(o, "projected", json_integer(t->projected));
 	json_object_set_new(o, "capacity", json_integer(t->capacity));

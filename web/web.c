@@ -132,6 +132,7 @@ static struct MHD_Daemon *start_listener(struct web *w, const struct conf_web *c
 		{ MHD_OPTION_END, 0, NULL },
 	};
 	struct MHD_Daemon *mhd = MHD_start_daemon(flags, 0, NULL, NULL, web_handle, w,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		MHD_OPTION_LISTEN_SOCKET, fd,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)THREAD_POOL_SIZE,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)cw->max_connections,
@@ -139,7 +140,7 @@ static struct MHD_Daemon *start_listener(struct web *w, const struct conf_web *c
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cw->timeout,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
 		MHD_OPTION_NOTIFY_COMPLETED, web_request_completed, w,
-		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+		MHD_OPTION_UNESCAPE_CALLBACK, web_unescape, NULL,
 		MHD_OPTION_ARRAY, tls,
 		MHD_OPTION_END);
 	if (!mhd) {
