@@ -293,7 +293,7 @@ static json_t *verdict_json(const struct venue *v)
 		if (v->rooms[r].status == PLAN_CRIT && n_full++ == 0)
 			full = v->rooms[r].conf->name;
 	}
-	char devices[32] = "no data", projected[32], uplink[32] = "unknown", extra[160] = "";
+	char devices[32] = "", projected[32], uplink[32] = "unknown", extra[160] = "";
 	if (!isnan(t->devices))
 		fmt_count(t->devices, devices, sizeof devices);
 	fmt_count((double)t->projected, projected, sizeof projected);
@@ -311,9 +311,13 @@ static json_t *verdict_json(const struct venue *v)
 	json_t *o = json_object();
 	json_object_set_new(o, "status", json_string(plan_status_name(s)));
 	json_object_set_new(o, "label", json_string(verdict_label(s)));
-	json_object_set_new(o, "text", json_sprintf("%s: %s of %s projected devices, uplink %s%s",
-						    verdict_label(s), devices, projected, uplink,
-						    extra));
+	if (isnan(t->devices))
+		json_object_set_new(o, "text", json_sprintf("%s: no AP reporting yet (%s projected devices), uplink %s%s",
+							    verdict_label(s), projected, uplink, extra));
+	else
+		json_object_set_new(o, "text", json_sprintf("%s: %s of %s projected devices, uplink %s%s",
+							    verdict_label(s), devices, projected, uplink,
+							    extra));
 	return o;
 }
 

@@ -218,7 +218,7 @@
           el("h3", {}), el("div", { class: "rows" }), el("p", { class: "sub proj" }), el("div", { class: "graph" }));
         box.append(card);
       }
-      card.querySelector("h3").textContent = name + " \u2013 " + word(u.status) + " " + pct(u.utilisation);
+      card.querySelector("h3").textContent = name + ": " + (u.utilisation == null ? "no reading yet" : word(u.status) + " " + pct(u.utilisation));
       const cap = u.capacity_mbps;
       card.querySelector(".rows").replaceChildren(
         el("span", { text: "In" }), bar(u.mbps_in != null && cap ? u.mbps_in / cap : null, "in " + mbps(u.mbps_in)), el("span", { text: mbps(u.mbps_in) }),
@@ -227,7 +227,7 @@
       const g = card.querySelector(".graph");
       const img = g.querySelector("img");
       if (!img || refresh || img.dataset.range !== range) {
-        const fresh = el("img", { alt: "Traffic of uplink " + name + ", last " + range, loading: "lazy", src: graphUrl(name) });
+        const fresh = el("img", { alt: "Traffic of uplink " + name + ", last " + range, src: graphUrl(name) });
         fresh.dataset.range = range;
         fresh.addEventListener("error", () => g.replaceChildren(el("p", { class: "nograph muted", text: "No graph yet: the store has no history for this uplink." })));
         g.replaceChildren(fresh);

@@ -1,0 +1,90 @@
+// The dashboard in headless Chromium against a running headroomd:
+//   node dashboard.mjs BASE_URL OUT_DIR DAEMON_PID CONF NEXT_CONF TOKEN
+// Loads the page at 1920x1080, waits for live numbers over SSE, checks the
+// verdict, a room tile and its AP table, acks an alert with the token;
+// then swaps in NEXT_CONF (a new room whose plan falls short) and expects
+// its tile and its alert to appear without a reload; stops the daemon
+// for a moment and expects the stale banner; last, the phone layout at
+// 390x844 without horizontal scrolling. Screenshots go to OUT_DIR.
+import { chromium } from "playwright-core";
+import { copyFileSync } from "node:fs";
+
+const [base, outDir, pidArg, conf, nextConf, token] = process.argv.slice(2);
+const pid = Number(pidArg);
+const fail = (msg) => { throw new Error(msg); };
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+});
+const errors = [];
+try {
+  const wall = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+  wall.on("pageerror", (e) => errors.push(String(e)));
+  wall.on("console", (m) => { if (m.type() === "error" && !/graph\//.test(m.location().url || "")) errors.push(m.text()); });
+  await wall.goto(base + "/");
+  await wall.waitForFunction(() => document.getElementById("conn-text").textContent === "live", null, { timeout: 20000 });
+  const verdict = await wall.locator("#verdict-text").textContent();
+  if (!/1,080 projected devices/.test(verdict)) fail("verdict without the projection: " + verdict);
+  if (!/^Wi-Fi /.test(verdict)) fail("verdict does not start with Wi-Fi: " + verdict);
+  if (await wall.locator("#verdict").getAttribute("role") !== "status") fail("verdict is not a status region");
+  const projected = await wall.locator("#projected").textContent();
+  if (projected !== "1,080") fail("projected card shows " + projected);
+
+  const hall = wall.locator('[data-room="hall-a"]');
+  await hall.waitFor();
+  const label = await hall.getAttribute("aria-label");
+  if (!/^hall-a: .*plan 540/.test(label)) fail("hall-a tile label: " + label);
+  await hall.focus();
+  await wall.keyboard.press("Enter");
+  await wall.locator("#room-detail").waitFor({ state: "visible" });
+  const rows = await wall.locator("#room-aps tr th").allTextContents();
+  if (rows.join(",") !== "a1,a2") fail("hall-a APs listed: " + rows.join(","));
+  await wall.locator('#alerts li:has-text("room hall-a")').first().waitFor({ timeout: 15000 });
+
+  // Ack an alert with the token kept in this tab.
+  await wall.locator(".token summary").click();
+  await wall.locator("#token").fill(token);
+  await wall.locator("#token-form button[type=submit]").click();
+  await wall.locator('#alerts li:has-text("room hall-a") button:has-text("Ack")').first().click();
+  await wall.waitForFunction(() => /^Done/.test(document.getElementById("action-msg").textContent), null, { timeout: 10000 });
+  await wall.evaluate(() => window.scrollTo(0, 0));
+  await wall.screenshot({ path: outDir + "/dashboard-1920x1080.png", fullPage: false });
+
+  // New data: a room appears and its shortfall alert fires, live.
+  await wall.evaluate(() => { window.__sameDocument = true; });
+  copyFileSync(nextConf, conf);
+  process.kill(pid, "SIGHUP");
+  await wall.locator('[data-room="workshop"]').waitFor({ timeout: 20000 });
+  await wall.locator('#alerts li:has-text("room workshop")').first().waitFor({ timeout: 20000 });
+  if (!(await wall.evaluate(() => window.__sameDocument === true))) fail("the page reloaded");
+  await wall.screenshot({ path: outDir + "/dashboard-1920x1080-after.png", fullPage: true });
+
+  // No update for three ticks: the stale banner, in words.
+  process.kill(pid, "SIGSTOP");
+  try {
+    await wall.locator("#stale").waitFor({ state: "visible", timeout: 20000 });
+    const stale = await wall.locator("#stale").textContent();
+    if (!/Stale/.test(stale)) fail("stale banner text: " + stale);
+  } finally {
+    process.kill(pid, "SIGCONT");
+  }
+  await wall.locator("#stale").waitFor({ state: "hidden", timeout: 20000 });
+
+  const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  phone.on("pageerror", (e) => errors.push(String(e)));
+  await phone.goto(base + "/");
+  await phone.waitForFunction(() => document.getElementById("conn-text").textContent === "live", null, { timeout: 20000 });
+  await phone.locator('[data-room="hall-a"]').waitFor();
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  if (overflow > 0) fail("the phone layout scrolls sideways by " + overflow + " px");
+  await phone.locator('[data-room="lobby"]').tap();
+  await phone.locator("#room-detail").waitFor({ state: "visible" });
+  await phone.evaluate(() => window.scrollTo(0, 0));
+  await phone.screenshot({ path: outDir + "/dashboard-390x844.png", fullPage: false });
+  await phone.screenshot({ path: outDir + "/dashboard-390x844-full.png", fullPage: true });
+  if (errors.length) fail("page errors: " + errors.join("; "));
+  console.log("dashboard ok");
+} finally {
+  await browser.close();
+}
