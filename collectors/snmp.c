@@ -118,8 +118,18 @@ struct target {
 	bool counted_once;
 };
 
+/* Profiles are immutable once loaded: targets of one config share them. */
+struct shared_profile {
+	struct snmp_profile *profile;
+	unsigned generation;		/* the config it was loaded for */
+	int refs;
+};
+
 struct snmp_state {
 	struct collector *c;
+	struct shared_profile *profiles;
+	size_t n_profiles;
+	unsigned generation;
 	struct target **targets;
 	size_t n_targets;
 	size_t once_pending;
@@ -128,6 +138,7 @@ struct snmp_state {
 };
 
 static void poll_start(struct target *t);
+static void profile_put(struct snmp_state *st, struct snmp_profile *p);
 static bool step_send(struct target *t);
 static void step_next(struct target *t);
 static void poll_finish(struct target *t, bool ok);
@@ -1479,6 +1490,36 @@ static void init_columns(struct target *t)
 	column_init(&t->get, NULL, 0);
 }
 
+static struct snmp_profile *profile_get(struct snmp_state *st, const char *name, char **err)
+{
+	for (size_t i = 0; i < st->n_profiles; i++) {
+		struct shared_profile *sp = &st->profiles[i];
+		if (sp->generation == st->generation && strcmp(sp->profile->name, name) == 0) {
+			sp->refs++;
+			return sp->profile;
+		}
+	}
+	struct snmp_profile *p = snmp_profile_load(NULL, name, err);
+	if (!p)
+		return NULL;
+	st->profiles = xrealloc(st->profiles, (st->n_profiles + 1) * sizeof *st->profiles);
+	st->profiles[st->n_profiles++] = (struct shared_profile){ p, st->generation, 1 };
+	return p;
+}
+
+static void profile_put(struct snmp_state *st, struct snmp_profile *p)
+{
+	for (size_t i = 0; p && i < st->n_profiles; i++) {
+		if (st->profiles[i].profile != p)
+			continue;
+		if (--st->profiles[i].refs == 0) {
+			snmp_profile_free(p);
+			st->profiles[i] = st->profiles[--st->n_profiles];
+		}
+		return;
+	}
+}
+
 static struct target *target_new(struct snmp_state *st, const struct conf_target *conf)
 {
 	struct target *t = xcalloc(1, sizeof *t);
@@ -1491,7 +1532,7 @@ static struct target *target_new(struct snmp_state *st, const struct conf_target
 	t->timer_ev = event_new(t->c->base, -1, 0, on_timer, t);
 	t->poll_ev = event_new(t->c->base, -1, 0, on_poll_due, t);
 	char *err = NULL;
-	t->profile = snmp_profile_load(NULL, conf->profile, &err);
+	t->profile = profile_get(st, conf->profile, &err);
 	if (!t->profile) {
 		log_err("snmp: target %s: %s", t->name, err);
 		snprintf(t->fail_reason, sizeof t->fail_reason, "profile: %s", err);
@@ -1531,7 +1572,7 @@ static void target_free(struct target *t)
 	for (size_t i = 0; i < t->n_uplinks; i++)
 		free(t->uplinks[i].name);
 	free(t->uplinks);
-	snmp_profile_free(t->profile);
+	profile_put(t->st, t->profile);
 	free(t->name);
 	free(t);
 }
@@ -1630,6 +1671,7 @@ static int snmp_reconfigure(struct collector *c, const struct conf *conf)
 	}
 	struct target **old = st->targets;
 	size_t n_old = st->n_targets;
+	st->generation++;	/* new targets read the profile files again */
 	st->targets = NULL;
 	st->n_targets = 0;
 	for (size_t i = 0; i < conf->n_targets; i++) {
@@ -1666,6 +1708,7 @@ static void snmp_stop(struct collector *c)
 	for (size_t i = 0; i < st->n_targets; i++)
 		target_free(st->targets[i]);
 	free(st->targets);
+	free(st->profiles);
 	free(st);
 	c->priv = NULL;
 	if (had_library)
