@@ -261,8 +261,10 @@ static void web_tick(struct daemon *d, double now)
 	struct web *w = d->web;
 	if (!w)
 		return;
+	double t0 = now_seconds();
 	web_publish(w, web_snapshot_build(w, d, now));
 	web_sse_notify(w);
+	log_debug("web: snapshot %lu published in %.1f ms", w->seq, (now_seconds() - t0) * 1000);
 }
 
 static int web_reload(struct daemon *d, const struct conf *old)
