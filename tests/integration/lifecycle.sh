@@ -5,10 +5,12 @@
 . "$(dirname "$0")/lib.sh"
 
 conf="$TMP/headroom.conf"
+port=$(free_port)
 write_conf() {
 	cat >"$conf" <<CONF
 state_dir = "$TMP/state"
 tick = 1
+web { listen = { "127.0.0.1:$port" } }
 event "t" { attendees = 200 }
 room "hall" { seats = 150 }
 ap "h1" { room = "hall" max_clients = 100 }
@@ -38,7 +40,7 @@ write_conf 'ap "h2" { room = "nowhere" }'
 kill -HUP $pid
 wait_for 10 grep -q "reload rejected: keeping the running config" "$TMP/daemon.log" ||
 	{ cat "$TMP/daemon.log"; fail "broken reload not rejected"; }
-grep -q "headroom.conf:6: room: ap \"h2\" names room \"nowhere\"" "$TMP/daemon.log" ||
+grep -q "headroom.conf:7: room: ap \"h2\" names room \"nowhere\"" "$TMP/daemon.log" ||
 	{ cat "$TMP/daemon.log"; fail "reload error lacks file:line"; }
 kill -0 $pid || fail "daemon died on a broken reload"
 
