@@ -44,6 +44,7 @@ chmod 711 "$TMP"	# snmpsimd runs as nobody when the test runs as root
 export HEADROOM_DEMO_DIR="$DIR"
 export HEADROOM_DEMO_WEB="127.0.0.1:$(free_port)"
 export HEADROOM_DEMO_SNMP_PORT="$(free_port udp)"
+export HEADROOM_DEMO_SWITCH_PORT="$(free_port udp)"
 export HEADROOM_DEMO_HOOK_PORT="$(free_port)"
 export HEADROOM_DEMO_TICK=1 HEADROOM_DEMO_INTERVAL=1 HEADROOM_DEMO_UPLINK_INTERVAL=3 HEADROOM_DEMO_FOR=2s
 export HEADROOM_DEMO_GROUP_WAIT=1s HEADROOM_DEMO_GROUP_INTERVAL=10s
@@ -51,7 +52,7 @@ export HEADROOM_DEMO_GROUP_WAIT=1s HEADROOM_DEMO_GROUP_INTERVAL=10s
 # Does this build's headroomd -T report the SNMP targets? (Before the
 # agents run: a target that does not answer is reported down.)
 once=0
-timeout 120 "$HEADROOMD" -T -c "$conf" >"$TMP/probe.jsonl" 2>"$TMP/probe.err"
+HEADROOM_DEMO_DIR="$TMP/probe" timeout 120 "$HEADROOMD" -T -c "$conf" >"$TMP/probe.jsonl" 2>"$TMP/probe.err"
 case $? in
 0) grep -q '"entity":"target:wlc"' "$TMP/probe.jsonl" && once=1 ;;
 124) cat "$TMP/probe.err"; fail "headroomd -T on config/demo.conf did not finish in 120 s" ;;
@@ -64,7 +65,7 @@ runner=$!
 started $runner
 wait_for 90 grep -q "headroom demo:" "$TMP/run.out" ||
 	{ cat "$TMP/run.out"; fail "run-demo did not start"; }
-for part in snmpsimd webhook headroomd narrator; do
+for part in snmpsimd-wlc snmpsimd-core-sw webhook headroomd narrator; do
 	grep -q " $part\$" "$DIR/pids" || fail "run-demo did not start its $part"
 done
 
@@ -82,26 +83,26 @@ import json, subprocess, sys, time, urllib.error, urllib.request
 sys.path.insert(0, sys.argv[1])
 import conference_day as cd
 
-day_path, until, snmp_port, headroomd, conf, web, out, use_once = sys.argv[2:10]
+day_path, until, wlc_port, switch_port, headroomd, conf, web, out, use_once = sys.argv[2:11]
 use_once = use_once == "1"
 day = cd.load_day(day_path)
 begin = cd.minutes(day["begin"])
 opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
-def snmp(tool, community, oid):
+def snmp(tool, community, port, oid):
     r = subprocess.run([tool, "-v2c", "-c", community, "-Oqn", "-t", "1", "-r", "1",
-                        "127.0.0.1:%s" % snmp_port, oid], capture_output=True, text=True)
+                        "127.0.0.1:%s" % port, oid], capture_output=True, text=True)
     rows = [l.split(None, 1) for l in r.stdout.splitlines() if " " in l]
     return [(o, v) for o, v in rows if (o == "." + oid or o.startswith("." + oid + "."))
             and v.strip().isdigit()]
 
 def from_snmp():
     rooms = {}
-    for oid, value in snmp("snmpbulkwalk", "wlc", "1.3.6.1.4.1.14179.2.2.2.1.15"):
+    for oid, value in snmp("snmpbulkwalk", "wlc", wlc_port, "1.3.6.1.4.1.14179.2.2.2.1.15"):
         room = cd.ROOMS[int(oid.split(".")[-4]) - 0x10][0]
         rooms[room] = rooms.get(room, 0) + int(value)
     t = time.time()
-    isp = snmp("snmpget", "core-sw", "1.3.6.1.2.1.31.1.1.1.6.%d" % cd.UPLINK_IFINDEX)
+    isp = snmp("snmpget", "core-sw", switch_port, "1.3.6.1.2.1.31.1.1.1.6.%d" % cd.UPLINK_IFINDEX)
     return {"rooms": rooms, "isp_octets_in": int(isp[0][1]) if isp else None, "isp_t": t}
 
 def from_once():
@@ -138,7 +139,8 @@ PY
 
 webarg=-
 [ $web = 1 ] && webarg=$HEADROOM_DEMO_WEB
-"$PY" "$TMP/sample.py" "$demo" "$DIR/day.json" 13:20 "$HEADROOM_DEMO_SNMP_PORT" "$HEADROOMD" \
+"$PY" "$TMP/sample.py" "$demo" "$DIR/day.json" 13:20 "$HEADROOM_DEMO_SNMP_PORT" \
+	"$HEADROOM_DEMO_SWITCH_PORT" "$HEADROOMD" \
 	"$conf" "$webarg" "$TMP/samples.jsonl" $once || fail "sampling the demo day failed"
 kill -0 "$(sed -n 's/ headroomd$//p' "$DIR/pids")" 2>/dev/null ||
 	{ tail -20 "$DIR/headroomd.log"; fail "headroomd died during the demo day"; }

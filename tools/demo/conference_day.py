@@ -296,13 +296,15 @@ def cmd_generate(args):
         "room_totals": series["room_total"],
         "events": [{"time": f[0], "what": f[9]} for f in TIMELINE],
     }
-    os.makedirs(os.path.join(args.out, "snmpsim"), exist_ok=True)
     with open(os.path.join(args.out, "day.json"), "w") as f:
         json.dump(day, f)
-    with open(os.path.join(args.out, "snmpsim", "wlc.snmprec"), "w") as f:
-        f.write(snmprec_text(wlc_records()))
-    with open(os.path.join(args.out, "snmpsim", "core-sw.snmprec"), "w") as f:
-        f.write(snmprec_text(switch_records()))
+    # One data directory per agent: each device gets its own snmpsimd, so
+    # the switch never answers late behind a walk of the controller (a
+    # late answer skews the rate a poller computes from the counters).
+    for device, records in (("wlc", wlc_records()), ("core-sw", switch_records())):
+        os.makedirs(os.path.join(args.out, "snmpsim", device), exist_ok=True)
+        with open(os.path.join(args.out, "snmpsim", device, device + ".snmprec"), "w") as f:
+            f.write(snmprec_text(records))
 
 
 def load_day(path):
