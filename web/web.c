@@ -253,7 +253,11 @@ static int web_start(struct daemon *d)
 		return -1;
 	}
 	w->listen_key = listen_key(cw);
-	return start_listeners(w, cw);
+	/* Collection and alerts matter more than the dashboard: a port in
+	 * use must not stop the monitor. SIGHUP tries again. */
+	if (start_listeners(w, cw) != 0)
+		log_err("web: the dashboard and API are off until a reload binds them");
+	return 0;
 }
 
 static void web_tick(struct daemon *d, double now)
@@ -274,7 +278,7 @@ static int web_reload(struct daemon *d, const struct conf *old)
 		return 0;
 	const struct conf_web *cw = &d->conf->web;
 	char *key = listen_key(cw);
-	if (strcmp(key, w->listen_key) == 0) {
+	if (strcmp(key, w->listen_key) == 0 && w->n_mhd > 0) {
 		free(key);
 		return 0;
 	}

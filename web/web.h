@@ -10,10 +10,10 @@
  * graphs come from the store, whose reads are thread-safe; acks and
  * silences go to the alert engine's request queue.
  *
- * start() binds every address of web.listen (before the privilege drop)
- * and publishes a first snapshot; reload() restarts the listeners only
- * when listen, TLS or limits changed; stop() ends SSE streams and the
- * listeners.
+ * start() binds every address of web.listen (before the privilege drop);
+ * when it cannot, the daemon goes on without the web side (logged) and
+ * the next reload tries again. reload() restarts the listeners when
+ * listen, TLS or limits changed; stop() ends SSE streams and listeners.
  */
 #ifndef HEADROOM_WEB_H
 #define HEADROOM_WEB_H

@@ -91,9 +91,9 @@ write_conf() {
 	local targets="" apt="" upt=""
 	if [ -n "$snmp" ]; then
 		targets="target \"wlc\" { address = \"127.0.0.1\" port = $snmp community = \"$community\"
-  profile = \"cisco-wlc\" interval = 1 timeout = 0.5 retries = 0 }
+  profile = \"cisco-wlc\" interval = 1 timeout = 2 retries = 1 }
 target \"core-sw\" { address = \"127.0.0.1\" port = $snmp community = \"core-sw\"
-  profile = \"generic-ifmib\" interval = 1 timeout = 0.5 retries = 0 }"
+  profile = \"generic-ifmib\" interval = 1 timeout = 2 retries = 1 }"
 		apt='target = "wlc"'
 		upt='target = "core-sw" interface = "wan"'
 	fi
@@ -121,7 +121,7 @@ start_headroomd() {
 	"$HEADROOMD" -f -c "$1" 2>>"$TMP/daemon.log" &
 	HEADROOMD_PID=$!
 	started "$HEADROOMD_PID"
-	wait_for 20 curl -sf "http://127.0.0.1:$WEB_PORT/healthz" ||
+	wait_for 20 curl -skf "${WEB_SCHEME:-http}://127.0.0.1:$WEB_PORT/healthz" ||
 		{ cat "$TMP/daemon.log"; fail "headroomd did not serve /healthz"; }
 }
 
@@ -129,7 +129,7 @@ start_headroomd() {
 get() {
 	local path=$1
 	shift
-	curl -s -o "$TMP/body" -w '%{http_code}' "$@" "http://127.0.0.1:$WEB_PORT$path" >"$TMP/status"
+	curl -sk -o "$TMP/body" -w '%{http_code}' "$@" "${WEB_SCHEME:-http}://127.0.0.1:$WEB_PORT$path" >"$TMP/status"
 	cat "$TMP/body"
 }
 
