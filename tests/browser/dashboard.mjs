@@ -1,15 +1,18 @@
 // The dashboard in headless Chromium against a running headroomd:
-//   node dashboard.mjs BASE_URL OUT_DIR DAEMON_PID CONF NEXT_CONF TOKEN
-// Loads the page at 1920x1080, waits for live numbers over SSE, checks the
-// verdict, a room tile and its AP table, acks an alert with the token;
-// then swaps in NEXT_CONF (a new room whose plan falls short) and expects
-// its tile and its alert to appear without a reload; stops the daemon
+//   node dashboard.mjs BASE_URL OUT_DIR DAEMON_PID CONF NEXT_CONF TOKEN [live]
+// Loads the page at 1920x1080, waits for live numbers over SSE (with
+// "live": the controller's 262 devices), checks the verdict, a room tile
+// and its AP table, acks an alert with the token; then swaps in NEXT_CONF
+// (a new room whose plan falls short and, with "live", the busy
+// controller) and expects the new tile, hall-a turning "Full" and their
+// alerts to appear without a reload; stops the daemon
 // for a moment and expects the stale banner; last, the phone layout at
 // 390x844 without horizontal scrolling. Screenshots go to OUT_DIR.
 import { chromium } from "playwright-core";
 import { copyFileSync } from "node:fs";
 
-const [base, outDir, pidArg, conf, nextConf, token] = process.argv.slice(2);
+const [base, outDir, pidArg, conf, nextConf, token, liveArg] = process.argv.slice(2);
+const live = liveArg === "live";
 const pid = Number(pidArg);
 const fail = (msg) => { throw new Error(msg); };
 
@@ -28,6 +31,12 @@ try {
   if (!/1,080 projected devices/.test(verdict)) fail("verdict without the projection: " + verdict);
   if (!/^Wi-Fi /.test(verdict)) fail("verdict does not start with Wi-Fi: " + verdict);
   if (await wall.locator("#verdict").getAttribute("role") !== "status") fail("verdict is not a status region");
+  if (live) {
+    // numbers from the controller in snmpsimd: 262 devices, hall-a at 200 of 400
+    await wall.waitForFunction(() => document.getElementById("devices").textContent === "262", null, { timeout: 30000 });
+    await wall.locator('[data-room="hall-a"].st-ok').waitFor({ timeout: 15000 });
+    if (!/^Wi-Fi OK: 262 of 1,080/.test(await wall.locator("#verdict-text").textContent())) fail("live verdict");
+  }
   const projected = await wall.locator("#projected").textContent();
   if (projected !== "1,080") fail("projected card shows " + projected);
 
@@ -57,6 +66,14 @@ try {
   process.kill(pid, "SIGHUP");
   await wall.locator('[data-room="workshop"]').waitFor({ timeout: 20000 });
   await wall.locator('#alerts li:has-text("room workshop")').first().waitFor({ timeout: 20000 });
+  if (live) {
+    // the busy controller: hall-a at 420 of 400, in colour and in words
+    const hallFull = wall.locator('[data-room="hall-a"].st-crit');
+    await hallFull.waitFor({ timeout: 30000 });
+    if (!/Full/.test(await hallFull.textContent())) fail("hall-a tile does not say Full");
+    await wall.locator('#alerts li[data-rule="room_over_capacity"]').first().waitFor({ timeout: 30000 });
+    if (!/^Wi-Fi overloaded: .*hall-a is full/.test(await wall.locator("#verdict-text").textContent())) fail("verdict does not name the full room");
+  }
   if (!(await wall.evaluate(() => window.__sameDocument === true))) fail("the page reloaded");
   await wall.screenshot({ path: outDir + "/dashboard-1920x1080-after.png", fullPage: true });
 

@@ -1,8 +1,9 @@
 #!/bin/sh
 # The dashboard in headless Chromium (tests/browser/dashboard.mjs): live
 # numbers over SSE, the verdict, room tiles and AP details, an ack with
-# the token, a room and its alert appearing after a config change, the
-# stale banner, the phone layout. Screenshots at 1920x1080 and 390x844
+# the token, then after new data (a config change, and with snmpsimd the
+# busy controller) a new room tile, a room turning "Full" and its alerts
+# appearing live; the stale banner, the phone layout. Screenshots at 1920x1080 and 390x844
 # land in the build directory (tests/browser/). playwright-core is
 # installed there from package.json and package-lock.json (npm ci).
 . "$(dirname "$0")/lib.sh"
@@ -27,8 +28,21 @@ fi
 WEB_PORT=$(free_port)
 WEB_EXTRA_LISTEN=""
 conf="$TMP/headroom.conf"
-write_conf "$conf" "$WEB_PORT" "" "" 'api_token = "t0ken-for-tests"'
-write_conf "$TMP/next.conf" "$WEB_PORT" "" "" 'api_token = "t0ken-for-tests"'
+# With snmpsimd the numbers are live, and the next config points at the
+# busy controller; without it the dashboard runs on the plan alone.
+live=""
+snmp=""
+if command -v snmpsimd >/dev/null 2>&1; then
+	write_snmprec "$TMP/snmp"
+	chmod 711 "$TMP"
+	snmp=$(free_port udp)
+	start_snmpsim "$TMP/snmp" "$snmp" wlc
+	live=live
+else
+	echo "SKIP: no snmpsimd; the dashboard runs on the plan only"
+fi
+write_conf "$conf" "$WEB_PORT" "$snmp" wlc 'api_token = "t0ken-for-tests"'
+write_conf "$TMP/next.conf" "$WEB_PORT" "$snmp" wlc-busy 'api_token = "t0ken-for-tests"'
 cat >>"$TMP/next.conf" <<'CONF'
 room "workshop" { seats = 200 }
 ap "w1" { room = "workshop"  max_clients = 60 }
@@ -36,7 +50,7 @@ CONF
 start_headroomd "$conf"
 
 (cd "$work" && node dashboard.mjs "http://127.0.0.1:$WEB_PORT" "$work" "$HEADROOMD_PID" \
-	"$conf" "$TMP/next.conf" t0ken-for-tests) >"$TMP/node.log" 2>&1 ||
+	"$conf" "$TMP/next.conf" t0ken-for-tests $live) >"$TMP/node.log" 2>&1 ||
 	{ cat "$TMP/node.log"; tail -20 "$TMP/daemon.log"; fail "dashboard test failed"; }
 grep -q "dashboard ok" "$TMP/node.log" || fail "dashboard test did not finish"
 for shot in dashboard-1920x1080.png dashboard-390x844.png; do

@@ -257,7 +257,7 @@
     $("alerts").replaceChildren(...alerts.map((a) => {
       const sev = a.severity || "warn";
       const flags = [a.state, a.acked ? "acked" : null, a.silenced ? "silenced" : null].filter(Boolean).join(", ");
-      return el("li", { class: "alert sev-" + sev },
+      return el("li", { class: "alert sev-" + sev, "data-rule": a.rule || "" },
         el("span", { class: "sev", text: { crit: "critical", warn: "warning" }[sev] || sev }),
         el("span", { class: "sum", text: a.summary || a.rule || a.id }),
         el("span", { class: "muted", text: flags + (a.since ? " \u00b7 " + since(a.since) : "") }),
