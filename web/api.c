@@ -698,7 +698,7 @@ static bool method_allowed(const char *allow, const char *method)
 static enum MHD_Result healthz(struct web *w, const struct web_snapshot *s,
 			       struct MHD_Connection *conn)
 {
-	double age = now_seconds() - s->time;
+	double age = now_seconds() - s->published;
 	/* the loop publishes every tick; three missed ticks mean it is stuck */
 	if (age > 3.0 * (double)s->tick + 5)
 		return send_json(w, conn, MHD_HTTP_SERVICE_UNAVAILABLE,

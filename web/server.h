@@ -42,7 +42,8 @@ enum web_body_id {
 struct web_snapshot {
 	int refs;				/* atomic */
 	unsigned long seq;			/* 1, 2, ... per publish */
-	double time;
+	double time;				/* the loop's clock */
+	double published;			/* wall clock, for /healthz */
 	long tick;
 	struct web_body bodies[WB_COUNT];
 	char *sse_state;			/* full state event */

@@ -512,6 +512,7 @@ struct web_snapshot *web_snapshot_build(struct web *w, const struct daemon *d, d
 	s->refs = 1;
 	s->seq = ++w->seq;
 	s->time = now;
+	s->published = now_seconds();
 	s->tick = c->tick;
 	s->store = d->store;
 	s->alerts = d->alerts;
