@@ -6,3 +6,11 @@ dist_noinst_SCRIPTS += tests/integration/web_api.sh tests/integration/web_securi
 	tests/integration/web_browser.sh tests/integration/web_lib.sh
 EXTRA_DIST += tests/browser/package.json tests/browser/package-lock.json \
 	tests/browser/dashboard.mjs
+
+# The browser test installs playwright-core into the build tree; in a VPATH
+# build the whole folder is ours to remove, in-tree only what npm made.
+clean-local: clean-browser
+clean-browser:
+	-if test "$(abs_builddir)" != "$(abs_srcdir)"; then rm -rf tests/browser; \
+	else rm -rf tests/browser/node_modules tests/browser/*.png; fi
+.PHONY: clean-browser
