@@ -367,6 +367,11 @@ static void cell_text(const struct cell *c, char *buf, size_t size)
 
 static bool send_pdu(struct target *t, netsnmp_pdu *pdu)
 {
+	if (!t->sessp) {	/* snmp_replay_poll: the caller holds the answers */
+		snmp_free_pdu(pdu);
+		t->waiting = true;
+		return true;
+	}
 	if (!snmp_sess_async_send(t->sessp, pdu, NULL, NULL)) {
 		char *msg = NULL;
 		int liberr = 0, syserr = 0;
@@ -1713,6 +1718,46 @@ static void snmp_stop(struct collector *c)
 	c->priv = NULL;
 	if (had_library)
 		snmp_shutdown("headroomd");
+}
+
+/* ---- replay (fuzzing) ---- */
+
+void snmp_replay_poll(struct collector *c, const struct conf_target *conf,
+		      netsnmp_pdu *const *replies, size_t n)
+{
+	struct snmp_state st = { .c = c };
+	struct target *t = xcalloc(1, sizeof *t);
+	t->st = &st;
+	t->c = c;
+	t->conf = conf;
+	t->name = xstrdup(conf->name);
+	t->up = -1;
+	t->fd = -1;
+	t->timer_ev = event_new(c->base, -1, 0, on_timer, t);
+	t->poll_ev = event_new(c->base, -1, 0, on_poll_due, t);
+	char *err = NULL;
+	t->profile = profile_get(&st, conf->profile, &err);
+	free(err);
+	if (t->profile)
+		init_columns(t);
+	for (size_t i = 0; t->profile && i < n;) {
+		t->poll_started = now_of(t);
+		t->poll_errors = 0;
+		t->fail_reason[0] = '\0';
+		sync_uplinks(t);
+		t->step = STEP_BASE;
+		t->uplink_cursor = 0;
+		if (!step_send(t))
+			poll_finish(t, false);
+		for (; i < n && t->step != STEP_IDLE && t->waiting; i++) {
+			t->waiting = false;
+			on_answer(t, replies[i]);
+		}
+		if (t->step != STEP_IDLE)
+			poll_finish(t, false);
+	}
+	target_free(t);
+	free(st.profiles);
 }
 
 const struct collector_ops snmp_collector_ops = {

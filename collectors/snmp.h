@@ -45,4 +45,11 @@
 
 extern const struct collector_ops snmp_collector_ops;
 
+/* Fuzzing: polls of target conf (profile from snmp_profile_dir()) without
+ * a session, their requests answered by replies in order until they run
+ * out; samples go to c's sink. c->once must be set. */
+struct snmp_pdu;
+void snmp_replay_poll(struct collector *c, const struct conf_target *conf,
+		      struct snmp_pdu *const *replies, size_t n);
+
 #endif

@@ -640,6 +640,16 @@ static void queue_free(struct queue *q)
 	free(q->dir);
 }
 
+void notify_spool_read(const char *dir, const char *name,
+		       void (*fn)(const json_t *notification, const char *id, void *ctx), void *ctx)
+{
+	struct queue q = { .name = xstrdup(name), .dir = xstrdup(dir) };
+	spool_load(&q, 0);
+	for (size_t i = 0; i < q.n; i++)
+		fn(q.msgs[i].notification, q.msgs[i].id, ctx);
+	queue_free(&q);
+}
+
 static void build_queues(struct notify *nt, const struct conf *c)
 {
 	struct queue *qs = xcalloc(c->n_notifiers ? c->n_notifiers : 1, sizeof *qs);

@@ -47,6 +47,11 @@ bool notify_failing(const struct notify *n, const char *name, char *why, size_t 
  * a blocking transfer, print the HTTP status, 0 when it was accepted. */
 int notify_test_send(const struct conf *conf, const char *name);
 
+/* Fuzzing: load spool directory dir as notifier name's queue does at
+ * start (damaged files are moved aside) and hand each message to fn. */
+void notify_spool_read(const char *dir, const char *name,
+		       void (*fn)(const json_t *notification, const char *id, void *ctx), void *ctx);
+
 /* ---- formatting (notify_format.c), one request per kind ---- */
 
 struct notify_request {

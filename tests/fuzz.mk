@@ -71,3 +71,33 @@ tests_fuzz_fuzz_decode_dot11_SOURCES = tests/fuzz/fuzz_decode_dot11.c
 tests_fuzz_fuzz_decode_dot11_LDFLAGS = -fsanitize=fuzzer
 tests_fuzz_fuzz_decode_dot11_LDADD = $(HR_LIBS)
 endif
+
+# vendor profiles, SNMP replies (varbind lists through the table joins),
+# HTTP paths and query parameters, the notification spool reader
+FUZZ_NAMES += profile snmp_reply http_query spool
+check_PROGRAMS += tests/fuzz/fuzz_profile_replay tests/fuzz/fuzz_snmp_reply_replay \
+	tests/fuzz/fuzz_http_query_replay tests/fuzz/fuzz_spool_replay
+tests_fuzz_fuzz_profile_replay_SOURCES = tests/fuzz/fuzz_profile.c tests/fuzz/replay.c
+tests_fuzz_fuzz_profile_replay_LDADD = $(HR_LIBS)
+tests_fuzz_fuzz_snmp_reply_replay_SOURCES = tests/fuzz/fuzz_snmp_reply.c tests/fuzz/replay.c
+tests_fuzz_fuzz_snmp_reply_replay_LDADD = $(HR_LIBS)
+tests_fuzz_fuzz_http_query_replay_SOURCES = tests/fuzz/fuzz_http_query.c tests/fuzz/replay.c
+tests_fuzz_fuzz_http_query_replay_LDADD = $(HR_LIBS)
+tests_fuzz_fuzz_spool_replay_SOURCES = tests/fuzz/fuzz_spool.c tests/fuzz/replay.c
+tests_fuzz_fuzz_spool_replay_LDADD = $(HR_LIBS)
+if ENABLE_FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz_profile tests/fuzz/fuzz_snmp_reply \
+	tests/fuzz/fuzz_http_query tests/fuzz/fuzz_spool
+tests_fuzz_fuzz_profile_SOURCES = tests/fuzz/fuzz_profile.c
+tests_fuzz_fuzz_profile_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_profile_LDADD = $(HR_LIBS)
+tests_fuzz_fuzz_snmp_reply_SOURCES = tests/fuzz/fuzz_snmp_reply.c
+tests_fuzz_fuzz_snmp_reply_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_snmp_reply_LDADD = $(HR_LIBS)
+tests_fuzz_fuzz_http_query_SOURCES = tests/fuzz/fuzz_http_query.c
+tests_fuzz_fuzz_http_query_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_http_query_LDADD = $(HR_LIBS)
+tests_fuzz_fuzz_spool_SOURCES = tests/fuzz/fuzz_spool.c
+tests_fuzz_fuzz_spool_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_spool_LDADD = $(HR_LIBS)
+endif

@@ -415,12 +415,10 @@ static bool parse_when(const char *s, time_t now, time_t *out)
 	return true;
 }
 
-static bool parse_range(struct MHD_Connection *conn, const char *default_from, time_t *from,
-			time_t *to, const char **why)
+static bool parse_range_args(const char *range, const char *f, const char *t,
+			     const char *default_from, time_t *from, time_t *to, const char **why)
 {
 	time_t now = time(NULL);
-	const char *range = arg(conn, "range");
-	const char *f = arg(conn, "from"), *t = arg(conn, "to");
 	if (range) {
 		long d;
 		if (f || parse_duration(range, &d) != 0 || d <= 0 || d > MAX_SPAN) {
@@ -446,6 +444,13 @@ static bool parse_range(struct MHD_Connection *conn, const char *default_from, t
 		return false;
 	}
 	return true;
+}
+
+static bool parse_range(struct MHD_Connection *conn, const char *default_from, time_t *from,
+			time_t *to, const char **why)
+{
+	return parse_range_args(arg(conn, "range"), arg(conn, "from"), arg(conn, "to"),
+				default_from, from, to, why);
 }
 
 /* ---- series and graphs (read from the store) ---- */
@@ -689,6 +694,8 @@ static struct route_match route_of(const char *url)
 static bool method_allowed(const char *allow, const char *method)
 {
 	size_t n = strlen(method);
+	if (n == 0)	/* strstr would match "" forever */
+		return false;
 	for (const char *p = allow; (p = strstr(p, method)); p += n)
 		if ((p == allow || p[-1] == ' ') && (p[n] == ',' || p[n] == '\0'))
 			return true;
@@ -778,6 +785,29 @@ size_t web_unescape(void *cls, struct MHD_Connection *conn, char *uri)
 	}
 	*out = '\0';
 	return (size_t)(out - uri);
+}
+
+int web_check_request(char *url, const char *method, const char *const query[7])
+{
+	web_unescape(NULL, NULL, url);
+	if (has_dot_segment(url))
+		return -1;
+	struct route_match m = route_of(url);
+	if (m.route == R_NONE || !method_allowed(m.allow, method))
+		return -1;
+	const char *entity = query[0], *metric = query[1], *cf = query[2], *step_s = query[3];
+	time_t from, to;
+	long step;
+	unsigned size;
+	const char *why = NULL;
+	bool ok = valid_entity(entity) && valid_word(metric, SAMPLE_METRIC_MAX - 1) &&
+		  (!cf || strcmp(cf, "AVERAGE") == 0 || strcmp(cf, "MAX") == 0) &&
+		  (!step_s || (parse_duration(step_s, &step) == 0 && step >= 0 && step <= 86400)) &&
+		  parse_size(query[4], 100, 4000, &size) &&
+		  parse_range_args(query[5], query[6], NULL, "-6h", &from, &to, &why);
+	if (m.arg && (m.route == R_ACK || m.route == R_SILENCE_ID) && strlen(m.arg) < 80)
+		ok = valid_id(m.arg) && ok;
+	return ok ? (int)m.route : 0;
 }
 
 static bool has_body(const char *method)

@@ -107,6 +107,13 @@ struct web {
 	int graphs_in_flight;			/* atomic */
 };
 
+/* api.c, for the fuzz target: the path and query checks of one request
+ * without a connection (url is percent-decoded in place). query holds
+ * entity, metric, cf, step, width, range, from (NULL: absent). Returns
+ * -1 for a rejected path or method, 0 for rejected parameters, else
+ * the route. */
+int web_check_request(char *url, const char *method, const char *const query[7]);
+
 /* snapshot.c */
 struct web_snapshot *web_snapshot_build(struct web *w, const struct daemon *d, double now);
 struct web_snapshot *web_snapshot_get(struct web *w);
