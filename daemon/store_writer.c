@@ -457,13 +457,22 @@ static int update_file(struct store_writer *w, struct file_state *fs, const stru
 	format_update(line, sizeof line, t, en->v, store_kind_info(en->kind)->n_ds);
 	const char *argv[] = { line, NULL };
 	int rc = -1;
-	for (int attempt = 0; attempt < 2; attempt++) {
+	for (int attempt = 0; attempt < 6; attempt++) {
 		rrd_clear_error();
 		errno = 0;
 		rc = w->t.daemon ? rrdc_update(fs->path, 1, argv)
 				 : rrd_update_r(fs->path, NULL, 1, argv);
-		if (rc == 0 || !(w->t.daemon && store_daemon_retry(w->t.daemon)))
+		if (rc == 0)
 			break;
+		if (w->t.daemon && attempt == 0 && store_daemon_retry(w->t.daemon))
+			continue;
+		/* A reader (a graph being drawn, the report) holds the file's
+		 * lock for a moment; wait for it rather than drop the row. */
+		if (!w->t.daemon && strstr(rrd_get_error(), "could not lock")) {
+			usleep(20000);
+			continue;
+		}
+		break;
 	}
 	if (rc != 0) {
 		set_error(e, fs->path, errno, "update");
