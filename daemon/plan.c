@@ -159,7 +159,7 @@ int plan_print(const struct conf *c, FILE *out)
 		"projected", "capacity", "headroom", "status");
 	for (size_t i = 0; i < n; i++) {
 		struct plan_row *r = &rows[i];
-		char seats[16] = "-";
+		char seats[24] = "-";
 		if (r->seats >= 0)
 			snprintf(seats, sizeof seats, "%ld", r->seats);
 		char cap[24], head[24];
