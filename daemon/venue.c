@@ -219,6 +219,17 @@ static double max_age_for_target(const struct venue *v, const char *target)
 	return 3 * (interval > tick ? interval : tick) + 1;
 }
 
+/* A capture reports once per window, however short the tick. */
+static double max_age_for_uplink(const struct venue *v, const struct conf_uplink *u)
+{
+	for (size_t i = 0; u->capture && i < v->conf->n_captures; i++) {
+		const struct conf_capture *cc = &v->conf->captures[i];
+		if (strcmp(cc->name, u->capture) == 0 && cc->window > 0)
+			return 3 * fmax((double)cc->window, (double)v->conf->tick) + 1;
+	}
+	return max_age_for_target(v, u->target);
+}
+
 static int target_up(const struct venue *v, const char *target)
 {
 	int t = target ? conf_target_index(v->conf, target) : -1;
@@ -229,7 +240,7 @@ static void update_targets(struct venue *v, double now)
 {
 	for (size_t i = 0; i < v->conf->n_targets; i++) {
 		struct venue_target *t = &v->targets[i];
-		char entity[SAMPLE_ENTITY_MAX];
+		char entity[SAMPLE_ENTITY_MAX + 16];
 		snprintf(entity, sizeof entity, "target:%s", t->conf->name);
 		const struct venue_metric *m = venue_metric_get(v, entity, "up");
 		if (m) {
@@ -245,7 +256,7 @@ static void update_aps(struct venue *v, double now)
 {
 	for (size_t i = 0; i < v->n_aps; i++) {
 		struct venue_ap *a = &v->aps[i];
-		char entity[SAMPLE_ENTITY_MAX];
+		char entity[SAMPLE_ENTITY_MAX + 16];
 		snprintf(entity, sizeof entity, "ap:%s", a->name);
 		double age = max_age_for_target(v, a->target);
 		bool source_down = a->target && target_up(v, a->target) == 0;
@@ -295,9 +306,9 @@ static void update_uplinks(struct venue *v, double now)
 	const struct conf *c = v->conf;
 	for (size_t i = 0; i < c->n_uplinks; i++) {
 		struct venue_uplink *u = &v->uplinks[i];
-		char entity[SAMPLE_ENTITY_MAX];
+		char entity[SAMPLE_ENTITY_MAX + 16];
 		snprintf(entity, sizeof entity, "uplink:%s", u->conf->name);
-		double age = max_age_for_target(v, u->conf->target);
+		double age = max_age_for_uplink(v, u->conf);
 		bool down = u->conf->target && target_up(v, u->conf->target) == 0;
 		u->bps_in = down ? NAN : venue_value(v, entity, "bps_in", now, age);
 		u->bps_out = down ? NAN : venue_value(v, entity, "bps_out", now, age);
@@ -318,7 +329,7 @@ static void update_pools(struct venue *v, double now)
 	const struct conf *c = v->conf;
 	for (size_t i = 0; i < c->n_pools; i++) {
 		struct venue_pool *p = &v->pools[i];
-		char entity[SAMPLE_ENTITY_MAX];
+		char entity[SAMPLE_ENTITY_MAX + 16];
 		snprintf(entity, sizeof entity, "pool:%s", p->conf->name);
 		p->leases = venue_value(v, entity, "leases", now, 0);
 		const struct venue_metric *m = venue_metric_get(v, entity, "leases");
