@@ -47,7 +47,7 @@ static enum MHD_Result queue(struct web *w, struct MHD_Connection *conn, unsigne
 
 static struct MHD_Response *json_response(json_t *doc)
 {
-	char *text = json_dumps(doc, JSON_COMPACT);
+	char *text = json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(15));
 	json_decref(doc);
 	if (!text)
 		text = xstrdup("{}");

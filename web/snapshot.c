@@ -434,7 +434,7 @@ static json_t *changed_members(json_t *prev, json_t *cur, bool *same_keys)
 
 static char *sse_frame(const char *event, unsigned long seq, json_t *data, size_t *len)
 {
-	char *body = json_dumps(data, JSON_COMPACT);
+	char *body = json_dumps(data, JSON_COMPACT | JSON_REAL_PRECISION(15));
 	char *frame = xasprintf("id: %lu\nevent: %s\ndata: %s\n\n", seq, event, body ? body : "{}");
 	free(body);
 	*len = strlen(frame);
@@ -480,7 +480,7 @@ static json_t *wrap_array(const char *key, json_t *array, double now)
 
 static void set_json_body(struct web_snapshot *s, enum web_body_id id, json_t *doc)
 {
-	char *text = json_dumps(doc, JSON_COMPACT);
+	char *text = json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(15));
 	if (!text)
 		text = xstrdup("{}");
 	web_body_set(&s->bodies[id], text, strlen(text), "application/json", "no-store");
