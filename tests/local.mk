@@ -35,3 +35,4 @@ include tests/demo.mk
 include tests/report.mk
 include tests/schedule.mk
 include tests/fuzz.mk
+include tests/soak.mk
