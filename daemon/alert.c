@@ -307,6 +307,7 @@ static void alert_tick(struct daemon *d, double now)
 	drain_requests(e, now);
 	size_t n = alert_rules_observe(e->rules, d->conf, d->venue, d->notify, e->started, now,
 				       &e->obs, &e->cap_obs);
+	n = alert_rules_sessions(e->rules, d->conf, d->schedule, now, &e->obs, &e->cap_obs, n);
 	add_extra(e, &n, now);
 	alert_core_evaluate(&e->core, e->obs, n, now);
 

@@ -144,6 +144,12 @@ void alert_rules_free(struct alert_rules *rs);
 size_t alert_rules_observe(struct alert_rules *rs, const struct conf *c, const struct venue *v,
 			   const struct notify *n, double started, double now,
 			   struct alert_obs **obs, size_t *cap);
+/* session_over_capacity from the schedule (NULL: none): appends to the n
+ * observations already in *obs and returns the new count. */
+struct schedule;
+size_t alert_rules_sessions(struct alert_rules *rs, const struct conf *c,
+			    const struct schedule *s, double now, struct alert_obs **obs,
+			    size_t *cap, size_t n);
 
 /* Append events (objects, see alert.h) to the alert log at path, each
  * stamped with ts = now. */

@@ -18,12 +18,18 @@
  *   collector_stalled     age of a source's newest sample / its interval (3)
  *   watchdog              always firing, severity info
  *   notifier_failing      1 while a notifier fails permanently
+ *   session_over_capacity a scheduled session's projected devices / its
+ *                         room's AP capacity, from lead_minutes (15) before
+ *                         it starts until it ends (warn 1.0); see
+ *                         alert_rules_sessions()
  * Entities for `match`: ap:NAME room:NAME uplink:NAME pool:NAME
  * target:NAME capture:NAME notifier:NAME venue.
  */
 #include "config.h"
 #include "alert_core.h"
 #include "notify.h"
+#include "plan.h"
+#include "schedule.h"
 #include "util.h"
 #include "venue.h"
 
@@ -150,12 +156,12 @@ static struct alert_obs *observe(struct ctx *x, const char *rule, const char *en
 	return o;
 }
 
-static double lead_minutes(const struct ctx *x, const char *entity)
+static double lead_minutes(const struct ctx *x, const char *rule, const char *entity,
+			   double lead)
 {
-	double lead = 30;
 	for (size_t i = 0; i < x->c->n_rules; i++) {
 		const struct conf_rule *r = &x->c->rules[i];
-		if (strcmp(r->name, "forecast_saturation") == 0 && !isnan(r->lead_minutes) &&
+		if (strcmp(r->name, rule) == 0 && !isnan(r->lead_minutes) &&
 		    (!r->match || glob_match(r->match, entity)))
 			lead = r->lead_minutes;
 	}
@@ -461,7 +467,7 @@ static void forecast(struct ctx *x, const char *entity, const char *label, const
 {
 	struct history *h = history(x->rs, entity);
 	trend_add(h, x->now, current);
-	double lead = lead_minutes(x, entity);
+	double lead = lead_minutes(x, "forecast_saturation", entity, 30);
 	struct defaults d = { .warn = lead, .crit = lead / 3, .clear = 1.2, .below = true,
 			      .for_warn = -1, .for_crit = -1, .repeat = -1, .group_wait = -1 };
 	double eta = isnan(current) ? NAN : eta_minutes(h, x->now, current, capacity);
@@ -536,5 +542,64 @@ size_t alert_rules_observe(struct alert_rules *rs, const struct conf *c, const s
 	rule_forecast(&x);
 	rule_watchdog(&x);
 	rule_notifiers(&x, n);
+	return x.n;
+}
+
+/* ---- session_over_capacity: the schedule warns before the hall fills ---- */
+
+/* The worst projected minute of a session's room while it runs (a break
+ * elsewhere can fill a common area beyond the session's own share). */
+static long session_projection(const struct schedule *s, const struct schedule_session *x)
+{
+	long peak = x->devices;
+	for (time_t t = x->start; t < x->start + x->duration; t += 60) {
+		long p = schedule_room_projection(s, x->room_idx, t);
+		if (p > peak)
+			peak = p;
+	}
+	return peak;
+}
+
+static void session_rule(struct ctx *x, const struct schedule *s,
+			 const struct schedule_session *sess)
+{
+	const struct conf *c = x->c;
+	const char *room = c->rooms[sess->room_idx].name;
+	char entity[SAMPLE_ENTITY_MAX + 8];
+	snprintf(entity, sizeof entity, "room:%s", room);
+	double lead = lead_minutes(x, "session_over_capacity", entity, 15) * 60;
+	if (!(x->now >= (double)sess->start - lead && x->now < (double)(sess->start + sess->duration)))
+		return;
+	if (!schedule_session_over_capacity(s, c, sess))
+		return;
+	double capacity = plan_room_capacity(c, sess->room_idx);
+	long projected = session_projection(s, sess);
+	struct defaults d = { .warn = 1.0, .crit = NAN, .clear = 1.0, .for_warn = 0,
+			      .for_crit = 0, .repeat = -1, .group_wait = -1 };
+	struct alert_obs *o = observe(x, "session_over_capacity", entity, &d,
+				      ratio((double)projected, capacity));
+	if (!o)
+		return;
+	char start[40];
+	schedule_format_time(sess->start, sess->utc_offset, start, sizeof start);
+	alert_obs_label(o, "room", room);
+	alert_obs_label(o, "session", sess->title);
+	alert_obs_label(o, "start", start);
+	snprintf(o->summary, sizeof o->summary,
+		 "room %s: \"%.80s\" at %s is projected at %ld devices, its APs hold %.0f",
+		 room, sess->title, start, projected, capacity);
+}
+
+size_t alert_rules_sessions(struct alert_rules *rs, const struct conf *c,
+			    const struct schedule *s, double now, struct alert_obs **obs,
+			    size_t *cap, size_t n)
+{
+	struct ctx x = { .rs = rs, .c = c, .now = now, .started = now, .obs = obs, .cap = cap,
+			 .n = n };
+	for (size_t i = 0; s && i < s->n_sessions; i++) {
+		const struct schedule_session *sess = &s->sessions[i];
+		if (sess->room_idx >= 0 && (size_t)sess->room_idx < c->n_rooms)
+			session_rule(&x, s, sess);
+	}
 	return x.n;
 }

@@ -1,5 +1,8 @@
 # alert and notify tests
-check_PROGRAMS += tests/unit/test_alert tests/unit/test_notify
+check_PROGRAMS += tests/unit/test_alert tests/unit/test_notify tests/unit/test_alert_session
+tests_unit_test_alert_session_SOURCES = tests/unit/test_alert_session.c
+tests_unit_test_alert_session_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_alert_session_LDADD = $(UNIT_LDADD)
 tests_unit_test_alert_SOURCES = tests/unit/test_alert.c
 tests_unit_test_alert_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_alert_LDADD = $(UNIT_LDADD)
@@ -7,7 +10,7 @@ tests_unit_test_notify_SOURCES = tests/unit/test_notify.c
 tests_unit_test_notify_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_notify_LDADD = $(UNIT_LDADD)
 
-TESTS += tests/unit/test_alert tests/unit/test_notify
+TESTS += tests/unit/test_alert tests/unit/test_notify tests/unit/test_alert_session
 
 TESTS += tests/integration/notify_kinds.sh tests/integration/notify_retry.sh \
 	tests/integration/notify_spool_restart.sh tests/integration/alert_target_down.sh
