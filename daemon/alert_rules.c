@@ -547,19 +547,6 @@ size_t alert_rules_observe(struct alert_rules *rs, const struct conf *c, const s
 
 /* ---- session_over_capacity: the schedule warns before the hall fills ---- */
 
-/* The worst projected minute of a session's room while it runs (a break
- * elsewhere can fill a common area beyond the session's own share). */
-static long session_projection(const struct schedule *s, const struct schedule_session *x)
-{
-	long peak = x->devices;
-	for (time_t t = x->start; t < x->start + x->duration; t += 60) {
-		long p = schedule_room_projection(s, x->room_idx, t);
-		if (p > peak)
-			peak = p;
-	}
-	return peak;
-}
-
 static void session_rule(struct ctx *x, const struct schedule *s,
 			 const struct schedule_session *sess)
 {
@@ -573,7 +560,7 @@ static void session_rule(struct ctx *x, const struct schedule *s,
 	if (!schedule_session_over_capacity(s, c, sess))
 		return;
 	double capacity = plan_room_capacity(c, sess->room_idx);
-	long projected = session_projection(s, sess);
+	long projected = schedule_session_peak(s, sess);
 	struct defaults d = { .warn = 1.0, .crit = NAN, .clear = 1.0, .for_warn = 0,
 			      .for_crit = 0, .repeat = -1, .group_wait = -1 };
 	struct alert_obs *o = observe(x, "session_over_capacity", entity, &d,

@@ -751,8 +751,7 @@ int schedule_now_next(const struct schedule *s, int room_idx, time_t now,
 	return 0;
 }
 
-/* The worst minute of a session's room while it runs. */
-static long session_peak(const struct schedule *s, const struct schedule_session *x)
+long schedule_session_peak(const struct schedule *s, const struct schedule_session *x)
 {
 	long peak = x->devices;
 	for (time_t t = x->start; t < x->start + x->duration; t += 60) {
@@ -768,7 +767,7 @@ bool schedule_session_over_capacity(const struct schedule *s, const struct conf 
 {
 	if (!s || !sess || sess->room_idx < 0 || (size_t)sess->room_idx >= c->n_rooms)
 		return false;
-	return session_peak(s, sess) > plan_room_capacity(c, sess->room_idx);
+	return schedule_session_peak(s, sess) > plan_room_capacity(c, sess->room_idx);
 }
 
 size_t schedule_upcoming(const struct schedule *s, time_t now, long lead,

@@ -112,6 +112,9 @@ int schedule_now_next(const struct schedule *s, int room_idx, time_t now,
 		      const struct schedule_session **cur,
 		      const struct schedule_session **next);
 
+/* The worst projected minute of a session's room while it runs (a break
+ * elsewhere can fill a common area beyond the session's own share). */
+long schedule_session_peak(const struct schedule *s, const struct schedule_session *sess);
 bool schedule_session_over_capacity(const struct schedule *s, const struct conf *c,
 				    const struct schedule_session *sess);
 /* Sessions running at now or starting within lead seconds, in start

@@ -1,9 +1,10 @@
 # web tests: API and security against a running headroomd, the dashboard
 # in headless Chromium (skipped without chromium or node).
 TESTS += tests/integration/web_api.sh tests/integration/web_security.sh \
-	tests/integration/web_browser.sh
+	tests/integration/web_browser.sh tests/integration/web_schedule.sh
 dist_noinst_SCRIPTS += tests/integration/web_api.sh tests/integration/web_security.sh \
-	tests/integration/web_browser.sh tests/integration/web_lib.sh
+	tests/integration/web_browser.sh tests/integration/web_lib.sh \
+	tests/integration/web_schedule.sh
 EXTRA_DIST += tests/browser/package.json tests/browser/package-lock.json \
 	tests/browser/dashboard.mjs
 

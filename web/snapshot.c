@@ -4,6 +4,7 @@
 #include "alert.h"
 #include "daemon.h"
 #include "plan.h"
+#include "schedule.h"
 #include "util.h"
 #include "venue.h"
 
@@ -136,7 +137,36 @@ static const char *target_state(int up)
 	return up == 1 ? "up" : up == 0 ? "down" : "pending";
 }
 
-static json_t *room_json(const struct venue *v, size_t r, bool live)
+/* A scheduled session for a room tile: start in epoch seconds and as the
+ * venue's wall clock, its projection against the room's AP capacity. */
+static json_t *session_json(const struct schedule *s, const struct conf *c,
+			    const struct schedule_session *x)
+{
+	if (!x)
+		return json_null();
+	char local[40];
+	schedule_format_time(x->start, x->utc_offset, local, sizeof local);
+	json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:s, s:I, s:I, s:b}", "title", x->title,
+			      "type", x->type ? x->type : "", "start", (json_int_t)x->start,
+			      "end", (json_int_t)(x->start + x->duration), "start_local", local,
+			      "projected", (json_int_t)schedule_session_peak(s, x),
+			      "capacity", (json_int_t)plan_room_capacity(c, x->room_idx),
+			      "over_capacity", schedule_session_over_capacity(s, c, x));
+	return o ? o : json_null();	/* a title jansson refuses */
+}
+
+static void room_sessions(json_t *o, const struct venue *v, const struct schedule *sched,
+			  size_t r, double now)
+{
+	const struct schedule_session *cur = NULL, *next = NULL;
+	if (sched)
+		schedule_now_next(sched, (int)r, (time_t)now, &cur, &next);
+	json_object_set_new(o, "now", session_json(sched, v->conf, cur));
+	json_object_set_new(o, "next", session_json(sched, v->conf, next));
+}
+
+static json_t *room_json(const struct venue *v, const struct schedule *sched, size_t r,
+			 double now, bool live)
 {
 	const struct venue_room *room = &v->rooms[r];
 	double load = isnan(room->clients) ? room->projected : fmax(room->clients, room->projected);
@@ -153,6 +183,7 @@ static json_t *room_json(const struct venue *v, size_t r, bool live)
 	json_object_set_new(o, "plan_status", json_string(plan_status_name(room->plan_status)));
 	json_object_set_new(o, "aps_known", json_integer(room->aps_known));
 	json_object_set_new(o, "aps_total", json_integer(room->aps_total));
+	room_sessions(o, v, sched, r, now);
 	if (!live) {
 		json_t *aps = json_array();
 		for (size_t i = 0; i < v->n_aps; i++)
@@ -394,13 +425,14 @@ static json_t *venue_json(const struct venue *v, double now, size_t alerts_activ
 
 /* ---- the live model for server-sent events ---- */
 
-static json_t *live_model(const struct venue *v, double now, json_t *alerts)
+static json_t *live_model(const struct venue *v, const struct schedule *sched, double now,
+			  json_t *alerts)
 {
 	const struct conf *c = v->conf;
 	json_t *rooms = json_object(), *aps = json_object(), *ups = json_object();
 	json_t *targets = json_object();
 	for (size_t i = 0; i < c->n_rooms; i++)
-		json_object_set_new(rooms, c->rooms[i].name, room_json(v, i, true));
+		json_object_set_new(rooms, c->rooms[i].name, room_json(v, sched, i, now, true));
 	for (size_t i = 0; i < v->n_aps; i++)
 		json_object_set_new(aps, v->aps[i].name, ap_json(v, &v->aps[i], true));
 	for (size_t i = 0; i < c->n_uplinks; i++)
@@ -527,7 +559,7 @@ struct web_snapshot *web_snapshot_build(struct web *w, const struct daemon *d, d
 	set_json_body(s, WB_VENUE, venue_json(v, now, json_array_size(alerts), false));
 	json_t *rooms = json_array();
 	for (size_t i = 0; i < c->n_rooms; i++)
-		json_array_append_new(rooms, room_json(v, i, false));
+		json_array_append_new(rooms, room_json(v, d->schedule, i, now, false));
 	set_json_body(s, WB_ROOMS, wrap_array("rooms", rooms, now));
 	json_t *aps = json_array();
 	for (size_t i = 0; i < v->n_aps; i++)
@@ -557,7 +589,7 @@ struct web_snapshot *web_snapshot_build(struct web *w, const struct daemon *d, d
 		     "text/plain; version=0.0.4; charset=utf-8", "no-store");
 	free(metrics);
 
-	json_t *live = live_model(v, now, alerts);
+	json_t *live = live_model(v, d->schedule, now, alerts);
 	build_sse(w, s, live, transitions);
 	json_decref(w->prev_live);
 	w->prev_live = live;

@@ -120,9 +120,24 @@
     $("updated").textContent = "Last update " + new Date(model.time * 1000).toLocaleTimeString();
   }
 
+  /* A scheduled session on a tile: its local start (the venue's wall
+   * clock, as the programme prints it) and projection against capacity. */
+  function sessionText(label, x) {
+    const at = x.start_local ? x.start_local.slice(11, 16) + " " : "";
+    return label + " " + at + x.title + " \u00b7 " + num(x.projected) + " / " + num(x.capacity) + (x.over_capacity ? " over capacity" : "");
+  }
+
+  function sessionLines(r) {
+    const lines = [];
+    if (r.now) lines.push(el("span", { class: "session" + (r.now.over_capacity ? " over" : ""), text: sessionText("Now", r.now) }));
+    if (r.next) lines.push(el("span", { class: "session" + (r.next.over_capacity ? " over" : ""), text: sessionText("Next", r.next) }));
+    return lines;
+  }
+
   function roomLabel(r) {
     const clients = r.clients == null ? "no AP reporting" : num(r.clients) + " of " + num(r.capacity) + " clients";
-    return r.name + ": " + clients + ", " + word(r.status) + (r.load == null ? "" : " " + pct(r.load)) + ", plan " + num(r.projected);
+    const sessions = [r.now && sessionText("now", r.now), r.next && sessionText("next", r.next)].filter(Boolean);
+    return r.name + ": " + clients + ", " + word(r.status) + (r.load == null ? "" : " " + pct(r.load)) + ", plan " + num(r.projected) + (sessions.length ? "; " + sessions.join("; ") : "");
   }
 
   function renderRooms() {
@@ -147,7 +162,8 @@
         el("span", { class: "num", text: count }),
         bar(r.load, "load " + pct(r.load)),
         el("span", { class: "state", text: state }),
-        el("span", { class: "sub", text: "plan " + num(r.projected) + (r.aps_known < r.aps_total ? " \u00b7 " + r.aps_known + "/" + r.aps_total + " APs" : "") })
+        el("span", { class: "sub", text: "plan " + num(r.projected) + (r.aps_known < r.aps_total ? " \u00b7 " + r.aps_known + "/" + r.aps_total + " APs" : "") }),
+        ...sessionLines(r)
       );
     }
     for (const tile of [...grid.children]) if (!seen.has(tile)) tile.remove();
