@@ -9,3 +9,7 @@ soak: headroomd headroom
 	python3 $(srcdir)/tests/soak/soak.py --speed $(SOAK_SPEED) \
 		--headroomd $(abs_top_builddir)/headroomd --figures soak.json
 .PHONY: soak
+
+# security: secrets never in outputs, logs, state or the report; privileges
+TESTS += tests/integration/secrets_leak.sh tests/integration/privdrop.sh
+dist_noinst_SCRIPTS += tests/integration/secrets_leak.sh tests/integration/privdrop.sh
