@@ -140,10 +140,15 @@ void cap_dot11_packet(struct cap_state *st, int dlt, const uint8_t *p, size_t le
 void cap_dot11_window(struct cap_state *st, double t_end);
 void cap_dhcp_window(struct cap_state *st, double t_end, uint32_t *pool_leases);
 uint64_t cap_hash(const struct cap_state *st, const void *data, size_t len);
-/* The set key of a hashed address for one counting kind. */
+/* The set key of a hashed address for one counting kind: the kind goes
+ * into the top bits, so the kinds of one address probe the same slots. */
 static inline uint64_t cap_kind_key(uint64_t h, unsigned kind)
 {
-	return h ^ ((uint64_t)(kind + 1) * 0x9e3779b97f4a7c15ULL);
+	return h ^ ((uint64_t)(kind + 1) << 56);
+}
+static inline void cap_seen_prefetch(const struct cap_state *st, uint64_t h)
+{
+	hset_prefetch(&st->seen, h);
 }
 /* Count a hashed thing once over the run; 1 when it was new. */
 int cap_seen(struct cap_state *st, uint64_t h, unsigned kind);

@@ -4,11 +4,31 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+
+#define HUGE_PAGE ((size_t)2 << 20)
+
+/* Zeroed slots. Tables of megabytes are probed at random on every packet:
+ * on 2 MiB pages they cost one TLB entry per page instead of 512. */
+static void *slots_alloc(size_t n, size_t size)
+{
+	size_t bytes = n * size;
+	if (bytes < HUGE_PAGE)
+		return xcalloc(n, size);
+	void *p = NULL;
+	if (posix_memalign(&p, HUGE_PAGE, bytes) != 0)
+		return xcalloc(n, size);
+#ifdef MADV_HUGEPAGE
+	madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+	memset(p, 0, bytes);
+	return p;
+}
 
 void hset_init(struct hset *s, unsigned log2_slots)
 {
 	memset(s, 0, sizeof *s);
-	s->slots = xcalloc((size_t)1 << log2_slots, sizeof *s->slots);
+	s->slots = slots_alloc((size_t)1 << log2_slots, sizeof *s->slots);
 	s->mask = (1u << log2_slots) - 1;
 	s->limit = (s->mask + 1) / 4 * 3;
 	s->gen = 1;
@@ -52,7 +72,7 @@ int hset_add(struct hset *s, uint64_t key)
 void hmap_init(struct hmap *m, unsigned log2_slots)
 {
 	memset(m, 0, sizeof *m);
-	m->slots = xcalloc((size_t)1 << log2_slots, sizeof *m->slots);
+	m->slots = slots_alloc((size_t)1 << log2_slots, sizeof *m->slots);
 	m->mask = (1u << log2_slots) - 1;
 	m->limit = (m->mask + 1) / 4 * 3;
 }
@@ -115,7 +135,7 @@ void hmap_compact(struct hmap *m)
 		return;
 	size_t n = (size_t)m->mask + 1;
 	struct hmap_slot *old = m->slots;
-	m->slots = xcalloc(n, sizeof *m->slots);
+	m->slots = slots_alloc(n, sizeof *m->slots);
 	m->used = m->dead = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (old[i].state != HMAP_USED)

@@ -7,6 +7,8 @@
  *       new keys and reports itself saturated: counts become lower bounds.
  * hmap  keys with a time and a 32-bit value, with deletion (tombstones);
  *       hmap_compact() rebuilds it without tombstones, outside the hot path.
+ * A key's first probe is its low bits: keys that differ only in their top
+ * bits share a cache line.
  */
 #ifndef HEADROOM_PCAP_HASH_H
 #define HEADROOM_PCAP_HASH_H
@@ -32,6 +34,12 @@ void hset_free(struct hset *s);
 void hset_clear(struct hset *s);
 /* 1: new key, 0: already present, -1: table full (key not stored). */
 int hset_add(struct hset *s, uint64_t key);
+/* Start loading the slot a key will probe first: issue it for every key of
+ * a packet before the first add, so their cache misses overlap. */
+static inline void hset_prefetch(const struct hset *s, uint64_t key)
+{
+	__builtin_prefetch(&s->slots[(uint32_t)key & s->mask], 1);
+}
 
 enum { HMAP_EMPTY = 0, HMAP_USED, HMAP_DEAD };
 

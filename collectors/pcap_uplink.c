@@ -59,10 +59,19 @@ static void count_device(struct cap_state *st, const uint8_t *mac, uint64_t h, d
 	}
 }
 
-static void count_ip(struct cap_state *st, const struct dec_ip *ip)
+struct ip_hashes {
+	uint64_t src, dst;
+};
+
+static struct ip_hashes hash_ip(const struct cap_state *st, const struct dec_ip *ip)
 {
 	size_t n = ip->family == 4 ? 4 : 16;
-	uint64_t hs = cap_hash(st, ip->src, n), hd = cap_hash(st, ip->dst, n);
+	return (struct ip_hashes){ cap_hash(st, ip->src, n), cap_hash(st, ip->dst, n) };
+}
+
+static void count_ip(struct cap_state *st, const struct dec_ip *ip, struct ip_hashes h)
+{
+	uint64_t hs = h.src, hd = h.dst;
 	if (ip->family == 4) {
 		cap_seen(st, hs, K_IP4);
 		cap_seen(st, hd, K_IP4);
@@ -81,7 +90,7 @@ static void count_tunnelled_ipv6(struct cap_state *st, const struct dec_ip *ip)
 	struct dec_ip inner;
 	if (ip->family == 4 && ip->l4 && (ip->proto == 41 || ip->proto == 47 || ip->proto == 17) &&
 	    decode_inner_ipv6(ip, &inner) == DEC_OK)
-		count_ip(st, &inner);
+		count_ip(st, &inner, hash_ip(st, &inner));
 }
 
 /* -1 inbound (towards the venue), 1 outbound, 0 unknown or internal. */
@@ -205,20 +214,32 @@ void cap_ether_packet(struct cap_state *st, const uint8_t *p, size_t len, size_t
 	}
 	if (eth.vlan >= 0)
 		st->vlan_frames[eth.vlan]++;
+	struct dec_ip ip, *ipp = NULL;
+	if ((eth.ethertype == ETHERTYPE_IPV4 || eth.ethertype == ETHERTYPE_IPV6) &&
+	    decode_ip(eth.ethertype, eth.l3, eth.l3_len, &ip) == DEC_OK)
+		ipp = &ip;
+	else if (eth.ethertype == ETHERTYPE_IPV4 || eth.ethertype == ETHERTYPE_IPV6)
+		st->tot.malformed++;
+
+	/* Every table slot this frame touches is requested before the first
+	 * is read: with 100k clients each one is a cache miss. */
 	uint64_t hmac = cap_hash(st, eth.src, 6);
+	struct ip_hashes hip = { 0, 0 };
+	cap_seen_prefetch(st, hmac);
+	hset_prefetch(&st->active, hmac);
+	hset_prefetch(&st->today, hmac);
+	if (ipp) {
+		hip = hash_ip(st, ipp);
+		cap_seen_prefetch(st, hip.src);
+		cap_seen_prefetch(st, hip.dst);
+	}
+
 	cap_seen(st, hmac, K_SRC_MAC);
 	if (!mac_is_group(eth.src) && !mac_is_zero(eth.src))
 		cap_seen(st, hmac, K_SRC_MAC_UNICAST);
-
-	struct dec_ip ip, *ipp = NULL;
-	if (eth.ethertype == ETHERTYPE_IPV4 || eth.ethertype == ETHERTYPE_IPV6) {
-		if (decode_ip(eth.ethertype, eth.l3, eth.l3_len, &ip) != DEC_OK) {
-			st->tot.malformed++;
-		} else {
-			ipp = &ip;
-			count_ip(st, &ip);
-			count_tunnelled_ipv6(st, &ip);
-		}
+	if (ipp) {
+		count_ip(st, ipp, hip);
+		count_tunnelled_ipv6(st, ipp);
 	}
 	count_direction(st, direction(st, &eth, ipp), wire_len);
 	if (is_client(st, &eth, ipp))
