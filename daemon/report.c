@@ -40,6 +40,7 @@ struct build {
 	struct report *r;
 	const struct report_options *o;
 	const struct conf *conf;
+	struct schedule *sched;		/* NULL without a (readable) schedule */
 	size_t files_total, files_done;
 	int last_pct;
 };
@@ -414,6 +415,23 @@ static void read_uplink(struct build *b, size_t i, const struct rrd_table *t)
 
 /* ---- rooms ---- */
 
+/* The room's peak clients during each of its sessions. */
+static void session_peaks(struct report *r, int room_idx, const struct report_series *clients)
+{
+	for (size_t k = 0; k < r->n_sessions; k++) {
+		struct report_session *x = &r->sessions[k];
+		if (x->room_idx != room_idx || !clients)
+			continue;
+		struct report_series during = report_slice(clients, x->start, x->end);
+		x->observed = report_peak(&during);
+		if (isnan(x->observed.value))
+			continue;
+		/* a room without APs has no clients of its own to overload it */
+		x->overloaded = x->capacity > 0 && x->observed.value >= (double)x->capacity;
+		r->sessions_overloaded += x->overloaded;
+	}
+}
+
 static void read_room(struct build *b, size_t i, const struct rrd_table *t)
 {
 	struct report *r = b->r;
@@ -448,6 +466,7 @@ static void read_room(struct build *b, size_t i, const struct rrd_table *t)
 		free(five);
 		free(va);
 	}
+	session_peaks(r, (int)i, v ? &s : NULL);
 	free(v);
 	/* the 90% rule's projection, or what was seen when that was more */
 	double need = (double)room->projected;
@@ -538,28 +557,61 @@ static void target_outages(struct report *r, struct target_cover *covers)
 	}
 }
 
-/* The session on stage in each room at its peak, when a schedule is set. */
+static void load_schedule(struct build *b)
+{
+	const struct conf *c = b->conf;
+	if (!c->event.schedule)
+		return;
+	char *err = NULL;
+	b->sched = schedule_load(c, c->event.schedule, &err);
+	if (!b->sched)
+		progress(b, "schedule not used: %s", err ? err : "cannot be read");
+	free(err);
+}
+
+static const char *kind_name(enum schedule_kind k)
+{
+	return k == SCHEDULE_PLENARY ? "plenary" : k == SCHEDULE_BREAK ? "break" : "talk";
+}
+
+/* The sessions of venue rooms that overlap the window; their observed
+ * peaks come with the rooms' files. */
+static void collect_sessions(struct build *b)
+{
+	struct report *r = b->r;
+	const struct schedule *s = b->sched;
+	if (!s)
+		return;
+	r->schedule_loaded = true;
+	r->sessions = xcalloc(s->n_sessions ? s->n_sessions : 1, sizeof *r->sessions);
+	for (size_t i = 0; i < s->n_sessions; i++) {
+		const struct schedule_session *x = &s->sessions[i];
+		time_t end = x->start + x->duration;
+		if (x->room_idx < 0 || (size_t)x->room_idx >= b->conf->n_rooms ||
+		    end <= r->from || x->start >= r->to)
+			continue;
+		long capacity = plan_room_capacity(b->conf, x->room_idx);
+		r->sessions[r->n_sessions++] = (struct report_session){
+			.title = xstrdup(x->title), .room = b->conf->rooms[x->room_idx].name,
+			.room_idx = x->room_idx, .kind = kind_name(x->kind), .start = x->start,
+			.end = end, .projected = schedule_session_peak(s, x), .capacity = capacity,
+			.projected_over = schedule_session_over_capacity(s, b->conf, x),
+			.observed = { NAN, 0 }, .overloaded = -1 };
+	}
+}
+
+/* The session on stage in each room at its peak. */
 static void peak_sessions(struct build *b)
 {
 	struct report *r = b->r;
-	if (!r->conf->event.schedule)
-		return;
-	char *err = NULL;
-	struct schedule *s = schedule_load(r->conf, r->conf->event.schedule, &err);
-	if (!s) {
-		progress(b, "schedule not used: %s", err ? err : "cannot be read");
-		free(err);
-		return;
-	}
-	for (size_t i = 0; i < r->n_rooms; i++) {
+	for (size_t i = 0; b->sched && i < r->n_rooms; i++) {
 		struct report_room *room = &r->rooms[i];
 		const struct schedule_session *cur = NULL, *next = NULL;
 		if (!room->has_data || room->peak.value <= 0)
 			continue;
-		if (schedule_now_next(s, room->idx, room->peak.at, &cur, &next) == 0 && cur)
+		if (schedule_now_next(b->sched, room->idx, room->peak.at, &cur, &next) == 0 && cur)
 			room->peak_session = xstrdup(cur->title);
 	}
-	schedule_free(s);
 }
 
 /* Without the venue file: the sum of each uplink's own peak (an upper
@@ -654,12 +706,16 @@ struct report *report_build(const struct conf *conf, const struct report_options
 	for (size_t i = 0; i < conf->n_uplinks; i++)
 		read_one(&b, "uplink", conf->uplinks[i].name, read_uplink, i);
 
+	load_schedule(&b);
+	collect_sessions(&b);
 	r->n_rooms = conf->n_rooms;
 	r->rooms = xcalloc(conf->n_rooms ? conf->n_rooms : 1, sizeof *r->rooms);
 	for (size_t i = 0; i < conf->n_rooms; i++)
 		read_one(&b, "room", conf->rooms[i].name, read_room, i);
 
 	peak_sessions(&b);
+	schedule_free(b.sched);
+	b.sched = NULL;
 
 	r->n_aps = conf->n_aps;
 	r->aps = xcalloc(conf->n_aps ? conf->n_aps : 1, sizeof *r->aps);
@@ -725,6 +781,9 @@ void report_free(struct report *r)
 	for (size_t i = 0; i < r->n_outages; i++)
 		free(r->outages[i].entity);
 	free(r->outages);
+	for (size_t i = 0; i < r->n_sessions; i++)
+		free(r->sessions[i].title);
+	free(r->sessions);
 	for (size_t i = 0; i < r->n_recos; i++) {
 		free(r->recos[i].entity);
 		free(r->recos[i].text);

@@ -141,6 +141,21 @@ struct report_outage {
 	time_t start, end;
 };
 
+/* A scheduled session in a venue room (sessions of rooms the venue does
+ * not know are left out): its projection against the room's AP capacity
+ * and the room's observed peak clients while it ran. */
+struct report_session {
+	char *title;
+	const char *room;		/* the venue room's name */
+	int room_idx;
+	const char *kind;		/* "talk", "plenary", "break" */
+	time_t start, end;
+	long projected, capacity;
+	bool projected_over;		/* the projection exceeded the capacity */
+	struct report_peak observed;	/* NAN when the room has no samples then */
+	int overloaded;			/* observed >= capacity: 1, 0, -1 unknown */
+};
+
 /* One recommendation computed from the numbers. */
 struct report_reco {
 	const char *kind;		/* "room", "uplink", "ap", "plan" */
@@ -170,6 +185,9 @@ struct report {
 	bool alert_log_found;
 	size_t alert_lines_bad;
 	struct report_outage *outages;	size_t n_outages;
+	bool schedule_loaded;		/* sessions below are meaningful */
+	struct report_session *sessions; size_t n_sessions;	/* by start, room */
+	size_t sessions_overloaded;
 	struct report_reco *recos;	size_t n_recos;
 	/* graphs: SVG documents, NULL when they could not be drawn */
 	char **day_graphs;		/* per day */

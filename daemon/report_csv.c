@@ -155,6 +155,27 @@ static void write_rooms(const struct report *r, FILE *f)
 	}
 }
 
+/* Empty (header only) without a schedule. */
+static void write_sessions(const struct report *r, FILE *f)
+{
+	fputs("session,room,kind,start,end,projected_devices,capacity,"
+	      "projected_over_capacity,peak_clients,peak_at,overloaded\n", f);
+	for (size_t i = 0; i < r->n_sessions; i++) {
+		const struct report_session *x = &r->sessions[i];
+		field_str(f, x->title, false);
+		field_str(f, x->room, false);
+		field_str(f, x->kind, false);
+		field_time(f, x->start, false);
+		field_time(f, x->end, false);
+		field_num(f, (double)x->projected, false);
+		field_num(f, (double)x->capacity, false);
+		field_str(f, x->projected_over ? "yes" : "no", false);
+		field_num(f, x->observed.value, false);
+		field_peak_time(f, &x->observed, false);
+		field_str(f, x->overloaded < 0 ? "" : x->overloaded ? "yes" : "no", true);
+	}
+}
+
 static void write_aps(const struct report *r, FILE *f)
 {
 	fputs("ap,room,target,capacity,warn,peak_clients,peak_at,peak_clients_2g4,"
@@ -241,6 +262,7 @@ static const struct {
 	{ "uplink_days.csv", write_uplink_days },
 	{ "rooms.csv", write_rooms },
 	{ "aps.csv", write_aps },
+	{ "sessions.csv", write_sessions },
 	{ "heatmap.csv", write_heatmap },
 	{ "alerts.csv", write_alerts },
 	{ "outages.csv", write_outages },

@@ -364,6 +364,46 @@ static void section_rooms(const struct report *r, FILE *f)
 	fputs("</table>\n", f);
 }
 
+static void section_sessions(const struct report *r, FILE *f)
+{
+	if (!r->schedule_loaded)
+		return;
+	fprintf(f, "<h2 id=\"sessions\">Sessions</h2>\n<p class=\"legend\">Projected devices "
+		"from the schedule against the peak clients seen in the room while the session "
+		"ran. %zu session%s overloaded the Wi-Fi (peak at or above the room's AP "
+		"capacity).</p>\n", r->sessions_overloaded, r->sessions_overloaded == 1 ? "" : "s");
+	if (!r->n_sessions) {
+		fputs("<p><span class=\"nd\">no session of the schedule ran in a venue room in "
+		      "this window</span></p>\n", f);
+		return;
+	}
+	fputs("<table><tr><th>Session</th><th>Room</th><th>Start</th><th>End</th>"
+	      "<th class=\"n\">Projected</th><th class=\"n\">AP capacity</th>"
+	      "<th class=\"n\">Peak clients</th><th>At</th><th>Wi-Fi</th></tr>\n", f);
+	for (size_t i = 0; i < r->n_sessions; i++) {
+		const struct report_session *x = &r->sessions[i];
+		fprintf(f, "<tr class=\"%s\"><td>", x->overloaded > 0 ? "crit" : "");
+		esc(f, x->title);
+		fputs("</td><td>", f);
+		esc(f, x->room);
+		fputs("</td>", f);
+		td_time(f, x->start, true);
+		td_time(f, x->end, true);
+		fprintf(f, "<td class=\"n\">%ld%s</td><td class=\"n\">%ld</td>", x->projected,
+			x->projected_over ? " (over)" : "", x->capacity);
+		if (x->overloaded < 0) {
+			fputs("<td colspan=\"3\"><span class=\"nd\">no data: no samples for this "
+			      "room during the session</span></td></tr>\n", f);
+			continue;
+		}
+		td_num(f, x->observed.value, 0);
+		td_time(f, x->observed.at, true);
+		fputs(x->overloaded ? "<td><strong>overloaded</strong></td></tr>\n" :
+		      "<td>within capacity</td></tr>\n", f);
+	}
+	fputs("</table>\n", f);
+}
+
 /* Load colour: white through amber to red as the room fills. */
 static void heat_colour(double share, char *buf, size_t len)
 {
@@ -584,6 +624,7 @@ static void write_page(const struct report *r, FILE *f)
 	section_timeline(r, f);
 	section_uplinks(r, f);
 	section_rooms(r, f);
+	section_sessions(r, f);
 	section_heatmap(r, f);
 	section_aps(r, f);
 	section_incidents(r, f);

@@ -60,6 +60,8 @@ static json_t *summary_json(const struct report *r)
 	json_object_set_new(o, "uplink_peak_mbps", num(r->uplink_peak_mbps));
 	json_object_set_new(o, "mbps_per_device", num(r->mbps_per_device));
 	json_object_set_new(o, "recommended_uplink_mbps", num(r->recommend_uplink_mbps));
+	json_object_set_new(o, "sessions_overloaded", r->schedule_loaded ?
+			    json_integer((json_int_t)r->sessions_overloaded) : json_null());
 	return o;
 }
 
@@ -121,6 +123,34 @@ static json_t *room_json(const struct report_room *room)
 	json_object_set_new(o, "peak_session", str_or_null(room->peak_session));
 	json_object_set_new(o, "recommend_add_clients", json_integer(room->recommend_add));
 	return o;
+}
+
+static json_t *overloaded_json(int overloaded)
+{
+	return overloaded < 0 ? json_null() : json_boolean(overloaded);
+}
+
+/* null without a schedule, so "no sessions" and "no schedule" differ. */
+static json_t *sessions_json(const struct report *r)
+{
+	if (!r->schedule_loaded)
+		return json_null();
+	json_t *a = json_array();
+	for (size_t i = 0; i < r->n_sessions; i++) {
+		const struct report_session *x = &r->sessions[i];
+		json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:o, s:I, s:I, s:b}", "title", x->title,
+				      "room", x->room, "kind", x->kind, "start", when(x->start),
+				      "end", when(x->end), "projected_devices",
+				      (json_int_t)x->projected, "capacity",
+				      (json_int_t)x->capacity, "projected_over_capacity",
+				      x->projected_over);
+		if (!o)
+			continue;	/* a title jansson refuses */
+		set_peak(o, "peak_clients", "peak_at", &x->observed);
+		json_object_set_new(o, "overloaded", overloaded_json(x->overloaded));
+		json_array_append_new(a, o);
+	}
+	return a;
 }
 
 static json_t *ap_json(const struct report_ap *ap)
@@ -212,6 +242,7 @@ static json_t *report_json(const struct report *r)
 	json_object_set_new(root, "uplinks", uplinks);
 	json_object_set_new(root, "rooms", rooms);
 	json_object_set_new(root, "aps", aps);
+	json_object_set_new(root, "sessions", sessions_json(r));
 	json_object_set_new(root, "heatmap", heatmap_json(r));
 	json_object_set_new(root, "incidents", incidents_json(r));
 	json_object_set_new(root, "recommendations", recos_json(r));

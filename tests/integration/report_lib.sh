@@ -152,10 +152,20 @@ EOF
 }
 
 # report_schedule FILE: an iCalendar programme with a talk in the hall
-# around its peak (05-15 14:00 UTC).
+# around its peak (05-15 14:00 UTC), a quiet morning talk there, a
+# workshop in the room without data and a keynote projected over the
+# hall's capacity that the hall took easily.
 report_schedule() {
 	printf '%s\r\n' "BEGIN:VCALENDAR" "VERSION:2.0" "PRODID:-//headroom tests//EN" \
 		"BEGIN:VEVENT" "UID:talk-1@test" "DTSTART:20270515T133000Z" \
 		"DTEND:20270515T143000Z" "SUMMARY:Scaling the hall Wi-Fi" "LOCATION:hall" \
-		"END:VEVENT" "END:VCALENDAR" >"$1"
+		"END:VEVENT" \
+		"BEGIN:VEVENT" "UID:talk-0@test" "DTSTART:20270514T090000Z" \
+		"DTEND:20270514T100000Z" "SUMMARY:Morning talk" "LOCATION:hall" "END:VEVENT" \
+		"BEGIN:VEVENT" "UID:ws-1@test" "DTSTART:20270515T100000Z" \
+		"DTEND:20270515T110000Z" "SUMMARY:Small room workshop" "LOCATION:small" \
+		"END:VEVENT" \
+		"BEGIN:VEVENT" "UID:kn-1@test" "DTSTART:20270515T160000Z" \
+		"DTEND:20270515T170000Z" "SUMMARY:Closing keynote" "LOCATION:hall" "END:VEVENT" \
+		"END:VCALENDAR" >"$1"
 }

@@ -23,7 +23,7 @@ cd "$TMP" || fail "no tmp dir"
 grep -q "files to read" "$TMP/stderr" || fail "no progress on stderr"
 out="$TMP/report-scripted"
 for f in report.json report.html summary.csv days.csv uplinks.csv uplink_days.csv rooms.csv \
-	aps.csv heatmap.csv alerts.csv outages.csv recommendations.csv; do
+	aps.csv sessions.csv heatmap.csv alerts.csv outages.csv recommendations.csv; do
 	[ -s "$out/$f" ] || fail "default output folder lacks $f"
 done
 
@@ -108,6 +108,28 @@ eq("small-1 peak", aps["small-1"]["peak_clients"], None)
 if aps["lobby-1"]["never_used"] is not True:
     bad.append("lobby-1 is not reported as never used")
 
+# sessions: talks fill 70% of the seats (hall 350 x 0.9 = 315, small
+# 70 x 0.9 = 63), the keynote all 500 (450, over the hall's 400)
+ss = r["sessions"] or []
+eq("sessions", len(ss), 4)
+want_sessions = [
+    ("Morning talk", "hall", "2027-05-14T09:00:00+0000", 315, 400, False, 50, False),
+    ("Small room workshop", "small", "2027-05-15T10:00:00+0000", 63, 75, False, None, None),
+    ("Scaling the hall Wi-Fi", "hall", "2027-05-15T13:30:00+0000", 315, 400, False, 410, True),
+    ("Closing keynote", "hall", "2027-05-15T16:00:00+0000", 450, 400, True, 50, False),
+]
+for x, (title, room, start, proj, cap, over, peak, overloaded) in zip(ss, want_sessions):
+    eq("session title", x["title"], title)
+    eq(title + " room", x["room"], room)
+    eq(title + " start", x["start"], start)
+    eq(title + " projected", x["projected_devices"], proj)
+    eq(title + " capacity", x["capacity"], cap)
+    if x["projected_over_capacity"] is not over: bad.append(title + " projected_over_capacity")
+    eq(title + " peak", x["peak_clients"], peak)
+    if x["overloaded"] is not overloaded: bad.append("%s overloaded: %r" % (title, x["overloaded"]))
+eq("peak during the hall talk at", ss[2]["peak_at"] if len(ss) > 2 else None, "2027-05-15T14:00:00+0000")
+eq("sessions overloaded", s["sessions_overloaded"], 1)
+
 heat = r["heatmap"]
 eq("heat hours", heat["hours"], 48)
 eq("hall at 05-15 13h", heat["rooms"]["hall"][24 + 13], 410)
@@ -151,6 +173,14 @@ eq("csv hall peak", rm["hall"]["peak_clients"], 410)
 eq("csv hall peak at", rm["hall"]["peak_at"], "2027-05-15T14:00:00+0000")
 eq("csv hall session", rm["hall"]["peak_session"], "Scaling the hall Wi-Fi")
 eq("csv small peak (empty, not 0)", rm["small"]["peak_clients"], "")
+se = {x["session"]: x for x in rows("sessions.csv")}
+eq("csv sessions", len(se), 4)
+eq("csv talk peak", se["Scaling the hall Wi-Fi"]["peak_clients"], 410)
+eq("csv talk overloaded", se["Scaling the hall Wi-Fi"]["overloaded"], "yes")
+eq("csv keynote projected over", se["Closing keynote"]["projected_over_capacity"], "yes")
+eq("csv keynote overloaded", se["Closing keynote"]["overloaded"], "no")
+eq("csv workshop peak (empty, not 0)", se["Small room workshop"]["peak_clients"], "")
+eq("csv workshop overloaded unknown", se["Small room workshop"]["overloaded"], "")
 ud = rows("uplink_days.csv")
 eq("csv day 2 bytes in", ud[1]["bytes_in"], 3731760e6 / 8)
 dy = rows("days.csv")
@@ -165,6 +195,19 @@ eq("csv heat hall 13h", hm[0]["peak_clients"] if hm else None, 410)
 for b in bad:
     print("MISMATCH " + b)
 sys.exit(1 if bad else 0)
+PY
+
+# the HTML's session table names the overloading talk
+python3 - "$out/report.html" <<'PY' || fail "report.html lacks the session table"
+import re, sys
+html = open(sys.argv[1]).read()
+m = re.search(r'<h2 id="sessions">.*?</table>', html, re.S)
+assert m, "no Sessions section"
+t = m.group(0)
+assert "1 session overloaded the Wi-Fi" in t, t[:400]
+row = re.search(r'<tr class="crit"><td>Scaling the hall Wi-Fi</td>.*?</tr>', t)
+assert row and "<strong>overloaded</strong>" in row.group(0) and ">410<" in row.group(0), t
+assert "Closing keynote</td><td>hall</td>" in t and "450 (over)" in t, t
 PY
 
 # --format and -o: only what was asked for, where it was asked
