@@ -261,6 +261,8 @@ static void build_days(struct report *r)
 		r->days[d].devices.value = NAN;
 		r->days[d].ratio = NAN;
 		r->days[d].distinct_devices = NAN;
+		r->days[d].distinct_global = NAN;
+		r->days[d].distinct_random = NAN;
 	}
 	r->hours_start = r->from - (r->from % 3600);
 	r->n_hours = r->to > r->hours_start ? (size_t)((r->to - r->hours_start + 3599) / 3600) : 0;
@@ -295,6 +297,38 @@ static void read_venue(struct build *b, struct rrd_table *t)
 	free(vd);
 	free(vi);
 	free(vo);
+}
+
+/* ---- captures: distinct devices per day ---- */
+
+static double max_known(double a, double b)
+{
+	return isnan(a) ? b : isnan(b) ? a : fmax(a, b);
+}
+
+/* A capture's devices_day_* count since local midnight, so a day's
+ * largest value is that day's distinct devices. */
+static void read_capture(struct build *b, size_t i, const struct rrd_table *t)
+{
+	(void)i;
+	struct report *r = b->r;
+	struct report_series g, x;
+	double *vg = peak_column(r, t, "devices_day_global", 1, &g);
+	double *vr = peak_column(r, t, "devices_day_random", 1, &x);
+	for (size_t d = 0; d < r->n_days; d++) {
+		struct report_day *day = &r->days[d];
+		if (vg) {
+			struct report_series s = report_slice(&g, day->start, day->end);
+			day->distinct_global = max_known(day->distinct_global, report_peak(&s).value);
+		}
+		if (vr) {
+			struct report_series s = report_slice(&x, day->start, day->end);
+			day->distinct_random = max_known(day->distinct_random, report_peak(&s).value);
+		}
+		day->distinct_devices = day->distinct_global;
+	}
+	free(vg);
+	free(vr);
 }
 
 /* ---- uplinks ---- */
@@ -694,12 +728,15 @@ struct report *report_build(const struct conf *conf, const struct report_options
 		return NULL;
 	}
 	build_days(r);
-	b.files_total = 1 + conf->n_uplinks + conf->n_rooms + conf->n_aps;
+	b.files_total = 1 + conf->n_uplinks + conf->n_rooms + conf->n_aps + conf->n_captures;
 	progress(&b, "%zu files to read for %zu day(s)", b.files_total, r->n_days);
 
 	read_venue(&b, &venue);
 	table_free(&venue);
 	file_done(&b);
+
+	for (size_t i = 0; i < conf->n_captures; i++)
+		read_one(&b, "capture", conf->captures[i].name, read_capture, i);
 
 	r->n_uplinks = conf->n_uplinks;
 	r->uplinks = xcalloc(conf->n_uplinks ? conf->n_uplinks : 1, sizeof *r->uplinks);

@@ -92,6 +92,11 @@ struct report_day {
 	struct report_peak devices;	/* peak concurrent devices */
 	double ratio;			/* peak devices per attendee */
 	double distinct_devices;	/* from captures, NAN when none */
+	/* Distinct MACs the captures counted that day (the largest capture's
+	 * count): globally administered ones (stable, about one per device)
+	 * and locally administered ("random") ones, which phones rotate, so
+	 * one device can count many times: they are not people. */
+	double distinct_global, distinct_random;
 	size_t samples, unknown;
 };
 

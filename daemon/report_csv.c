@@ -79,7 +79,8 @@ static void write_summary(const struct report *r, FILE *f)
 
 static void write_days(const struct report *r, FILE *f)
 {
-	fputs("date,peak_devices,peak_at,ratio,distinct_devices,samples,unknown_samples\n", f);
+	fputs("date,peak_devices,peak_at,ratio,distinct_devices,distinct_global_macs,"
+	      "distinct_random_macs,samples,unknown_samples\n", f);
 	for (size_t i = 0; i < r->n_days; i++) {
 		const struct report_day *d = &r->days[i];
 		char day[16];
@@ -89,6 +90,8 @@ static void write_days(const struct report *r, FILE *f)
 		field_peak_time(f, &d->devices, false);
 		field_num(f, d->ratio, false);
 		field_num(f, d->distinct_devices, false);
+		field_num(f, d->distinct_global, false);
+		field_num(f, d->distinct_random, false);
 		field_num(f, (double)d->samples, false);
 		field_num(f, (double)d->unknown, true);
 	}

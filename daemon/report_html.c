@@ -176,7 +176,8 @@ static void section_summary(const struct report *r, FILE *f)
 
 	fputs("<h3>Per day</h3><table><tr><th>Day</th><th class=\"n\">Peak concurrent devices</th>"
 	      "<th>At</th><th class=\"n\">Peak devices / attendees</th>"
-	      "<th class=\"n\">Distinct devices</th><th class=\"n\">Samples missing</th></tr>\n", f);
+	      "<th class=\"n\">Distinct devices</th><th class=\"n\">Random MACs</th>"
+	      "<th class=\"n\">Samples missing</th></tr>\n", f);
 	for (size_t i = 0; i < r->n_days; i++) {
 		const struct report_day *d = &r->days[i];
 		char day[16];
@@ -189,12 +190,21 @@ static void section_summary(const struct report *r, FILE *f)
 			fputs("<td class=\"n\"><span class=\"nd\">not captured</span></td>", f);
 		else
 			td_num(f, d->distinct_devices, 0);
+		if (isnan(d->distinct_random))
+			fputs("<td class=\"n\"><span class=\"nd\">not captured</span></td>", f);
+		else
+			td_num(f, d->distinct_random, 0);
 		if (d->samples)
 			fprintf(f, "<td class=\"n\">%zu of %zu</td></tr>\n", d->unknown, d->samples);
 		else
 			fputs("<td class=\"n\">" NO_DATA "</td></tr>\n", f);
 	}
 	fputs("</table>\n", f);
+	if (r->conf->n_captures)
+		fputs("<p class=\"legend\">Distinct devices: the globally administered MAC "
+		      "addresses a capture saw that day, about one per device. Random MACs are "
+		      "locally administered addresses; phones rotate them, so one device can count "
+		      "many times: they are not people.</p>\n", f);
 	const struct report_room *room = busiest_room(r);
 	const struct report_ap *ap = busiest_ap(r);
 	if (room || ap) {

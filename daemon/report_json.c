@@ -77,6 +77,8 @@ static json_t *days_json(const struct report *r)
 		set_peak(o, "peak_devices", "peak_at", &d->devices);
 		json_object_set_new(o, "ratio", num(d->ratio));
 		json_object_set_new(o, "distinct_devices", num(d->distinct_devices));
+		json_object_set_new(o, "distinct_global_macs", num(d->distinct_global));
+		json_object_set_new(o, "distinct_random_macs", num(d->distinct_random));
 		json_object_set_new(o, "samples", json_integer((json_int_t)d->samples));
 		json_object_set_new(o, "unknown_samples", json_integer((json_int_t)d->unknown));
 		json_array_append_new(a, o);

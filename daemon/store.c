@@ -169,11 +169,26 @@ static double known(double v)
 	return isfinite(v) ? v : NAN;
 }
 
+/* A capture reports once per window: its numbers hold for three windows,
+ * then they are unknown (a stopped capture is not a day without devices). */
+static void capture_entry(struct store_batch *b, const struct venue *v,
+			  const struct conf_capture *cap, time_t t)
+{
+	static const char *const metrics[] = { "active_clients", "devices_day_global",
+					       "devices_day_random" };
+	char entity[SAMPLE_ENTITY_MAX + 16];
+	snprintf(entity, sizeof entity, "capture:%s", cap->name);
+	long window = cap->window > v->conf->tick ? cap->window : v->conf->tick;
+	struct store_entry *e = batch_append(b, STORE_CAPTURE, cap->name);
+	for (size_t k = 0; k < 3; k++)
+		e->v[k] = known(venue_value(v, entity, metrics[k], (double)t, 3.0 * (double)window));
+}
+
 struct store_batch *store_batch_from_venue(const struct venue *v, time_t t)
 {
 	const struct conf *c = v->conf;
 	struct store_batch *b = store_batch_new(t);
-	b->cap = v->n_aps + c->n_rooms + c->n_uplinks + c->n_pools + 1;
+	b->cap = v->n_aps + c->n_rooms + c->n_uplinks + c->n_pools + c->n_captures + 1;
 	b->e = xmalloc(b->cap * sizeof *b->e);
 	for (size_t i = 0; i < v->n_aps; i++) {
 		const struct venue_ap *a = &v->aps[i];
@@ -205,6 +220,8 @@ struct store_batch *store_batch_from_venue(const struct venue *v, time_t t)
 		e->v[0] = known(v->pools[i].leases);
 		e->v[1] = c->pools[i].size > 0 ? (double)c->pools[i].size : NAN;
 	}
+	for (size_t i = 0; i < c->n_captures; i++)
+		capture_entry(b, v, &c->captures[i], t);
 	const struct venue_totals *tot = &v->totals;
 	struct store_entry *e = batch_append(b, STORE_VENUE, "");
 	e->v[0] = known(tot->devices);
@@ -291,7 +308,8 @@ static void make_state_dirs(const struct store_target *t)
 {
 	if (t->remote)
 		return;
-	static const enum store_kind dirs[] = { STORE_AP, STORE_ROOM, STORE_UPLINK, STORE_POOL };
+	static const enum store_kind dirs[] = { STORE_AP, STORE_ROOM, STORE_UPLINK, STORE_POOL,
+						STORE_CAPTURE };
 	if (mkdir_p(t->base, 0755) != 0) {
 		log_err("store: cannot create %s: %s (errno %d); will retry on every write",
 			t->base, strerror(errno), errno);
@@ -591,8 +609,24 @@ static char *escape_colons(const char *path)
 	return out;
 }
 
+/* A capture has no capacity or projection: clients now and the day's
+ * distinct devices. */
+static void add_capture_lines(struct graph_args *g, const char *file)
+{
+	arg_add(g, xasprintf("DEF:avg=%s:active_clients:AVERAGE", file));
+	arg_add(g, xasprintf("DEF:glob=%s:devices_day_global:MAX", file));
+	arg_add(g, xasprintf("DEF:rand=%s:devices_day_random:MAX", file));
+	arg_add(g, xstrdup("AREA:avg#4a90d9:active clients (average)"));
+	arg_add(g, xstrdup("LINE1:glob#1a4f8a:devices today (global MACs)"));
+	arg_add(g, xstrdup("LINE1:rand#f5a623:devices today (random MACs)"));
+}
+
 static void add_lines(struct graph_args *g, enum store_kind kind, const char *file)
 {
+	if (kind == STORE_CAPTURE) {
+		add_capture_lines(g, file);
+		return;
+	}
 	const char *measure = kind == STORE_VENUE ? "devices"
 			      : kind == STORE_UPLINK ? "bps_in"
 			      : kind == STORE_POOL ? "leases" : "clients";

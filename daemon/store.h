@@ -3,8 +3,8 @@
  *
  * The module writes each tick's venue state to one RRD file per entity
  * under state_dir (ap/<name>.rrd, room/<name>.rrd, uplink/<name>.rrd,
- * venue.rrd), directly or through rrdcached, never blocking the loop for
- * more than a few milliseconds. Reads below are safe from any thread
+ * pool/<name>.rrd, capture/<name>.rrd, venue.rrd), directly or through
+ * rrdcached, never blocking the loop for more than a few milliseconds. Reads below are safe from any thread
  * (web threads, the report); graph rendering is serialised internally
  * because rrd_graph is not thread-safe.
  *
@@ -57,7 +57,8 @@ void store_close(struct store *s);
 
 /* Points of (entity, metric) between from and to at the given resolution
  * (seconds, 0 = finest available) and consolidation ("AVERAGE" or "MAX").
- * entity is "ap:NAME", "room:NAME", "uplink:NAME" or "venue". Returns 0,
+ * entity is "ap:NAME", "room:NAME", "uplink:NAME", "pool:NAME",
+ * "capture:NAME" or "venue". Returns 0,
  * or -1 with a reason in err (unknown entity/metric, no data). */
 int store_series(struct store *s, const char *entity, const char *metric, time_t from,
 		 time_t to, long resolution, const char *cf, struct store_series *out,

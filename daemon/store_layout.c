@@ -14,6 +14,10 @@ static const struct store_kind_info kinds[STORE_KINDS] = {
 	[STORE_UPLINK] = { "uplink", "uplink",
 		{ "bps_in", "bps_out", "capacity_mbps", "utilisation", "projected_mbps" }, 5 },
 	[STORE_POOL] = { "pool", "pool", { "leases", "size" }, 2 },
+	/* devices_day_*: distinct devices since local midnight, as the
+	 * capture counted them (its day's maximum is the day's total) */
+	[STORE_CAPTURE] = { "capture", "capture",
+		{ "active_clients", "devices_day_global", "devices_day_random" }, 3 },
 	[STORE_VENUE] = { "venue", NULL,
 		{ "devices", "projected", "capacity", "uplink_mbps_in", "uplink_mbps_out",
 		  "uplink_cap_mbps" }, 6 },

@@ -23,7 +23,8 @@
 #define STORE_MAX_DS 6
 #define STORE_MAX_RRA 6
 
-enum store_kind { STORE_AP, STORE_ROOM, STORE_UPLINK, STORE_POOL, STORE_VENUE, STORE_KINDS };
+enum store_kind { STORE_AP, STORE_ROOM, STORE_UPLINK, STORE_POOL, STORE_CAPTURE, STORE_VENUE,
+		  STORE_KINDS };
 
 struct store_kind_info {
 	const char *prefix;		/* entity prefix: "ap" ("venue" has no name) */

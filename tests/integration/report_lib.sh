@@ -17,7 +17,7 @@ report_need_rrdtool() {
 	need_cmd rrdtool
 }
 
-# report_conf FILE STATE_DIR [ATTENDEES [SCHEDULE]]
+# report_conf FILE STATE_DIR [ATTENDEES [SCHEDULE [EXTRA]]]
 report_conf() {
 	cat >"$1" <<EOF
 state_dir = "$2"
@@ -36,7 +36,41 @@ ap "hall-2" { room = "hall"  max_clients = 200  target = "wlc" }
 ap "small-1" { room = "small"  max_clients = 75 }
 ap "lobby-1" { room = "lobby"  max_clients = 150 }
 uplink "isp" { capacity_mbps = 100 }
+${5:-}
 EOF
+}
+
+# report_fill_capture STATE_DIR NAME: capture/NAME.rrd whose day counters
+# climb to 300 global / 800 random MACs on 05-14 and, after resetting at
+# midnight, to 450 / 1200 on 05-15, with an hour unknown on 05-15.
+report_fill_capture() {
+	mkdir -p "$1/capture"
+	python3 - "$1/capture/$2.rrd" >"$TMP/rrd-capture" <<'PY'
+import calendar, sys
+path = sys.argv[1]
+T0 = calendar.timegm((2027, 5, 14, 0, 0, 0))
+RRA = ("RRA:AVERAGE:0.5:1:34560 RRA:MAX:0.5:1:34560 RRA:AVERAGE:0.5:6:43200 "
+       "RRA:MAX:0.5:6:43200 RRA:AVERAGE:0.5:360:17520 RRA:MAX:0.5:360:17520")
+print("create %s --start %d --step 10 DS:active_clients:GAUGE:30:0:U "
+      "DS:devices_day_global:GAUGE:30:0:U DS:devices_day_random:GAUGE:30:0:U %s" % (path, T0 - 10, RRA))
+rows = []
+for k in range(1, 17281):
+    t = T0 + 10 * k
+    day, s = divmod(t - T0 - 1, 86400)
+    top_g, top_r = (300, 800) if day == 0 else (450, 1200)
+    if day == 1 and 3 * 3600 <= s < 4 * 3600:
+        rows.append("%d:U:U:U" % t)
+        continue
+    frac = min(1.0, s / 43200.0)   # the count stops growing at noon
+    rows.append("%d:%d:%d:%d" % (t, 50, round(top_g * frac), round(top_r * frac)))
+for i in range(0, len(rows), 300):
+    print("update %s %s" % (path, " ".join(rows[i:i + 300])))
+PY
+	rrdtool - <"$TMP/rrd-capture" >"$TMP/rrd-capture.log" 2>&1 ||
+		{ tail -5 "$TMP/rrd-capture.log"; fail "rrdtool could not write the capture file"; }
+	grep -q '^ERROR' "$TMP/rrd-capture.log" &&
+		{ grep -m3 '^ERROR' "$TMP/rrd-capture.log"; fail "rrdtool rejected the capture script"; }
+	return 0
 }
 
 # report_fill STATE_DIR: write the scripted event.

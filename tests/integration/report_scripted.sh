@@ -13,8 +13,10 @@ export ASAN_OPTIONS="fast_unwind_on_malloc=0"
 
 mkdir -p "$TMP/state"
 report_schedule "$TMP/schedule.ics"
-report_conf "$TMP/headroom.conf" "$TMP/state" 600 "$TMP/schedule.ics"
+report_conf "$TMP/headroom.conf" "$TMP/state" 600 "$TMP/schedule.ics" \
+	'capture "mirror" { mode = "uplink"  file = "/nonexistent/mirror.pcap" }'
 report_fill "$TMP/state"
+report_fill_capture "$TMP/state" mirror
 report_alert_log "$TMP/state/alerts.log"
 
 cd "$TMP" || fail "no tmp dir"
@@ -59,7 +61,11 @@ eq("day 1 peak at", d[0]["peak_at"], "2027-05-14T11:00:00+0000")
 eq("day 1 ratio", d[0]["ratio"], 412 / 600)
 eq("day 2 peak", d[1]["peak_devices"], 530)
 eq("day 2 ratio", d[1]["ratio"], 530 / 600)
-eq("distinct devices (not stored)", d[0]["distinct_devices"], None)
+eq("day 1 distinct devices", d[0]["distinct_devices"], 300)
+eq("day 1 distinct global MACs", d[0]["distinct_global_macs"], 300)
+eq("day 1 distinct random MACs", d[0]["distinct_random_macs"], 800)
+eq("day 2 distinct devices", d[1]["distinct_devices"], 450)
+eq("day 2 distinct random MACs", d[1]["distinct_random_macs"], 1200)
 
 u = r["uplinks"][0]
 eq("uplink peak in", u["peak_in_mbps"], 150)
@@ -185,6 +191,8 @@ ud = rows("uplink_days.csv")
 eq("csv day 2 bytes in", ud[1]["bytes_in"], 3731760e6 / 8)
 dy = rows("days.csv")
 eq("csv day 1 peak", dy[0]["peak_devices"], 412)
+eq("csv day 2 distinct devices", dy[1]["distinct_devices"], 450)
+eq("csv day 2 random MACs", dy[1]["distinct_random_macs"], 1200)
 ap = {x["ap"]: x for x in rows("aps.csv")}
 eq("csv lobby-1 never used", ap["lobby-1"]["never_used"], "yes")
 eq("csv alerts", len(rows("alerts.csv")), 2)
@@ -208,6 +216,7 @@ assert "1 session overloaded the Wi-Fi" in t, t[:400]
 row = re.search(r'<tr class="crit"><td>Scaling the hall Wi-Fi</td>.*?</tr>', t)
 assert row and "<strong>overloaded</strong>" in row.group(0) and ">410<" in row.group(0), t
 assert "Closing keynote</td><td>hall</td>" in t and "450 (over)" in t, t
+assert "they are not people" in html, "no caveat next to the random MACs"
 PY
 
 # --format and -o: only what was asked for, where it was asked

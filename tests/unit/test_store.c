@@ -575,6 +575,93 @@ static void test_batch_from_venue_keeps_unknowns(void **state)
 	venue_free(v);
 }
 
+static void ingest(struct venue *v, const char *entity, const char *metric, double value,
+		   double t)
+{
+	struct sample smp = { .value = value, .time = t };
+	strlcpy_hr(smp.entity, entity, sizeof smp.entity);
+	strlcpy_hr(smp.metric, metric, sizeof smp.metric);
+	venue_ingest(v, &smp);
+}
+
+/* capture/<name>.rrd carries what the capture counted; once its numbers
+ * are three windows old they are unknown, not repeated. */
+static void test_capture_file_from_venue(void **state)
+{
+	struct fixture *f = *state;
+	char *state_dir = xasprintf("%s/state", f->dir);
+	conf_free(f->conf);
+	f->conf = load_conf(state_dir, "capture \"mirror\" { mode = \"uplink\" "
+			    "file = \"/nonexistent.pcap\" window = 30 }");
+	free(state_dir);
+	struct venue *v = venue_new(f->conf);
+	ingest(v, "capture:mirror", "active_clients", 42, (double)T0);
+	ingest(v, "capture:mirror", "devices_day_global", 310, (double)T0);
+	ingest(v, "capture:mirror", "devices_day_random", 655, (double)T0);
+	venue_update(v, (double)T0);
+	struct store *s = open_store(f->conf);
+	struct store_batch *b = store_batch_from_venue(v, T0);
+	assert_int_equal(store_batch_len(b), 4);	/* ap, room, capture, venue */
+	assert_int_equal(store_write_batch(s, b), 0);
+	store_batch_free(b);
+
+	char *path = store_path(f->conf, "capture:mirror");
+	char *want = xasprintf("%s/state/capture/mirror.rrd", f->dir);
+	assert_string_equal(path, want);
+	free(want);
+	time_t last;
+	unsigned long n;
+	char **names, **values;
+	assert_int_equal(rrd_lastupdate_r(path, &last, &n, &names, &values), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(names[0], "active_clients");
+	assert_string_equal(values[0], "42");
+	assert_string_equal(names[1], "devices_day_global");
+	assert_string_equal(values[1], "310");
+	assert_string_equal(names[2], "devices_day_random");
+	assert_string_equal(values[2], "655");
+	for (unsigned long i = 0; i < n; i++) {
+		rrd_freemem(names[i]);
+		rrd_freemem(values[i]);
+	}
+	rrd_freemem(names);
+	rrd_freemem(values);
+
+	/* a tick later, one more device */
+	ingest(v, "capture:mirror", "devices_day_global", 312, (double)T0 + 10);
+	venue_update(v, (double)T0 + 10);
+	b = store_batch_from_venue(v, T0 + 10);
+	assert_int_equal(store_write_batch(s, b), 0);
+	store_batch_free(b);
+	/* 3 windows later the capture said nothing new: unknown */
+	venue_update(v, (double)T0 + 110);
+	b = store_batch_from_venue(v, T0 + 110);
+	assert_int_equal(store_write_batch(s, b), 0);
+	store_batch_free(b);
+	assert_int_equal(rrd_lastupdate_r(path, &last, &n, &names, &values), 0);
+	assert_int_equal(last, T0 + 110);
+	assert_string_equal(values[1], "U");
+	for (unsigned long i = 0; i < n; i++) {
+		rrd_freemem(names[i]);
+		rrd_freemem(values[i]);
+	}
+	rrd_freemem(names);
+	rrd_freemem(values);
+
+	struct store_series series;
+	char err[256];
+	assert_int_equal(store_series(s, "capture:mirror", "devices_day_global", T0 - 10, T0 + 20,
+				      0, "MAX", &series, err, sizeof err), 0);
+	bool seen = false;
+	for (size_t i = 0; i < series.n; i++)
+		seen |= series.values[i] == 312;
+	assert_true(seen);
+	store_series_free(&series);
+	free(path);
+	store_close(s);
+	venue_free(v);
+}
+
 /* ---- rrdcached: a real daemon on a unix socket in the test's directory ---- */
 
 static bool can_connect(const char *addr)
@@ -809,6 +896,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unwritable_dir_drops_batch_then_resumes, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_batch_from_venue_keeps_unknowns, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_capture_file_from_venue, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rrdcached_writes_reads_and_reconnects, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_remote_rrdcached, setup, teardown),
