@@ -1,2 +1,2 @@
-dist_noinst_DATA += config/headroom.conf.example config/demo.conf
+dist_noinst_DATA += config/headroom.conf.example config/demo.conf config/demo-schedule.xml
 include tools/demo/local.mk

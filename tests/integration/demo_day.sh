@@ -246,6 +246,15 @@ else:
     check(peak > cap["main-hall"], "web: /api/v1/rooms shows the main hall at %s clients in the keynote" % peak)
     lobby = max((web_room(s, "lobby") or 0) for s in lunch)
     check(lobby >= 0.8 * cap["lobby"], "web: /api/v1/rooms shows the lobby at %s clients at lunch" % lobby)
+    # the day's schedule runs on the demo's clock: the keynote is on now
+    def now_title(s, room):
+        o = named((s.get("web") or {}).get("rooms"), "rooms", room) or {}
+        return (o.get("now") or {}).get("title")
+    titles = {now_title(s, "main-hall") for s in keynote}
+    check("Opening keynote" in titles,
+          "web: the main hall's current session during the keynote is %s" % sorted(map(str, titles)))
+    lunch_titles = {now_title(s, "lobby") for s in lunch}
+    check("Lunch" in lunch_titles, "web: the lobby's current session at lunch is %s" % sorted(map(str, lunch_titles)))
     def web_util(s):
         o = named((s.get("web") or {}).get("uplinks"), "uplinks", "isp")
         return o.get("utilisation") if o else None

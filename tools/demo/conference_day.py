@@ -20,13 +20,19 @@ Subcommands:
   expect                                             the script's peaks, as JSON (for tests)
   venue                                              rooms and AP names, one per line
   daytime DAY_JSON [EPOCH]                           day time (HH:MM) at EPOCH (default now)
+  schedule --out FILE (--day DAY_JSON | --date DATE) the programme as frab schedule XML:
+                                                     on the day's wall clock (at its speed),
+                                                     or in real time on DATE (UTC)
 """
 import argparse
+import calendar
+import datetime
 import json
 import os
 import random
 import sys
 import time
+from xml.sax.saxutils import escape
 
 DAY_BEGIN = "07:30"
 DAY_END = "22:00"
@@ -72,6 +78,33 @@ TIMELINE = [
     ("19:30",   20,   3,   3,   2,  25,  140,   70,  20, "Social in the lobby"),
     ("21:00",    5,   0,   0,   0,   8,   40,   20,   6, "Last people leave"),
     ("22:00",    2,   0,   0,   0,   2,    6,    5,   2, "Venue closes"),
+]
+
+# The programme the TIMELINE follows: room, from, to, title, type (frab).
+PROGRAMME = [
+    ("main-hall", "09:20", "09:55", "Opening keynote", "keynote"),
+    ("lobby", "10:00", "10:30", "Coffee break", "break"),
+    ("main-hall", "10:35", "11:20", "Typing the untyped", "talk"),
+    ("room-a", "10:35", "11:20", "Packaging in 2027", "talk"),
+    ("room-b", "10:35", "11:20", "Async all the way down", "talk"),
+    ("room-c", "10:35", "11:20", "Teaching Python to scientists", "talk"),
+    ("main-hall", "11:25", "12:10", "The state of the interpreter", "talk"),
+    ("room-a", "11:25", "12:10", "Testing with hypotheses", "talk"),
+    ("room-b", "11:25", "12:10", "Data pipelines that survive Monday", "talk"),
+    ("room-c", "11:25", "12:10", "Accessible web apps", "talk"),
+    ("lobby", "12:20", "13:30", "Lunch", "break"),
+    ("main-hall", "13:35", "14:15", "Profiling in production", "talk"),
+    ("room-a", "13:35", "14:15", "Rust extensions for Pythonistas", "talk"),
+    ("room-b", "13:35", "14:15", "Geospatial notebooks", "talk"),
+    ("room-c", "13:35", "14:15", "Community governance", "talk"),
+    ("main-hall", "14:20", "15:00", "Security for maintainers", "talk"),
+    ("room-a", "14:20", "15:00", "Databases without fear", "talk"),
+    ("room-b", "14:20", "15:00", "Music with Python", "talk"),
+    ("room-c", "14:20", "15:00", "Your first contribution", "talk"),
+    ("lobby", "15:05", "15:40", "Coffee break", "break"),
+    ("sprints", "15:45", "17:00", "Sprints", "workshop"),
+    ("main-hall", "17:10", "18:00", "Lightning talks", "talk"),
+    ("main-hall", "18:00", "18:20", "Closing", "plenary"),
 ]
 
 # Other switch ports: distribution links to the room switches, carrying
@@ -375,6 +408,62 @@ def cmd_expect(_args):
     }, indent=1))
 
 
+def programme_wall(day):
+    """Each session's (start, end) on the wall clock of a generated day."""
+    start = minutes(day["start"])
+    wall = lambda m: int(round(day["start_wall"] + (m - start) * 60.0 / day["speed"]))
+    return [(p, wall(minutes(p[1])), wall(minutes(p[2]))) for p in PROGRAMME]
+
+
+def programme_on_date(date):
+    """Each session's (start, end) in real time on date (UTC)."""
+    y, mo, d = (int(x) for x in date.split("-"))
+    midnight = calendar.timegm((y, mo, d, 0, 0, 0))
+    return [(p, midnight + 60 * minutes(p[1]), midnight + 60 * minutes(p[2])) for p in PROGRAMME]
+
+
+def schedule_xml(sessions, utc):
+    """frab schedule XML; times carry their UTC offset, durations are
+    HH:MM:SS so an accelerated day keeps its proportions."""
+    def stamp(t):
+        zone = datetime.timezone.utc if utc else None
+        return datetime.datetime.fromtimestamp(t, zone).astimezone(zone).isoformat(timespec="seconds")
+    kept = [(p, a, b) for p, a, b in sessions if b > a]   # a day run very fast drops nothing but zero-length slots
+    day = stamp(kept[0][1])[:10] if kept else "1970-01-01"
+    out = ['<?xml version="1.0" encoding="utf-8"?>',
+           "<!-- The demo conference day's programme (tools/demo/conference_day.py schedule). -->",
+           "<schedule>", "<version>demo</version>",
+           "<conference><acronym>pycon-demo</acronym><title>PyCon demo</title></conference>",
+           '<day index="1" date="%s">' % day]
+    for room in [r[0] for r in ROOMS]:
+        events = [(p, a, b) for p, a, b in kept if p[0] == room]
+        if not events:
+            continue
+        out.append('<room name="%s">' % room)
+        for p, a, b in events:
+            n = PROGRAMME.index(p) + 1
+            length = b - a
+            out.append('<event id="%d"><date>%s</date><duration>%02d:%02d:%02d</duration>'
+                       "<room>%s</room><title>%s</title><type>%s</type></event>" % (
+                           n, stamp(a), length // 3600, length % 3600 // 60, length % 60,
+                           room, escape(p[3]), p[4]))
+        out.append("</room>")
+    out += ["</day>", "</schedule>", ""]
+    return "\n".join(out)
+
+
+def cmd_schedule(args):
+    if args.day:
+        text = schedule_xml(programme_wall(load_day(args.day)), utc=False)
+    else:
+        text = schedule_xml(programme_on_date(args.date), utc=True)
+    tmp = args.out + ".tmp"
+    with open(tmp, "w") as f:
+        f.write(text)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, args.out)
+
+
 def cmd_venue(_args):
     for r, _k, name, _mac, _w in aps():
         print(ROOMS[r][0], name)
@@ -399,6 +488,12 @@ def main():
     d.add_argument("day")
     d.add_argument("epoch", type=float, nargs="?")
     d.set_defaults(fn=cmd_daytime)
+    sc = sub.add_parser("schedule")
+    sc.add_argument("--out", required=True)
+    when = sc.add_mutually_exclusive_group(required=True)
+    when.add_argument("--day")
+    when.add_argument("--date")
+    sc.set_defaults(fn=cmd_schedule)
     sub.add_parser("expect").set_defaults(fn=cmd_expect)
     sub.add_parser("venue").set_defaults(fn=cmd_venue)
     args = p.parse_args()
