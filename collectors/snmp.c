@@ -513,19 +513,12 @@ static const struct cell *got(const struct target *t, size_t k)
 
 static bool send_base(struct target *t)
 {
-	size_t n = 2 + t->profile->n_scalars;
-	const oid **oids = xcalloc(n, sizeof *oids);
-	size_t *lens = xcalloc(n, sizeof *lens);
-	oids[0] = OID_SYS_UPTIME; lens[0] = OIDLEN(OID_SYS_UPTIME);
-	oids[1] = OID_SYS_NAME; lens[1] = OIDLEN(OID_SYS_NAME);
-	for (size_t i = 0; i < t->profile->n_scalars; i++) {
-		oids[2 + i] = t->profile->scalars[i].oid.arcs;
-		lens[2 + i] = t->profile->scalars[i].oid.len;
-	}
-	bool ok = send_get(t, oids, lens, n);
-	free(oids);
-	free(lens);
-	return ok;
+	netsnmp_pdu *pdu = new_pdu(t, SNMP_MSG_GET);
+	snmp_add_null_var(pdu, OID_SYS_UPTIME, OIDLEN(OID_SYS_UPTIME));
+	snmp_add_null_var(pdu, OID_SYS_NAME, OIDLEN(OID_SYS_NAME));
+	for (size_t i = 0; i < t->profile->n_scalars; i++)
+		snmp_add_null_var(pdu, t->profile->scalars[i].oid.arcs, t->profile->scalars[i].oid.len);
+	return send_pdu(t, pdu);
 }
 
 static void absorb_base(struct target *t)
