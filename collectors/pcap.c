@@ -461,6 +461,23 @@ static bool reopen_for_loop(struct capture *cap)
 	return false;
 }
 
+/* A live interface that went away (an unplugged adapter, a deleted veth)
+ * may come back under its name: try it every 2 s until it opens or the
+ * capture is stopped. Windows start again at the next packet. */
+static bool reopen_live(struct capture *cap)
+{
+	pcap_t *old = cap->pc;
+	cap->pc = NULL;
+	pcap_close(old);
+	while (!atomic_load(&cap->stop)) {
+		struct timespec pause = { 2, 0 };
+		nanosleep(&pause, NULL);
+		if (!atomic_load(&cap->stop) && open_capture(cap) == 0)
+			return true;
+	}
+	return false;
+}
+
 static void *capture_main(void *arg)
 {
 	struct capture *cap = arg;
@@ -468,6 +485,11 @@ static void *capture_main(void *arg)
 	enum read_end end;
 	for (;;) {
 		end = read_packets(cap, error, sizeof error);
+		if (end == READ_ERROR && !cap->file && !cap->once) {
+			if (reopen_live(cap))
+				continue;
+			end = READ_STOPPED;
+		}
 		if (end != READ_EOF || !cap->loop || cap->once || !reopen_for_loop(cap))
 			break;
 	}

@@ -18,7 +18,9 @@ small tmpfs, root only) fills up and frees; the live capture's interface
 disappears and returns (root only); kill -9 and restart.
 
 Checks: the daemon is up throughout (except after the kill); VmRSS grows
-by at most 10% after the first event hour of each daemon process; every
+by at most 10% after the first event hour (and a minute of start-up) of
+each daemon process; the live capture measures again after its interface
+returns; every
 notification the alert engine spooled for the receiver was accepted
 exactly once, and the transitions the script implies (the controller
 down and back, the main hall over capacity at the keynote) are among
@@ -257,7 +259,7 @@ class Soak:
         text += 'alert "target_down" { for = "${HEADROOM_DEMO_FOR:-30s}" }\n'
         if self.netns_made:
             text += ('capture "live" {\n    mode = "uplink"\n    interface = "%s"\n'
-                     '    local_prefixes = { "10.77.0.0/24" }\n    window = 10\n}\n'
+                     '    local_prefixes = { "10.77.0.2/32" }\n    window = 10\n}\n'
                      'uplink "live" { capacity_mbps = 100  capture = "live" }\n' % self.veth)
         if broken:
             text += 'room "broken" { seats = \n'
@@ -271,6 +273,7 @@ class Soak:
         poll = max(1, min(10, round(60 / self.speed)))
         e.update({
             "HEADROOM_DEMO_DIR": self.tmp,
+            "HEADROOM_DEMO_SCHEDULE": self.path("schedule.xml"),
             "HEADROOM_DEMO_WEB": "127.0.0.1:%d" % self.ports["web"],
             "HEADROOM_DEMO_SNMP_PORT": str(self.ports["wlc"]),
             "HEADROOM_DEMO_SWITCH_PORT": str(self.ports["sw"]),
@@ -422,8 +425,21 @@ class Soak:
         run("ip", "link", "del", self.veth)
         self.sleep(self.hold(60, 10))
         self.make_veth()
-        self.sleep(self.hold(10, 3))
+        back = time.time() + 30
+        while not self.live_measured() and time.time() < back:
+            self.sleep(1)
+        if not self.live_measured():
+            self.fail("the live capture did not resume within 30 s of its interface returning")
         self.window("capture_iface_gone", {"live"}, t, time.time())
+
+    def live_measured(self):
+        try:
+            with urllib.request.urlopen("http://127.0.0.1:%d/api/v1/uplinks" % self.ports["web"],
+                                        timeout=2) as r:
+                ups = {u["name"]: u for u in json.load(r)["uplinks"]}
+            return (ups["live"].get("mbps_in") or 0) + (ups["live"].get("mbps_out") or 0) > 0
+        except (OSError, ValueError, KeyError):
+            return False
 
     def spool_empty(self):
         return not glob.glob(os.path.join(self.state, "spool", "*", "*.json"))
@@ -453,13 +469,16 @@ class Soak:
         self.start_receiver()
         self.conf = self.path("headroom.conf")
         self.write_config()
-        r = run(self.args.headroomd, "-t", "-c", self.conf, check=False, env=self.env())
-        if r.returncode != 0:
-            raise RuntimeError("config rejected: " + r.stdout)
         self.start_agent("wlc")
         self.start_agent("core-sw")
         run(PYTHON, os.path.join(DEMO, "conference_day.py"), "start-clock",
             self.path("day.json"))
+        if "HEADROOM_DEMO_SCHEDULE" in open(os.path.join(SRC, "config", "demo.conf")).read():
+            run(PYTHON, os.path.join(DEMO, "conference_day.py"), "schedule", "--day",
+                self.path("day.json"), "--out", self.path("schedule.xml"))
+        r = run(self.args.headroomd, "-t", "-c", self.conf, check=False, env=self.env())
+        if r.returncode != 0:
+            raise RuntimeError("config rejected: " + r.stdout)
         self.t0 = time.time()
         self.start_daemon()
         self.end = self.t0 + DAYS * DAY_MINUTES * 60.0 / self.speed
@@ -582,10 +601,12 @@ class Soak:
             start = rows[0][0]
             # after the first event hour, and at least after the start-up
             # allocations (RRD files created, histories filled once)
-            after = [kb for t, kb in rows if t >= start + max(3600.0 / self.speed, 30)]
-            if len(after) < 5:
+            warm = start + max(3600.0 / self.speed, 60)
+            after = [kb for t, kb in rows if t >= warm]
+            if len(after) < 10:
                 continue
-            base = after[0]
+            first = sorted(kb for t, kb in rows if warm <= t < warm + 30)
+            base = first[len(first) // 2]
             growth = (max(after) - base) / base
             worst = max(worst, growth)
             self.figures.setdefault("rss_kb", []).append({"pid": pid, "base": base,
@@ -628,7 +649,11 @@ class Soak:
                 continue
             if ds is None:
                 continue
+            seen = False
             for t, unknown in self.fetch(rrd, ds):
+                seen = seen or not unknown
+                if not seen:    # a windowed source has not reported yet
+                    continue
                 checked += 1
                 if not unknown:
                     continue
