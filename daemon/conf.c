@@ -366,12 +366,29 @@ static cfg_opt_t secrets_root_opts[] = {
 	CFG_END()
 };
 
+/* Sections are built in the order they appear, so where the last block
+ * of a kind was found is where to look for the next one, and lines are
+ * counted on from the last answer: locating every block stays linear in
+ * the size of the config instead of quadratic (a venue with thousands of
+ * APs). */
+#define LOCATE_KINDS 16
+struct locate_cache {
+	struct {
+		const char *kind;
+		const char *next;
+	} kinds[LOCATE_KINDS];
+	size_t n_kinds;
+	const char *counted;		/* lines are known up to here */
+	int line;			/* the line `counted` is on */
+};
+
 struct build_ctx {
 	struct conf *conf;
 	struct errbuf *errors;
 	const char *file;
 	const char *text;		/* the raw config, to locate lines */
 	cfg_t *secrets;
+	struct locate_cache *where;
 };
 
 /*
@@ -386,18 +403,32 @@ static const char *skip_blank(const char *p)
 	return p;
 }
 
-static int line_of(const char *text, const char *p)
+static int count_lines(const char *from, const char *to, int line)
 {
-	int line = 1;
-	for (const char *q = text; q < p; q++)
+	for (const char *q = from; q < to; q++)
 		line += *q == '\n';
 	return line;
 }
 
-static const char *block_start(const char *text, const char *kind, const char *title)
+static int line_of(const struct build_ctx *b, const char *p)
+{
+	struct locate_cache *w = b->where;
+	if (!w)
+		return count_lines(b->text, p, 1);
+	if (!w->counted || p < w->counted) {
+		w->counted = b->text;
+		w->line = 1;
+	}
+	w->line = count_lines(w->counted, p, w->line);
+	w->counted = p;
+	return w->line;
+}
+
+static const char *block_start_in(const char *text, const char *from, const char *end,
+				  const char *kind, const char *title)
 {
 	size_t klen = strlen(kind), tlen = title ? strlen(title) : 0;
-	for (const char *p = text; p && *p; p++) {
+	for (const char *p = from; p && p < end && *p; p++) {
 		if (*p == '#') {
 			p = strchr(p, '\n');
 			if (!p)
@@ -415,21 +446,42 @@ static const char *block_start(const char *text, const char *kind, const char *t
 	return NULL;
 }
 
+static const char *block_start(const struct build_ctx *b, const char *kind, const char *title)
+{
+	const char *text = b->text, *end = text + strlen(text);
+	struct locate_cache *w = b->where;
+	size_t k = 0;
+	while (w && k < w->n_kinds && strcmp(w->kinds[k].kind, kind) != 0)
+		k++;
+	if (w && k == w->n_kinds && k < LOCATE_KINDS) {
+		w->kinds[k].kind = kind;
+		w->kinds[k].next = text;
+		w->n_kinds++;
+	}
+	const char *from = w && k < w->n_kinds ? w->kinds[k].next : text;
+	const char *p = block_start_in(text, from, end, kind, title);
+	if (!p && from > text)
+		p = block_start_in(text, text, from, kind, title);
+	if (p && w && k < w->n_kinds)
+		w->kinds[k].next = p + 1;
+	return p;
+}
+
 static int block_line(const struct build_ctx *b, const char *kind, const char *title)
 {
-	const char *p = b->text ? block_start(b->text, kind, title) : NULL;
-	return p ? line_of(b->text, p) : 0;
+	const char *p = b->text ? block_start(b, kind, title) : NULL;
+	return p ? line_of(b, p) : 0;
 }
 
 static int field_line(const struct build_ctx *b, const char *kind, const char *title,
 		      const char *field)
 {
-	const char *p = b->text ? block_start(b->text, kind, title) : NULL;
+	const char *p = b->text ? block_start(b, kind, title) : NULL;
 	if (!p)
 		return 0;
 	const char *open = strchr(p, '{');
 	if (!open)
-		return line_of(b->text, p);
+		return line_of(b, p);
 	size_t flen = strlen(field);
 	int depth = 0;
 	bool quoted = false;
@@ -444,9 +496,9 @@ static int field_line(const struct build_ctx *b, const char *kind, const char *t
 			break;
 		else if (strncmp(q, field, flen) == 0 && !isalnum((unsigned char)q[-1]) &&
 			 q[-1] != '_' && !isalnum((unsigned char)q[flen]) && q[flen] != '_')
-			return line_of(b->text, q);
+			return line_of(b, q);
 	}
-	return line_of(b->text, p);
+	return line_of(b, p);
 }
 
 static int root_field_line(const struct build_ctx *b, const char *field)
@@ -961,7 +1013,8 @@ static struct conf *conf_build(cfg_t *root, const char *file, const char *text,
 			       struct errbuf *errors)
 {
 	struct conf *c = xcalloc(1, sizeof *c);
-	struct build_ctx b = { c, errors, file, text, NULL };
+	struct locate_cache where = { .n_kinds = 0 };
+	struct build_ctx b = { c, errors, file, text, NULL, &where };
 	c->path = xstrdup(file);
 	c->secrets_path = dup_or_null(root, "secrets");
 	if (c->secrets_path)

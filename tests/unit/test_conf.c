@@ -74,6 +74,29 @@ static void test_dangling_references(void **s)
 	expect_error(HEAD "ap \"x\" { }\n", "venue.conf:3: room: ap \"x\" needs a 'room'");
 }
 
+/* Many blocks of a kind, names that prefix each other, a block named in a
+ * comment, and errors both before and after blocks already located: each
+ * error still names its own line. */
+static void test_lines_in_a_long_config(void **s)
+{
+	(void)s;
+	const char *text = HEAD
+		"# ap \"x1\" is where the old AP was\n"		/* 3 */
+		"ap \"x10\" { room = \"a\" }\n"			/* 4 */
+		"ap \"x1\" {\n  room = \"nope1\"\n}\n"		/* 5-7 */
+		"ap \"x2\" { room = \"a\" }\n"			/* 8 */
+		"ap \"x3\" {\n  room = \"a\"\n  warn_clients = 9\n  max_clients = 5\n}\n" /* 9-13 */
+		"ap \"x4\" {\n\n  room = \"nope4\"\n}\n";	/* 14-17 */
+	char *err = NULL;
+	struct conf *c = conf_load_buffer(text, "venue.conf", &err);
+	assert_null(c);
+	assert_non_null(err);
+	assert_non_null(strstr(err, "venue.conf:6: room: ap \"x1\" names room \"nope1\""));
+	assert_non_null(strstr(err, "venue.conf:11: warn_clients: 9 is above max_clients 5"));
+	assert_non_null(strstr(err, "venue.conf:16: room: ap \"x4\" names room \"nope4\""));
+	free(err);
+}
+
 static void test_duplicates(void **s)
 {
 	expect_error(HEAD "room \"a\" { seats = 4 }\n", "venue.conf:3: found duplicate title 'a'");
@@ -164,6 +187,7 @@ int main(void)
 		cmocka_unit_test(test_negative_and_zero_capacities),
 		cmocka_unit_test(test_ratios),
 		cmocka_unit_test(test_dangling_references),
+		cmocka_unit_test(test_lines_in_a_long_config),
 		cmocka_unit_test(test_duplicates),
 		cmocka_unit_test(test_choices),
 		cmocka_unit_test(test_missing_event_and_file),
