@@ -23,6 +23,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "alert.h"
 #include "conf.h"
@@ -57,6 +58,7 @@ struct alert_rec {
 	char ack_by[64];
 	char muted_by[ALERT_SILENCE_ID_LEN + 16];	/* last logged mute reason */
 	bool seen;
+	char group[ALERT_RULE_MAX + ALERT_LABEL_VALUE_MAX + 2];	/* rule/area, when known */
 };
 
 struct alert_group {
@@ -95,6 +97,10 @@ struct alert_core {
 	json_t *out_notifications;	/* for notify_submit() */
 	json_t *out_transitions;
 	bool changed;			/* state worth persisting changed */
+	/* fingerprint -> record: an open-addressing table over recs[] */
+	uint32_t *rec_slots;		/* record index + 1; 0 = empty */
+	size_t rec_mask;		/* slots - 1 */
+	size_t rec_indexed;		/* recs[0..rec_indexed) are in the table */
 };
 
 void alert_core_init(struct alert_core *c, double group_wait, double group_interval);

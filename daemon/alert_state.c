@@ -101,6 +101,7 @@ void alert_core_clear_out(struct alert_core *c)
 
 void alert_core_free(struct alert_core *c)
 {
+	free(c->rec_slots);
 	free(c->recs);
 	free(c->groups);
 	free(c->silences);
@@ -110,12 +111,64 @@ void alert_core_free(struct alert_core *c)
 	memset(c, 0, sizeof *c);
 }
 
+/*
+ * A venue with a thousand targets has thousands of records, each looked
+ * up every tick, and as many groups: both are found through small
+ * open-addressing tables (index + 1 per slot, 0 empty), never by a scan.
+ */
+struct key_table {
+	uint32_t *slots;
+	size_t mask;
+};
+
+static size_t table_size_for(size_t n)
+{
+	size_t size = 64;
+	while (size < 2 * n)
+		size *= 2;
+	return size;
+}
+
+/* The slot holding key, or the empty slot where it belongs. */
+static uint32_t *table_probe(uint32_t *slots, size_t mask, const char *key,
+			     const char *(*key_at)(const struct alert_core *, size_t),
+			     const struct alert_core *c)
+{
+	size_t i = (size_t)fnv(1469598103934665603ULL, key) & mask;
+	while (slots[i] && strcmp(key_at(c, slots[i] - 1), key) != 0)
+		i = (i + 1) & mask;
+	return &slots[i];
+}
+
+static const char *rec_fp_at(const struct alert_core *c, size_t i)
+{
+	return c->recs[i].fp;
+}
+
+/* Records are appended (new or loaded) or compacted (forget_idle, which
+ * resets rec_indexed): index what is new, rebuild when the table fills. */
+static void rec_index_update(struct alert_core *c)
+{
+	if (c->rec_indexed > c->n_recs || !c->rec_slots || 2 * c->n_recs > c->rec_mask + 1) {
+		size_t size = table_size_for(c->n_recs);
+		free(c->rec_slots);
+		c->rec_slots = xcalloc(size, sizeof *c->rec_slots);
+		c->rec_mask = size - 1;
+		c->rec_indexed = 0;
+	}
+	for (; c->rec_indexed < c->n_recs; c->rec_indexed++) {
+		uint32_t *slot = table_probe(c->rec_slots, c->rec_mask, c->recs[c->rec_indexed].fp,
+					     rec_fp_at, c);
+		if (!*slot)	/* a duplicate from a damaged state file: the first wins */
+			*slot = (uint32_t)c->rec_indexed + 1;
+	}
+}
+
 struct alert_rec *alert_core_find(struct alert_core *c, const char *fp)
 {
-	for (size_t i = 0; i < c->n_recs; i++)
-		if (strcmp(c->recs[i].fp, fp) == 0)
-			return &c->recs[i];
-	return NULL;
+	rec_index_update(c);
+	uint32_t *slot = table_probe(c->rec_slots, c->rec_mask, fp, rec_fp_at, c);
+	return *slot ? &c->recs[*slot - 1] : NULL;
 }
 
 static json_t *labels_json(const struct alert_label *labels, size_t n)
@@ -438,9 +491,12 @@ static void flap_check(struct alert_core *c, struct alert_rec *r, bool mute, dou
 	notification_emit(c, n);
 }
 
-static void group_key(const struct alert_rec *r, char *out, size_t len)
+static const char *group_key(struct alert_rec *r)
 {
-	snprintf(out, len, "%s/%s", r->rule, alert_area(r->labels, r->n_labels));
+	if (!r->group[0])
+		snprintf(r->group, sizeof r->group, "%s/%s", r->rule,
+			 alert_area(r->labels, r->n_labels));
+	return r->group;
 }
 
 static bool in_group(const struct alert_rec *r)
@@ -448,37 +504,42 @@ static bool in_group(const struct alert_rec *r)
 	return !r->flapping && (r->state == AS_FIRING || r->notified != SEV_NONE);
 }
 
-static struct alert_group *group_get(struct alert_core *c, const struct alert_rec *r, double now)
+static const char *group_key_at(const struct alert_core *c, size_t i)
 {
-	char key[sizeof c->groups->key];
-	group_key(r, key, sizeof key);
-	for (size_t i = 0; i < c->n_groups; i++)
-		if (strcmp(c->groups[i].key, key) == 0)
-			return &c->groups[i];
+	return c->groups[i].key;
+}
+
+/* The index of r's group, created (flushed after group_wait) if new. */
+static size_t group_index(struct alert_core *c, struct key_table *t, struct alert_rec *r,
+			  double now)
+{
+	uint32_t *slot = table_probe(t->slots, t->mask, group_key(r), group_key_at, c);
+	if (*slot)
+		return *slot - 1;
 	if (c->n_groups == c->cap_groups) {
 		c->cap_groups = c->cap_groups ? c->cap_groups * 2 : 16;
 		c->groups = xrealloc(c->groups, c->cap_groups * sizeof *c->groups);
 	}
 	struct alert_group *g = &c->groups[c->n_groups++];
 	memset(g, 0, sizeof *g);
-	strlcpy_hr(g->key, key, sizeof g->key);
+	strlcpy_hr(g->key, group_key(r), sizeof g->key);
 	g->next_flush = now + (r->group_wait >= 0 ? (double)r->group_wait : c->group_wait);
 	c->changed = true;
-	return g;
+	*slot = (uint32_t)c->n_groups;
+	return c->n_groups - 1;
 }
 
-static void group_flush(struct alert_core *c, struct alert_group *g, const bool *mute, double now)
+/* members: the group's records, in record order. */
+static void group_flush(struct alert_core *c, struct alert_group *g, const size_t *members,
+			size_t n_members, const bool *mute, double now)
 {
 	json_t *firing = json_array(), *resolved = json_array();
 	bool news = false;
 	long repeat = 0;
 	const struct alert_rec *first = NULL;
-	for (size_t i = 0; i < c->n_recs; i++) {
+	for (size_t k = 0; k < n_members; k++) {
+		size_t i = members[k];
 		struct alert_rec *r = &c->recs[i];
-		char key[sizeof g->key];
-		group_key(r, key, sizeof key);
-		if (!in_group(r) || strcmp(key, g->key) != 0)
-			continue;
 		first = first ? first : r;
 		if (r->state == AS_FIRING) {
 			if (mute[i])
@@ -491,6 +552,7 @@ static void group_flush(struct alert_core *c, struct alert_group *g, const bool 
 		} else if (mute[i]) {
 			json_object_set_new(log_rec(c, "silenced", r), "by", json_string(r->muted_by));
 			r->notified = SEV_NONE;
+			c->changed = true;
 		} else {
 			json_t *a = alert_json(r);
 			json_object_set_new(a, "severity", json_string(alert_sev_name(r->notified)));
@@ -516,17 +578,54 @@ static void group_flush(struct alert_core *c, struct alert_group *g, const bool 
 	if (repeat > 0 && (double)repeat < every)
 		every = (double)repeat;
 	g->next_flush = now + every;
-	c->changed = true;
+	/* Only what was told is worth saving at once; a lost next_flush
+	 * after a crash just flushes the group early. */
+	if (news || g->last_sent == now)
+		c->changed = true;
 }
 
-static bool group_alive(const struct alert_core *c, const struct alert_group *g)
+/*
+ * Sort the records in a group by group (stable, counting): members of
+ * group g are order[first[g] .. first[g + 1]).
+ */
+struct group_members {
+	size_t *order, *first;
+};
+
+static void group_members_build(struct alert_core *c, struct group_members *m, double now)
 {
-	for (size_t i = 0; i < c->n_recs; i++) {
-		char key[sizeof g->key];
-		group_key(&c->recs[i], key, sizeof key);
-		if (in_group(&c->recs[i]) && strcmp(key, g->key) == 0)
+	size_t *of = xmalloc((c->n_recs ? c->n_recs : 1) * sizeof *of);
+	struct key_table t = { NULL, 0 };
+	size_t size = table_size_for(c->n_groups + c->n_recs);
+	t.slots = xcalloc(size, sizeof *t.slots);
+	t.mask = size - 1;
+	for (size_t g = 0; g < c->n_groups; g++)
+		*table_probe(t.slots, t.mask, c->groups[g].key, group_key_at, c) = (uint32_t)g + 1;
+	for (size_t i = 0; i < c->n_recs; i++)
+		of[i] = in_group(&c->recs[i]) ? group_index(c, &t, &c->recs[i], now) : SIZE_MAX;
+	free(t.slots);
+	m->first = xcalloc(c->n_groups + 1, sizeof *m->first);
+	m->order = xmalloc((c->n_recs ? c->n_recs : 1) * sizeof *m->order);
+	for (size_t i = 0; i < c->n_recs; i++)
+		if (of[i] != SIZE_MAX)
+			m->first[of[i] + 1]++;
+	for (size_t g = 0; g < c->n_groups; g++)
+		m->first[g + 1] += m->first[g];
+	size_t *fill = xmalloc((c->n_groups + 1) * sizeof *fill);
+	memcpy(fill, m->first, (c->n_groups + 1) * sizeof *fill);
+	for (size_t i = 0; i < c->n_recs; i++)
+		if (of[i] != SIZE_MAX)
+			m->order[fill[of[i]]++] = i;
+	free(fill);
+	free(of);
+}
+
+/* A group lives while one of its records still belongs to it. */
+static bool group_alive(const struct alert_core *c, const struct group_members *m, size_t g)
+{
+	for (size_t k = m->first[g]; k < m->first[g + 1]; k++)
+		if (in_group(&c->recs[m->order[k]]))
 			return true;
-	}
 	return false;
 }
 
@@ -569,6 +668,7 @@ static void forget_idle(struct alert_core *c)
 			c->recs[w++] = *r;
 	}
 	c->n_recs = w;
+	c->rec_indexed = SIZE_MAX;	/* records moved: rebuild the index */
 }
 
 void alert_core_evaluate(struct alert_core *c, const struct alert_obs *obs, size_t n,
@@ -589,19 +689,21 @@ void alert_core_evaluate(struct alert_core *c, const struct alert_obs *obs, size
 		mute[i] = muted(c, &c->recs[i], now);
 	for (size_t i = 0; i < c->n_recs; i++)
 		flap_check(c, &c->recs[i], mute[i], now);
-	for (size_t i = 0; i < c->n_recs; i++)
-		if (in_group(&c->recs[i]))
-			group_get(c, &c->recs[i], now);
-	for (size_t i = 0; i < c->n_groups; i++)
-		if (now >= c->groups[i].next_flush)
-			group_flush(c, &c->groups[i], mute, now);
+	struct group_members m;
+	group_members_build(c, &m, now);
+	for (size_t g = 0; g < c->n_groups; g++)
+		if (now >= c->groups[g].next_flush)
+			group_flush(c, &c->groups[g], m.order + m.first[g],
+				    m.first[g + 1] - m.first[g], mute, now);
 	free(mute);
 
 	size_t w = 0;
-	for (size_t i = 0; i < c->n_groups; i++)
-		if (group_alive(c, &c->groups[i]))
-			c->groups[w++] = c->groups[i];
+	for (size_t g = 0; g < c->n_groups; g++)
+		if (group_alive(c, &m, g))
+			c->groups[w++] = c->groups[g];
 	c->n_groups = w;
+	free(m.order);
+	free(m.first);
 	forget_idle(c);
 }
 

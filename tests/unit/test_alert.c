@@ -255,6 +255,59 @@ static void test_grouping_by_room(void **state)
 	core_del(c);
 }
 
+/* Thousands of records in hundreds of groups: each group is told once
+ * with exactly its own alerts, each way, and idle records go. */
+static void test_many_groups(void **state)
+{
+	enum { ROOMS = 300, PER_ROOM = 10, N = ROOMS * PER_ROOM };
+	struct alert_core *c = core_new(30, 300);
+	struct alert_obs *o = calloc(N, sizeof *o);
+	char ap[32], room[32];
+	for (size_t i = 0; i < N; i++) {
+		snprintf(ap, sizeof ap, "ap%zu", i);
+		snprintf(room, sizeof room, "room%zu", i % ROOMS);
+		o[i] = obs(ap, room, 1.2);
+		o[i].for_crit = 0;
+	}
+	eval_many(c, o, N, T0);
+	assert_int_equal(c->n_recs, N);
+	assert_int_equal(c->n_groups, ROOMS);
+	eval_many(c, o, N, T0 + 30);
+	assert_int_equal(json_array_size(c->out_notifications), ROOMS);
+	size_t k;
+	json_t *n;
+	json_array_foreach(c->out_notifications, k, n) {
+		const char *group = json_string_value(json_object_get(n, "group"));
+		json_t *alerts = json_object_get(n, "alerts");
+		assert_int_equal(json_array_size(alerts), PER_ROOM);
+		for (size_t j = 0; j < PER_ROOM; j++) {
+			const char *r = json_string_value(json_object_get(
+				json_object_get(json_array_get(alerts, j), "labels"), "room"));
+			assert_non_null(strstr(group, r));
+			assert_string_equal(strchr(group, '/') + 1, r);
+		}
+	}
+	char fp[ALERT_FP_LEN];
+	alert_fingerprint(o[N - 1].rule, o[N - 1].labels, o[N - 1].n_labels, fp);
+	assert_non_null(alert_core_find(c, fp));
+	for (size_t i = 0; i < N; i++)
+		o[i].value = 0.1;
+	eval_many(c, o, N, T0 + 40);
+	eval_many(c, o, N, T0 + 340);		/* the group interval is over */
+	assert_int_equal(json_array_size(c->out_notifications), ROOMS);
+	assert_string_equal(note_type(c, 0), "resolved");
+	eval_many(c, o, 0, T0 + 350);		/* nothing observed: records go */
+	assert_int_equal(c->n_recs, 0);
+	assert_int_equal(c->n_groups, 0);
+	assert_null(alert_core_find(c, fp));
+	eval_many(c, o, 1, T0 + 360);		/* and come back, found again */
+	assert_int_equal(c->n_recs, 1);
+	alert_fingerprint(o[0].rule, o[0].labels, o[0].n_labels, fp);
+	assert_non_null(alert_core_find(c, fp));
+	free(o);
+	core_del(c);
+}
+
 static void test_target_down_inhibits_its_aps(void **state)
 {
 	struct alert_core *c = core_new(0, 300);
@@ -490,6 +543,7 @@ int main(void)
 		cmocka_unit_test(test_repeat_and_resolve),
 		cmocka_unit_test(test_resolve_within_group_wait_sends_nothing),
 		cmocka_unit_test(test_grouping_by_room),
+		cmocka_unit_test(test_many_groups),
 		cmocka_unit_test(test_target_down_inhibits_its_aps),
 		cmocka_unit_test(test_flapping_one_notice_each_way),
 		cmocka_unit_test(test_no_data_holds_state),
