@@ -7,10 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Sized for 100k distinct clients with room for their IPs. */
-#define SEEN_LOG2 20
-#define ACTIVE_LOG2 18
-#define TODAY_LOG2 18
+/* Sized for 100k distinct clients with room for several IPs each. */
+#define ADDRS_LOG2 20
 #define LEASES_LOG2 17
 #define STATIONS_LOG2 17
 #define BSS_LOG2 13
@@ -21,14 +19,13 @@ void cap_state_init(struct cap_state *st, const struct cap_settings *set, const 
 	st->set = set;
 	st->key = *key;
 	st->day = -1;
-	hset_init(&st->seen, SEEN_LOG2);
+	st->window_stamp = 1;
+	atab_init(&st->addrs, ADDRS_LOG2);
 	if (set->mode == CAP_DOT11) {
 		hmap_init(&st->stations, STATIONS_LOG2);
 		hmap_init(&st->bss_index, BSS_LOG2);
 		st->bss = xcalloc(CAP_MAX_BSS, sizeof *st->bss);
 	} else {
-		hset_init(&st->active, ACTIVE_LOG2);
-		hset_init(&st->today, TODAY_LOG2);
 		hmap_init(&st->leases, LEASES_LOG2);
 		st->vlan_frames = xcalloc(CAP_VLANS, sizeof *st->vlan_frames);
 	}
@@ -36,9 +33,7 @@ void cap_state_init(struct cap_state *st, const struct cap_settings *set, const 
 
 void cap_state_free(struct cap_state *st)
 {
-	hset_free(&st->seen);
-	hset_free(&st->active);
-	hset_free(&st->today);
+	atab_free(&st->addrs);
 	hmap_free(&st->leases);
 	hmap_free(&st->stations);
 	hmap_free(&st->bss_index);
@@ -52,12 +47,21 @@ uint64_t cap_hash(const struct cap_state *st, const void *data, size_t len)
 	return siphash24(&st->key, data, len);
 }
 
+_Static_assert(K_N < 16, "a counting kind per bit of atab_entry.kinds, below ATAB_USED");
+
 int cap_seen(struct cap_state *st, uint64_t h, unsigned kind)
 {
-	if (hset_add(&st->seen, cap_kind_key(h, kind)) != 1)
-		return 0;
-	st->tot.distinct[kind]++;
-	return 1;
+	return cap_mark(st, atab_get(&st->addrs, h), kind);
+}
+
+/* A new window: no entry carries its stamp yet. */
+static void next_window(struct cap_state *st)
+{
+	st->active_clients = 0;
+	if (++st->window_stamp == 0) {
+		atab_clear_windows(&st->addrs);
+		st->window_stamp = 1;
+	}
 }
 
 void cap_packet(struct cap_state *st, int dlt, const struct pcap_pkthdr *h, const uint8_t *data,
@@ -115,16 +119,15 @@ struct cap_report *cap_window_report(struct cap_state *st, double t_end, double 
 		r->n_pools = st->set->n_pools;
 		r->pool_leases = xcalloc(r->n_pools ? r->n_pools : 1, sizeof *r->pool_leases);
 		cap_dhcp_window(st, t_end, r->pool_leases);
-		r->active_clients = st->active.count;
+		r->active_clients = st->active_clients;
 		r->day_global = st->day_global;
 		r->day_random = st->day_random;
 		report_vlans(st, r);
-		hset_clear(&st->active);
+		next_window(st);
 	}
 	r->win = st->win;
 	r->tot = st->tot;
-	r->saturated = st->seen.saturated || st->active.saturated || st->today.saturated ||
-		       st->leases.saturated || st->stations.saturated || st->bss_index.saturated;
+	r->saturated = st->addrs.saturated || st->leases.saturated || st->stations.saturated || st->bss_index.saturated;
 	memset(&st->win, 0, sizeof st->win);
 	return r;
 }

@@ -104,17 +104,29 @@ struct cap_report {
 	size_t n_vlans;
 };
 
+/* The previous packet's address and its entry: a flow's next packet
+ * skips the hash and the probe. In memory only, overwritten by the next
+ * packet, never reported. */
+struct cap_recent {
+	uint8_t addr[16];
+	uint8_t len;
+	struct atab_entry *e;
+};
+
 struct cap_state {
 	const struct cap_settings *set;
 	struct sipkey key;
 	double last_ts;
-	long day;
 	struct cap_window win;
 	struct cap_totals tot;
-	struct hset seen;		/* whole run, tagged by kind */
-	struct hset active;		/* clients in this window */
-	struct hset today;		/* devices this local day */
+	struct atab addrs;		/* every hashed address: kinds, window, day */
+	uint32_t window_stamp;		/* this window's stamp in addrs */
+	uint32_t active_clients;	/* entries stamped this window */
+	uint16_t day_stamp;		/* this local day's stamp in addrs */
+	long day;			/* local day number, -1 before the first */
+	double day_end;			/* capture clock when it ends */
 	uint32_t day_global, day_random;
+	struct cap_recent recent_mac, recent_ip[2];
 	uint64_t *vlan_frames;		/* CAP_VLANS counters */
 	/* dhcp */
 	struct hmap leases;		/* t = expiry, v = pool index */
@@ -140,17 +152,16 @@ void cap_dot11_packet(struct cap_state *st, int dlt, const uint8_t *p, size_t le
 void cap_dot11_window(struct cap_state *st, double t_end);
 void cap_dhcp_window(struct cap_state *st, double t_end, uint32_t *pool_leases);
 uint64_t cap_hash(const struct cap_state *st, const void *data, size_t len);
-/* The set key of a hashed address for one counting kind: the kind goes
- * into the top bits, so the kinds of one address probe the same slots. */
-static inline uint64_t cap_kind_key(uint64_t h, unsigned kind)
-{
-	return h ^ ((uint64_t)(kind + 1) << 56);
-}
-static inline void cap_seen_prefetch(const struct cap_state *st, uint64_t h)
-{
-	hset_prefetch(&st->seen, h);
-}
 /* Count a hashed thing once over the run; 1 when it was new. */
 int cap_seen(struct cap_state *st, uint64_t h, unsigned kind);
+/* The same for an address whose entry is at hand (NULL: table full). */
+static inline int cap_mark(struct cap_state *st, struct atab_entry *e, unsigned kind)
+{
+	if (!e || (e->kinds & (1u << kind)))
+		return 0;
+	e->kinds |= (uint16_t)(1u << kind);
+	st->tot.distinct[kind]++;
+	return 1;
+}
 
 #endif

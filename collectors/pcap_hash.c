@@ -8,65 +8,85 @@
 
 #define HUGE_PAGE ((size_t)2 << 20)
 
-/* Zeroed slots. Tables of megabytes are probed at random on every packet:
- * on 2 MiB pages they cost one TLB entry per page instead of 512. */
+/* Zeroed slots straight from the kernel: pages are only touched (and
+ * zeroed) as entries land on them, so a table sized for 100k clients
+ * costs nothing at start and little for a small capture. Tables of
+ * megabytes are probed at random on every packet: on 2 MiB pages they
+ * cost one TLB entry per page instead of 512. */
 static void *slots_alloc(size_t n, size_t size)
 {
 	size_t bytes = n * size;
 	if (bytes < HUGE_PAGE)
 		return xcalloc(n, size);
-	void *p = NULL;
-	if (posix_memalign(&p, HUGE_PAGE, bytes) != 0)
+	uint8_t *p = mmap(NULL, bytes + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
 		return xcalloc(n, size);
+	/* Keep the 2 MiB aligned part, hand the rest back. */
+	size_t head = (HUGE_PAGE - (uintptr_t)p % HUGE_PAGE) % HUGE_PAGE;
+	if (head)
+		munmap(p, head);
+	munmap(p + head + bytes, HUGE_PAGE - head);
+	p += head;
 #ifdef MADV_HUGEPAGE
 	madvise(p, bytes, MADV_HUGEPAGE);
 #endif
-	memset(p, 0, bytes);
 	return p;
 }
 
-void hset_init(struct hset *s, unsigned log2_slots)
+static void slots_free(void *p, size_t n, size_t size)
 {
-	memset(s, 0, sizeof *s);
-	s->slots = slots_alloc((size_t)1 << log2_slots, sizeof *s->slots);
-	s->mask = (1u << log2_slots) - 1;
-	s->limit = (s->mask + 1) / 4 * 3;
-	s->gen = 1;
+	if (!p)
+		return;
+	if (n * size < HUGE_PAGE)
+		free(p);
+	else
+		munmap(p, n * size);
 }
 
-void hset_free(struct hset *s)
+void atab_init(struct atab *t, unsigned log2_slots)
 {
-	free(s->slots);
-	memset(s, 0, sizeof *s);
+	memset(t, 0, sizeof *t);
+	t->slots = slots_alloc((size_t)1 << log2_slots, sizeof *t->slots);
+	t->mask = (1u << log2_slots) - 1;
+	t->limit = (t->mask + 1) / 4 * 3;
 }
 
-void hset_clear(struct hset *s)
+void atab_free(struct atab *t)
 {
-	s->count = 0;
-	s->saturated = false;
-	if (++s->gen == 0) {
-		memset(s->slots, 0, ((size_t)s->mask + 1) * sizeof *s->slots);
-		s->gen = 1;
-	}
+	if (t->slots)
+		slots_free(t->slots, (size_t)t->mask + 1, sizeof *t->slots);
+	memset(t, 0, sizeof *t);
 }
 
-int hset_add(struct hset *s, uint64_t key)
+struct atab_entry *atab_get(struct atab *t, uint64_t key)
 {
-	for (uint32_t i = (uint32_t)key & s->mask;; i = (i + 1) & s->mask) {
-		struct hset_slot *slot = &s->slots[i];
-		if (slot->gen != s->gen) {
-			if (s->count >= s->limit) {
-				s->saturated = true;
-				return -1;
+	for (uint32_t i = (uint32_t)key & t->mask;; i = (i + 1) & t->mask) {
+		struct atab_entry *e = &t->slots[i];
+		if (e->kinds == 0) {
+			if (t->count >= t->limit) {
+				t->saturated = true;
+				return NULL;
 			}
-			slot->gen = s->gen;
-			slot->key = key;
-			s->count++;
-			return 1;
+			e->key = key;
+			e->kinds = ATAB_USED;
+			t->count++;
+			return e;
 		}
-		if (slot->key == key)
-			return 0;
+		if (e->key == key)
+			return e;
 	}
+}
+
+void atab_clear_windows(struct atab *t)
+{
+	for (size_t i = 0; i <= t->mask; i++)
+		t->slots[i].window = 0;
+}
+
+void atab_clear_days(struct atab *t)
+{
+	for (size_t i = 0; i <= t->mask; i++)
+		t->slots[i].day = 0;
 }
 
 void hmap_init(struct hmap *m, unsigned log2_slots)
@@ -79,7 +99,7 @@ void hmap_init(struct hmap *m, unsigned log2_slots)
 
 void hmap_free(struct hmap *m)
 {
-	free(m->slots);
+	slots_free(m->slots, (size_t)m->mask + 1, sizeof *m->slots);
 	memset(m, 0, sizeof *m);
 }
 
@@ -145,6 +165,6 @@ void hmap_compact(struct hmap *m)
 		s->t = old[i].t;
 		s->v = old[i].v;
 	}
-	free(old);
+	slots_free(old, n, sizeof *old);
 	m->saturated = false;
 }

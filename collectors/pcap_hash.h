@@ -1,14 +1,18 @@
 /*
  * pcap_hash: fixed-size open-addressing tables keyed by 64-bit keyed
- * hashes (siphash), allocated once, never grown on the packet path.
+ * hashes (siphash), allocated once (zero pages, touched as they fill),
+ * never grown on the packet path.
  *
- * hset  a set of keys; hset_clear() is O(1) (a generation number), so a
- *       per-window set costs nothing to reset. When 3/4 full it refuses
- *       new keys and reports itself saturated: counts become lower bounds.
+ * atab  one entry per distinct hashed address (a MAC, an IP, a lease, a
+ *       station/BSSID pair) holding all the capture asks about it: which
+ *       counting kinds have seen it over the run (a bit each), and the
+ *       window and day it was last counted in. One probe per address
+ *       answers "seen over the run / this window / today?". Entries never
+ *       move or go away, so a pointer to one stays valid for the run. When
+ *       3/4 full it refuses new keys and reports itself saturated: counts
+ *       become lower bounds.
  * hmap  keys with a time and a 32-bit value, with deletion (tombstones);
  *       hmap_compact() rebuilds it without tombstones, outside the hot path.
- * A key's first probe is its low bits: keys that differ only in their top
- * bits share a cache line.
  */
 #ifndef HEADROOM_PCAP_HASH_H
 #define HEADROOM_PCAP_HASH_H
@@ -17,28 +21,35 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct hset_slot {
+/* kinds: bit k for counting kind k; ATAB_USED marks a taken slot. */
+#define ATAB_USED 0x8000u
+
+struct atab_entry {
 	uint64_t key;
-	uint32_t gen;
-	uint32_t pad;
+	uint32_t window;		/* stamp of the last window it was active in */
+	uint16_t day;			/* stamp of the last day it was counted in */
+	uint16_t kinds;
 };
 
-struct hset {
-	struct hset_slot *slots;
-	uint32_t mask, limit, count, gen;
+struct atab {
+	struct atab_entry *slots;
+	uint32_t mask, limit, count;
 	bool saturated;
 };
 
-void hset_init(struct hset *s, unsigned log2_slots);
-void hset_free(struct hset *s);
-void hset_clear(struct hset *s);
-/* 1: new key, 0: already present, -1: table full (key not stored). */
-int hset_add(struct hset *s, uint64_t key);
+void atab_init(struct atab *t, unsigned log2_slots);
+void atab_free(struct atab *t);
+/* The entry of a key, created empty (stamps 0, no kinds) on first sight;
+ * NULL when the table is full. */
+struct atab_entry *atab_get(struct atab *t, uint64_t key);
+/* Zero every window stamp, or every day stamp (when a counter wraps). */
+void atab_clear_windows(struct atab *t);
+void atab_clear_days(struct atab *t);
 /* Start loading the slot a key will probe first: issue it for every key of
- * a packet before the first add, so their cache misses overlap. */
-static inline void hset_prefetch(const struct hset *s, uint64_t key)
+ * a packet before the first lookup, so their cache misses overlap. */
+static inline void atab_prefetch(const struct atab *t, uint64_t key)
 {
-	__builtin_prefetch(&s->slots[(uint32_t)key & s->mask], 1);
+	__builtin_prefetch(&t->slots[(uint32_t)key & t->mask], 1);
 }
 
 enum { HMAP_EMPTY = 0, HMAP_USED, HMAP_DEAD };

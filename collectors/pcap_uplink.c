@@ -39,19 +39,34 @@ static long local_day(const struct cap_state *st, double ts)
 	return (long)floor((ts + (double)st->set->utc_offset) / 86400.0);
 }
 
-static void count_device(struct cap_state *st, const uint8_t *mac, uint64_t h, double ts)
+/* A capture's clock may step backwards; only a later day starts afresh. */
+static void roll_day(struct cap_state *st, double ts)
 {
-	hset_add(&st->active, h);
+	if (ts < st->day_end)
+		return;
 	long day = local_day(st, ts);
-	if (day != st->day) {
-		/* A capture's clock may step backwards; only a later day resets. */
-		if (day > st->day) {
-			hset_clear(&st->today);
-			st->day_global = st->day_random = 0;
-		}
-		st->day = day > st->day ? day : st->day;
+	if (day <= st->day)
+		return;
+	st->day = day;
+	st->day_end = (double)(day + 1) * 86400.0 - (double)st->set->utc_offset;
+	st->day_global = st->day_random = 0;
+	if (++st->day_stamp == 0) {
+		atab_clear_days(&st->addrs);
+		st->day_stamp = 1;
 	}
-	if (hset_add(&st->today, h) == 1) {
+}
+
+static void count_device(struct cap_state *st, const uint8_t *mac, struct atab_entry *e, double ts)
+{
+	if (!e)
+		return;
+	if (e->window != st->window_stamp) {
+		e->window = st->window_stamp;
+		st->active_clients++;
+	}
+	roll_day(st, ts);
+	if (e->day != st->day_stamp) {
+		e->day = st->day_stamp;
 		if (mac_is_local(mac))
 			st->day_random++;
 		else
@@ -59,29 +74,74 @@ static void count_device(struct cap_state *st, const uint8_t *mac, uint64_t h, d
 	}
 }
 
-struct ip_hashes {
-	uint64_t src, dst;
+/* One address of a packet on its way to its table entry: hashed and its
+ * slot prefetched first (or found as the previous packet's), looked up
+ * once every address of the packet is on its way. */
+struct addr_ref {
+	const uint8_t *addr;
+	uint8_t len;
+	struct cap_recent *recent;
+	uint64_t h;
+	struct atab_entry *e;
 };
 
-static struct ip_hashes hash_ip(const struct cap_state *st, const struct dec_ip *ip)
+static bool recent_is(const struct cap_recent *r, const uint8_t *addr, size_t len)
 {
-	size_t n = ip->family == 4 ? 4 : 16;
-	return (struct ip_hashes){ cap_hash(st, ip->src, n), cap_hash(st, ip->dst, n) };
+	return r->e && r->len == len && memcmp(r->addr, addr, len) == 0;
 }
 
-static void count_ip(struct cap_state *st, const struct dec_ip *ip, struct ip_hashes h)
+/* recent[mine] is where a looked-up address is remembered; any of
+ * recent[0..n_recent) may hold it already. */
+static void ref_start(struct cap_state *st, struct addr_ref *ref, const uint8_t *addr, size_t len,
+		      struct cap_recent *recent, size_t n_recent, size_t mine)
 {
-	uint64_t hs = h.src, hd = h.dst;
+	ref->addr = addr;
+	ref->len = (uint8_t)len;
+	ref->recent = &recent[mine];
+	for (size_t i = 0; i < n_recent; i++)
+		if (recent_is(&recent[i], addr, len)) {
+			ref->e = recent[i].e;
+			return;
+		}
+	ref->e = NULL;
+	ref->h = cap_hash(st, addr, len);
+	atab_prefetch(&st->addrs, ref->h);
+}
+
+static struct atab_entry *ref_entry(struct cap_state *st, struct addr_ref *ref)
+{
+	if (!ref->e) {
+		ref->e = atab_get(&st->addrs, ref->h);
+		if (ref->e) {
+			memcpy(ref->recent->addr, ref->addr, ref->len);
+			ref->recent->len = ref->len;
+			ref->recent->e = ref->e;
+		}
+	}
+	return ref->e;
+}
+
+static void count_ip(struct cap_state *st, const struct dec_ip *ip, struct atab_entry *src,
+		     struct atab_entry *dst)
+{
 	if (ip->family == 4) {
-		cap_seen(st, hs, K_IP4);
-		cap_seen(st, hd, K_IP4);
-		if (cap_seen(st, hs, K_IP4_SRC) && is_private4(ip->src))
+		cap_mark(st, src, K_IP4);
+		cap_mark(st, dst, K_IP4);
+		if (cap_mark(st, src, K_IP4_SRC) && is_private4(ip->src))
 			st->tot.distinct[K_IP4_SRC_PRIVATE]++;
 	} else {
-		cap_seen(st, hs, K_IP6);
-		cap_seen(st, hd, K_IP6);
-		cap_seen(st, hs, K_IP6_SRC);
+		cap_mark(st, src, K_IP6);
+		cap_mark(st, dst, K_IP6);
+		cap_mark(st, src, K_IP6_SRC);
 	}
+}
+
+static void count_ip_unseen(struct cap_state *st, const struct dec_ip *ip)
+{
+	size_t n = ip->family == 4 ? 4 : 16;
+	struct atab_entry *src = atab_get(&st->addrs, cap_hash(st, ip->src, n));
+	struct atab_entry *dst = atab_get(&st->addrs, cap_hash(st, ip->dst, n));
+	count_ip(st, ip, src, dst);
 }
 
 /* IPv6 tunnelled in IPv4 counts as IPv6 seen (its first IPv6 header). */
@@ -90,7 +150,7 @@ static void count_tunnelled_ipv6(struct cap_state *st, const struct dec_ip *ip)
 	struct dec_ip inner;
 	if (ip->family == 4 && ip->l4 && (ip->proto == 41 || ip->proto == 47 || ip->proto == 17) &&
 	    decode_inner_ipv6(ip, &inner) == DEC_OK)
-		count_ip(st, &inner, hash_ip(st, &inner));
+		count_ip_unseen(st, &inner);
 }
 
 /* -1 inbound (towards the venue), 1 outbound, 0 unknown or internal. */
@@ -223,27 +283,27 @@ void cap_ether_packet(struct cap_state *st, const uint8_t *p, size_t len, size_t
 
 	/* Every table slot this frame touches is requested before the first
 	 * is read: with 100k clients each one is a cache miss. */
-	uint64_t hmac = cap_hash(st, eth.src, 6);
-	struct ip_hashes hip = { 0, 0 };
-	cap_seen_prefetch(st, hmac);
-	hset_prefetch(&st->active, hmac);
-	hset_prefetch(&st->today, hmac);
+	struct addr_ref mac, src, dst;
+	ref_start(st, &mac, eth.src, 6, &st->recent_mac, 1, 0);
 	if (ipp) {
-		hip = hash_ip(st, ipp);
-		cap_seen_prefetch(st, hip.src);
-		cap_seen_prefetch(st, hip.dst);
+		/* A reply's source is the request's destination: both are looked
+		 * for in both. */
+		size_t n = ip.family == 4 ? 4 : 16;
+		ref_start(st, &src, ip.src, n, st->recent_ip, 2, 0);
+		ref_start(st, &dst, ip.dst, n, st->recent_ip, 2, 1);
 	}
 
-	cap_seen(st, hmac, K_SRC_MAC);
+	struct atab_entry *me = ref_entry(st, &mac);
+	cap_mark(st, me, K_SRC_MAC);
 	if (!mac_is_group(eth.src) && !mac_is_zero(eth.src))
-		cap_seen(st, hmac, K_SRC_MAC_UNICAST);
+		cap_mark(st, me, K_SRC_MAC_UNICAST);
 	if (ipp) {
-		count_ip(st, ipp, hip);
+		count_ip(st, ipp, ref_entry(st, &src), ref_entry(st, &dst));
 		count_tunnelled_ipv6(st, ipp);
 	}
 	count_direction(st, direction(st, &eth, ipp), wire_len);
 	if (is_client(st, &eth, ipp))
-		count_device(st, eth.src, hmac, ts);
+		count_device(st, eth.src, me, ts);
 
 	struct dec_udp udp;
 	if (ipp && ip.proto == 17 && ip.l4 && decode_udp(ip.l4, ip.l4_len, &udp) == DEC_OK &&
@@ -254,6 +314,8 @@ void cap_ether_packet(struct cap_state *st, const uint8_t *p, size_t len, size_t
 void cap_dhcp_window(struct cap_state *st, double t_end, uint32_t *pool_leases)
 {
 	struct hmap *m = &st->leases;
+	if (m->used == 0 && m->dead == 0)
+		return;		/* no DHCP seen: nothing to walk */
 	for (size_t i = 0; i < hmap_capacity(m); i++) {
 		struct hmap_slot *s = &m->slots[i];
 		if (s->state != HMAP_USED)

@@ -1,14 +1,19 @@
 #include "config.h"
 #include "siphash.h"
 
-#define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
+#include <endian.h>
+#include <string.h>
 
-static uint64_t load_le64(const uint8_t *p)
+#define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
+/* Every client address of every packet goes through here: the rounds are
+ * kept inline rather than left to the compiler's size heuristics. */
+#define HOT static inline __attribute__((always_inline))
+
+HOT uint64_t load_le64(const uint8_t *p)
 {
-	uint64_t v = 0;
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
+	uint64_t v;
+	memcpy(&v, p, sizeof v);
+	return le64toh(v);
 }
 
 void sipkey_from_bytes(struct sipkey *key, const uint8_t bytes[16])
@@ -21,7 +26,7 @@ struct sipstate {
 	uint64_t v0, v1, v2, v3;
 };
 
-static void sipround(struct sipstate *s)
+HOT void sipround(struct sipstate *s)
 {
 	s->v0 += s->v1; s->v1 = ROTL(s->v1, 13); s->v1 ^= s->v0; s->v0 = ROTL(s->v0, 32);
 	s->v2 += s->v3; s->v3 = ROTL(s->v3, 16); s->v3 ^= s->v2;
@@ -29,7 +34,7 @@ static void sipround(struct sipstate *s)
 	s->v2 += s->v1; s->v1 = ROTL(s->v1, 17); s->v1 ^= s->v2; s->v2 = ROTL(s->v2, 32);
 }
 
-static void absorb(struct sipstate *s, uint64_t m)
+HOT void absorb(struct sipstate *s, uint64_t m)
 {
 	s->v3 ^= m;
 	sipround(s);

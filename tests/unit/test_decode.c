@@ -285,22 +285,34 @@ static void test_siphash_reference_vectors(void **state)
 	assert_true(siphash24(&key, m, 15) == 0xa129ca6149be45e5ULL);
 }
 
-static void test_hset_generations_and_saturation(void **state)
+static void test_atab_entries_stay_and_saturate(void **state)
 {
-	struct hset s;
-	hset_init(&s, 4);	/* 16 slots, 12 usable */
-	assert_int_equal(hset_add(&s, 7), 1);
-	assert_int_equal(hset_add(&s, 7), 0);
-	assert_int_equal(hset_add(&s, 7 + 16), 1);	/* same slot, probes on */
-	hset_clear(&s);
-	assert_int_equal(s.count, 0);
-	assert_int_equal(hset_add(&s, 7), 1);
-	for (uint64_t k = 100; k < 111; k++)
-		assert_int_equal(hset_add(&s, k), 1);
-	assert_int_equal(hset_add(&s, 999), -1);
-	assert_true(s.saturated);
-	assert_int_equal(hset_add(&s, 100), 0);
-	hset_free(&s);
+	struct atab t;
+	atab_init(&t, 4);	/* 16 slots, 12 usable */
+	struct atab_entry *a = atab_get(&t, 7);
+	assert_non_null(a);
+	assert_int_equal(a->kinds, ATAB_USED);
+	assert_int_equal(a->window, 0);
+	a->kinds |= 1;
+	a->window = 3;
+	assert_ptr_equal(atab_get(&t, 7), a);
+	struct atab_entry *b = atab_get(&t, 7 + 16);	/* same first slot, probes on */
+	assert_ptr_not_equal(b, a);
+	assert_int_equal(b->kinds, ATAB_USED);
+	assert_int_equal(atab_get(&t, 7)->kinds, ATAB_USED | 1);
+	for (uint64_t k = 100; k < 110; k++)
+		assert_non_null(atab_get(&t, k));
+	assert_int_equal(t.count, 12);
+	assert_null(atab_get(&t, 999));
+	assert_true(t.saturated);
+	assert_ptr_equal(atab_get(&t, 7), a);	/* known keys still found */
+	a->day = 5;
+	atab_clear_windows(&t);
+	atab_clear_days(&t);
+	assert_int_equal(a->window, 0);
+	assert_int_equal(a->day, 0);
+	assert_int_equal(a->kinds, ATAB_USED | 1);
+	atab_free(&t);
 }
 
 static void test_hmap_delete_and_compact(void **state)
@@ -344,7 +356,7 @@ int main(void)
 		cmocka_unit_test(test_80211_data_and_mgmt),
 		cmocka_unit_test(test_band_of_freq),
 		cmocka_unit_test(test_siphash_reference_vectors),
-		cmocka_unit_test(test_hset_generations_and_saturation),
+		cmocka_unit_test(test_atab_entries_stay_and_saturate),
 		cmocka_unit_test(test_hmap_delete_and_compact),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
