@@ -1,6 +1,7 @@
 #include "config.h"
 #include "pcap.h"
 #include "pcap_capture.h"
+#include "pcap_ring.h"
 #include "log.h"
 #include "util.h"
 
@@ -48,6 +49,7 @@ struct capture {
 	double win_start;
 	double shift;			/* added to file timestamps (loop) */
 	bool shift_set;
+	double read_last_ts;		/* the last packet read, shifted */
 	double pace_ts, pace_real, pace_prev;
 	bool pace_set;
 	uint64_t drops_logged;
@@ -60,6 +62,11 @@ struct capture {
 	struct cap_report *queue[QUEUE_MAX];
 	size_t qhead, qlen;
 	struct event *wake;
+
+	/* a file read as fast as possible: its reader thread's hand-over */
+	struct pkt_ring ring;
+	int reader_end;			/* enum read_end, set before the last batch */
+	char reader_error[PCAP_ERRBUF_SIZE + 64];
 
 	bool done;			/* loop side: final report handled */
 };
@@ -419,6 +426,19 @@ static void pace(struct capture *cap, double ts)
 
 enum read_end { READ_EOF, READ_ERROR, READ_STOPPED };
 
+/* A packet's time on the capture's clock: a looping file is shifted to
+ * follow on from the previous pass (or to start now). */
+static double packet_ts(struct capture *cap, const struct pcap_pkthdr *h)
+{
+	double raw = (double)h->ts.tv_sec + (double)h->ts.tv_usec * 1e-6;
+	if (cap->loop && !cap->once && !cap->shift_set) {
+		cap->shift = (cap->read_last_ts > 0 ? cap->read_last_ts + 0.001 : now_seconds()) - raw;
+		cap->shift_set = true;
+	}
+	cap->read_last_ts = raw + cap->shift;
+	return cap->read_last_ts;
+}
+
 static enum read_end read_packets(struct capture *cap, char *error, size_t error_len)
 {
 	bool pacing = cap->file && cap->speed > 0 && !cap->once;
@@ -427,12 +447,7 @@ static enum read_end read_packets(struct capture *cap, char *error, size_t error
 		const u_char *data;
 		int rc = pcap_next_ex(cap->pc, &h, &data);
 		if (rc == 1) {
-			double raw = (double)h->ts.tv_sec + (double)h->ts.tv_usec * 1e-6;
-			if (cap->loop && !cap->once && !cap->shift_set) {
-				cap->shift = (cap->st.last_ts > 0 ? cap->st.last_ts + 0.001 : now_seconds()) - raw;
-				cap->shift_set = true;
-			}
-			double ts = raw + cap->shift;
+			double ts = packet_ts(cap, h);
 			if (pacing)
 				pace(cap, ts);
 			advance_window(cap, ts);
@@ -478,12 +493,101 @@ static bool reopen_live(struct capture *cap)
 	return false;
 }
 
+/* ---- a file read as fast as possible ----
+ * Copying a file out of the page cache through libpcap is most of the
+ * time a bare read loop takes; here it runs in a reader thread while the
+ * capture thread counts the previous batch. Loops (reopening the file)
+ * happen on the reader's side. */
+
+static void read_file_passes(struct capture *cap, struct pkt_batch *b)
+{
+	enum read_end end = READ_EOF;
+	b->dlt = cap->dlt;
+	for (;;) {
+		struct pcap_pkthdr *h;
+		const u_char *data;
+		int rc = pcap_next_ex(cap->pc, &h, &data);
+		if (rc == 1) {
+			double ts = packet_ts(cap, h);
+			if (pkt_batch_add(b, h, data, ts))
+				continue;
+			pkt_ring_publish(&cap->ring);
+			if (!(b = pkt_ring_fill(&cap->ring)))
+				return;
+			b->dlt = cap->dlt;
+			pkt_batch_add(b, h, data, ts);
+		} else if (rc == PCAP_ERROR_BREAK) {
+			if (atomic_load(&cap->stop))
+				return;
+			if (!cap->loop || cap->once || !reopen_for_loop(cap))
+				break;
+			/* A batch holds one link type: the file may have changed. */
+			if (b->n) {
+				pkt_ring_publish(&cap->ring);
+				if (!(b = pkt_ring_fill(&cap->ring)))
+					return;
+			}
+			b->dlt = cap->dlt;
+		} else {
+			snprintf(cap->reader_error, sizeof cap->reader_error, "%s", pcap_geterr(cap->pc));
+			end = READ_ERROR;
+			break;
+		}
+	}
+	cap->reader_end = end;
+	b->last = true;
+	pkt_ring_publish(&cap->ring);
+}
+
+static void *reader_main(void *arg)
+{
+	struct capture *cap = arg;
+	struct pkt_batch *b = pkt_ring_fill(&cap->ring);
+	if (b)
+		read_file_passes(cap, b);
+	return NULL;
+}
+
+static enum read_end count_file(struct capture *cap, char *error, size_t error_len)
+{
+	pthread_t reader;
+	pkt_ring_open(&cap->ring);
+	cap->reader_error[0] = '\0';
+	if (pthread_create(&reader, NULL, reader_main, cap) != 0) {
+		snprintf(error, error_len, "cannot start a reader thread");
+		return READ_ERROR;
+	}
+	enum read_end end = READ_STOPPED;
+	struct pkt_batch *b;
+	while ((b = pkt_ring_drain(&cap->ring))) {
+		for (size_t i = 0; i < b->n; i++) {
+			const struct pkt_rec *r = &b->rec[i];
+			advance_window(cap, r->ts);
+			cap_packet(&cap->st, b->dlt, &r->h, b->data + r->off, r->ts);
+		}
+		bool last = b->last;
+		pkt_ring_release(&cap->ring);
+		if (last) {
+			end = (enum read_end)cap->reader_end;
+			snprintf(error, error_len, "%s", cap->reader_error);
+			break;
+		}
+	}
+	pthread_join(reader, NULL);
+	return end;
+}
+
 static void *capture_main(void *arg)
 {
 	struct capture *cap = arg;
 	char error[PCAP_ERRBUF_SIZE + 64] = "";
 	enum read_end end;
+	bool pacing = cap->speed > 0 && !cap->once;
 	for (;;) {
+		if (cap->file && !pacing) {
+			end = count_file(cap, error, sizeof error);
+			break;
+		}
 		end = read_packets(cap, error, sizeof error);
 		if (end == READ_ERROR && !cap->file && !cap->once) {
 			if (reopen_live(cap))
@@ -736,6 +840,7 @@ static void capture_free(struct capture *cap)
 		pthread_mutex_lock(&cap->mu);
 		pthread_cond_broadcast(&cap->room);
 		pthread_mutex_unlock(&cap->mu);
+		pkt_ring_wake(&cap->ring);
 		pthread_join(cap->thread, NULL);
 	}
 	for (size_t i = 0; i < cap->qlen; i++)
@@ -748,6 +853,7 @@ static void capture_free(struct capture *cap)
 		cap_state_free(&cap->st);
 	pthread_mutex_destroy(&cap->mu);
 	pthread_cond_destroy(&cap->room);
+	pkt_ring_free(&cap->ring);
 	free_settings(&cap->set);
 	free(cap->sig);
 	free(cap->file);
@@ -771,6 +877,7 @@ static struct capture *capture_new(struct pcap_collector *pc, const struct conf 
 	cap->owner = pc;
 	pthread_mutex_init(&cap->mu, NULL);
 	pthread_cond_init(&cap->room, NULL);
+	pkt_ring_init(&cap->ring, &cap->stop);
 	cap->sig = signature(conf, cc);
 	cap->file = cc->file ? xstrdup(cc->file) : NULL;
 	cap->iface = cc->interface ? xstrdup(cc->interface) : NULL;
