@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -50,6 +51,7 @@ struct capture {
 	double shift;			/* added to file timestamps (loop) */
 	bool shift_set;
 	double read_last_ts;		/* the last packet read, shifted */
+	unsigned long passes;		/* over a looping file */
 	double pace_ts, pace_real, pace_prev;
 	bool pace_set;
 	uint64_t drops_logged;
@@ -319,10 +321,28 @@ static int apply_filter(struct capture *cap, pcap_t *pc)
 	return 0;
 }
 
+/* One thread reads a capture file at a time: the lock stdio takes on
+ * every read (two a packet, once the process has threads) is pure cost. */
+static pcap_t *open_file(const char *path, char *errbuf)
+{
+	if (strcmp(path, "-") == 0)
+		return pcap_open_offline(path, errbuf);
+	FILE *fp = fopen(path, "rbe");
+	if (!fp) {
+		snprintf(errbuf, PCAP_ERRBUF_SIZE, "%s", strerror(errno));
+		return NULL;
+	}
+	__fsetlocking(fp, FSETLOCKING_BYCALLER);
+	pcap_t *pc = pcap_fopen_offline(fp, errbuf);
+	if (!pc)
+		fclose(fp);
+	return pc;
+}
+
 static int open_capture(struct capture *cap)
 {
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
-	pcap_t *pc = cap->file ? pcap_open_offline(cap->file, errbuf) : open_live(cap, errbuf);
+	pcap_t *pc = cap->file ? open_file(cap->file, errbuf) : open_live(cap, errbuf);
 	if (!pc) {
 		snprintf(cap->open_error, sizeof cap->open_error, "%s: %s",
 			 cap->file ? cap->file : cap->iface, errbuf);
@@ -426,14 +446,26 @@ static void pace(struct capture *cap, double ts)
 
 enum read_end { READ_EOF, READ_ERROR, READ_STOPPED };
 
+/* Passes 1, 2, 4, 8...: a short file looped fast would flood the log. */
+static void log_pass(const struct capture *cap, double start)
+{
+	if (cap->passes & (cap->passes - 1))
+		return;
+	log_debug("capture \"%s\": pass %lu of %s starts at %.6f after %.6f", cap->set.name, cap->passes,
+		  cap->file, start, cap->read_last_ts);
+}
+
 /* A packet's time on the capture's clock: a looping file is shifted to
- * follow on from the previous pass (or to start now). */
+ * follow on from the previous pass, a millisecond after its last packet
+ * (the first pass: to start now). */
 static double packet_ts(struct capture *cap, const struct pcap_pkthdr *h)
 {
 	double raw = (double)h->ts.tv_sec + (double)h->ts.tv_usec * 1e-6;
 	if (cap->loop && !cap->once && !cap->shift_set) {
 		cap->shift = (cap->read_last_ts > 0 ? cap->read_last_ts + 0.001 : now_seconds()) - raw;
 		cap->shift_set = true;
+		cap->passes++;
+		log_pass(cap, raw + cap->shift);
 	}
 	cap->read_last_ts = raw + cap->shift;
 	return cap->read_last_ts;
@@ -548,6 +580,26 @@ static void *reader_main(void *arg)
 	return NULL;
 }
 
+/* Table slots are requested this many packets ahead of their use. */
+#define LOOKAHEAD 8
+
+static void count_batch(struct capture *cap, const struct pkt_batch *b)
+{
+	struct cap_ahead ahead[LOOKAHEAD];
+	/* Packet i - LOOKAHEAD is counted, then packet i worked out into the
+	 * look-ahead slot it leaves. */
+	for (size_t i = 0; i < b->n + LOOKAHEAD; i++) {
+		struct cap_ahead *a = &ahead[i % LOOKAHEAD];
+		if (i >= LOOKAHEAD) {
+			const struct pkt_rec *r = &b->rec[i - LOOKAHEAD];
+			advance_window(cap, r->ts);
+			cap_packet_ahead(&cap->st, b->dlt, &r->h, b->data + r->off, r->ts, a);
+		}
+		if (i < b->n)
+			cap_prefetch(&cap->st, b->dlt, b->data + b->rec[i].off, b->rec[i].h.caplen, a);
+	}
+}
+
 static enum read_end count_file(struct capture *cap, char *error, size_t error_len)
 {
 	pthread_t reader;
@@ -560,11 +612,7 @@ static enum read_end count_file(struct capture *cap, char *error, size_t error_l
 	enum read_end end = READ_STOPPED;
 	struct pkt_batch *b;
 	while ((b = pkt_ring_drain(&cap->ring))) {
-		for (size_t i = 0; i < b->n; i++) {
-			const struct pkt_rec *r = &b->rec[i];
-			advance_window(cap, r->ts);
-			cap_packet(&cap->st, b->dlt, &r->h, b->data + r->off, r->ts);
-		}
+		count_batch(cap, b);
 		bool last = b->last;
 		pkt_ring_release(&cap->ring);
 		if (last) {

@@ -79,6 +79,23 @@ void cap_packet(struct cap_state *st, int dlt, const struct pcap_pkthdr *h, cons
 		cap_dot11_packet(st, dlt, data, h->caplen, ts);
 }
 
+void cap_prefetch(struct cap_state *st, int dlt, const uint8_t *data, size_t caplen, struct cap_ahead *a)
+{
+	a->n = 0;
+	if (dlt == DLT_EN10MB)
+		cap_ether_prefetch(st, data, caplen, a);
+	else
+		cap_dot11_prefetch(st, dlt, data, caplen, a);
+}
+
+void cap_packet_ahead(struct cap_state *st, int dlt, const struct pcap_pkthdr *h, const uint8_t *data,
+		      double ts, const struct cap_ahead *a)
+{
+	st->ahead = a->n ? a : NULL;
+	cap_packet(st, dlt, h, data, ts);
+	st->ahead = NULL;
+}
+
 static void report_vlans(const struct cap_state *st, struct cap_report *r)
 {
 	if (!st->vlan_frames)

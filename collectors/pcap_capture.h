@@ -113,8 +113,19 @@ struct cap_recent {
 	struct atab_entry *e;
 };
 
+/* A packet's address hashes, worked out a few packets ahead of it by
+ * cap_prefetch(), which also starts loading their table slots: by the
+ * time cap_packet_ahead() reaches the packet its cache misses are over.
+ * n = 0: nothing worked out (the packet takes the ordinary path). */
+#define CAP_AHEAD_MAX 3
+struct cap_ahead {
+	uint8_t n;
+	uint64_t h[CAP_AHEAD_MAX];
+};
+
 struct cap_state {
 	const struct cap_settings *set;
+	const struct cap_ahead *ahead;	/* the current packet's, or NULL */
 	struct sipkey key;
 	double last_ts;
 	struct cap_window win;
@@ -142,6 +153,11 @@ void cap_state_free(struct cap_state *st);
 /* One captured frame; ts is on the capture's (possibly shifted) clock. */
 void cap_packet(struct cap_state *st, int dlt, const struct pcap_pkthdr *h, const uint8_t *data,
 		double ts);
+/* Packets known in advance (a file read in batches): cap_prefetch() a few
+ * packets ahead, then cap_packet_ahead() with what it worked out. */
+void cap_prefetch(struct cap_state *st, int dlt, const uint8_t *data, size_t caplen, struct cap_ahead *a);
+void cap_packet_ahead(struct cap_state *st, int dlt, const struct pcap_pkthdr *h, const uint8_t *data,
+		      double ts, const struct cap_ahead *a);
 struct cap_report *cap_window_report(struct cap_state *st, double t_end, double span, bool final);
 void cap_report_free(struct cap_report *r);
 
@@ -149,6 +165,8 @@ void cap_report_free(struct cap_report *r);
 void cap_ether_packet(struct cap_state *st, const uint8_t *p, size_t len, size_t wire_len,
 		      double ts);
 void cap_dot11_packet(struct cap_state *st, int dlt, const uint8_t *p, size_t len, double ts);
+void cap_ether_prefetch(struct cap_state *st, const uint8_t *p, size_t len, struct cap_ahead *a);
+void cap_dot11_prefetch(struct cap_state *st, int dlt, const uint8_t *p, size_t len, struct cap_ahead *a);
 void cap_dot11_window(struct cap_state *st, double t_end);
 void cap_dhcp_window(struct cap_state *st, double t_end, uint32_t *pool_leases);
 uint64_t cap_hash(const struct cap_state *st, const void *data, size_t len);

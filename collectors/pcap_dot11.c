@@ -57,33 +57,57 @@ static void station_seen(struct cap_state *st, int bi, uint64_t h, enum band ban
 	s->v = (uint32_t)bi | (uint32_t)band << STA_BAND_SHIFT;
 }
 
+/* The three slots a data frame updates, requested before the first is
+ * read: with many stations each one is a cache miss. */
+static void prefetch_station(const struct cap_state *st, uint64_t h, uint64_t pair)
+{
+	atab_prefetch(&st->addrs, h);
+	atab_prefetch(&st->addrs, pair);
+	hmap_prefetch(&st->stations, h);
+}
+
+/* A data frame's station and BSSID; false when it names no station. */
+static bool data_station(const struct dec_80211 *f, const uint8_t **bssid, const uint8_t **sta)
+{
+	if (f->ds == 1) {
+		*bssid = f->a1;
+		*sta = f->a2;
+	} else if (f->ds == 2) {
+		*bssid = f->a2;
+		*sta = f->a1;
+	} else {
+		return false;
+	}
+	return !mac_is_group(*sta) && !mac_is_zero(*sta) && memcmp(*sta, *bssid, 6) != 0;
+}
+
 static void data_frame(struct cap_state *st, const struct dec_80211 *f, enum band band, double ts)
 {
 	st->tot.data_frames++;
+	if (f->ds == 3)
+		st->tot.data_wds++;
+	else if (f->ds == 0)
+		st->tot.data_ds0++;
 	const uint8_t *bssid, *sta;
-	if (f->ds == 1) {
-		bssid = f->a1;
-		sta = f->a2;
-	} else if (f->ds == 2) {
-		bssid = f->a2;
-		sta = f->a1;
+	if (!data_station(f, &bssid, &sta))
+		return;
+	uint64_t h, pair;
+	if (st->ahead && st->ahead->n == 2) {
+		h = st->ahead->h[0];
+		pair = st->ahead->h[1];
 	} else {
-		if (f->ds == 3)
-			st->tot.data_wds++;
-		else
-			st->tot.data_ds0++;
-		return;
+		h = cap_hash(st, sta, 6);
+		pair = pair_hash(st, bssid, sta);
+		prefetch_station(st, h, pair);
 	}
-	if (mac_is_group(sta) || mac_is_zero(sta) || memcmp(sta, bssid, 6) == 0)
-		return;
 	int bi = bss_lookup(st, bssid);
 	if (bi < 0)
 		return;
-	uint64_t h = cap_hash(st, sta, 6), pair = pair_hash(st, bssid, sta);
 	cap_seen(st, h, K_STA);
-	if (cap_seen(st, pair, K_DATA_STA))
+	struct atab_entry *pe = atab_get(&st->addrs, pair);
+	if (cap_mark(st, pe, K_DATA_STA))
 		st->bss[bi].data_sta++;
-	if (f->ds == 1 && cap_seen(st, pair, K_TX_STA))
+	if (f->ds == 1 && cap_mark(st, pe, K_TX_STA))
 		st->bss[bi].tx_sta++;
 	station_seen(st, bi, h, band, ts);
 }
@@ -170,6 +194,22 @@ void cap_dot11_packet(struct cap_state *st, int dlt, const uint8_t *p, size_t le
 		data_frame(st, &f, r.band, ts);
 	else if (f.type == 0)
 		mgmt_frame(st, &f, r.band, ts);
+}
+
+/* The hashes data_frame() will look up, for a frame cap_dot11_packet()
+ * will take as a data frame with a station. */
+void cap_dot11_prefetch(struct cap_state *st, int dlt, const uint8_t *p, size_t len, struct cap_ahead *a)
+{
+	struct dec_radio r;
+	struct dec_80211 f;
+	const uint8_t *bssid, *sta;
+	if (radio_header(dlt, p, len, &r) != DEC_OK || decode_80211(r.frame, r.frame_len, &f) != DEC_OK ||
+	    r.bad_fcs || f.type != 2 || !data_station(&f, &bssid, &sta))
+		return;
+	a->h[0] = cap_hash(st, sta, 6);
+	a->h[1] = pair_hash(st, bssid, sta);
+	a->n = 2;
+	prefetch_station(st, a->h[0], a->h[1]);
 }
 
 /* Count the stations still present at t_end; forget the ones gone. */

@@ -75,6 +75,10 @@ struct hmap_slot *hmap_put(struct hmap *m, uint64_t key, bool *fresh);
 void hmap_del(struct hmap *m, struct hmap_slot *slot);
 /* Drop tombstones when they take more than an eighth of the table. */
 void hmap_compact(struct hmap *m);
+static inline void hmap_prefetch(const struct hmap *m, uint64_t key)
+{
+	__builtin_prefetch(&m->slots[(uint32_t)key & m->mask], 1);
+}
 static inline size_t hmap_capacity(const struct hmap *m)
 {
 	return (size_t)m->mask + 1;

@@ -91,13 +91,19 @@ static bool recent_is(const struct cap_recent *r, const uint8_t *addr, size_t le
 }
 
 /* recent[mine] is where a looked-up address is remembered; any of
- * recent[0..n_recent) may hold it already. */
+ * recent[0..n_recent) may hold it already. The hash comes from the
+ * look-ahead when it worked one out (its slot-th). */
 static void ref_start(struct cap_state *st, struct addr_ref *ref, const uint8_t *addr, size_t len,
-		      struct cap_recent *recent, size_t n_recent, size_t mine)
+		      struct cap_recent *recent, size_t n_recent, size_t mine, unsigned slot)
 {
 	ref->addr = addr;
 	ref->len = (uint8_t)len;
 	ref->recent = &recent[mine];
+	if (st->ahead && slot < st->ahead->n) {
+		ref->e = NULL;
+		ref->h = st->ahead->h[slot];
+		return;
+	}
 	for (size_t i = 0; i < n_recent; i++)
 		if (recent_is(&recent[i], addr, len)) {
 			ref->e = recent[i].e;
@@ -284,13 +290,13 @@ void cap_ether_packet(struct cap_state *st, const uint8_t *p, size_t len, size_t
 	/* Every table slot this frame touches is requested before the first
 	 * is read: with 100k clients each one is a cache miss. */
 	struct addr_ref mac, src, dst;
-	ref_start(st, &mac, eth.src, 6, &st->recent_mac, 1, 0);
+	ref_start(st, &mac, eth.src, 6, &st->recent_mac, 1, 0, 0);
 	if (ipp) {
 		/* A reply's source is the request's destination: both are looked
 		 * for in both. */
 		size_t n = ip.family == 4 ? 4 : 16;
-		ref_start(st, &src, ip.src, n, st->recent_ip, 2, 0);
-		ref_start(st, &dst, ip.dst, n, st->recent_ip, 2, 1);
+		ref_start(st, &src, ip.src, n, st->recent_ip, 2, 0, 1);
+		ref_start(st, &dst, ip.dst, n, st->recent_ip, 2, 1, 2);
 	}
 
 	struct atab_entry *me = ref_entry(st, &mac);
@@ -309,6 +315,25 @@ void cap_ether_packet(struct cap_state *st, const uint8_t *p, size_t len, size_t
 	if (ipp && ip.proto == 17 && ip.l4 && decode_udp(ip.l4, ip.l4_len, &udp) == DEC_OK &&
 	    is_dhcp_port(udp.sport) && is_dhcp_port(udp.dport))
 		dhcp_packet(st, &eth, &udp, ts);
+}
+
+/* The same decoding as cap_ether_packet, as far as the addresses it
+ * looks up: their hashes in the order it uses them. */
+void cap_ether_prefetch(struct cap_state *st, const uint8_t *p, size_t len, struct cap_ahead *a)
+{
+	struct dec_ether eth;
+	struct dec_ip ip;
+	if (decode_ether(p, len, &eth) != DEC_OK)
+		return;
+	a->h[a->n++] = cap_hash(st, eth.src, 6);
+	if ((eth.ethertype == ETHERTYPE_IPV4 || eth.ethertype == ETHERTYPE_IPV6) &&
+	    decode_ip(eth.ethertype, eth.l3, eth.l3_len, &ip) == DEC_OK) {
+		size_t n = ip.family == 4 ? 4 : 16;
+		a->h[a->n++] = cap_hash(st, ip.src, n);
+		a->h[a->n++] = cap_hash(st, ip.dst, n);
+	}
+	for (unsigned i = 0; i < a->n; i++)
+		atab_prefetch(&st->addrs, a->h[i]);
 }
 
 void cap_dhcp_window(struct cap_state *st, double t_end, uint32_t *pool_leases)
