@@ -378,6 +378,7 @@ struct locate_cache {
 		const char *next;
 	} kinds[LOCATE_KINDS];
 	size_t n_kinds;
+	const char *end;		/* the text's terminating NUL */
 	const char *counted;		/* lines are known up to here */
 	int line;			/* the line `counted` is on */
 };
@@ -448,8 +449,11 @@ static const char *block_start_in(const char *text, const char *from, const char
 
 static const char *block_start(const struct build_ctx *b, const char *kind, const char *title)
 {
-	const char *text = b->text, *end = text + strlen(text);
+	const char *text = b->text;
 	struct locate_cache *w = b->where;
+	if (w && !w->end)
+		w->end = text + strlen(text);
+	const char *end = w ? w->end : text + strlen(text);
 	size_t k = 0;
 	while (w && k < w->n_kinds && strcmp(w->kinds[k].kind, kind) != 0)
 		k++;
