@@ -1,8 +1,16 @@
 # web tests: API and security against a running headroomd, the dashboard
-# in headless Chromium (skipped without chromium or node).
+# in headless Chromium (skipped without chromium or node); /healthz's
+# verdict in a unit test.
+check_PROGRAMS += tests/unit/test_web_health
+tests_unit_test_web_health_SOURCES = tests/unit/test_web_health.c
+tests_unit_test_web_health_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_web_health_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/test_web_health
 TESTS += tests/integration/web_api.sh tests/integration/web_security.sh \
-	tests/integration/web_browser.sh tests/integration/web_schedule.sh
+	tests/integration/web_browser.sh tests/integration/web_schedule.sh \
+	tests/integration/web_large.sh
 dist_noinst_SCRIPTS += tests/integration/web_api.sh tests/integration/web_security.sh \
+	tests/integration/web_large.sh \
 	tests/integration/web_browser.sh tests/integration/web_lib.sh \
 	tests/integration/web_schedule.sh
 EXTRA_DIST += tests/browser/package.json tests/browser/package-lock.json \

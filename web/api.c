@@ -120,7 +120,7 @@ static bool accepts_gzip(struct MHD_Connection *conn)
 }
 
 static enum MHD_Result send_body(struct web *w, struct MHD_Connection *conn,
-				 const struct web_body *b)
+				 struct web_body *b)
 {
 	const char *inm = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						      MHD_HTTP_HEADER_IF_NONE_MATCH);
@@ -134,7 +134,7 @@ static enum MHD_Result send_body(struct web *w, struct MHD_Connection *conn,
 		MHD_destroy_response(r);
 		return ret;
 	}
-	struct MHD_Response *r = b->gzip && accepts_gzip(conn) ? b->gzip : b->plain;
+	struct MHD_Response *r = web_body_pick(b, accepts_gzip(conn));
 	if (!r)
 		return web_error(w, conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "no body");
 	return queue(w, conn, MHD_HTTP_OK, r);
@@ -332,10 +332,11 @@ int web_assets_load(struct web *w, const char *static_dir)
 		char *over = static_dir ? read_override(static_dir, a->name, &len) : NULL;
 		e->name = a->name;
 		e->type = type_of(a->name);
-		web_body_set(&e->body, over ? over : (const char *)a->data, over ? len : a->len,
-			     e->type, "no-cache");
+		/* few requests each: from memory, whether or not TLS is on */
+		int rc = web_body_set(&e->body, over ? over : (const char *)a->data,
+				      over ? len : a->len, e->type, "no-cache", false);
 		free(over);
-		if (!e->body.plain)
+		if (rc != 0)
 			return -1;
 	}
 	return 0;
@@ -350,7 +351,7 @@ void web_assets_free(struct web *w)
 	w->n_assets = 0;
 }
 
-static const struct web_body *asset(const struct web *w, const char *name)
+static struct web_body *asset(struct web *w, const char *name)
 {
 	for (size_t i = 0; i < w->n_assets; i++)
 		if (strcmp(w->assets[i].name, name) == 0)
@@ -702,18 +703,19 @@ static bool method_allowed(const char *allow, const char *method)
 	return false;
 }
 
-static enum MHD_Result healthz(struct web *w, const struct web_snapshot *s,
+static enum MHD_Result healthz(struct web *w, struct web_snapshot *s,
 			       struct MHD_Connection *conn)
 {
-	double age = now_seconds() - s->published;
-	/* the loop publishes every tick; three missed ticks mean it is stuck */
-	if (age > 3.0 * (double)s->tick + 5)
+	double now = now_seconds();
+	char why[128];
+	if (!web_health_ok(s->published, now, s->tick, why, sizeof why))
 		return send_json(w, conn, MHD_HTTP_SERVICE_UNAVAILABLE,
-				 json_pack("{s:s, s:f}", "status", "stale", "age", age));
+				 json_pack("{s:s, s:s, s:f}", "status", "stale", "reason", why,
+					   "age", now - s->published));
 	return send_body(w, conn, &s->bodies[WB_HEALTHZ]);
 }
 
-static enum MHD_Result dispatch(struct web *w, const struct web_snapshot *s,
+static enum MHD_Result dispatch(struct web *w, struct web_snapshot *s,
 				struct MHD_Connection *conn, const char *url, const char *method,
 				const struct request *rq)
 {
@@ -739,7 +741,7 @@ static enum MHD_Result dispatch(struct web *w, const struct web_snapshot *s,
 	case R_INDEX:
 		return send_body(w, conn, asset(w, "index.html"));
 	case R_STATIC: {
-		const struct web_body *b = asset(w, m.arg);
+		struct web_body *b = asset(w, m.arg);
 		return b ? send_body(w, conn, b) : web_error(w, conn, MHD_HTTP_NOT_FOUND, "not found");
 	}
 	case R_BODY:

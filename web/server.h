@@ -27,10 +27,23 @@ struct daemon;
 struct store;
 struct alert_engine;
 
-/* A pre-rendered body and its two ready responses (gzip may be NULL
- * when the body is too small to be worth it). */
+/* Copies of one ready response. A big body is a sealed memfd sent with
+ * sendfile() (the kernel sends its pages, nothing is copied per
+ * request); libmicrohttpd locks a file response while it sends from it,
+ * so such a body has a few copies, handed out in turn, and the HTTP
+ * threads do not queue behind each other. A small body is one buffer
+ * response, sent with the header in one call. */
+#define WEB_BODY_COPIES 4
+struct web_variant {
+	struct MHD_Response *r[WEB_BODY_COPIES];
+	unsigned n;				/* 0: no such variant */
+};
+
+/* A pre-rendered body and its ready responses, plain and gzip (gzip is
+ * empty when the body is too small to be worth it). */
 struct web_body {
-	struct MHD_Response *plain, *gzip;
+	struct web_variant plain, gzip;
+	unsigned next;				/* atomic: the copy handed out next */
 	char etag[24];
 };
 
@@ -45,6 +58,7 @@ struct web_snapshot {
 	double time;				/* the loop's clock */
 	double published;			/* wall clock, for /healthz */
 	long tick;
+	bool files;				/* big bodies as memfds (no TLS) */
 	struct web_body bodies[WB_COUNT];
 	char *sse_state;			/* full state event */
 	size_t sse_state_len;
@@ -119,10 +133,18 @@ struct web_snapshot *web_snapshot_build(struct web *w, const struct daemon *d, d
 struct web_snapshot *web_snapshot_get(struct web *w);
 void web_snapshot_put(struct web_snapshot *s);
 void web_publish(struct web *w, struct web_snapshot *s);
-/* Ready responses for a body with the headers every answer carries. */
-void web_body_set(struct web_body *b, const char *data, size_t len, const char *type,
-		  const char *cache_control);
+/* /healthz: false with a reason when the latest snapshot, published at
+ * wall-clock time published, is older than 3 ticks (plus a little slack
+ * for one slow tick): the loop is stuck. */
+bool web_health_ok(double published, double now, long tick, char *why, size_t len);
+/* Ready responses for a body with the headers every answer carries;
+ * files: big bodies may go out with sendfile() (not over TLS). 0 on
+ * success. */
+int web_body_set(struct web_body *b, const char *data, size_t len, const char *type,
+		 const char *cache_control, bool files);
 void web_body_clear(struct web_body *b);
+/* The response to send (gzip when asked and there is one), or NULL. */
+struct MHD_Response *web_body_pick(struct web_body *b, bool gzip);
 void web_add_common_headers(struct MHD_Response *r);
 /* gzip a buffer; 0 on success with *out malloc'd. */
 int web_gzip(const void *in, size_t len, unsigned char **out, size_t *outlen);

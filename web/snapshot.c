@@ -8,15 +8,23 @@
 #include "util.h"
 #include "venue.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <zlib.h>
 
 /* Bodies smaller than this go out plain: gzip would not pay for itself. */
 #define GZIP_MIN_BYTES 512
+/* Seconds a late tick may take before /healthz calls the loop stuck. */
+#define HEALTH_SLACK 5
+/* Bodies from this size go out with sendfile() from a memfd. */
+#define SENDFILE_MIN_BYTES 16384
 
 /* ---- responses ---- */
 
@@ -64,14 +72,9 @@ static uint64_t fnv1a(const void *data, size_t len)
 	return h;
 }
 
-static struct MHD_Response *body_response(const void *data, size_t len, const char *type,
-					  const char *cache_control, const char *etag,
-					  const char *encoding)
+static void add_body_headers(struct MHD_Response *r, const char *type, const char *cache_control,
+			     const char *etag, const char *encoding)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(len, (void *)data,
-								 MHD_RESPMEM_MUST_COPY);
-	if (!r)
-		return NULL;
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cache_control);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
@@ -79,30 +82,97 @@ static struct MHD_Response *body_response(const void *data, size_t len, const ch
 	if (encoding)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, encoding);
 	web_add_common_headers(r);
-	return r;
 }
 
-void web_body_set(struct web_body *b, const char *data, size_t len, const char *type,
-		  const char *cache_control)
+/* A sealed memfd holding data, or -1 (then the body goes out from memory). */
+static int sealed_file(const void *data, size_t len)
 {
+	int fd = memfd_create("headroom-body", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0)
+		return -1;
+	const char *p = data;
+	size_t done = 0;
+	while (done < len) {
+		ssize_t n = write(fd, p + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			close(fd);
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+	return fd;
+}
+
+/* Each copy owns a descriptor of its own (libmicrohttpd closes it with
+ * the response); they share one file, read with offsets only. */
+static void file_variant(struct web_variant *v, int fd, size_t len)
+{
+	for (unsigned i = 0; i < WEB_BODY_COPIES; i++) {
+		int own = i + 1 < WEB_BODY_COPIES ? fcntl(fd, F_DUPFD_CLOEXEC, 0) : fd;
+		struct MHD_Response *r = own < 0 ? NULL : MHD_create_response_from_fd(len, own);
+		if (!r) {
+			if (own >= 0)
+				close(own);
+			continue;
+		}
+		v->r[v->n++] = r;
+	}
+}
+
+static void set_variant(struct web_variant *v, const void *data, size_t len, bool files)
+{
+	int fd = files && len >= SENDFILE_MIN_BYTES ? sealed_file(data, len) : -1;
+	if (fd >= 0)
+		file_variant(v, fd, len);
+	if (v->n > 0)
+		return;
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, (void *)data,
+								 MHD_RESPMEM_MUST_COPY);
+	if (r)
+		v->r[v->n++] = r;
+}
+
+int web_body_set(struct web_body *b, const char *data, size_t len, const char *type,
+		 const char *cache_control, bool files)
+{
+	memset(b, 0, sizeof *b);
 	snprintf(b->etag, sizeof b->etag, "\"%016llx\"", (unsigned long long)fnv1a(data, len));
-	b->plain = body_response(data, len, type, cache_control, b->etag, NULL);
-	b->gzip = NULL;
+	set_variant(&b->plain, data, len, files);
 	unsigned char *z;
 	size_t zlen;
 	if (len >= GZIP_MIN_BYTES && web_gzip(data, len, &z, &zlen) == 0) {
-		b->gzip = body_response(z, zlen, type, cache_control, b->etag, "gzip");
+		set_variant(&b->gzip, z, zlen, files);
 		free(z);
 	}
+	for (unsigned i = 0; i < b->plain.n; i++)
+		add_body_headers(b->plain.r[i], type, cache_control, b->etag, NULL);
+	for (unsigned i = 0; i < b->gzip.n; i++)
+		add_body_headers(b->gzip.r[i], type, cache_control, b->etag, "gzip");
+	return b->plain.n > 0 ? 0 : -1;
+}
+
+struct MHD_Response *web_body_pick(struct web_body *b, bool gzip)
+{
+	const struct web_variant *v = gzip && b->gzip.n > 0 ? &b->gzip : &b->plain;
+	if (v->n <= 1)
+		return v->n ? v->r[0] : NULL;
+	return v->r[__atomic_fetch_add(&b->next, 1, __ATOMIC_RELAXED) % v->n];
+}
+
+static void clear_variant(struct web_variant *v)
+{
+	for (unsigned i = 0; i < v->n; i++)
+		MHD_destroy_response(v->r[i]);
+	v->n = 0;
 }
 
 void web_body_clear(struct web_body *b)
 {
-	if (b->plain)
-		MHD_destroy_response(b->plain);
-	if (b->gzip)
-		MHD_destroy_response(b->gzip);
-	b->plain = b->gzip = NULL;
+	clear_variant(&b->plain);
+	clear_variant(&b->gzip);
 }
 
 /* ---- JSON of the venue ---- */
@@ -515,7 +585,8 @@ static void set_json_body(struct web_snapshot *s, enum web_body_id id, json_t *d
 	char *text = json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(15));
 	if (!text)
 		text = xstrdup("{}");
-	web_body_set(&s->bodies[id], text, strlen(text), "application/json", "no-store");
+	web_body_set(&s->bodies[id], text, strlen(text), "application/json", "no-store",
+		     s->files);
 	free(text);
 	json_decref(doc);
 }
@@ -546,6 +617,7 @@ struct web_snapshot *web_snapshot_build(struct web *w, const struct daemon *d, d
 	s->time = now;
 	s->published = now_seconds();
 	s->tick = c->tick;
+	s->files = !c->web.tls_cert;	/* sendfile() cannot encrypt */
 	s->store = d->store;
 	s->alerts = d->alerts;
 	s->basic_user = dup_or_null(c->web.basic_auth_user);
@@ -586,7 +658,7 @@ struct web_snapshot *web_snapshot_build(struct web *w, const struct daemon *d, d
 	size_t mlen;
 	char *metrics = web_metrics_render(d, alerts, &w->counters, n_sse, &mlen);
 	web_body_set(&s->bodies[WB_METRICS], metrics, mlen,
-		     "text/plain; version=0.0.4; charset=utf-8", "no-store");
+		     "text/plain; version=0.0.4; charset=utf-8", "no-store", s->files);
 	free(metrics);
 
 	json_t *live = live_model(v, d->schedule, now, alerts);
@@ -622,6 +694,15 @@ void web_snapshot_put(struct web_snapshot *s)
 	free(s->basic_password);
 	free(s->api_token);
 	free(s);
+}
+
+bool web_health_ok(double published, double now, long tick, char *why, size_t len)
+{
+	double age = now - published;	/* negative after a wall clock step back */
+	if (age <= 3.0 * (double)tick + HEALTH_SLACK)
+		return true;
+	snprintf(why, len, "no update for %.0f s (the loop publishes every %ld s)", age, tick);
+	return false;
 }
 
 void web_publish(struct web *w, struct web_snapshot *s)
