@@ -37,7 +37,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		decode_assoc_status(&f);
 	struct pcap_pkthdr h = { .caplen = (bpf_u_int32)size, .len = (bpf_u_int32)size };
 	ts += 3;
-	cap_packet(&st, dlt, &h, data, ts);
+	/* Every other frame through the file reader's look-ahead path. */
+	if (st.tot.packets % 2) {
+		struct cap_ahead ahead;
+		cap_prefetch(&st, dlt, data, size, &ahead);
+		cap_packet_ahead(&st, dlt, &h, data, ts, &ahead);
+	} else {
+		cap_packet(&st, dlt, &h, data, ts);
+	}
 	if (st.tot.packets % 64 == 0)
 		cap_report_free(cap_window_report(&st, ts, 10, false));
 	return 0;
