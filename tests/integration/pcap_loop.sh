@@ -64,6 +64,7 @@ rate_ok() { python3 -c 'import sys; sys.exit(0 if abs(float(sys.argv[1]) - 1e6) 
 has_rate() { rate_ok "$(scrape "$1" | cut -d' ' -f1)"; }
 run() {	# name speed window
 	conf "$1" "$2" "$3" >"$TMP/$1.conf"
+	date +%s >"$TMP/$1.started"
 	"$HEADROOMD" -d -c "$TMP/$1.conf" 2>"$TMP/$1.log" &
 	pid=$!
 	started $pid
@@ -75,7 +76,6 @@ stop() {
 
 # Paced at 4x, a pass every 0.5 s: every window's rate, also across loop
 # boundaries, is 1 Mbit/s; the totals grow past two passes.
-started_at=$(date +%s)
 run paced 4 1
 wait_for 60 has_pass paced 4 || { cat "$TMP/paced.log"; fail "paced: no 4th pass"; }
 wait_for 30 has_rate paced || fail "paced: no window rate of 1 Mbit/s: $(scrape paced)"
@@ -106,9 +106,9 @@ stop fast
 fast1=${first#* } fast2=${last#* }
 cat "$TMP/paced.log" "$TMP/fast.log" >"$TMP/loop.log"
 
-python3 - "$TMP/loop.log" "$started_at" "$paced1" "$paced2" "$fast1" "$fast2" <<'PY' || { cat "$TMP/loop.log"; fail "loop passes wrong"; }
+python3 - "$TMP/loop.log" "$TMP" "$paced1" "$paced2" "$fast1" "$fast2" <<'PY' || { cat "$TMP/loop.log"; fail "loop passes wrong"; }
 import re, sys
-log, started = sys.argv[1], float(sys.argv[2])
+log, tmp = sys.argv[1], sys.argv[2]
 paced1, paced2, fast1, fast2 = (float(v) for v in sys.argv[3:7])
 PASS_BYTES = 2000 * 125
 bad = []
@@ -119,6 +119,7 @@ for line in open(log):
         passes.setdefault(m.group(1), []).append((int(m.group(2)), float(m.group(3)), float(m.group(4))))
 for name, ps in passes.items():
     n1, first, _ = ps[0]
+    started = float(open("%s/%s.started" % (tmp, name)).read())
     if n1 != 1 or abs(first - started) > 30:
         bad.append("%s: pass 1 does not start now: %s" % (name, ps[0]))
     for n, start, prev_end in ps[1:]:
