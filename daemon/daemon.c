@@ -206,6 +206,20 @@ int daemon_reload(struct daemon *d)
 
 /* ---- lifecycle ---- */
 
+/* Before "starting" is logged: a SIGHUP or SIGTERM sent while modules and
+ * collectors start waits for the loop instead of killing the process. */
+static void add_signal_events(struct daemon *d)
+{
+	d->sigterm_ev = evsignal_new(d->base, SIGTERM, on_stop_signal, d);
+	d->sigint_ev = evsignal_new(d->base, SIGINT, on_stop_signal, d);
+	d->sighup_ev = evsignal_new(d->base, SIGHUP, on_sighup, d);
+	d->sigusr1_ev = evsignal_new(d->base, SIGUSR1, on_sigusr1, d);
+	event_add(d->sigterm_ev, NULL);
+	event_add(d->sigint_ev, NULL);
+	event_add(d->sighup_ev, NULL);
+	event_add(d->sigusr1_ev, NULL);
+}
+
 int daemon_init(struct daemon *d, struct conf *conf, const char *config_path, bool once)
 {
 	memset(d, 0, sizeof *d);
@@ -227,6 +241,8 @@ int daemon_init(struct daemon *d, struct conf *conf, const char *config_path, bo
 	d->sink.cycle_done = sink_cycle_done;
 	d->sink.ctx = d;
 	d->started = now_seconds();
+	if (!once)
+		add_signal_events(d);
 	return 0;
 }
 
@@ -307,14 +323,6 @@ int daemon_start(struct daemon *d, const char *user)
 		return -1;
 	if (d->once)
 		return 0;
-	d->sigterm_ev = evsignal_new(d->base, SIGTERM, on_stop_signal, d);
-	d->sigint_ev = evsignal_new(d->base, SIGINT, on_stop_signal, d);
-	d->sighup_ev = evsignal_new(d->base, SIGHUP, on_sighup, d);
-	d->sigusr1_ev = evsignal_new(d->base, SIGUSR1, on_sigusr1, d);
-	event_add(d->sigterm_ev, NULL);
-	event_add(d->sigint_ev, NULL);
-	event_add(d->sighup_ev, NULL);
-	event_add(d->sigusr1_ev, NULL);
 	arm_tick(d);
 	daemon_tick(d);
 	return 0;

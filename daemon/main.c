@@ -197,6 +197,7 @@ int main(int argc, char **argv)
 	const char *user = o.user ? o.user : conf->user;
 	struct daemon d;
 	if (daemon_init(&d, conf, o.config, o.once) != 0) {
+		daemon_shutdown(&d);
 		lifeline_report(1);
 		return 1;
 	}

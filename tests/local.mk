@@ -36,3 +36,4 @@ include tests/report.mk
 include tests/schedule.mk
 include tests/fuzz.mk
 include tests/soak.mk
+include tests/valgrind.mk

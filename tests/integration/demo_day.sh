@@ -304,7 +304,7 @@ done <"$DIR/pids"
 grep -q "stopped every demo process" "$TMP/run.out" || fail "run-demo did not say it stopped"
 # The report of the day (once `headroom report` and the SNMP collector
 # exist): make demo-report's script, its peaks against the day's script.
-headroom="$top_builddir/headroom"
+headroom="$HEADROOM"
 if [ ! -x "$headroom" ] || [ $once = 0 ]; then
 	echo "SKIP: headroom report or the SNMP collector is not built yet"
 else

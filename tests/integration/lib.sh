@@ -4,6 +4,7 @@ set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$(pwd)}"
 : "${HEADROOMD:=$top_builddir/headroomd}"
+: "${HEADROOM:=$top_builddir/headroom}"
 : "${SHARED_FIXTURES:=$top_srcdir/../shared/fixtures}"
 
 TEST_NAME=$(basename "$0" .sh)
@@ -15,15 +16,18 @@ cleanup() {
 		kill "$pid" 2>/dev/null
 	done
 	for pid in $STARTED_PIDS; do
-		for _ in $(seq 50); do
+		for _ in $(seq "${STOP_WAIT:-50}"); do
 			kill -0 "$pid" 2>/dev/null || break
 			sleep 0.1
 		done
-		kill -9 "$pid" 2>/dev/null
+		kill -9 "$pid" 2>/dev/null && STUCK_PIDS="${STUCK_PIDS:-} $pid"
 	done
 	if [ "${KEEP_TMP:-0}" = 1 ]; then echo "kept $TMP"; else rm -rf "$TMP"; fi
+	[ -z "${HEADROOMD_WRAPPER:-}" ] || vg_check
 }
 trap cleanup EXIT
+# make check-valgrind: the daemon and the CLI run under memcheck
+[ -z "${HEADROOMD_WRAPPER:-}" ] || . "$top_srcdir/tests/valgrind.sh"
 
 started() { STARTED_PIDS="$STARTED_PIDS $1"; }
 

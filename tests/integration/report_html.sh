@@ -16,7 +16,7 @@ mkdir -p "$TMP/state"
 report_conf "$TMP/headroom.conf" "$TMP/state"
 report_fill "$TMP/state"
 report_alert_log "$TMP/state/alerts.log"
-"$top_builddir/headroom" report -q -c "$TMP/headroom.conf" -o "$TMP/out" --format html ||
+"$HEADROOM" report -q -c "$TMP/headroom.conf" -o "$TMP/out" --format html ||
 	fail "headroom report failed"
 html="$TMP/out/report.html"
 grep -Eq 'src="(https?:|//)|href="(https?:|//)' "$html" && fail "the HTML loads something from outside"

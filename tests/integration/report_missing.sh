@@ -15,7 +15,7 @@ export ASAN_OPTIONS="fast_unwind_on_malloc=0"
 mkdir -p "$TMP/empty"
 : >"$TMP/empty/alerts.log"
 report_conf "$TMP/empty.conf" "$TMP/empty"
-"$top_builddir/headroom" report -q -c "$TMP/empty.conf" -o "$TMP/out1" 2>"$TMP/err1" ||
+"$HEADROOM" report -q -c "$TMP/empty.conf" -o "$TMP/out1" 2>"$TMP/err1" ||
 	{ cat "$TMP/err1"; fail "an empty store made the report fail"; }
 python3 - "$TMP/out1" <<'PY' || fail "empty store: numbers are not null"
 import csv, json, sys
@@ -48,7 +48,7 @@ grep -q "<img" "$html" && fail "HTML draws graphs of no data"
 
 # 2. no alert log at all: said so
 rm "$TMP/empty/alerts.log"
-"$top_builddir/headroom" report -q -c "$TMP/empty.conf" -o "$TMP/out2" --format html ||
+"$HEADROOM" report -q -c "$TMP/empty.conf" -o "$TMP/out2" --format html ||
 	fail "a missing alert log made the report fail"
 grep -q "No alert log was found" "$TMP/out2/report.html" || fail "HTML does not say the log is absent"
 
@@ -58,7 +58,7 @@ mkdir -p "$TMP/part"
 report_conf "$TMP/part.conf" "$TMP/part"
 report_fill "$TMP/part"
 rm "$TMP/part/room/hall.rrd" "$TMP/part/venue.rrd"
-"$top_builddir/headroom" report -q -c "$TMP/part.conf" -o "$TMP/out3" ||
+"$HEADROOM" report -q -c "$TMP/part.conf" -o "$TMP/out3" ||
 	fail "a partial store made the report fail"
 python3 - "$TMP/out3" <<'PY' || fail "partial store: wrong mix of data and no data"
 import json, sys
@@ -83,7 +83,7 @@ event "x" { attendees = 10 }
 room "r" { seats = 10 }
 EOC
 mkdir -p "$TMP/nothing"
-"$top_builddir/headroom" report -q -c "$TMP/nowin.conf" -o "$TMP/out4" 2>"$TMP/err4" &&
+"$HEADROOM" report -q -c "$TMP/nowin.conf" -o "$TMP/out4" 2>"$TMP/err4" &&
 	fail "a report without any window succeeded"
 grep -q "no time window" "$TMP/err4" || fail "no reason given: $(cat "$TMP/err4")"
 pass "missing data is reported as missing"

@@ -20,7 +20,7 @@ report_fill_capture "$TMP/state" mirror
 report_alert_log "$TMP/state/alerts.log"
 
 cd "$TMP" || fail "no tmp dir"
-"$top_builddir/headroom" report -c "$TMP/headroom.conf" 2>"$TMP/stderr" ||
+"$HEADROOM" report -c "$TMP/headroom.conf" 2>"$TMP/stderr" ||
 	{ cat "$TMP/stderr"; fail "headroom report failed"; }
 grep -q "files to read" "$TMP/stderr" || fail "no progress on stderr"
 out="$TMP/report-scripted"
@@ -220,12 +220,12 @@ assert "they are not people" in html, "no caveat next to the random MACs"
 PY
 
 # --format and -o: only what was asked for, where it was asked
-"$top_builddir/headroom" report -q -c "$TMP/headroom.conf" -o "$TMP/only-json" --format json ||
+"$HEADROOM" report -q -c "$TMP/headroom.conf" -o "$TMP/only-json" --format json ||
 	fail "--format json failed"
 [ -s "$TMP/only-json/report.json" ] || fail "--format json wrote no JSON"
 [ -e "$TMP/only-json/report.html" ] && fail "--format json wrote HTML too"
 # --from/--to narrow the window: day 1 only
-"$top_builddir/headroom" report -q -c "$TMP/headroom.conf" -o "$TMP/day1" --format json \
+"$HEADROOM" report -q -c "$TMP/headroom.conf" -o "$TMP/day1" --format json \
 	--from "2027-05-14 00:00" --to "2027-05-15 00:00" || fail "--from/--to failed"
 python3 -c "
 import json, sys
@@ -233,6 +233,6 @@ r = json.load(open('$TMP/day1/report.json'))
 assert len(r['days']) == 1, r['days']
 assert r['summary']['peak_devices'] == 412, r['summary']
 " || fail "--from/--to did not narrow the window to day 1"
-"$top_builddir/headroom" report -q -c "$TMP/headroom.conf" --format pdf 2>/dev/null &&
+"$HEADROOM" report -q -c "$TMP/headroom.conf" --format pdf 2>/dev/null &&
 	fail "an unknown format was accepted"
 pass "report numbers match the scripted event"

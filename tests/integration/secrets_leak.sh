@@ -132,7 +132,7 @@ done
 
 kill $pid
 wait $pid 2>/dev/null
-"$top_builddir/headroom" report -c "$TMP/headroom.conf" -o "$out/report" -q >"$out/report.log" 2>&1 ||
+"$HEADROOM" report -c "$TMP/headroom.conf" -o "$out/report" -q >"$out/report.log" 2>&1 ||
 	{ cat "$out/report.log"; fail "headroom report failed"; }
 [ -f "$out/report/report.json" ] || fail "the report wrote no JSON"
 
