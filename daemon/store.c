@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -265,6 +266,8 @@ static void add_stats(struct store_stats *to, const struct store_stats *from)
 	to->files_moved += from->files_moved;
 }
 
+#define WRITER_NICE 10
+
 static void *writer_main(void *arg)
 {
 	struct store *s = arg;
@@ -273,6 +276,11 @@ static void *writer_main(void *arg)
 	sigemptyset(&pipe);
 	sigaddset(&pipe, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &pipe, NULL);
+	/* A step's writes may take a good part of a core for a few hundred
+	 * milliseconds; nothing waits for them, while a dashboard request or
+	 * the loop's tick does. On Linux nice is per thread. */
+	if (setpriority(PRIO_PROCESS, (id_t)gettid(), WRITER_NICE) != 0)
+		log_debug("store: writer thread keeps its priority: %s", strerror(errno));
 	rrd_get_context();
 	pthread_mutex_lock(&s->mu);
 	for (;;) {
