@@ -72,7 +72,8 @@
   function announce(transitions) {
     if (!transitions || !transitions.length) return;
     const t = transitions[transitions.length - 1];
-    $("action-msg").textContent = "Alert " + (t.rule || t.id || "") + ": " + (t.from || "?") + " \u2192 " + (t.to || "?");
+    // Its own line: the answer to an ack or silence stays readable.
+    $("alert-news").textContent = "Alert " + (t.rule || t.id || "") + ": " + (t.from || "?") + " \u2192 " + (t.to || "?");
   }
 
   function connect() {
