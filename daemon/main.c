@@ -8,6 +8,7 @@
 #include "log.h"
 #include "plan.h"
 #include "schedule.h"
+#include "store.h"
 #include "util.h"
 
 #include <errno.h>
@@ -158,6 +159,9 @@ int notify_test_send(const struct conf *conf, const char *name);
 
 int main(int argc, char **argv)
 {
+	/* a graph renderer started by the store (store.h) */
+	if (argc >= 2 && strcmp(argv[1], STORE_GRAPH_CHILD_ARG) == 0)
+		store_graph_child_main(argc - 2, argv + 2);
 	struct options o = { 0 };
 	if (parse_options(argc, argv, &o) != 0)
 		return 1;

@@ -5,6 +5,7 @@
 #include "config.h"
 #include "conf.h"
 #include "report.h"
+#include "store.h"
 #include "util.h"
 
 #include <errno.h>
@@ -155,6 +156,9 @@ static int cmd_report(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	/* a graph renderer started by the store (store.h) */
+	if (argc >= 2 && strcmp(argv[1], STORE_GRAPH_CHILD_ARG) == 0)
+		store_graph_child_main(argc - 2, argv + 2);
 	if (argc >= 2 && strcmp(argv[1], "report") == 0)
 		return cmd_report(argc - 1, argv + 1);
 	if (argc >= 2 && (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "--version") == 0)) {

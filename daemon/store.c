@@ -15,6 +15,7 @@
 #include <rrd.h>
 #include <rrd_client.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -740,31 +741,105 @@ struct graph_reply {
 	uint32_t len;		/* image bytes, or the error text */
 };
 
-static void __attribute__((noreturn)) graph_child(int fd, int argc, char **argv)
+int store_graph_child_main(int argc, char **argv)
 {
-	/* Only the files: the parent's rrdcached connection (and its lock)
-	 * must stay untouched in this copy of the process. */
+	/* Only the files: a cached rrdcached address is the parent's. */
 	unsetenv("RRDCACHED_ADDRESS");
 	unsigned char *img = NULL;
 	size_t len = 0;
 	char err[512] = "";
 	struct graph_reply r = { 0 };
-	if (render_here(argc, argv, &img, &len, err, sizeof err) == 0 && len <= GRAPH_MAX_BYTES) {
+	if (argc >= 2 && render_here(argc, argv, &img, &len, err, sizeof err) == 0 &&
+	    len <= GRAPH_MAX_BYTES) {
 		r.ok = 1;
 		r.len = (uint32_t)len;
-		write_all(fd, &r, sizeof r);
-		write_all(fd, img, len);
+		write_all(STDOUT_FILENO, &r, sizeof r);
+		write_all(STDOUT_FILENO, img, len);
 	} else {
+		if (!err[0])
+			snprintf(err, sizeof err, "%s", argc >= 2 ? "no image" : "no graph arguments");
 		r.len = (uint32_t)strlen(err);
-		write_all(fd, &r, sizeof r);
-		write_all(fd, err, r.len);
+		write_all(STDOUT_FILENO, &r, sizeof r);
+		write_all(STDOUT_FILENO, err, r.len);
 	}
+	/* librrd's leftovers die with the process; no exit handlers. */
 	_exit(0);
 }
 
+/* The executable this process runs, so the renderer is the same build. */
+static int own_executable(char *buf, size_t size)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, size - 1);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	/* replaced on disk (an upgrade): the new file has the old name */
+	static const char deleted[] = " (deleted)";
+	size_t dl = sizeof deleted - 1;
+	if ((size_t)n > dl && strcmp(buf + n - dl, deleted) == 0)
+		buf[n - dl] = '\0';
+	return 0;
+}
+
+/* The environment minus RRDCACHED_ADDRESS; the strings are environ's. */
+static char **child_environment(void)
+{
+	size_t n = 0;
+	while (environ[n])
+		n++;
+	char **env = xcalloc(n + 1, sizeof *env);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(environ[i], "RRDCACHED_ADDRESS=", 18) != 0)
+			env[k++] = environ[i];
+	return env;
+}
+
+/* Start this executable as a one-shot renderer writing to out_fd. */
+static int spawn_renderer(int argc, char **argv, int out_fd, pid_t *pid, char *err,
+			  size_t errlen)
+{
+	char self[4096];
+	if (own_executable(self, sizeof self) != 0) {
+		snprintf(err, errlen, "cannot find this program's executable: %s", strerror(errno));
+		return -1;
+	}
+	char **child_argv = xcalloc((size_t)argc + 3, sizeof *child_argv);
+	child_argv[0] = self;
+	child_argv[1] = (char *)STORE_GRAPH_CHILD_ARG;
+	for (int i = 0; i < argc; i++)
+		child_argv[i + 2] = argv[i];
+	char **env = child_environment();
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, out_fd, STDOUT_FILENO);
+	posix_spawnattr_init(&attr);
+	sigset_t none, all;
+	sigemptyset(&none);
+	sigfillset(&all);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setsigdefault(&attr, &all);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+	int rc = posix_spawn(pid, self, &fa, &attr, child_argv, env);
+	posix_spawnattr_destroy(&attr);
+	posix_spawn_file_actions_destroy(&fa);
+	free(env);
+	free(child_argv);
+	if (rc != 0) {
+		snprintf(err, errlen, "cannot start the graph renderer %s: %s", self, strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
 /* librrd 1.7 leaks a little on every graph (legend strings) and keeps
- * font caches; drawing in a short-lived child keeps a daemon that serves
- * graphs for days from growing, and a crash there from taking it down. */
+ * font caches; drawing in a short-lived process keeps a daemon that
+ * serves graphs for days from growing, and a crash there from taking it
+ * down. A fresh exec, not a bare fork: a forked copy of a threaded
+ * process may inherit a lock another thread held (malloc's, a
+ * library's) and hang on it. */
 static int render_in_child(int argc, char **argv, unsigned char **data, size_t *len, char *err,
 			   size_t errlen)
 {
@@ -773,18 +848,13 @@ static int render_in_child(int argc, char **argv, unsigned char **data, size_t *
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
 		return -1;
 	}
-	pid_t pid = fork();
-	if (pid < 0) {
-		snprintf(err, errlen, "fork: %s", strerror(errno));
+	pid_t pid;
+	int spawned = spawn_renderer(argc, argv, fds[1], &pid, err, errlen);
+	close(fds[1]);
+	if (spawned != 0) {
 		close(fds[0]);
-		close(fds[1]);
 		return -1;
 	}
-	if (pid == 0) {
-		close(fds[0]);
-		graph_child(fds[1], argc, argv);
-	}
-	close(fds[1]);
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	double deadline = (double)ts.tv_sec + ts.tv_nsec / 1e9 + GRAPH_TIMEOUT;

@@ -71,6 +71,14 @@ int store_graph(struct store *s, const char *entity, const char *format, time_t 
 		time_t to, unsigned width, unsigned height, unsigned char **data,
 		size_t *len, char *err, size_t errlen);
 
+/* Graphs are drawn by a fresh copy of the running executable started
+ * as "EXE --render-graph-child ARGS": every program that calls
+ * store_graph() (headroomd, headroom, the store test) hands that first
+ * argument to store_graph_child_main() before anything else in main().
+ * It writes the reply to stdout and does not return. */
+#define STORE_GRAPH_CHILD_ARG "--render-graph-child"
+int store_graph_child_main(int argc, char **argv) __attribute__((noreturn));
+
 /* The RRD file path of an entity (for the report and tools); malloc'd,
  * NULL when the entity is malformed. Relative to the rrdcached base
  * directory when rrdcached is remote ("host:port"). */

@@ -5,7 +5,8 @@
 # ends, vg_check fails it if any log reports an error or a leak, or if
 # cleanup had to kill -9 a process that did not stop on SIGTERM. A log
 # without a summary is otherwise a process killed on purpose (a test's
-# kill -9, a graph child the daemon kills once it has the image): noted.
+# kill -9, a graph renderer, which memcheck follows only up to its exec):
+# noted.
 VG_LOGS="$top_builddir/tests/valgrind-logs"
 VG_BIN="$TMP/valgrind-bin"
 mkdir -p "$VG_LOGS" "$VG_BIN"

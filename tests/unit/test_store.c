@@ -881,8 +881,11 @@ static void test_remote_rrdcached(void **state)
 	conf_free(c);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	/* a graph renderer started by the store (store.h) */
+	if (argc >= 2 && strcmp(argv[1], STORE_GRAPH_CHILD_ARG) == 0)
+		store_graph_child_main(argc - 2, argv + 2);
 	signal(SIGPIPE, SIG_IGN);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_paths_are_sanitised, setup, teardown),
