@@ -482,13 +482,31 @@ static int flush_cached(const struct store *s, const char *path, char *err, size
 	return rc == 0 ? 0 : -1;
 }
 
+/* The writer holds a file's lock for the moment of one update: a
+ * reader that meets it waits a little instead of failing the request. */
+#define READ_LOCK_ATTEMPTS 50
+#define READ_LOCK_WAIT_US 20000
+
+static bool rrd_lock_busy(void)
+{
+	return strstr(rrd_get_error(), "could not lock") != NULL;
+}
+
 static int fetch(const struct store *s, const char *path, const char *cf, time_t *start,
 		 time_t *end, unsigned long *step, unsigned long *ds_cnt, char ***ds_names,
 		 rrd_value_t **data)
 {
-	rrd_clear_error();
-	if (!s->target.remote)
-		return rrd_fetch_r(path, cf, start, end, step, ds_cnt, ds_names, data);
+	if (!s->target.remote) {
+		int rc = -1;
+		for (int attempt = 0; attempt < READ_LOCK_ATTEMPTS; attempt++) {
+			rrd_clear_error();
+			rc = rrd_fetch_r(path, cf, start, end, step, ds_cnt, ds_names, data);
+			if (rc == 0 || !rrd_lock_busy())
+				break;
+			usleep(READ_LOCK_WAIT_US);
+		}
+		return rc;
+	}
 	int rc = -1;
 	for (int attempt = 0; attempt < 2; attempt++) {
 		rrd_clear_error();
@@ -690,8 +708,15 @@ static int copy_image(rrd_info_t *info, unsigned char **data, size_t *len)
 static int render_here(int argc, char **argv, unsigned char **data, size_t *len, char *err,
 		       size_t errlen)
 {
-	rrd_clear_error();
-	rrd_info_t *info = rrd_graph_v(argc, argv);
+	rrd_info_t *info = NULL;
+	for (int attempt = 0; attempt < READ_LOCK_ATTEMPTS; attempt++) {
+		rrd_clear_error();
+		optind = 0;	/* rrd_graph parses argv with getopt */
+		info = rrd_graph_v(argc, argv);
+		if (info || !rrd_lock_busy())
+			break;
+		usleep(READ_LOCK_WAIT_US);
+	}
 	int rc = info ? copy_image(info, data, len) : -1;
 	if (rc != 0)
 		snprintf(err, errlen, "%s", rrd_get_error()[0] ? rrd_get_error() : "no image");

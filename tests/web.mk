@@ -8,9 +8,9 @@ tests_unit_test_web_health_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_web_health
 TESTS += tests/integration/web_api.sh tests/integration/web_security.sh \
 	tests/integration/web_browser.sh tests/integration/web_schedule.sh \
-	tests/integration/web_large.sh
+	tests/integration/web_large.sh tests/integration/web_graph_load.sh
 dist_noinst_SCRIPTS += tests/integration/web_api.sh tests/integration/web_security.sh \
-	tests/integration/web_large.sh \
+	tests/integration/web_large.sh tests/integration/web_graph_load.sh \
 	tests/integration/web_browser.sh tests/integration/web_lib.sh \
 	tests/integration/web_schedule.sh
 EXTRA_DIST += tests/browser/package.json tests/browser/package-lock.json \
