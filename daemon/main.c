@@ -90,6 +90,9 @@ static struct conf *load_config(const char *path)
 	return c;
 }
 
+/* The pidfile's descriptor stays open: after the privilege drop the
+ * directory may not let the daemon unlink it, but it can still empty
+ * it, so no stale PID is left behind. Returns the fd or -1. */
 static int write_pidfile(const char *path)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -99,9 +102,19 @@ static int write_pidfile(const char *path)
 	}
 	char buf[32];
 	int n = snprintf(buf, sizeof buf, "%d\n", (int)getpid());
-	int ok = write(fd, buf, (size_t)n) == n;
+	if (write(fd, buf, (size_t)n) != n) {
+		log_err("cannot write pidfile %s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void remove_pidfile(const char *path, int fd)
+{
+	if (unlink(path) != 0 && ftruncate(fd, 0) != 0)
+		log_warn("cannot remove or empty pidfile %s: %s", path, strerror(errno));
 	close(fd);
-	return ok ? 0 : -1;
 }
 
 /*
@@ -205,7 +218,8 @@ int main(int argc, char **argv)
 		lifeline_report(1);
 		return 1;
 	}
-	if (o.pidfile && write_pidfile(o.pidfile) != 0) {
+	int pid_fd = -1;
+	if (o.pidfile && (pid_fd = write_pidfile(o.pidfile)) < 0) {
 		daemon_shutdown(&d);
 		lifeline_report(1);
 		return 1;
@@ -222,8 +236,8 @@ int main(int argc, char **argv)
 		lifeline_report(1);
 	}
 	daemon_shutdown(&d);
-	if (o.pidfile)
-		unlink(o.pidfile);
+	if (pid_fd >= 0)
+		remove_pidfile(o.pidfile, pid_fd);
 	if (!o.once)
 		log_info("stopped");
 	return rc;

@@ -2,7 +2,8 @@
 # Privileges: started as root with -u nobody, headroomd opens its live
 # capture (on lo) and its port, then runs as nobody (every uid and gid in
 # /proc/PID/status, no supplementary root group, no effective
-# capabilities) and the capture keeps measuring. Then, without root at
+# capabilities) and the capture keeps measuring; its pidfile, in a
+# directory only root may change, is left empty at exit. Then, without root at
 # all: as nobody with CAP_NET_RAW only (setpriv, ambient), the capture
 # works too. Needs root.
 . "$(dirname "$0")/lib.sh"
@@ -61,7 +62,9 @@ sys.exit(0 if (u["mbps_in"] or 0) + (u["mbps_out"] or 0) > 1 else 1)'
 
 status_field() { sed -n "s/^$2:[[:space:]]*//p" "/proc/$1/status"; }
 
-DAEMON_ARGS="-u nobody" run_daemon dropped env
+mkdir -m 755 "$TMP/run"	# root's: nobody cannot unlink in it
+DAEMON_ARGS="-u nobody -p $TMP/run/headroomd.pid" run_daemon dropped env
+[ "$(cat "$TMP/run/headroomd.pid")" = "$DPID" ] || fail "pidfile does not hold $DPID"
 uids=$(status_field $DPID Uid)
 gids=$(status_field $DPID Gid)
 groups=$(status_field $DPID Groups)
@@ -71,6 +74,8 @@ for g in $gids $groups; do [ "$g" != 0 ] || fail "-u nobody: still in group 0 (G
 [ "$capeff" = 0000000000000000 ] || fail "-u nobody: effective capabilities $capeff"
 grep -q "running as user nobody" "$TMP/dropped/daemon.log" || fail "no log line about the drop"
 kill $DPID; wait $DPID 2>/dev/null
+# the dropped daemon could not unlink its pidfile, so it emptied it
+[ ! -s "$TMP/run/headroomd.pid" ] || fail "pidfile still holds $(cat "$TMP/run/headroomd.pid") after exit"
 
 # never root: nobody with CAP_NET_RAW only
 DAEMON_ARGS= run_daemon netraw setpriv --reuid=nobody --regid=nogroup --clear-groups \
