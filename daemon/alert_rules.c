@@ -38,8 +38,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A forecast's history keeps at most TREND_POINTS points, spaced so
+ * that half of them span its window whatever the tick. */
 #define TREND_POINTS 256
-#define TREND_WINDOW 900.0	/* seconds of history a forecast looks at */
+#define TREND_MINUTES 15.0	/* default window a forecast looks at */
 #define NO_FORECAST 1e6		/* minutes: "not in sight" */
 #define DROP_MIN_CLIENTS 10
 #define DROP_HOLD 900.0
@@ -166,6 +168,18 @@ static double lead_minutes(const struct ctx *x, const char *rule, const char *en
 			lead = r->lead_minutes;
 	}
 	return lead;
+}
+
+static double trend_minutes(const struct ctx *x, const char *entity)
+{
+	double minutes = TREND_MINUTES;
+	for (size_t i = 0; i < x->c->n_rules; i++) {
+		const struct conf_rule *r = &x->c->rules[i];
+		if (strcmp(r->name, "forecast_saturation") == 0 && !isnan(r->trend_minutes) &&
+		    (!r->match || glob_match(r->match, entity)))
+			minutes = r->trend_minutes;
+	}
+	return minutes;
 }
 
 static double ratio(double load, double capacity)
@@ -426,9 +440,12 @@ static void rule_client_drop(struct ctx *x)
 	}
 }
 
-static void trend_add(struct history *h, double now, double v)
+static void trend_add(struct history *h, double now, double v, double window)
 {
 	if (isnan(v))
+		return;
+	int last = (h->head + TREND_POINTS - 1) % TREND_POINTS;
+	if (h->n > 0 && now - h->t[last] < window / (TREND_POINTS / 2))
 		return;
 	h->t[h->head] = now;
 	h->v[h->head] = v;
@@ -439,19 +456,20 @@ static void trend_add(struct history *h, double now, double v)
 
 /* Minutes until the least-squares line through the recent points meets
  * capacity; NO_FORECAST when flat, falling, already there or too little data. */
-static double eta_minutes(const struct history *h, double now, double current, double capacity)
+static double eta_minutes(const struct history *h, double now, double current, double capacity,
+			  double window)
 {
 	double st = 0, sv = 0, stt = 0, stv = 0, first = now;
 	int n = 0;
 	for (int i = 0; i < h->n; i++) {
 		double t = h->t[i] - now, v = h->v[i];
-		if (-t > TREND_WINDOW)
+		if (-t > window)
 			continue;
 		st += t; sv += v; stt += t * t; stv += t * v;
 		first = fmin(first, h->t[i]);
 		n++;
 	}
-	if (n < 5 || now - first < TREND_WINDOW / 3 || !(capacity > 0) || current >= capacity)
+	if (n < 5 || now - first < window / 3 || !(capacity > 0) || current >= capacity)
 		return NO_FORECAST;
 	double den = n * stt - st * st;
 	if (den <= 0)
@@ -466,11 +484,12 @@ static void forecast(struct ctx *x, const char *entity, const char *label, const
 		     double current, double capacity, const char *unit)
 {
 	struct history *h = history(x->rs, entity);
-	trend_add(h, x->now, current);
+	double window = trend_minutes(x, entity) * 60;
+	trend_add(h, x->now, current, window);
 	double lead = lead_minutes(x, "forecast_saturation", entity, 30);
 	struct defaults d = { .warn = lead, .crit = lead / 3, .clear = 1.2, .below = true,
 			      .for_warn = -1, .for_crit = -1, .repeat = -1, .group_wait = -1 };
-	double eta = isnan(current) ? NAN : eta_minutes(h, x->now, current, capacity);
+	double eta = isnan(current) ? NAN : eta_minutes(h, x->now, current, capacity, window);
 	struct alert_obs *o = observe(x, "forecast_saturation", entity, &d, eta);
 	if (!o)
 		return;

@@ -300,6 +300,7 @@ static cfg_opt_t rule_opts[] = {
 	CFG_STR("for", NULL, CFGF_NODEFAULT),
 	CFG_STR("repeat", NULL, CFGF_NODEFAULT),
 	CFG_FLOAT("lead_minutes", NAN, CFGF_NONE),
+	CFG_FLOAT("trend_minutes", NAN, CFGF_NONE),
 	CFG_END()
 };
 
@@ -958,6 +959,10 @@ static void build_rules(struct build_ctx *b, cfg_t *root)
 		r->clear_warn = cfg_getfloat(sec, "clear_warn");
 		r->clear_crit = cfg_getfloat(sec, "clear_crit");
 		r->lead_minutes = cfg_getfloat(sec, "lead_minutes");
+		r->trend_minutes = cfg_getfloat(sec, "trend_minutes");
+		if (!isnan(r->trend_minutes) && !(r->trend_minutes >= 1 && r->trend_minutes <= 240))
+			errbuf_add(b->errors, "%s:%d: trend_minutes: %g is outside 1..240",
+				   b->file, FIELD_LINE(b, sec, "trend_minutes"), r->trend_minutes);
 		r->for_seconds = r->repeat_seconds = -1;
 		const char *d = cfg_getstr(sec, "for");
 		if (d && parse_duration(d, &r->for_seconds) != 0)

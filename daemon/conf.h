@@ -133,6 +133,7 @@ struct conf_rule {
 	long for_seconds;		/* -1 = rule default */
 	long repeat_seconds;		/* -1 = rule default */
 	double lead_minutes;		/* forecast / session lead, NAN = default */
+	double trend_minutes;		/* forecast window, NAN = default */
 	int line;
 };
 

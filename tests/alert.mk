@@ -1,5 +1,9 @@
 # alert and notify tests
-check_PROGRAMS += tests/unit/test_alert tests/unit/test_notify tests/unit/test_alert_session
+check_PROGRAMS += tests/unit/test_alert tests/unit/test_notify tests/unit/test_alert_session \
+	tests/unit/test_alert_forecast
+tests_unit_test_alert_forecast_SOURCES = tests/unit/test_alert_forecast.c
+tests_unit_test_alert_forecast_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_alert_forecast_LDADD = $(UNIT_LDADD)
 tests_unit_test_alert_session_SOURCES = tests/unit/test_alert_session.c
 tests_unit_test_alert_session_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_alert_session_LDADD = $(UNIT_LDADD)
@@ -10,7 +14,8 @@ tests_unit_test_notify_SOURCES = tests/unit/test_notify.c
 tests_unit_test_notify_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_notify_LDADD = $(UNIT_LDADD)
 
-TESTS += tests/unit/test_alert tests/unit/test_notify tests/unit/test_alert_session
+TESTS += tests/unit/test_alert tests/unit/test_notify tests/unit/test_alert_session \
+	tests/unit/test_alert_forecast
 
 TESTS += tests/integration/notify_kinds.sh tests/integration/notify_retry.sh \
 	tests/integration/notify_spool_restart.sh tests/integration/alert_target_down.sh

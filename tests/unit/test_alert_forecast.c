@@ -1,0 +1,217 @@
+/* forecast_saturation: the real rules and the real alert core over a real
+ * venue model, fed client counts that climb at a known rate. */
+#include "config.h"
+
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "alert_core.h"
+#include "conf.h"
+#include "util.h"
+#include "venue.h"
+
+/* hall: one AP that holds 300 clients, fed by target wlc */
+static const char *venue_text =
+	"event \"t\" { attendees = 1000 }\n"
+	"room \"hall\" { seats = 400 }\n"
+	"target \"wlc\" { address = \"127.0.0.1\" interval = 1 }\n"
+	"ap \"h1\" { room = \"hall\" max_clients = 300 target = \"wlc\" }\n";
+
+#define T0 1800000000.0
+#define NO_FORECAST 1e6
+
+struct fixture {
+	struct conf *conf;
+	struct venue *venue;
+	struct alert_rules *rules;
+	struct alert_core core;
+	struct alert_obs *obs;
+	size_t cap;
+};
+
+static struct fixture *setup(const char *tick, const char *extra)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	char *text = NULL, *err = NULL;
+	assert_true(asprintf(&text, "tick = %s\n%s%s", tick, venue_text, extra) > 0);
+	f->conf = conf_load_buffer(text, "test.conf", &err);
+	if (!f->conf)
+		fprintf(stderr, "%s", err);
+	free(err);
+	free(text);
+	assert_non_null(f->conf);
+	f->venue = venue_new(f->conf);
+	f->rules = alert_rules_new();
+	alert_core_init(&f->core, 0, 300);
+	return f;
+}
+
+static void teardown(struct fixture *f)
+{
+	alert_core_free(&f->core);
+	alert_rules_free(f->rules);
+	free(f->obs);
+	venue_free(f->venue);
+	conf_free(f->conf);
+	free(f);
+}
+
+static void put(struct venue *v, const char *entity, const char *metric, double value, double t)
+{
+	struct sample s;
+	memset(&s, 0, sizeof s);
+	strlcpy_hr(s.entity, entity, sizeof s.entity);
+	strlcpy_hr(s.metric, metric, sizeof s.metric);
+	s.value = value;
+	s.time = t;
+	venue_ingest(v, &s);
+}
+
+/* The hall's clients at t, one tick of the rules and the core; returns
+ * the forecast observation's value (minutes to capacity). */
+static double step(struct fixture *f, double t, double clients)
+{
+	put(f->venue, "target:wlc", "up", 1, t);
+	put(f->venue, "ap:h1", "clients", clients, t);
+	venue_update(f->venue, t);
+	size_t n = alert_rules_observe(f->rules, f->conf, f->venue, NULL, T0, t, &f->obs, &f->cap);
+	alert_core_clear_out(&f->core);
+	alert_core_evaluate(&f->core, f->obs, n, t);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(f->obs[i].rule, "forecast_saturation") == 0 &&
+		    strstr(f->obs[i].summary, "room hall"))
+			return f->obs[i].value;
+	fail_msg("no forecast observation for room hall");
+	return NAN;
+}
+
+static const struct alert_rec *forecast_alert(const struct fixture *f)
+{
+	for (size_t i = 0; i < f->core.n_recs; i++)
+		if (strcmp(f->core.recs[i].rule, "forecast_saturation") == 0)
+			return &f->core.recs[i];
+	return NULL;
+}
+
+/* 100 clients climbing 4 a minute: capacity 300 is 50 minutes away at
+ * the start. Nothing is said before a third of the window (5 min); then
+ * the minutes left are the straight line's; warn inside 30 minutes,
+ * crit inside 10. */
+static void climb(struct fixture *f, double tick)
+{
+	double t = T0, clients = 100;
+	for (; t < T0 + 5 * 60 - tick; t += tick, clients += 4 * tick / 60)
+		assert_true(step(f, t, clients) >= NO_FORECAST);
+	bool warned = false, critical = false;
+	for (; clients < 300 - 4 * tick / 60; t += tick, clients += 4 * tick / 60) {
+		double eta = step(f, t, clients);
+		if (t < T0 + 5 * 60 + tick)
+			continue;
+		double expect = (300 - clients) / 4;
+		assert_true(fabs(eta - expect) < 0.5);
+		const struct alert_rec *r = forecast_alert(f);
+		if (expect > 31) {
+			assert_true(!r || r->state == AS_INACTIVE || r->state == AS_RESOLVED);
+		} else if (expect < 29 && expect > 11) {
+			warned = warned || (r && r->state != AS_INACTIVE && r->sev >= SEV_WARN);
+		} else if (expect < 9) {
+			critical = critical || (r && r->state == AS_FIRING && r->sev == SEV_CRIT);
+		}
+	}
+	assert_true(warned);
+	assert_true(critical);
+}
+
+static void test_climb_at_ten_second_ticks(void **state)
+{
+	(void)state;
+	struct fixture *f = setup("10", "");
+	climb(f, 10);
+	teardown(f);
+}
+
+/* At a one-second tick the history must still span the window. */
+static void test_climb_at_one_second_ticks(void **state)
+{
+	(void)state;
+	struct fixture *f = setup("1", "");
+	climb(f, 1);
+	teardown(f);
+}
+
+/* Flat and falling counts forecast nothing. */
+static void test_flat_and_falling(void **state)
+{
+	(void)state;
+	struct fixture *f = setup("10", "");
+	double t = T0;
+	for (int i = 0; i < 120; i++, t += 10)
+		assert_true(step(f, t, 150) >= NO_FORECAST);
+	for (int i = 0; i < 120; i++, t += 10)
+		assert_true(step(f, t, 150 - i * 0.5) >= NO_FORECAST);
+	const struct alert_rec *r = forecast_alert(f);
+	assert_true(!r || r->state == AS_INACTIVE);
+	teardown(f);
+}
+
+/* trend_minutes: a 3-minute window speaks after one minute and follows
+ * a rush that a 15-minute window still averages with the calm before. */
+static void test_trend_minutes(void **state)
+{
+	(void)state;
+	struct fixture *shortw = setup("10", "alert \"forecast_saturation\" { trend_minutes = 3 }\n");
+	struct fixture *longw = setup("10", "");
+	double t = T0;
+	for (int i = 0; i < 6; i++, t += 10) {
+		step(shortw, t, 100 + i);
+		step(longw, t, 100 + i);
+	}
+	/* a minute of history: the short window answers, the long one not yet */
+	assert_true(step(shortw, t, 106) < NO_FORECAST);
+	assert_true(step(longw, t, 106) >= NO_FORECAST);
+	/* 15 calm minutes, then 3 minutes of +20 a minute */
+	for (int i = 0; i < 90; i++, t += 10) {
+		step(shortw, t, 106);
+		step(longw, t, 106);
+	}
+	double c = 106, eta_short = 0, eta_long = 0;
+	for (int i = 0; i < 18; i++, t += 10, c += 20.0 / 6) {
+		eta_short = step(shortw, t, c);
+		eta_long = step(longw, t, c);
+	}
+	double expect = (300 - c + 20.0 / 6) / 20;	/* the rush's own line */
+	assert_true(fabs(eta_short - expect) < 1.0);
+	assert_true(eta_long > 2 * expect);
+	teardown(shortw);
+	teardown(longw);
+}
+
+static void test_trend_minutes_out_of_range(void **state)
+{
+	(void)state;
+	char *err = NULL;
+	struct conf *c = conf_load_buffer("alert \"forecast_saturation\" {\n  trend_minutes = 0.5\n}\n",
+					  "bad.conf", &err);
+	assert_null(c);
+	assert_non_null(err);
+	assert_non_null(strstr(err, "bad.conf:2: trend_minutes: 0.5 is outside 1..240"));
+	free(err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_climb_at_ten_second_ticks),
+		cmocka_unit_test(test_climb_at_one_second_ticks),
+		cmocka_unit_test(test_flat_and_falling),
+		cmocka_unit_test(test_trend_minutes),
+		cmocka_unit_test(test_trend_minutes_out_of_range),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
