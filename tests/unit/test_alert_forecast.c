@@ -1,5 +1,6 @@
-/* forecast_saturation: the real rules and the real alert core over a real
- * venue model, fed client counts that climb at a known rate. */
+/* forecast_saturation and the watchdog heartbeat: the real rules and the
+ * real alert core over a real venue model, fed client counts that climb
+ * at a known rate. */
 #include "config.h"
 
 #include <math.h>
@@ -204,6 +205,30 @@ static void test_trend_minutes_out_of_range(void **state)
 	free(err);
 }
 
+/* The watchdog always fires (info); its reminders every `repeat` are the
+ * heartbeat: 15 minutes apart over an hour and a half. */
+static void test_watchdog_heartbeat(void **state)
+{
+	(void)state;
+	struct fixture *f = setup("10", "alert \"watchdog\" { repeat = \"15m\" }\n");
+	size_t fired = 0, beats = 0;
+	for (double t = T0; t < T0 + 90 * 60; t += 10) {
+		step(f, t, 100);
+		size_t i;
+		json_t *note;
+		json_array_foreach(f->core.out_notifications, i, note) {
+			if (strcmp(json_string_value(json_object_get(note, "rule")), "watchdog") != 0)
+				continue;
+			const char *type = json_string_value(json_object_get(note, "type"));
+			fired += strcmp(type, "firing") == 0;
+			beats += strcmp(type, "repeat") == 0;
+		}
+	}
+	assert_int_equal(fired, 1);
+	assert_int_equal(beats, 5);	/* 15, 30, 45, 60 and 75 min after it fired */
+	teardown(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -212,6 +237,7 @@ int main(void)
 		cmocka_unit_test(test_flat_and_falling),
 		cmocka_unit_test(test_trend_minutes),
 		cmocka_unit_test(test_trend_minutes_out_of_range),
+		cmocka_unit_test(test_watchdog_heartbeat),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
