@@ -15,3 +15,5 @@ TESTS += tests/integration/snmp_rates.sh tests/integration/snmp_down.sh \
 	tests/integration/snmp_malformed.sh tests/integration/snmp_v3.sh
 dist_noinst_SCRIPTS += tests/integration/snmp_rates.sh tests/integration/snmp_down.sh \
 	tests/integration/snmp_malformed.sh tests/integration/snmp_v3.sh
+TESTS += tests/integration/snmp_profiles_generated.sh
+dist_noinst_SCRIPTS += tests/integration/snmp_profiles_generated.sh
