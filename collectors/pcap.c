@@ -42,6 +42,7 @@ struct capture {
 	bool loop, once;
 	long snaplen;
 	pcap_t *pc;
+	char *file_buf;			/* stdio buffer of an open capture file */
 	int dlt;
 	char open_error[PCAP_ERRBUF_SIZE + 64];
 
@@ -321,10 +322,16 @@ static int apply_filter(struct capture *cap, pcap_t *pc)
 	return 0;
 }
 
+/* libpcap reads a file through stdio, by default in 4 KiB read(2)s: a
+ * bare read loop spends most of its time in those calls. A larger buffer
+ * cuts them 64-fold. */
+#define FILE_BUF_SIZE ((size_t)256 << 10)
+
 /* One thread reads a capture file at a time: the lock stdio takes on
  * every read (two a packet, once the process has threads) is pure cost. */
-static pcap_t *open_file(const char *path, char *errbuf)
+static pcap_t *open_file(struct capture *cap, char *errbuf)
 {
+	const char *path = cap->file;
 	if (strcmp(path, "-") == 0)
 		return pcap_open_offline(path, errbuf);
 	FILE *fp = fopen(path, "rbe");
@@ -332,6 +339,11 @@ static pcap_t *open_file(const char *path, char *errbuf)
 		snprintf(errbuf, PCAP_ERRBUF_SIZE, "%s", strerror(errno));
 		return NULL;
 	}
+	/* The buffer outlives each FILE it serves: pcap_close() closes the
+	 * file, capture_free() frees the buffer. */
+	if (!cap->file_buf)
+		cap->file_buf = xmalloc(FILE_BUF_SIZE);
+	setvbuf(fp, cap->file_buf, _IOFBF, FILE_BUF_SIZE);
 	__fsetlocking(fp, FSETLOCKING_BYCALLER);
 	pcap_t *pc = pcap_fopen_offline(fp, errbuf);
 	if (!pc)
@@ -342,7 +354,7 @@ static pcap_t *open_file(const char *path, char *errbuf)
 static int open_capture(struct capture *cap)
 {
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
-	pcap_t *pc = cap->file ? open_file(cap->file, errbuf) : open_live(cap, errbuf);
+	pcap_t *pc = cap->file ? open_file(cap, errbuf) : open_live(cap, errbuf);
 	if (!pc) {
 		snprintf(cap->open_error, sizeof cap->open_error, "%s: %s",
 			 cap->file ? cap->file : cap->iface, errbuf);
@@ -897,6 +909,7 @@ static void capture_free(struct capture *cap)
 		event_free(cap->wake);
 	if (cap->pc)
 		pcap_close(cap->pc);
+	free(cap->file_buf);
 	if (cap->running || cap->st.set)
 		cap_state_free(&cap->st);
 	pthread_mutex_destroy(&cap->mu);

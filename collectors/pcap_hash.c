@@ -149,10 +149,41 @@ void hmap_del(struct hmap *m, struct hmap_slot *slot)
 	m->dead++;
 }
 
+/* A tombstone just before an empty slot ends no probe that would
+ * otherwise go on: it can become empty itself, and so can a run of them.
+ * Walking backwards from an empty slot clears every such run in one pass,
+ * without moving an entry. */
+static void hmap_sweep(struct hmap *m)
+{
+	size_t n = (size_t)m->mask + 1, start = n;
+	for (size_t i = 0; i < n && start == n; i++)
+		if (m->slots[i].state == HMAP_EMPTY)
+			start = i;
+	if (start == n)
+		return;
+	bool next_empty = true;
+	for (size_t k = 1; k < n; k++) {
+		struct hmap_slot *s = &m->slots[(start - k) & m->mask];
+		if (s->state == HMAP_DEAD && next_empty) {
+			s->state = HMAP_EMPTY;
+			m->dead--;
+		} else {
+			next_empty = s->state == HMAP_EMPTY;
+		}
+	}
+}
+
 void hmap_compact(struct hmap *m)
 {
 	if (m->dead <= (m->mask + 1) / 8)
 		return;
+	/* Most tombstones of a sparse table go without a rebuild (a fresh
+	 * table costs page faults and zeroing every time). */
+	hmap_sweep(m);
+	if (m->dead <= (m->mask + 1) / 8) {
+		m->saturated = false;
+		return;
+	}
 	size_t n = (size_t)m->mask + 1;
 	struct hmap_slot *old = m->slots;
 	m->slots = slots_alloc(n, sizeof *m->slots);

@@ -12,7 +12,8 @@
  *       3/4 full it refuses new keys and reports itself saturated: counts
  *       become lower bounds.
  * hmap  keys with a time and a 32-bit value, with deletion (tombstones);
- *       hmap_compact() rebuilds it without tombstones, outside the hot path.
+ *       hmap_compact() clears them (in place when it can, else by a
+ *       rebuild), outside the hot path.
  */
 #ifndef HEADROOM_PCAP_HASH_H
 #define HEADROOM_PCAP_HASH_H

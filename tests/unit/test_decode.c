@@ -342,6 +342,36 @@ static void test_hmap_delete_and_compact(void **state)
 	hmap_free(&m);
 }
 
+/* Tombstones before an empty slot are cleared in place; one that a probe
+ * still has to pass (here across the wrap from the last slot to the
+ * first) stays, and every live key stays reachable. */
+static void test_hmap_sweep_in_place(void **state)
+{
+	struct hmap m;
+	bool fresh;
+	hmap_init(&m, 6);		/* 64 slots: 8 tombstones trigger a clean-up */
+	hmap_put(&m, 63, &fresh)->v = 1;
+	hmap_put(&m, 127, &fresh)->v = 2;	/* home 63 too: lands in slot 0 */
+	for (uint64_t k = 10; k < 30; k++)
+		hmap_put(&m, k * 2, &fresh)->v = (uint32_t)k;	/* every other slot */
+	hmap_del(&m, hmap_find(&m, 63));
+	for (uint64_t k = 10; k < 25; k++)
+		hmap_del(&m, hmap_find(&m, k * 2));
+	assert_int_equal(m.dead, 16);
+	const struct hmap_slot *before = m.slots;
+	hmap_compact(&m);
+	assert_ptr_equal(m.slots, before);	/* no rebuild */
+	assert_int_equal(m.dead, 1);		/* slot 63: 127 lies past it */
+	assert_int_equal(m.used, 6);
+	assert_int_equal(hmap_find(&m, 127)->v, 2);
+	assert_null(hmap_find(&m, 63));
+	for (uint64_t k = 25; k < 30; k++)
+		assert_int_equal(hmap_find(&m, k * 2)->v, k);
+	for (uint64_t k = 10; k < 25; k++)
+		assert_null(hmap_find(&m, k * 2));
+	hmap_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -358,6 +388,7 @@ int main(void)
 		cmocka_unit_test(test_siphash_reference_vectors),
 		cmocka_unit_test(test_atab_entries_stay_and_saturate),
 		cmocka_unit_test(test_hmap_delete_and_compact),
+		cmocka_unit_test(test_hmap_sweep_in_place),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
