@@ -5,8 +5,17 @@
 #include <pcap/pcap.h>
 #include <string.h>
 
+/* A station's slot: t = last seen, v = its BSSID's index, its band, and
+ * what has been counted for it, so a frame from a station that stays with
+ * its AP (nearly every frame) costs one probe of a large table, not three. The
+ * per-BSSID flags go when the station turns up at another BSSID. */
 #define STA_BSS_MASK 0xffffu
 #define STA_BAND_SHIFT 16
+#define STA_BAND_MASK 0x3u
+#define STA_COUNTED (1u << 24)		/* K_STA counted (over the run, in addrs) */
+#define STA_DATA (1u << 25)		/* K_DATA_STA counted for this BSSID */
+#define STA_TX (1u << 26)		/* K_TX_STA counted for this BSSID */
+#define STA_BSS_FLAGS (STA_DATA | STA_TX)
 
 static uint64_t mac_u64(const uint8_t *m)
 {
@@ -47,23 +56,26 @@ static uint64_t pair_hash(struct cap_state *st, const uint8_t *bssid, const uint
 	return cap_hash(st, buf, sizeof buf);
 }
 
-static void station_seen(struct cap_state *st, int bi, uint64_t h, enum band band, double ts)
+static struct hmap_slot *station_seen(struct cap_state *st, int bi, uint64_t h, enum band band, double ts)
 {
 	bool fresh;
 	struct hmap_slot *s = hmap_put(&st->stations, h, &fresh);
 	if (!s)
-		return;
+		return NULL;
+	uint32_t keep = fresh ? 0 : s->v & STA_COUNTED;
+	if (!fresh && (s->v & STA_BSS_MASK) == (uint32_t)bi)
+		keep |= s->v & STA_BSS_FLAGS;
 	s->t = ts;
-	s->v = (uint32_t)bi | (uint32_t)band << STA_BAND_SHIFT;
+	s->v = (uint32_t)bi | (uint32_t)band << STA_BAND_SHIFT | keep;
+	return s;
 }
 
-/* The three slots a data frame updates, requested before the first is
- * read: with many stations each one is a cache miss. */
+/* The slots a data frame may update, requested before the first is read:
+ * with many stations each one is a cache miss. */
 static void prefetch_station(const struct cap_state *st, uint64_t h, uint64_t pair)
 {
-	atab_prefetch(&st->addrs, h);
-	atab_prefetch(&st->addrs, pair);
 	hmap_prefetch(&st->stations, h);
+	atab_prefetch(&st->addrs, pair);
 }
 
 /* A data frame's station and BSSID; false when it names no station. */
@@ -103,13 +115,27 @@ static void data_frame(struct cap_state *st, const struct dec_80211 *f, enum ban
 	int bi = bss_lookup(st, bssid);
 	if (bi < 0)
 		return;
-	cap_seen(st, h, K_STA);
+	/* A full stations table gives no slot to remember in: count in the
+	 * address table on every frame then. */
+	struct hmap_slot *s = station_seen(st, bi, h, band, ts);
+	uint32_t flags = s ? s->v : 0;
+	if (!(flags & STA_COUNTED)) {
+		cap_seen(st, h, K_STA);
+		if (s)
+			s->v |= STA_COUNTED;
+	}
+	uint32_t want = STA_DATA | (f->ds == 1 ? STA_TX : 0);
+	if ((flags & want) == want)
+		return;
 	struct atab_entry *pe = atab_get(&st->addrs, pair);
+	if (!pe)
+		return;
 	if (cap_mark(st, pe, K_DATA_STA))
 		st->bss[bi].data_sta++;
 	if (f->ds == 1 && cap_mark(st, pe, K_TX_STA))
 		st->bss[bi].tx_sta++;
-	station_seen(st, bi, h, band, ts);
+	if (s)
+		s->v |= want;
 }
 
 static void assoc_response(struct cap_state *st, const struct dec_80211 *f, enum band band, double ts)
@@ -230,7 +256,7 @@ void cap_dot11_window(struct cap_state *st, double t_end)
 			continue;
 		}
 		b->clients++;
-		switch (s->v >> STA_BAND_SHIFT) {
+		switch (s->v >> STA_BAND_SHIFT & STA_BAND_MASK) {
 		case BAND_2G4: b->clients_2g4++; break;
 		case BAND_5G: b->clients_5g++; break;
 		case BAND_6G: b->clients_6g++; break;
