@@ -6,9 +6,9 @@
 #include <string.h>
 
 /* A station's slot: t = last seen, v = its BSSID's index, its band, and
- * what has been counted for it, so a frame from a station that stays with
- * its AP (nearly every frame) costs one probe of a large table, not three. The
- * per-BSSID flags go when the station turns up at another BSSID. */
+ * what has been counted for it, so a frame from a station that stays
+ * with its AP (nearly every frame) probes one large table, not three.
+ * The per-BSSID flags go when the station turns up at another BSSID. */
 #define STA_BSS_MASK 0xffffu
 #define STA_BAND_SHIFT 16
 #define STA_BAND_MASK 0x3u
