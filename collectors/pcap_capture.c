@@ -64,28 +64,44 @@ static void next_window(struct cap_state *st)
 	}
 }
 
+static void count_frame(struct cap_state *st, uint32_t len, uint32_t caplen, double ts)
+{
+	st->tot.packets++;
+	st->tot.bytes += len;
+	st->tot.cap_bytes += caplen;
+	st->win.packets++;
+	st->win.bytes += len;
+	st->last_ts = ts;
+}
+
 void cap_packet(struct cap_state *st, int dlt, const struct pcap_pkthdr *h, const uint8_t *data,
 		double ts)
 {
-	st->tot.packets++;
-	st->tot.bytes += h->len;
-	st->tot.cap_bytes += h->caplen;
-	st->win.packets++;
-	st->win.bytes += h->len;
-	st->last_ts = ts;
-	if (dlt == DLT_EN10MB)
+	if (dlt == DLT_EN10MB) {
+		count_frame(st, h->len, h->caplen, ts);
 		cap_ether_packet(st, data, h->caplen, h->len, ts);
-	else
-		cap_dot11_packet(st, dlt, data, h->caplen, ts);
+		return;
+	}
+	struct cap_d11 d;
+	cap_dot11_digest(dlt, data, h->caplen, &d);
+	d.ts = ts;
+	d.len = h->len;
+	d.caplen = h->caplen;
+	cap_dot11_frame(st, &d, NULL);
 }
 
+void cap_dot11_frame(struct cap_state *st, const struct cap_d11 *d, const struct cap_ahead *a)
+{
+	count_frame(st, d->len, d->caplen, d->ts);
+	cap_dot11_count(st, d, a);
+}
+
+/* 802.11 frames read ahead go through cap_dot11_digest() instead. */
 void cap_prefetch(struct cap_state *st, int dlt, const uint8_t *data, size_t caplen, struct cap_ahead *a)
 {
 	a->n = 0;
 	if (dlt == DLT_EN10MB)
 		cap_ether_prefetch(st, data, caplen, a);
-	else
-		cap_dot11_prefetch(st, dlt, data, caplen, a);
 }
 
 void cap_packet_ahead(struct cap_state *st, int dlt, const struct pcap_pkthdr *h, const uint8_t *data,

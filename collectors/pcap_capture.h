@@ -148,6 +148,30 @@ struct cap_state {
 	size_t n_bss;
 };
 
+/* An 802.11 frame reduced to what counting stations needs. A fast file's
+ * reader thread makes these, so 32 bytes a frame cross to the capture
+ * thread instead of the frame; live and paced captures make one on the
+ * stack. The addresses are the frame's own, held no longer than the frame
+ * they replace: they are hashed before they touch a table. */
+enum d11_what {
+	D11_OTHER,			/* control frames, other management */
+	D11_MALFORMED, D11_BAD_FCS,
+	D11_DATA,			/* a data frame naming no station */
+	D11_DATA_STA,			/* ... naming sta at bssid */
+	D11_BEACON,			/* bssid */
+	D11_ASSOC,			/* a successful (re)association of sta */
+	D11_LEAVE,			/* deauth/disassoc of sta */
+	D11_LEAVE_ALL,			/* ... of every station of bssid */
+};
+
+struct cap_d11 {
+	double ts;
+	uint32_t len, caplen;
+	uint8_t what, ds, band, pad;
+	uint8_t sta[6], bssid[6];
+};
+_Static_assert(sizeof(struct cap_d11) == 32, "two digests a cache line");
+
 void cap_state_init(struct cap_state *st, const struct cap_settings *set, const struct sipkey *key);
 void cap_state_free(struct cap_state *st);
 /* One captured frame; ts is on the capture's (possibly shifted) clock. */
@@ -158,15 +182,21 @@ void cap_packet(struct cap_state *st, int dlt, const struct pcap_pkthdr *h, cons
 void cap_prefetch(struct cap_state *st, int dlt, const uint8_t *data, size_t caplen, struct cap_ahead *a);
 void cap_packet_ahead(struct cap_state *st, int dlt, const struct pcap_pkthdr *h, const uint8_t *data,
 		      double ts, const struct cap_ahead *a);
+/* The 802.11 path in two halves: cap_dot11_digest() fills all of d but
+ * ts, len and caplen (any thread, no state); cap_dot11_frame() counts it,
+ * with hashes cap_dot11_prefetch() worked out a few frames ahead, or
+ * NULL. */
+void cap_dot11_digest(int dlt, const uint8_t *p, size_t caplen, struct cap_d11 *d);
+void cap_dot11_prefetch(struct cap_state *st, const struct cap_d11 *d, struct cap_ahead *a);
+void cap_dot11_frame(struct cap_state *st, const struct cap_d11 *d, const struct cap_ahead *a);
 struct cap_report *cap_window_report(struct cap_state *st, double t_end, double span, bool final);
 void cap_report_free(struct cap_report *r);
 
 /* Used by cap_packet and its mode parts. */
 void cap_ether_packet(struct cap_state *st, const uint8_t *p, size_t len, size_t wire_len,
 		      double ts);
-void cap_dot11_packet(struct cap_state *st, int dlt, const uint8_t *p, size_t len, double ts);
+void cap_dot11_count(struct cap_state *st, const struct cap_d11 *d, const struct cap_ahead *a);
 void cap_ether_prefetch(struct cap_state *st, const uint8_t *p, size_t len, struct cap_ahead *a);
-void cap_dot11_prefetch(struct cap_state *st, int dlt, const uint8_t *p, size_t len, struct cap_ahead *a);
 void cap_dot11_window(struct cap_state *st, double t_end);
 void cap_dhcp_window(struct cap_state *st, double t_end, uint32_t *pool_leases);
 uint64_t cap_hash(const struct cap_state *st, const void *data, size_t len);

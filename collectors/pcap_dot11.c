@@ -48,12 +48,11 @@ static int bss_lookup(struct cap_state *st, const uint8_t *mac)
 	return (int)s->v;
 }
 
-static uint64_t pair_hash(struct cap_state *st, const uint8_t *bssid, const uint8_t *sta)
+/* A station/BSSID pair's key in the address table, from the station's
+ * keyed hash: as private as that hash, and one SipHash a frame fewer. */
+static uint64_t pair_key(uint64_t sta_hash, const uint8_t *bssid)
 {
-	uint8_t buf[12];
-	memcpy(buf, bssid, 6);
-	memcpy(buf + 6, sta, 6);
-	return cap_hash(st, buf, sizeof buf);
+	return sta_hash ^ mac_u64(bssid);
 }
 
 static struct hmap_slot *station_seen(struct cap_state *st, int bi, uint64_t h, enum band band, double ts)
@@ -70,124 +69,118 @@ static struct hmap_slot *station_seen(struct cap_state *st, int bi, uint64_t h, 
 	return s;
 }
 
-/* The slots a data frame may update, requested before the first is read:
- * with many stations each one is a cache miss. */
-static void prefetch_station(const struct cap_state *st, uint64_t h, uint64_t pair)
+static void data_frame(struct cap_state *st, const struct cap_d11 *d, const struct cap_ahead *a)
 {
-	hmap_prefetch(&st->stations, h);
-	atab_prefetch(&st->addrs, pair);
-}
-
-/* A data frame's station and BSSID; false when it names no station. */
-static bool data_station(const struct dec_80211 *f, const uint8_t **bssid, const uint8_t **sta)
-{
-	if (f->ds == 1) {
-		*bssid = f->a1;
-		*sta = f->a2;
-	} else if (f->ds == 2) {
-		*bssid = f->a2;
-		*sta = f->a1;
-	} else {
-		return false;
-	}
-	return !mac_is_group(*sta) && !mac_is_zero(*sta) && memcmp(*sta, *bssid, 6) != 0;
-}
-
-static void data_frame(struct cap_state *st, const struct dec_80211 *f, enum band band, double ts)
-{
-	st->tot.data_frames++;
-	if (f->ds == 3)
-		st->tot.data_wds++;
-	else if (f->ds == 0)
-		st->tot.data_ds0++;
-	const uint8_t *bssid, *sta;
-	if (!data_station(f, &bssid, &sta))
-		return;
-	uint64_t h, pair;
-	if (st->ahead && st->ahead->n == 2) {
-		h = st->ahead->h[0];
-		pair = st->ahead->h[1];
-	} else {
-		h = cap_hash(st, sta, 6);
-		pair = pair_hash(st, bssid, sta);
-		prefetch_station(st, h, pair);
-	}
-	int bi = bss_lookup(st, bssid);
+	uint64_t h = a && a->n ? a->h[0] : cap_hash(st, d->sta, 6);
+	int bi = bss_lookup(st, d->bssid);
 	if (bi < 0)
 		return;
 	/* A full stations table gives no slot to remember in: count in the
 	 * address table on every frame then. */
-	struct hmap_slot *s = station_seen(st, bi, h, band, ts);
+	struct hmap_slot *s = station_seen(st, bi, h, d->band, d->ts);
 	uint32_t flags = s ? s->v : 0;
 	if (!(flags & STA_COUNTED)) {
 		cap_seen(st, h, K_STA);
 		if (s)
 			s->v |= STA_COUNTED;
 	}
-	uint32_t want = STA_DATA | (f->ds == 1 ? STA_TX : 0);
+	uint32_t want = STA_DATA | (d->ds == 1 ? STA_TX : 0);
 	if ((flags & want) == want)
 		return;
-	struct atab_entry *pe = atab_get(&st->addrs, pair);
+	struct atab_entry *pe = atab_get(&st->addrs, pair_key(h, d->bssid));
 	if (!pe)
 		return;
 	if (cap_mark(st, pe, K_DATA_STA))
 		st->bss[bi].data_sta++;
-	if (f->ds == 1 && cap_mark(st, pe, K_TX_STA))
+	if (d->ds == 1 && cap_mark(st, pe, K_TX_STA))
 		st->bss[bi].tx_sta++;
 	if (s)
 		s->v |= want;
 }
 
-static void assoc_response(struct cap_state *st, const struct dec_80211 *f, enum band band, double ts)
+static void assoc_response(struct cap_state *st, const struct cap_d11 *d)
 {
-	if (decode_assoc_status(f) != 0 || mac_is_group(f->a1) || mac_is_zero(f->a1))
-		return;
-	int bi = bss_lookup(st, f->a3);
+	int bi = bss_lookup(st, d->bssid);
 	if (bi < 0)
 		return;
-	if (cap_seen(st, pair_hash(st, f->a3, f->a1), K_ASSOC_STA))
+	uint64_t h = cap_hash(st, d->sta, 6);
+	if (cap_seen(st, pair_key(h, d->bssid), K_ASSOC_STA))
 		st->bss[bi].assoc_sta++;
-	station_seen(st, bi, cap_hash(st, f->a1, 6), band, ts);
+	station_seen(st, bi, h, d->band, d->ts);
 }
 
-/* Deauthentication or disassociation, from either side. */
-static void leave(struct cap_state *st, const struct dec_80211 *f, double ts)
+/* Deauthentication or disassociation of one station. */
+static void leave(struct cap_state *st, const struct cap_d11 *d)
 {
-	const uint8_t *bssid = f->a3;
-	const uint8_t *sta = memcmp(f->a2, f->a3, 6) == 0 ? f->a1 : f->a2;
-	if (mac_is_group(sta)) {
-		struct hmap_slot *b = hmap_find(&st->bss_index, mac_u64(bssid));
-		if (b)
-			st->bss[b->v].flushed_at = ts;
-		return;
-	}
-	struct hmap_slot *s = hmap_find(&st->stations, cap_hash(st, sta, 6));
+	struct hmap_slot *s = hmap_find(&st->stations, cap_hash(st, d->sta, 6));
 	if (!s)
 		return;
-	struct hmap_slot *b = hmap_find(&st->bss_index, mac_u64(bssid));
+	struct hmap_slot *b = hmap_find(&st->bss_index, mac_u64(d->bssid));
 	if (b && (s->v & STA_BSS_MASK) == b->v)
 		hmap_del(&st->stations, s);
 }
 
-static void mgmt_frame(struct cap_state *st, const struct dec_80211 *f, enum band band, double ts)
+/* ... sent to the group address: every station of the BSSID seen so far. */
+static void leave_all(struct cap_state *st, const struct cap_d11 *d)
 {
-	switch (f->subtype) {
-	case WLAN_SUB_BEACON: {
-		int bi = bss_lookup(st, f->a3);
+	struct hmap_slot *b = hmap_find(&st->bss_index, mac_u64(d->bssid));
+	if (b)
+		st->bss[b->v].flushed_at = d->ts;
+}
+
+void cap_dot11_count(struct cap_state *st, const struct cap_d11 *d, const struct cap_ahead *a)
+{
+	switch (d->what) {
+	case D11_MALFORMED:
+		st->tot.malformed++;
+		return;
+	case D11_BAD_FCS:
+		st->tot.bad_fcs++;
+		return;
+	case D11_DATA:
+	case D11_DATA_STA:
+		st->tot.data_frames++;
+		if (d->ds == 3)
+			st->tot.data_wds++;
+		else if (d->ds == 0)
+			st->tot.data_ds0++;
+		if (d->what == D11_DATA_STA)
+			data_frame(st, d, a);
+		return;
+	case D11_BEACON: {
+		int bi = bss_lookup(st, d->bssid);
 		if (bi >= 0)
 			st->bss[bi].beacon = true;
-		break;
+		return;
 	}
-	case WLAN_SUB_ASSOC_RESP:
-	case WLAN_SUB_REASSOC_RESP:
-		assoc_response(st, f, band, ts);
-		break;
-	case WLAN_SUB_DEAUTH:
-	case WLAN_SUB_DISASSOC:
-		leave(st, f, ts);
-		break;
+	case D11_ASSOC:
+		assoc_response(st, d);
+		return;
+	case D11_LEAVE:
+		leave(st, d);
+		return;
+	case D11_LEAVE_ALL:
+		leave_all(st, d);
+		return;
+	default:
+		return;
 	}
 }
+
+/* Work out a data frame's station hash and start loading the slots it
+ * will update: with many stations each one is a cache miss. */
+void cap_dot11_prefetch(struct cap_state *st, const struct cap_d11 *d, struct cap_ahead *a)
+{
+	a->n = 0;
+	if (d->what != D11_DATA_STA)
+		return;
+	a->h[0] = cap_hash(st, d->sta, 6);
+	a->n = 1;
+	hmap_prefetch(&st->stations, a->h[0]);
+	atab_prefetch(&st->addrs, pair_key(a->h[0], d->bssid));
+}
+
+/* ---- reducing a frame to a digest ---- */
 
 static int radio_header(int dlt, const uint8_t *p, size_t len, struct dec_radio *r)
 {
@@ -204,38 +197,71 @@ static int radio_header(int dlt, const uint8_t *p, size_t len, struct dec_radio 
 	}
 }
 
-void cap_dot11_packet(struct cap_state *st, int dlt, const uint8_t *p, size_t len, double ts)
+/* A data frame's station and BSSID, when it names a station. */
+static void digest_data(const struct dec_80211 *f, struct cap_d11 *d)
+{
+	const uint8_t *bssid, *sta;
+	d->what = D11_DATA;
+	if (f->ds == 1) {
+		bssid = f->a1;
+		sta = f->a2;
+	} else if (f->ds == 2) {
+		bssid = f->a2;
+		sta = f->a1;
+	} else {
+		return;
+	}
+	if (mac_is_group(sta) || mac_is_zero(sta) || memcmp(sta, bssid, 6) == 0)
+		return;
+	d->what = D11_DATA_STA;
+	memcpy(d->sta, sta, 6);
+	memcpy(d->bssid, bssid, 6);
+}
+
+static void digest_mgmt(const struct dec_80211 *f, struct cap_d11 *d)
+{
+	memcpy(d->bssid, f->a3, 6);
+	switch (f->subtype) {
+	case WLAN_SUB_BEACON:
+		d->what = D11_BEACON;
+		break;
+	case WLAN_SUB_ASSOC_RESP:
+	case WLAN_SUB_REASSOC_RESP:
+		if (decode_assoc_status(f) == 0 && !mac_is_group(f->a1) && !mac_is_zero(f->a1)) {
+			d->what = D11_ASSOC;
+			memcpy(d->sta, f->a1, 6);
+		}
+		break;
+	case WLAN_SUB_DEAUTH:
+	case WLAN_SUB_DISASSOC: {
+		/* From either side: the station is whichever end is not the AP. */
+		const uint8_t *sta = memcmp(f->a2, f->a3, 6) == 0 ? f->a1 : f->a2;
+		d->what = mac_is_group(sta) ? D11_LEAVE_ALL : D11_LEAVE;
+		memcpy(d->sta, sta, 6);
+		break;
+	}
+	}
+}
+
+void cap_dot11_digest(int dlt, const uint8_t *p, size_t len, struct cap_d11 *d)
 {
 	struct dec_radio r;
 	struct dec_80211 f;
+	d->what = D11_OTHER;
 	if (radio_header(dlt, p, len, &r) != DEC_OK || decode_80211(r.frame, r.frame_len, &f) != DEC_OK) {
-		st->tot.malformed++;
+		d->what = D11_MALFORMED;
 		return;
 	}
 	if (r.bad_fcs) {
-		st->tot.bad_fcs++;
+		d->what = D11_BAD_FCS;
 		return;
 	}
+	d->ds = f.ds;
+	d->band = (uint8_t)r.band;
 	if (f.type == 2)
-		data_frame(st, &f, r.band, ts);
+		digest_data(&f, d);
 	else if (f.type == 0)
-		mgmt_frame(st, &f, r.band, ts);
-}
-
-/* The hashes data_frame() will look up, for a frame cap_dot11_packet()
- * will take as a data frame with a station. */
-void cap_dot11_prefetch(struct cap_state *st, int dlt, const uint8_t *p, size_t len, struct cap_ahead *a)
-{
-	struct dec_radio r;
-	struct dec_80211 f;
-	const uint8_t *bssid, *sta;
-	if (radio_header(dlt, p, len, &r) != DEC_OK || decode_80211(r.frame, r.frame_len, &f) != DEC_OK ||
-	    r.bad_fcs || f.type != 2 || !data_station(&f, &bssid, &sta))
-		return;
-	a->h[0] = cap_hash(st, sta, 6);
-	a->h[1] = pair_hash(st, bssid, sta);
-	a->n = 2;
-	prefetch_station(st, a->h[0], a->h[1]);
+		digest_mgmt(&f, d);
 }
 
 /* Count the stations still present at t_end; forget the ones gone. */

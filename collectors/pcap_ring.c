@@ -3,6 +3,20 @@
 #include "util.h"
 
 #include <stdlib.h>
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
+
+/* PREFETCHW: AMD's 3DNowPrefetch bit, on Intel since Broadwell. */
+static bool cpu_has_prefetchw(void)
+{
+#if defined(__x86_64__)
+	unsigned a, b, c, d;
+	return __get_cpuid(0x80000001u, &a, &b, &c, &d) && (c & (1u << 8));
+#else
+	return false;
+#endif
+}
 
 void pkt_ring_init(struct pkt_ring *r, const atomic_bool *stop)
 {
@@ -15,8 +29,12 @@ void pkt_ring_init(struct pkt_ring *r, const atomic_bool *stop)
 
 void pkt_ring_open(struct pkt_ring *r)
 {
-	if (!r->batch)
+	if (!r->batch) {
 		r->batch = xcalloc(PKT_RING_BATCHES, sizeof *r->batch);
+		bool prefetchw = cpu_has_prefetchw();
+		for (size_t i = 0; i < PKT_RING_BATCHES; i++)
+			r->batch[i].prefetchw = prefetchw;
+	}
 	r->head = r->filled = 0;
 }
 

@@ -39,9 +39,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ts += 3;
 	/* Every other frame through the file reader's look-ahead path. */
 	if (st.tot.packets % 2) {
+		struct cap_d11 d;
 		struct cap_ahead ahead;
-		cap_prefetch(&st, dlt, data, size, &ahead);
-		cap_packet_ahead(&st, dlt, &h, data, ts, &ahead);
+		cap_dot11_digest(dlt, data, size, &d);
+		d.ts = ts;
+		d.len = d.caplen = (uint32_t)size;
+		cap_dot11_prefetch(&st, &d, &ahead);
+		cap_dot11_frame(&st, &d, &ahead);
 	} else {
 		cap_packet(&st, dlt, &h, data, ts);
 	}
