@@ -3,7 +3,9 @@
 # stations over 30 BSSIDs on 2.4 and 5 GHz; 60 stations roam to a
 # neighbouring BSSID, 50 are deauthenticated and 50 fall silent (idle
 # timeout). Every window's per-AP client counts and bands, and the
-# unplanned BSSIDs, equal a model computed from the same schedule.
+# unplanned BSSIDs, equal a model computed from the same schedule; so do
+# the distinct stations per BSSID over the run (a roaming station counts
+# at both of its BSSIDs).
 . "$(dirname "$0")/lib.sh"
 PY=/usr/bin/python3
 $PY -c 'import scapy' 2>/dev/null || skip "python3-scapy is not installed"
@@ -71,7 +73,14 @@ def expected(t_end, inclusive=False):
 
 windows = [expected(T0 + 10 * k) for k in range(1, int(events[-1][0] - T0) // 10 + 1)]
 final = expected(events[-1][0], inclusive=True)
-json.dump({"windows": windows, "final": final, "freq": {b: freq(b) for b in range(N_BSS)}},
+# Distinct stations over the run per BSSID: in data frames (all sent by
+# the station, so transmitters too) and in (re)association responses.
+run = {"data": {}, "assoc": {}}
+for t, kind, i, b in events:
+    if kind != "deauth":
+        run["data" if kind == "data" else "assoc"].setdefault(str(b), set()).add(i)
+run = {k: {b: len(v) for b, v in per.items()} for k, per in run.items()}
+json.dump({"windows": windows, "final": final, "freq": {b: freq(b) for b in range(N_BSS)}, "run": run},
           open(tmp + "/model.json", "w"))
 print("%d frames, %d windows" % (len(events), len(windows)))
 PY
@@ -114,6 +123,14 @@ for n, (got, want) in enumerate(zip(reports, want_all)):
             e = "ap:bssid-00:11:22:33:44:%02x" % b
             if got.get((e, "clients")) != w or got.get((e, "unplanned")) != 1:
                 bad.append("window %d %s: %r, model %d" % (n, e, got.get((e, "clients")), w))
+if reports:
+    for b in range(30):
+        e = "bssid:00:11:22:33:44:%02x" % b
+        data, assoc = model["run"]["data"].get(str(b), 0), model["run"]["assoc"].get(str(b), 0)
+        got = (reports[-1].get((e, "data_stations")), reports[-1].get((e, "tx_stations")),
+               reports[-1].get((e, "assoc_stations")))
+        if got != (data, data, assoc):
+            bad.append("%s over the run: data/tx/assoc %r, model %r" % (e, got, (data, data, assoc)))
 totals = [sum(w.values()) for w in want_all]
 print("clients per window:", totals)
 print("problems:", bad[:10], len(bad))
