@@ -177,8 +177,9 @@ void cap_state_free(struct cap_state *st);
 /* One captured frame; ts is on the capture's (possibly shifted) clock. */
 void cap_packet(struct cap_state *st, int dlt, const struct pcap_pkthdr *h, const uint8_t *data,
 		double ts);
-/* Packets known in advance (a file read in batches): cap_prefetch() a few
- * packets ahead, then cap_packet_ahead() with what it worked out. */
+/* Ethernet packets known in advance (a file read in batches):
+ * cap_prefetch() a few packets ahead, then cap_packet_ahead() with what it
+ * worked out. (802.11 frames read ahead take the digest path below.) */
 void cap_prefetch(struct cap_state *st, int dlt, const uint8_t *data, size_t caplen, struct cap_ahead *a);
 void cap_packet_ahead(struct cap_state *st, int dlt, const struct pcap_pkthdr *h, const uint8_t *data,
 		      double ts, const struct cap_ahead *a);
