@@ -6,7 +6,9 @@
 // (a new room whose plan falls short and, with "live", the busy
 // controller) and expects the new tile, hall-a turning "Full" and their
 // alerts to appear without a reload; stops the daemon
-// for a moment and expects the stale banner; last, the phone layout at
+// for a moment and expects the stale banner; a click held across an
+// update still opens its room and an update leaves the focus on an Ack
+// button; last, the phone layout at
 // 390x844 without horizontal scrolling. Screenshots go to OUT_DIR.
 import { chromium } from "playwright-core";
 import { copyFileSync } from "node:fs";
@@ -87,6 +89,29 @@ try {
     process.kill(pid, "SIGCONT");
   }
   await wall.locator("#stale").waitFor({ state: "hidden", timeout: 20000 });
+
+  // A click whose press and release straddle an update (a tile's contents
+  // are rebuilt every tick) still opens the room: the press must not land
+  // on a child the update throws away.
+  if (await wall.locator("#room-detail").isVisible()) await wall.locator("#room-close").click();
+  const lobbyName = wall.locator('[data-room="lobby"] .name');
+  const box = await lobbyName.boundingBox();
+  const pressed = await lobbyName.elementHandle();
+  await wall.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await wall.mouse.down();
+  await wall.waitForFunction((e) => !e.isConnected, pressed, { timeout: 20000 });
+  await wall.mouse.up();
+  await wall.locator("#room-detail").waitFor({ state: "visible", timeout: 5000 });
+  if ((await wall.locator("#room-detail-h").textContent()) !== "lobby") fail("a click across an update opened another room");
+  await wall.locator("#room-close").click();
+
+  // Keyboard focus on an alert's Ack button survives the updates.
+  const ackButton = wall.locator("#alerts li button.ack").first();
+  await ackButton.focus();
+  const focused = await ackButton.elementHandle();
+  const ticked = await wall.locator('[data-room="lobby"] .name').elementHandle();
+  await wall.waitForFunction((e) => !e.isConnected, ticked, { timeout: 20000 });
+  if (!(await focused.evaluate((b) => b.isConnected && document.activeElement === b))) fail("an update took the focus off an Ack button");
 
   const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   phone.on("pageerror", (e) => errors.push(String(e)));

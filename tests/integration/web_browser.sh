@@ -3,7 +3,8 @@
 # numbers over SSE, the verdict, room tiles and AP details, an ack with
 # the token, then after new data (a config change, and with snmpsimd the
 # busy controller) a new room tile, a room turning "Full" and its alerts
-# appearing live; the stale banner, the phone layout. Screenshots at 1920x1080 and 390x844
+# appearing live; the stale banner; a click held across an update and the
+# focus on an Ack button surviving updates; the phone layout. Screenshots at 1920x1080 and 390x844
 # land in the build directory (tests/browser/). playwright-core is
 # installed there from package.json and package-lock.json (npm ci).
 . "$(dirname "$0")/lib.sh"

@@ -267,20 +267,41 @@
     return m < 1 ? "just now" : m < 90 ? m + " min ago" : Math.round(m / 60) + " h ago";
   }
 
+  /* Alert rows are kept per alert id and updated in place: rebuilt every
+   * tick, their Ack and Silence buttons would lose keyboard focus and any
+   * click held across an update. */
+  function alertRow(id) {
+    const current = () => (model.alerts || []).find((x) => x.id === id);
+    const row = el("li", { "data-id": id },
+      el("span", { class: "sev" }), el("span", { class: "sum" }), el("span", { class: "muted" }),
+      el("button", { type: "button", class: "ack", onclick: () => { const a = current(); if (a) ack(a); } }, "Ack"),
+      el("button", { type: "button", class: "silence", onclick: () => { const a = current(); if (a) silence(a); } }, "Silence 1 h"));
+    return row;
+  }
+
   function renderAlerts() {
     const alerts = model.alerts || [];
     $("alerts-count").textContent = alerts.length ? "(" + alerts.length + ")" : "";
     $("alerts-empty").hidden = alerts.length > 0;
-    $("alerts").replaceChildren(...alerts.map((a) => {
+    const list = $("alerts");
+    const rows = new Map([...list.children].map((li) => [li.dataset.id, li]));
+    alerts.forEach((a, i) => {
       const sev = a.severity || "warn";
       const flags = [a.state, a.acked ? "acked" : null, a.silenced ? "silenced" : null].filter(Boolean).join(", ");
-      return el("li", { class: "alert sev-" + sev, "data-rule": a.rule || "" },
-        el("span", { class: "sev", text: { crit: "critical", warn: "warning" }[sev] || sev }),
-        el("span", { class: "sum", text: a.summary || a.rule || a.id }),
-        el("span", { class: "muted", text: flags + (a.since ? " \u00b7 " + since(a.since) : "") }),
-        el("button", { type: "button", "aria-label": "Acknowledge: " + (a.summary || a.id), onclick: () => ack(a) }, "Ack"),
-        el("button", { type: "button", "aria-label": "Silence for 1 hour: " + (a.summary || a.id), onclick: () => silence(a) }, "Silence 1 h"));
-    }));
+      const summary = a.summary || a.rule || a.id;
+      const row = rows.get(a.id) || alertRow(a.id);
+      rows.delete(a.id);
+      row.className = "alert sev-" + sev;
+      row.dataset.rule = a.rule || "";
+      const [sevText, sum, meta, ackButton, silenceButton] = row.children;
+      sevText.textContent = { crit: "critical", warn: "warning" }[sev] || sev;
+      sum.textContent = summary;
+      meta.textContent = flags + (a.since ? " \u00b7 " + since(a.since) : "");
+      ackButton.setAttribute("aria-label", "Acknowledge: " + (a.summary || a.id));
+      silenceButton.setAttribute("aria-label", "Silence for 1 hour: " + (a.summary || a.id));
+      if (list.children[i] !== row) list.insertBefore(row, list.children[i] || null);
+    });
+    for (const stale of rows.values()) stale.remove();
   }
 
   function render() {
