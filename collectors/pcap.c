@@ -556,12 +556,8 @@ static bool batch_add_digest(struct pkt_batch *b, const struct pcap_pkthdr *h, c
 	size_t off = b->n * sizeof(struct cap_d11);
 	if (off % 64 == 0 && off + PKT_WRITE_AHEAD < DIGESTS_PER_BATCH * sizeof(struct cap_d11))
 		pkt_batch_want(b, b->data + off + PKT_WRITE_AHEAD);
-	struct cap_d11 *d = (struct cap_d11 *)(void *)(b->data + off);
 	b->n++;
-	cap_dot11_digest(b->dlt, data, h->caplen, d);
-	d->ts = ts;
-	d->len = h->len;
-	d->caplen = h->caplen;
+	cap_dot11_digest(b->dlt, h, data, ts, (struct cap_d11 *)(void *)(b->data + off));
 	return true;
 }
 

@@ -83,10 +83,7 @@ void cap_packet(struct cap_state *st, int dlt, const struct pcap_pkthdr *h, cons
 		return;
 	}
 	struct cap_d11 d;
-	cap_dot11_digest(dlt, data, h->caplen, &d);
-	d.ts = ts;
-	d.len = h->len;
-	d.caplen = h->caplen;
+	cap_dot11_digest(dlt, h, data, ts, &d);
 	cap_dot11_frame(st, &d, NULL);
 }
 

@@ -183,11 +183,10 @@ void cap_packet(struct cap_state *st, int dlt, const struct pcap_pkthdr *h, cons
 void cap_prefetch(struct cap_state *st, int dlt, const uint8_t *data, size_t caplen, struct cap_ahead *a);
 void cap_packet_ahead(struct cap_state *st, int dlt, const struct pcap_pkthdr *h, const uint8_t *data,
 		      double ts, const struct cap_ahead *a);
-/* The 802.11 path in two halves: cap_dot11_digest() fills all of d but
- * ts, len and caplen (any thread, no state); cap_dot11_frame() counts it,
- * with hashes cap_dot11_prefetch() worked out a few frames ahead, or
- * NULL. */
-void cap_dot11_digest(int dlt, const uint8_t *p, size_t caplen, struct cap_d11 *d);
+/* The 802.11 path in two halves: cap_dot11_digest() reduces a frame to d
+ * (any thread, no state); cap_dot11_frame() counts it, with hashes
+ * cap_dot11_prefetch() worked out a few frames ahead, or NULL. */
+void cap_dot11_digest(int dlt, const struct pcap_pkthdr *h, const uint8_t *p, double ts, struct cap_d11 *d);
 void cap_dot11_prefetch(struct cap_state *st, const struct cap_d11 *d, struct cap_ahead *a);
 void cap_dot11_frame(struct cap_state *st, const struct cap_d11 *d, const struct cap_ahead *a);
 struct cap_report *cap_window_report(struct cap_state *st, double t_end, double span, bool final);

@@ -243,12 +243,15 @@ static void digest_mgmt(const struct dec_80211 *f, struct cap_d11 *d)
 	}
 }
 
-void cap_dot11_digest(int dlt, const uint8_t *p, size_t len, struct cap_d11 *d)
+void cap_dot11_digest(int dlt, const struct pcap_pkthdr *h, const uint8_t *p, double ts, struct cap_d11 *d)
 {
 	struct dec_radio r;
 	struct dec_80211 f;
+	d->ts = ts;
+	d->len = h->len;
+	d->caplen = h->caplen;
 	d->what = D11_OTHER;
-	if (radio_header(dlt, p, len, &r) != DEC_OK || decode_80211(r.frame, r.frame_len, &f) != DEC_OK) {
+	if (radio_header(dlt, p, h->caplen, &r) != DEC_OK || decode_80211(r.frame, r.frame_len, &f) != DEC_OK) {
 		d->what = D11_MALFORMED;
 		return;
 	}

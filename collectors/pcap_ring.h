@@ -2,9 +2,10 @@
  * pcap_ring: packets handed from a file-reading thread to the capture
  * thread in batches (header, timestamp and captured bytes copied out of
  * libpcap's buffer; for 802.11, the reader's digests of them instead), so
- * that reading a file and counting it run side by side. One producer, one consumer; a whole batch changes hands under
- * the mutex, never a single packet. Both sides return NULL once *stop is
- * set and pkt_ring_wake() has been called.
+ * that reading a file and counting it run side by side. One producer, one
+ * consumer; a whole batch changes hands under the mutex, never a single
+ * packet. Both sides return NULL once *stop is set and pkt_ring_wake()
+ * has been called.
  */
 #ifndef HEADROOM_PCAP_RING_H
 #define HEADROOM_PCAP_RING_H

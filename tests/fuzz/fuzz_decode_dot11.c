@@ -41,9 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (st.tot.packets % 2) {
 		struct cap_d11 d;
 		struct cap_ahead ahead;
-		cap_dot11_digest(dlt, data, size, &d);
-		d.ts = ts;
-		d.len = d.caplen = (uint32_t)size;
+		cap_dot11_digest(dlt, &h, data, ts, &d);
 		cap_dot11_prefetch(&st, &d, &ahead);
 		cap_dot11_frame(&st, &d, &ahead);
 	} else {
