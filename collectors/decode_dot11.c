@@ -1,5 +1,5 @@
 #include "config.h"
-#include "decode.h"
+#include "collectors/decode.h"
 
 #include <string.h>
 

@@ -1,9 +1,9 @@
 #include "config.h"
-#include "pcap.h"
-#include "pcap_capture.h"
-#include "pcap_ring.h"
-#include "log.h"
-#include "util.h"
+#include "collectors/pcap.h"
+#include "collectors/pcap_capture.h"
+#include "collectors/pcap_ring.h"
+#include "base/log.h"
+#include "base/util.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

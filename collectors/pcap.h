@@ -30,7 +30,7 @@
 #ifndef HEADROOM_PCAP_H
 #define HEADROOM_PCAP_H
 
-#include "collector.h"
+#include "base/collector.h"
 
 extern const struct collector_ops pcap_collector_ops;
 

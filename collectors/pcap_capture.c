@@ -1,6 +1,6 @@
 #include "config.h"
-#include "pcap_capture.h"
-#include "util.h"
+#include "collectors/pcap_capture.h"
+#include "base/util.h"
 
 #include <math.h>
 #include <pcap/pcap.h>

@@ -14,9 +14,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "decode.h"
-#include "pcap_hash.h"
-#include "siphash.h"
+#include "collectors/decode.h"
+#include "collectors/pcap_hash.h"
+#include "collectors/siphash.h"
 
 struct pcap_pkthdr;
 

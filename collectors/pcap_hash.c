@@ -1,6 +1,6 @@
 #include "config.h"
-#include "pcap_hash.h"
-#include "util.h"
+#include "collectors/pcap_hash.h"
+#include "base/util.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 #include "config.h"
-#include "pcap_ring.h"
-#include "util.h"
+#include "collectors/pcap_ring.h"
+#include "base/util.h"
 
 #include <stdlib.h>
 #if defined(__x86_64__)

@@ -1,5 +1,5 @@
 #include "config.h"
-#include "siphash.h"
+#include "collectors/siphash.h"
 
 #include <endian.h>
 #include <string.h>

@@ -1,9 +1,9 @@
 #include "config.h"
-#include "snmp.h"
-#include "snmp_profile.h"
-#include "snmp_rate.h"
-#include "log.h"
-#include "util.h"
+#include "collectors/snmp.h"
+#include "collectors/snmp_profile.h"
+#include "collectors/snmp_rate.h"
+#include "base/log.h"
+#include "base/util.h"
 
 #include <ctype.h>
 #include <errno.h>

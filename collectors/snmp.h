@@ -41,7 +41,7 @@
 #ifndef HEADROOM_SNMP_H
 #define HEADROOM_SNMP_H
 
-#include "collector.h"
+#include "base/collector.h"
 
 extern const struct collector_ops snmp_collector_ops;
 

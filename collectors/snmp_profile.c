@@ -1,6 +1,6 @@
 #include "config.h"
-#include "snmp_profile.h"
-#include "util.h"
+#include "collectors/snmp_profile.h"
+#include "base/util.h"
 
 #include <confuse.h>
 #include <errno.h>

@@ -1,5 +1,5 @@
 #include "config.h"
-#include "snmp_rate.h"
+#include "collectors/snmp_rate.h"
 
 #define UNKNOWN_CAPACITY_BPS 1e12	/* nothing at a venue carries 1 Tbit/s */
 #define CAPACITY_SLACK 1.5		/* counters run ahead of ifHighSpeed a little */

@@ -1,10 +1,10 @@
 #include "config.h"
-#include "daemon.h"
-#include "log.h"
-#include "module.h"
-#include "plan.h"
-#include "schedule.h"
-#include "util.h"
+#include "daemon/daemon.h"
+#include "base/log.h"
+#include "base/module.h"
+#include "model/plan.h"
+#include "schedule/schedule.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <event2/event.h>
@@ -19,14 +19,9 @@
 #include <string.h>
 #include <unistd.h>
 
-double daemon_now(const struct daemon *d)
-{
-	return now_seconds() + d->clock_offset;
-}
-
 static double clock_cb(void *ctx)
 {
-	return daemon_now(ctx);
+	return module_now(ctx);
 }
 
 /* ---- the sink collectors emit into ---- */
@@ -52,7 +47,7 @@ static void sink_emit(struct sample_sink *sink, const struct sample *s)
 	struct daemon *d = sink->ctx;
 	if (d->once)
 		print_sample(s);
-	venue_ingest(d->venue, s);
+	venue_ingest(d->m.venue, s);
 }
 
 static void sink_cycle_done(struct sample_sink *sink, const char *collector)
@@ -61,7 +56,7 @@ static void sink_cycle_done(struct sample_sink *sink, const char *collector)
 	log_debug("%s: cycle done", collector);
 	if (d->once && ++d->collectors_done >= d->collectors_expected) {
 		fflush(stdout);
-		event_base_loopexit(d->base, NULL);
+		event_base_loopexit(d->m.base, NULL);
 	}
 }
 
@@ -69,7 +64,7 @@ static void sink_cycle_done(struct sample_sink *sink, const char *collector)
 
 static void log_readings(struct daemon *d)
 {
-	const struct venue_totals *t = &d->venue->totals;
+	const struct venue_totals *t = &d->m.venue->totals;
 	char devices[32] = "unknown", up_in[32] = "unknown", up_out[32] = "unknown";
 	if (!isnan(t->devices))
 		snprintf(devices, sizeof devices, "%.0f", t->devices);
@@ -85,17 +80,17 @@ static void log_readings(struct daemon *d)
 
 void daemon_tick(struct daemon *d)
 {
-	double now = daemon_now(d);
-	venue_update(d->venue, now);
+	double now = module_now(&d->m);
+	venue_update(d->m.venue, now);
 	for (size_t i = 0; module_registry[i]; i++)
 		if (module_registry[i]->tick)
-			module_registry[i]->tick(d, now);
+			module_registry[i]->tick(&d->m, now);
 	/* Readings go to the log once a minute so a foreground run shows
 	 * the venue breathing without flooding the terminal. */
-	long every = 60 / (d->conf->tick > 0 ? d->conf->tick : 10);
+	long every = 60 / (d->m.conf->tick > 0 ? d->m.conf->tick : 10);
 	if (every < 1)
 		every = 1;
-	if (d->ticks++ % (unsigned long)every == 0)
+	if (d->m.ticks++ % (unsigned long)every == 0)
 		log_readings(d);
 }
 
@@ -106,10 +101,10 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 
 static void arm_tick(struct daemon *d)
 {
-	struct timeval tv = { d->conf->tick, 0 };
+	struct timeval tv = { d->m.conf->tick, 0 };
 	if (d->tick_ev)
 		event_free(d->tick_ev);
-	d->tick_ev = event_new(d->base, -1, EV_PERSIST, on_tick, d);
+	d->tick_ev = event_new(d->m.base, -1, EV_PERSIST, on_tick, d);
 	event_add(d->tick_ev, &tv);
 }
 
@@ -117,7 +112,7 @@ static void on_stop_signal(evutil_socket_t sig, short what, void *arg)
 {
 	struct daemon *d = arg;
 	log_info("received %s, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
-	event_base_loopexit(d->base, NULL);
+	event_base_loopexit(d->m.base, NULL);
 }
 
 static void on_sighup(evutil_socket_t sig, short what, void *arg)
@@ -177,12 +172,12 @@ int daemon_reload(struct daemon *d)
 		conf_free(fresh);
 		return -1;
 	}
-	struct schedule *old_schedule = d->schedule;
-	d->schedule = schedule;
-	struct conf *old = d->conf;
-	struct venue *old_venue = d->venue;
-	d->conf = fresh;
-	d->venue = venue_rebuild(old_venue, fresh);
+	struct schedule *old_schedule = d->m.schedule;
+	d->m.schedule = schedule;
+	struct conf *old = d->m.conf;
+	struct venue *old_venue = d->m.venue;
+	d->m.conf = fresh;
+	d->m.venue = venue_rebuild(old_venue, fresh);
 	for (size_t i = 0; i < d->n_collectors; i++) {
 		struct collector *c = &d->collectors[i];
 		c->conf = fresh;
@@ -190,7 +185,7 @@ int daemon_reload(struct daemon *d)
 			log_err("%s: reconfigure failed; it keeps its previous sources", c->ops->name);
 	}
 	for (size_t i = 0; module_registry[i]; i++)
-		if (module_registry[i]->reload && module_registry[i]->reload(d, old) != 0)
+		if (module_registry[i]->reload && module_registry[i]->reload(&d->m, old) != 0)
 			log_err("%s: reload failed", module_registry[i]->name);
 	if (fresh->tick != old->tick)
 		arm_tick(d);
@@ -210,10 +205,10 @@ int daemon_reload(struct daemon *d)
  * collectors start waits for the loop instead of killing the process. */
 static void add_signal_events(struct daemon *d)
 {
-	d->sigterm_ev = evsignal_new(d->base, SIGTERM, on_stop_signal, d);
-	d->sigint_ev = evsignal_new(d->base, SIGINT, on_stop_signal, d);
-	d->sighup_ev = evsignal_new(d->base, SIGHUP, on_sighup, d);
-	d->sigusr1_ev = evsignal_new(d->base, SIGUSR1, on_sigusr1, d);
+	d->sigterm_ev = evsignal_new(d->m.base, SIGTERM, on_stop_signal, d);
+	d->sigint_ev = evsignal_new(d->m.base, SIGINT, on_stop_signal, d);
+	d->sighup_ev = evsignal_new(d->m.base, SIGHUP, on_sighup, d);
+	d->sigusr1_ev = evsignal_new(d->m.base, SIGUSR1, on_sigusr1, d);
 	event_add(d->sigterm_ev, NULL);
 	event_add(d->sigint_ev, NULL);
 	event_add(d->sighup_ev, NULL);
@@ -224,23 +219,23 @@ int daemon_init(struct daemon *d, struct conf *conf, const char *config_path, bo
 {
 	memset(d, 0, sizeof *d);
 	evthread_use_pthreads();
-	d->base = event_base_new();
-	if (!d->base) {
+	d->m.base = event_base_new();
+	if (!d->m.base) {
 		log_err("cannot create the event loop");
 		return -1;
 	}
-	d->conf = conf;
+	d->m.conf = conf;
 	d->config_path = xstrdup(config_path);
 	d->once = once;
-	d->venue = venue_new(conf);
-	if (load_schedule(conf, &d->schedule, "") != 0) {
+	d->m.venue = venue_new(conf);
+	if (load_schedule(conf, &d->m.schedule, "") != 0) {
 		log_err("%s: the schedule does not load", config_path);
 		return -1;
 	}
 	d->sink.emit = sink_emit;
 	d->sink.cycle_done = sink_cycle_done;
 	d->sink.ctx = d;
-	d->started = now_seconds();
+	d->m.started = now_seconds();
 	if (!once)
 		add_signal_events(d);
 	return 0;
@@ -253,12 +248,12 @@ static int start_collectors(struct daemon *d)
 	for (size_t i = 0; collector_registry[i]; i++) {
 		struct collector *c = &d->collectors[d->n_collectors++];
 		c->ops = collector_registry[i];
-		c->base = d->base;
-		c->conf = d->conf;
+		c->base = d->m.base;
+		c->conf = d->m.conf;
 		c->sink = &d->sink;
 		c->once = d->once;
 		c->clock = clock_cb;
-		c->clock_ctx = d;
+		c->clock_ctx = &d->m;
 		if (c->ops->start(c) != 0) {
 			log_err("%s: cannot start", c->ops->name);
 			d->n_collectors--;
@@ -276,7 +271,7 @@ static int start_modules(struct daemon *d, bool before_privdrop)
 		const struct module_ops *m = module_registry[i];
 		if (m->before_privdrop != before_privdrop || !m->start)
 			continue;
-		if (m->start(d) != 0) {
+		if (m->start(&d->m) != 0) {
 			log_err("%s: cannot start", m->name);
 			return -1;
 		}
@@ -332,7 +327,7 @@ int daemon_run(struct daemon *d)
 {
 	if (d->once && d->n_collectors == 0)
 		return 0;
-	event_base_dispatch(d->base);
+	event_base_dispatch(d->m.base);
 	return d->exit_code;
 }
 
@@ -347,17 +342,17 @@ void daemon_shutdown(struct daemon *d)
 			n++;
 		while (n-- > 0)
 			if (module_registry[n]->stop)
-				module_registry[n]->stop(d);
+				module_registry[n]->stop(&d->m);
 	}
 	struct event *evs[] = { d->tick_ev, d->sigterm_ev, d->sigint_ev, d->sighup_ev, d->sigusr1_ev };
 	for (size_t i = 0; i < sizeof evs / sizeof *evs; i++)
 		if (evs[i])
 			event_free(evs[i]);
-	venue_free(d->venue);
-	schedule_free(d->schedule);
-	conf_free(d->conf);
+	venue_free(d->m.venue);
+	schedule_free(d->m.schedule);
+	conf_free(d->m.conf);
 	free(d->config_path);
-	event_base_free(d->base);
+	event_base_free(d->m.base);
 	libevent_global_shutdown();
 	memset(d, 0, sizeof *d);
 }

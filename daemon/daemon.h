@@ -9,23 +9,20 @@
 
 #include <stdbool.h>
 
-#include "collector.h"
-#include "conf.h"
-#include "sample.h"
-#include "venue.h"
+#include "base/collector.h"
+#include "base/conf.h"
+#include "base/module.h"
+#include "base/sample.h"
+#include "model/venue.h"
 
-struct event_base;
 struct event;
-struct store;
-struct alert_engine;
-struct notify;
-struct web;
-struct schedule;
+
+/* The compiled-in registries (registry.c), in start order. */
+extern const struct collector_ops *const collector_registry[];
+extern const struct module_ops *const module_registry[];
 
 struct daemon {
-	struct event_base *base;
-	struct conf *conf;
-	struct venue *venue;
+	struct module_ctx m;		/* what modules see */
 	char *config_path;
 	bool once;			/* -T */
 	bool foreground;
@@ -37,17 +34,7 @@ struct daemon {
 	size_t collectors_expected;
 
 	struct event *tick_ev, *sigterm_ev, *sigint_ev, *sighup_ev, *sigusr1_ev;
-	double clock_offset;		/* tests and replays may shift the clock */
-	unsigned long ticks;
-	double started;
 	int exit_code;
-
-	/* module state, owned by each module */
-	struct store *store;
-	struct alert_engine *alerts;
-	struct notify *notify;
-	struct web *web;
-	struct schedule *schedule;	/* conf->event.schedule, NULL when none */
 };
 
 int daemon_init(struct daemon *d, struct conf *conf, const char *config_path, bool once);
@@ -57,7 +44,6 @@ int daemon_start(struct daemon *d, const char *user);
 int daemon_run(struct daemon *d);
 void daemon_shutdown(struct daemon *d);
 
-double daemon_now(const struct daemon *d);
 /* Run one evaluation now (venue update + module ticks). */
 void daemon_tick(struct daemon *d);
 /* Parse the config file again and swap it in if valid; 0 on success. */

@@ -3,13 +3,13 @@
  * Options are parsed here; everything else lives in daemon.c.
  */
 #include "config.h"
-#include "conf.h"
-#include "daemon.h"
-#include "log.h"
-#include "plan.h"
-#include "schedule.h"
-#include "store.h"
-#include "util.h"
+#include "base/conf.h"
+#include "daemon/daemon.h"
+#include "base/log.h"
+#include "model/plan.h"
+#include "schedule/schedule.h"
+#include "store/store.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,12 +1,12 @@
 #include "config.h"
-#include "server.h"
+#include "web/server.h"
 
-#include "alert.h"
-#include "assets.h"
-#include "log.h"
-#include "sample.h"
-#include "store.h"
-#include "util.h"
+#include "alerts/alert.h"
+#include "web/assets.h"
+#include "base/log.h"
+#include "base/sample.h"
+#include "store/store.h"
+#include "base/util.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>

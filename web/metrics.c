@@ -1,10 +1,10 @@
 #include "config.h"
-#include "server.h"
+#include "web/server.h"
 
-#include "daemon.h"
-#include "plan.h"
-#include "util.h"
-#include "venue.h"
+#include "base/module.h"
+#include "model/plan.h"
+#include "base/util.h"
+#include "model/venue.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -284,7 +284,7 @@ static unsigned long counter(const unsigned long *p)
 	return __atomic_load_n(p, __ATOMIC_RELAXED);
 }
 
-static void self_metrics(struct text *t, const struct daemon *d, const struct web_counters *k,
+static void self_metrics(struct text *t, const struct module_ctx *d, const struct web_counters *k,
 			 size_t sse_clients)
 {
 	head(t, "headroom_build_info", "gauge", "The running version.");
@@ -307,7 +307,7 @@ static void self_metrics(struct text *t, const struct daemon *d, const struct we
 	put(t, "headroom_sse_clients %zu\n", sse_clients);
 }
 
-char *web_metrics_render(const struct daemon *d, const json_t *alerts,
+char *web_metrics_render(const struct module_ctx *d, const json_t *alerts,
 			 const struct web_counters *counters, size_t sse_clients, size_t *len)
 {
 	struct text t = { .cap = 16384 };

@@ -23,7 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-struct daemon;
+struct module_ctx;
 struct store;
 struct alert_engine;
 
@@ -129,7 +129,7 @@ struct web {
 int web_check_request(char *url, const char *method, const char *const query[7]);
 
 /* snapshot.c */
-struct web_snapshot *web_snapshot_build(struct web *w, const struct daemon *d, double now);
+struct web_snapshot *web_snapshot_build(struct web *w, const struct module_ctx *d, double now);
 struct web_snapshot *web_snapshot_get(struct web *w);
 void web_snapshot_put(struct web_snapshot *s);
 void web_publish(struct web *w, struct web_snapshot *s);
@@ -150,7 +150,7 @@ void web_add_common_headers(struct MHD_Response *r);
 int web_gzip(const void *in, size_t len, unsigned char **out, size_t *outlen);
 
 /* metrics.c: Prometheus text of the daemon's venue; malloc'd. */
-char *web_metrics_render(const struct daemon *d, const json_t *alerts,
+char *web_metrics_render(const struct module_ctx *d, const json_t *alerts,
 			 const struct web_counters *counters, size_t sse_clients, size_t *len);
 
 /* sse.c */

@@ -1,12 +1,12 @@
 #include "config.h"
-#include "server.h"
+#include "web/server.h"
 
-#include "alert.h"
-#include "daemon.h"
-#include "plan.h"
-#include "schedule.h"
-#include "util.h"
-#include "venue.h"
+#include "alerts/alert.h"
+#include "base/module.h"
+#include "model/plan.h"
+#include "schedule/schedule.h"
+#include "base/util.h"
+#include "model/venue.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -610,7 +610,7 @@ static char *dup_or_null(const char *s)
 	return s ? xstrdup(s) : NULL;
 }
 
-struct web_snapshot *web_snapshot_build(struct web *w, const struct daemon *d, double now)
+struct web_snapshot *web_snapshot_build(struct web *w, const struct module_ctx *d, double now)
 {
 	const struct venue *v = d->venue;
 	const struct conf *c = d->conf;

@@ -1,8 +1,8 @@
 #include "config.h"
-#include "server.h"
+#include "web/server.h"
 
-#include "log.h"
-#include "util.h"
+#include "base/log.h"
+#include "base/util.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,10 +1,10 @@
 #include "config.h"
-#include "web.h"
-#include "server.h"
+#include "web/web.h"
+#include "web/server.h"
 
-#include "daemon.h"
-#include "log.h"
-#include "util.h"
+#include "base/module.h"
+#include "base/log.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -239,7 +239,7 @@ static size_t max_sse(const struct conf_web *cw)
 	return n > 0 ? (size_t)n : 1;
 }
 
-static int web_start(struct daemon *d)
+static int web_start(struct module_ctx *d)
 {
 	struct web *w = xcalloc(1, sizeof *w);
 	pthread_mutex_init(&w->lock, NULL);
@@ -260,7 +260,7 @@ static int web_start(struct daemon *d)
 	return 0;
 }
 
-static void web_tick(struct daemon *d, double now)
+static void web_tick(struct module_ctx *d, double now)
 {
 	struct web *w = d->web;
 	if (!w)
@@ -271,7 +271,7 @@ static void web_tick(struct daemon *d, double now)
 	log_debug("web: snapshot %lu published in %.1f ms", w->seq, (now_seconds() - t0) * 1000);
 }
 
-static int web_reload(struct daemon *d, const struct conf *old)
+static int web_reload(struct module_ctx *d, const struct conf *old)
 {
 	struct web *w = d->web;
 	if (!w)
@@ -300,7 +300,7 @@ static int web_reload(struct daemon *d, const struct conf *old)
 	return -1;
 }
 
-static void web_stop(struct daemon *d)
+static void web_stop(struct module_ctx *d)
 {
 	struct web *w = d->web;
 	if (!w)

@@ -18,7 +18,7 @@
 #ifndef HEADROOM_WEB_H
 #define HEADROOM_WEB_H
 
-#include "module.h"
+#include "base/module.h"
 
 extern const struct module_ops web_module_ops;
 

@@ -25,11 +25,11 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "conf.h"
-#include "log.h"
-#include "store.h"
-#include "util.h"
-#include "venue.h"
+#include "base/conf.h"
+#include "base/log.h"
+#include "store/store.h"
+#include "base/util.h"
+#include "model/venue.h"
 
 #define T0 ((time_t)1699999200)
 

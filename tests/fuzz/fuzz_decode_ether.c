@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "pcap_capture.h"
+#include "collectors/pcap_capture.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

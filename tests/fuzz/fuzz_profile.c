@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "log.h"
-#include "snmp_profile.h"
+#include "base/log.h"
+#include "collectors/snmp_profile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -6,9 +6,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "conf.h"
-#include "log.h"
-#include "schedule.h"
+#include "base/conf.h"
+#include "base/log.h"
+#include "schedule/schedule.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -25,11 +25,11 @@
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 
-#include "collector.h"
-#include "conf.h"
-#include "log.h"
-#include "snmp.h"
-#include "snmp_profile.h"
+#include "base/collector.h"
+#include "base/conf.h"
+#include "base/log.h"
+#include "collectors/snmp.h"
+#include "collectors/snmp_profile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

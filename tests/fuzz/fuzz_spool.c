@@ -13,10 +13,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "conf.h"
-#include "log.h"
-#include "notify.h"
-#include "util.h"
+#include "base/conf.h"
+#include "base/log.h"
+#include "notify/notify.h"
+#include "base/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "alert_core.h"
+#include "alerts/alert_core.h"
 
 #define T0 1800000000.0
 

@@ -12,10 +12,10 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "alert_core.h"
-#include "conf.h"
-#include "util.h"
-#include "venue.h"
+#include "alerts/alert_core.h"
+#include "base/conf.h"
+#include "base/util.h"
+#include "model/venue.h"
 
 /* hall: one AP that holds 300 clients, fed by target wlc */
 static const char *venue_text =

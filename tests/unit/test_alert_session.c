@@ -11,10 +11,10 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "alert_core.h"
-#include "conf.h"
-#include "plan.h"
-#include "schedule.h"
+#include "alerts/alert_core.h"
+#include "base/conf.h"
+#include "model/plan.h"
+#include "schedule/schedule.h"
 
 /* hall: 400 seats, its AP holds 300; the keynote fills it (400 people,
  * 540 devices). small: 100 seats, 200 clients; a talk there fits. */

@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "conf.h"
+#include "base/conf.h"
 
 #define HEAD "event \"e\" { attendees = 100 }\nroom \"a\" { seats = 10 }\n"
 

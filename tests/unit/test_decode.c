@@ -9,9 +9,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "decode.h"
-#include "pcap_hash.h"
-#include "siphash.h"
+#include "collectors/decode.h"
+#include "collectors/pcap_hash.h"
+#include "collectors/siphash.h"
 
 static void test_ether_plain_and_truncated(void **state)
 {

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "conf.h"
-#include "notify.h"
+#include "base/conf.h"
+#include "notify/notify.h"
 
 static const char *conf_text =
 	"event \"t\" { attendees = 100 }\n"

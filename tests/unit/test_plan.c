@@ -10,8 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "conf.h"
-#include "plan.h"
+#include "base/conf.h"
+#include "model/plan.h"
 
 static struct conf *load(const char *text)
 {

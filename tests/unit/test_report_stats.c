@@ -11,7 +11,7 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include "report.h"
+#include "report/report.h"
 
 /* 2027-05-14 00:00:00 UTC */
 #define T0 1810252800

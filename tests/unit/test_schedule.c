@@ -14,9 +14,9 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
-#include "conf.h"
-#include "schedule.h"
-#include "schedule_parse.h"
+#include "base/conf.h"
+#include "schedule/schedule.h"
+#include "schedule/schedule_parse.h"
 
 struct room_truth {
 	const char *name;

@@ -11,8 +11,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "snmp_profile.h"
-#include "util.h"
+#include "collectors/snmp_profile.h"
+#include "base/util.h"
 
 #define SHIPPED SRCDIR "/config/profiles"
 

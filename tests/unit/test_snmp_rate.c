@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "snmp_rate.h"
+#include "collectors/snmp_rate.h"
 
 #define MBIT 1e6
 

@@ -23,10 +23,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "conf.h"
-#include "store.h"
-#include "util.h"
-#include "venue.h"
+#include "base/conf.h"
+#include "store/store.h"
+#include "base/util.h"
+#include "model/venue.h"
 
 /* An hour boundary, so every archive's rows line up with the samples. */
 #define T0 ((time_t)1699999200)

@@ -10,9 +10,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "conf.h"
-#include "util.h"
-#include "venue.h"
+#include "base/conf.h"
+#include "base/util.h"
+#include "model/venue.h"
 
 static const char *text =
 	"tick = 10\n"

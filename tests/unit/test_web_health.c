@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "server.h"
+#include "web/server.h"
 
 static void test_fresh_snapshot_is_healthy(void **state)
 {

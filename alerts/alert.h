@@ -1,0 +1,107 @@
+/*
+ * alert: rule evaluation and the alert state machine (see issue 7).
+ *
+ * Each tick the engine turns the venue into observations (one per rule and
+ * entity: a value against warn/crit levels, see alert_rules.c), and feeds
+ * them to the core (alert_core.h), a pure function of (state, observations,
+ * now). The core moves alerts inactive -> pending -> firing -> resolved with
+ * hysteresis, for-durations, repeat, flapping, grouping, inhibition and
+ * silences. This module persists the core's state in state_dir/alerts.json
+ * (tmp + fsync + rename, so a restart neither re-pages nor forgets), appends
+ * every decision to state_dir/alerts.log and hands notifications to notify.
+ * The web side reads alerts only through the functions below.
+ *
+ * Alert log: one JSON object per line, always with
+ *   ts        epoch seconds (float)
+ *   event     pending pending_cleared firing escalated deescalated resolved
+ *             resolved_unsent flapping_start flapping_stop inhibited silenced
+ *             acked ack_cleared silence_created silence_expired unsilenced
+ *             notified repeat suppressed_flapping (alert engine);
+ *             spooled sent retry failed fallback dropped expired unrouted
+ *             (notify)
+ * and, where they apply:
+ *   id        alert fingerprint (16 hex digits); rule; labels {name: value}
+ *   severity  info warn crit; value (the rule's measure); summary
+ *   group     "rule/area" of a grouped notification; alerts [ids]
+ *   notification  notification id; type firing resolved repeat flapping stable
+ *   by        the inhibiting alert id, silence id or ack author
+ *   notifier  notifier name (never its URL or token); attempt; http_status;
+ *             error (curl's message); delay (seconds until the next attempt)
+ */
+#ifndef HEADROOM_ALERT_H
+#define HEADROOM_ALERT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/module.h"
+
+extern const struct module_ops alert_module_ops;
+
+struct alert_engine;
+
+/* Loop thread only: JSON for the per-tick snapshot. The caller owns the
+ * returned reference. alerts: array of active (pending/firing) alerts with
+ * id, rule, severity, state, labels, summary, since, acked, silenced.
+ * silences: array of silences. transitions: alert transitions that
+ * happened during the last evaluation (for server-sent events). */
+json_t *alert_engine_alerts_json(const struct alert_engine *e);
+json_t *alert_engine_silences_json(const struct alert_engine *e);
+json_t *alert_engine_transitions_json(const struct alert_engine *e);
+
+/* Any thread (HTTP handlers): queue an acknowledgement or a silence; the
+ * loop applies it on its next turn. body is the request's JSON. Returns
+ * 0 and fills id_out (the silence id) or -1 with a reason in err.
+ * Authentication is the caller's job (bearer token).
+ *   ack body:     {"author": "...", "comment": "..."}  (author required)
+ *   silence body: {"matchers": [{"name", "value", "isRegex", "isEqual"}],
+ *                  "startsAt", "endsAt" (RFC 3339 or epoch seconds; endsAt
+ *                  required, at most 30 days after startsAt),
+ *                  "createdBy", "comment"}  (the Alertmanager v2 shape) */
+int alert_request_ack(struct alert_engine *e, const char *alert_id, const json_t *body,
+		      char *err, size_t errlen);
+int alert_request_silence(struct alert_engine *e, const json_t *body, char *id_out,
+			  size_t idlen, char *err, size_t errlen);
+int alert_request_unsilence(struct alert_engine *e, const char *silence_id, char *err,
+			    size_t errlen);
+
+/* ---- observations: what a rule saw for one entity in one evaluation ---- */
+
+#define ALERT_RULE_MAX 32
+#define ALERT_LABELS_MAX 6
+#define ALERT_LABEL_NAME_MAX 16
+#define ALERT_LABEL_VALUE_MAX 96
+#define ALERT_SUMMARY_MAX 200
+
+struct alert_label {
+	char name[ALERT_LABEL_NAME_MAX];
+	char value[ALERT_LABEL_VALUE_MAX];
+};
+
+struct alert_obs {
+	char rule[ALERT_RULE_MAX];
+	struct alert_label labels[ALERT_LABELS_MAX];	/* identity, with rule */
+	size_t n_labels;
+	double value;			/* NAN: no data; the alert holds its state */
+	double warn, crit;		/* enter levels; NAN: level not used */
+	double clear_warn, clear_crit;	/* leave levels (hysteresis) */
+	bool below;			/* fires when value <= level (forecasts) */
+	bool info;			/* a warn-level condition is "info" (watchdog) */
+	long for_warn, for_crit;	/* seconds the condition must hold */
+	long repeat;			/* seconds between reminders; 0 never */
+	long group_wait;		/* -1: the configured default */
+	char summary[ALERT_SUMMARY_MAX];
+};
+
+/* Add a label to an observation (ignored when full). */
+void alert_obs_label(struct alert_obs *o, const char *name, const char *value);
+
+/* Rules built elsewhere (session_over_capacity, from the schedule) plug in
+ * here: fn is called on the loop thread at every evaluation and returns
+ * how many observations it wrote into out (at most max). */
+typedef size_t (*alert_extra_rule_fn)(void *ctx, double now, struct alert_obs *out,
+				      size_t max);
+void alert_engine_set_extra_rule(struct alert_engine *e, alert_extra_rule_fn fn, void *ctx);
+
+#endif

@@ -1,0 +1,167 @@
+/*
+ * alert_core: the alert engine's decisions as a pure function of
+ * (state, observations, now). No clock, no I/O: the caller passes time in
+ * and collects what the evaluation decided (log events, notifications,
+ * transitions) from the out_* arrays, which every evaluation replaces.
+ *
+ *  - identity: fingerprint = FNV-1a 64 of rule and sorted labels (hex)
+ *  - levels: netdata-style hysteresis, crit enters at crit and leaves
+ *    below clear_crit, warn likewise; severity is the highest level whose
+ *    condition held for its for-duration (crit mutes warn of the alert)
+ *  - flapping: last 21 levels, weighted state change 0.75..1.25 (Nagios);
+ *    starts above flap_high percent, stops below flap_low; one notice each
+ *  - grouping: rule + area (room, uplink, pool, target, capture, notifier
+ *    or "venue"); group_wait before the first notice, then at most one
+ *    notice per group_interval, reminders after the alert's repeat
+ *  - inhibition: a firing target_down or collector_stalled mutes every
+ *    other alert carrying the same target label
+ *  - silences and acks mute notifications only; state still changes
+ */
+#ifndef HEADROOM_ALERT_CORE_H
+#define HEADROOM_ALERT_CORE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "alerts/alert.h"
+#include "base/conf.h"
+
+enum alert_sev { SEV_NONE = 0, SEV_INFO, SEV_WARN, SEV_CRIT };
+enum alert_state { AS_INACTIVE = 0, AS_PENDING, AS_FIRING, AS_RESOLVED };
+
+#define ALERT_FP_LEN 17
+#define ALERT_FLAP_WINDOW 21
+#define ALERT_SILENCE_ID_LEN 37
+#define ALERT_MATCHERS_MAX 8
+
+struct alert_rec {
+	char fp[ALERT_FP_LEN];
+	char rule[ALERT_RULE_MAX];
+	struct alert_label labels[ALERT_LABELS_MAX];
+	size_t n_labels;
+	enum alert_sev level;		/* condition now, after hysteresis */
+	enum alert_sev sev;		/* firing severity */
+	enum alert_state state;
+	double since_warn, since_crit;	/* condition start; 0 = not holding */
+	double started, ended;		/* startsAt, endsAt */
+	double value;
+	char summary[ALERT_SUMMARY_MAX];
+	long repeat, group_wait;
+	enum alert_sev notified;	/* last severity told; NONE: none open */
+	unsigned char hist[ALERT_FLAP_WINDOW];
+	int hist_n;
+	bool flapping;
+	double flap_pct;
+	bool acked;
+	char ack_by[64];
+	char muted_by[ALERT_SILENCE_ID_LEN + 16];	/* last logged mute reason */
+	bool seen;
+	char group[ALERT_RULE_MAX + ALERT_LABEL_VALUE_MAX + 2];	/* rule/area, when known */
+};
+
+struct alert_group {
+	char key[ALERT_RULE_MAX + ALERT_LABEL_VALUE_MAX + 2];
+	double next_flush;
+	double last_sent;
+};
+
+struct alert_matcher {
+	char name[ALERT_LABEL_NAME_MAX];
+	char value[ALERT_LABEL_VALUE_MAX];
+	bool regex, equal;
+};
+
+struct alert_silence {
+	char id[ALERT_SILENCE_ID_LEN];
+	struct alert_matcher matchers[ALERT_MATCHERS_MAX];
+	size_t n_matchers;
+	double starts, ends, created;
+	char created_by[64];
+	char comment[256];
+};
+
+struct alert_core {
+	struct alert_rec *recs;
+	size_t n_recs, cap_recs;
+	struct alert_group *groups;
+	size_t n_groups, cap_groups;
+	struct alert_silence *silences;
+	size_t n_silences, cap_silences;
+	double group_wait, group_interval;	/* seconds */
+	double flap_high, flap_low;		/* percent */
+	unsigned long next_notification;
+	/* outputs of the last evaluation or request */
+	json_t *out_log;		/* log events (see alert.h) without ts */
+	json_t *out_notifications;	/* for notify_submit() */
+	json_t *out_transitions;
+	bool changed;			/* state worth persisting changed */
+	/* fingerprint -> record: an open-addressing table over recs[] */
+	uint32_t *rec_slots;		/* record index + 1; 0 = empty */
+	size_t rec_mask;		/* slots - 1 */
+	size_t rec_indexed;		/* recs[0..rec_indexed) are in the table */
+};
+
+void alert_core_init(struct alert_core *c, double group_wait, double group_interval);
+void alert_core_free(struct alert_core *c);
+/* Start a new output batch (the caller took the previous one). */
+void alert_core_clear_out(struct alert_core *c);
+
+void alert_core_evaluate(struct alert_core *c, const struct alert_obs *obs, size_t n,
+			 double now);
+
+void alert_fingerprint(const char *rule, const struct alert_label *labels, size_t n,
+		       char out[ALERT_FP_LEN]);
+struct alert_rec *alert_core_find(struct alert_core *c, const char *fp);
+const char *alert_sev_name(enum alert_sev s);
+const char *alert_state_name(enum alert_state s);
+/* The group area of a label set: room, uplink, pool, target, capture,
+ * notifier, else "venue". */
+const char *alert_area(const struct alert_label *labels, size_t n);
+
+/* Validate a silence request body (see alert.h); fills out (without id). */
+int alert_silence_parse(const json_t *body, double now, struct alert_silence *out,
+			char *err, size_t errlen);
+/* Validate an ack request body; fills author. */
+int alert_ack_parse(const char *alert_id, const json_t *body, char *author, size_t authorlen,
+		    char *err, size_t errlen);
+bool alert_silence_matches(const struct alert_silence *s, const struct alert_rec *r);
+
+void alert_core_add_silence(struct alert_core *c, const struct alert_silence *s, double now);
+int alert_core_unsilence(struct alert_core *c, const char *id, double now);
+int alert_core_ack(struct alert_core *c, const char *fp, const char *author, double now);
+
+/* Persistence: everything needed to resume without re-paging. */
+json_t *alert_core_save(const struct alert_core *c);
+int alert_core_load(struct alert_core *c, const json_t *state, char *err, size_t errlen);
+
+/* Web snapshots. */
+json_t *alert_core_alerts_json(const struct alert_core *c, double now);
+json_t *alert_core_silences_json(const struct alert_core *c, double now);
+
+/* The built-in rules: observations from the venue (alert_rules.c). The
+ * rules keep short histories (client drops, trends) between calls. */
+struct alert_rules;
+struct venue;
+struct notify;
+struct alert_rules *alert_rules_new(void);
+void alert_rules_free(struct alert_rules *rs);
+size_t alert_rules_observe(struct alert_rules *rs, const struct conf *c, const struct venue *v,
+			   const struct notify *n, double started, double now,
+			   struct alert_obs **obs, size_t *cap);
+/* session_over_capacity from the schedule (NULL: none): appends to the n
+ * observations already in *obs and returns the new count. */
+struct schedule;
+size_t alert_rules_sessions(struct alert_rules *rs, const struct conf *c,
+			    const struct schedule *s, double now, struct alert_obs **obs,
+			    size_t *cap, size_t n);
+
+/* Append events (objects, see alert.h) to the alert log at path, each
+ * stamped with ts = now. */
+void alert_log_append(const char *path, const json_t *events, double now);
+
+double alert_parse_time(const json_t *v);	/* RFC 3339 or epoch; NAN if bad */
+void alert_format_time(double t, char *buf, size_t len);	/* RFC 3339 UTC */
+
+#endif

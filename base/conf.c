@@ -1,0 +1,1221 @@
+/*
+ * conf.c: the config schema (libconfuse) and its validation.
+ *
+ * Two passes: libconfuse checks syntax, keys and types, and per-value
+ * validators check ranges while the parser still knows the line; then
+ * conf_build() copies sections into plain structs and checks references
+ * between blocks (an AP naming a room that does not exist), reporting the
+ * line of the block that holds the reference.
+ */
+#include "config.h"
+#include "base/conf.h"
+#include "base/log.h"
+#include "base/util.h"
+
+#include <confuse.h>
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Collected error text for one conf_load() call. */
+struct errbuf {
+	char *text;
+	size_t len;
+	int count;
+};
+
+static void errbuf_add(struct errbuf *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void errbuf_vadd(struct errbuf *e, const char *fmt, va_list ap)
+{
+	char line[1024];
+	int n = vsnprintf(line, sizeof line, fmt, ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof line)
+		n = sizeof line - 1;
+	e->text = xrealloc(e->text, e->len + (size_t)n + 2);
+	memcpy(e->text + e->len, line, (size_t)n);
+	e->len += (size_t)n;
+	e->text[e->len++] = '\n';
+	e->text[e->len] = '\0';
+	e->count++;
+}
+
+static void errbuf_add(struct errbuf *e, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	errbuf_vadd(e, fmt, ap);
+	va_end(ap);
+}
+
+/* libconfuse has no user pointer on its error callback; the parse runs on
+ * one thread at a time (start-up or the loop's SIGHUP handler), so the
+ * active buffer is kept here for the duration of one parse only. */
+static __thread struct errbuf *active_errors;
+static __thread const char *active_filename;
+
+static void confuse_error(cfg_t *cfg, const char *fmt, va_list ap)
+{
+	char msg[900];
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	const char *file = active_filename ? active_filename : cfg ? cfg->filename : NULL;
+	int line = cfg ? cfg->line : 0;
+	if (active_errors)
+		errbuf_add(active_errors, "%s:%d: %s", file ? file : "?", line, msg);
+}
+
+/* ---- per-value checks, run over every block after parsing ---- */
+
+enum value_kind { V_INT, V_FLOAT, V_STR };
+
+struct value_check {
+	const char *section;		/* NULL: a top-level field */
+	const char *field;
+	enum value_kind kind;
+	const char *(*check)(const void *value);	/* NULL or why it is wrong */
+};
+
+static const char *positive_int(const void *v)
+{
+	return *(const long *)v > 0 ? NULL : "must be greater than zero";
+}
+
+static const char *nonneg_int(const void *v)
+{
+	return *(const long *)v >= 0 ? NULL : "must not be negative";
+}
+
+static const char *positive_float(const void *v)
+{
+	return *(const double *)v > 0 ? NULL : "must be greater than zero";
+}
+
+static const char *nonneg_float(const void *v)
+{
+	return *(const double *)v >= 0 ? NULL : "must not be negative";
+}
+
+static const char *ratio(const void *v)
+{
+	double x = *(const double *)v;
+	return x > 0 && x <= 1 ? NULL : "must be in (0, 1]";
+}
+
+static const char *level_ratio(const void *v)
+{
+	double x = *(const double *)v;
+	return x > 0 && x <= 10 ? NULL : "must be a share of capacity in (0, 10], e.g. 0.8";
+}
+
+static const char *time_value(const void *v)
+{
+	time_t t;
+	return parse_local_time(v, &t) == 0 ? NULL : "not a time; use \"YYYY-MM-DD HH:MM\"";
+}
+
+static const char *one_of(const char *v, const char *const *allowed)
+{
+	static __thread char why[400];
+	for (size_t i = 0; allowed[i]; i++)
+		if (strcmp(v, allowed[i]) == 0)
+			return NULL;
+	snprintf(why, sizeof why, "\"%s\" must be one of:", v);
+	for (size_t i = 0; allowed[i]; i++) {
+		strncat(why, " ", sizeof why - strlen(why) - 1);
+		strncat(why, allowed[i], sizeof why - strlen(why) - 1);
+	}
+	return why;
+}
+
+#define CHOICE(fn, ...)							\
+	static const char *fn(const void *v)				\
+	{								\
+		static const char *const allowed[] = { __VA_ARGS__, NULL }; \
+		return one_of(v, allowed);				\
+	}
+
+CHOICE(snmp_version, "1", "2c", "3")
+CHOICE(capture_mode, "uplink", "dot11", "dhcp")
+CHOICE(notifier_kind, "slack", "mattermost", "discord", "teams", "matrix", "ntfy", "generic")
+CHOICE(security_level, "noAuthNoPriv", "authNoPriv", "authPriv")
+CHOICE(auth_protocol, "MD5", "SHA", "SHA-224", "SHA-256", "SHA-384", "SHA-512")
+CHOICE(priv_protocol, "DES", "AES", "AES-192", "AES-256")
+CHOICE(log_level_name, "error", "warning", "info", "debug")
+
+static const struct value_check value_checks[] = {
+	{ "event", "attendees", V_INT, positive_int },
+	{ "event", "online_ratio", V_FLOAT, ratio },
+	{ "event", "devices_per_attendee", V_FLOAT, positive_float },
+	{ "event", "kbps_per_device", V_FLOAT, nonneg_float },
+	{ "event", "start", V_STR, time_value },
+	{ "event", "end", V_STR, time_value },
+	{ "room", "seats", V_INT, positive_int },
+	{ "ap", "radios", V_INT, positive_int },
+	{ "ap", "max_clients", V_INT, positive_int },
+	{ "ap", "warn_clients", V_INT, positive_int },
+	{ "uplink", "capacity_mbps", V_FLOAT, nonneg_float },
+	{ "target", "port", V_INT, positive_int },
+	{ "target", "snmp_version", V_STR, snmp_version },
+	{ "target", "interval", V_INT, positive_int },
+	{ "target", "timeout", V_FLOAT, positive_float },
+	{ "target", "retries", V_INT, nonneg_int },
+	{ "target", "max_repetitions", V_INT, positive_int },
+	{ "target", "security_level", V_STR, security_level },
+	{ "target", "auth_protocol", V_STR, auth_protocol },
+	{ "target", "priv_protocol", V_STR, priv_protocol },
+	{ "capture", "mode", V_STR, capture_mode },
+	{ "capture", "speed", V_FLOAT, nonneg_float },
+	{ "capture", "window", V_INT, positive_int },
+	{ "capture", "snaplen", V_INT, positive_int },
+	{ "capture", "station_timeout", V_INT, positive_int },
+	{ "dhcp_pool", "size", V_INT, positive_int },
+	{ "notifier", "kind", V_STR, notifier_kind },
+	{ "notifier", "rate_per_minute", V_FLOAT, positive_float },
+	{ "notifier", "spool_max", V_INT, positive_int },
+	{ "session", "attendance", V_FLOAT, ratio },
+	{ "web", "max_connections", V_INT, positive_int },
+	{ "web", "per_ip_connections", V_INT, positive_int },
+	{ "web", "timeout", V_INT, positive_int },
+	{ NULL, "tick", V_INT, positive_int },
+	{ NULL, "warn_ratio", V_FLOAT, level_ratio },
+	{ NULL, "crit_ratio", V_FLOAT, level_ratio },
+	{ NULL, "radio_warn_clients", V_INT, positive_int },
+	{ NULL, "radio_max_clients", V_INT, positive_int },
+	{ NULL, "log_level", V_STR, log_level_name },
+};
+
+/* ---- schema ---- */
+
+static cfg_opt_t event_opts[] = {
+	CFG_INT("attendees", 0, CFGF_NODEFAULT),
+	CFG_FLOAT("online_ratio", 0.90, CFGF_NONE),
+	CFG_FLOAT("devices_per_attendee", 1.0, CFGF_NONE),
+	CFG_FLOAT("kbps_per_device", 250, CFGF_NONE),
+	CFG_STR("start", NULL, CFGF_NODEFAULT),
+	CFG_STR("end", NULL, CFGF_NODEFAULT),
+	CFG_STR("schedule", NULL, CFGF_NODEFAULT),
+	CFG_STR("timezone", NULL, CFGF_NODEFAULT),
+	CFG_END()
+};
+
+static cfg_opt_t room_opts[] = {
+	CFG_INT("seats", 0, CFGF_NODEFAULT),
+	CFG_STR("schedule_room", NULL, CFGF_NODEFAULT),
+	CFG_BOOL("common_area", cfg_false, CFGF_NONE),
+	CFG_END()
+};
+
+static cfg_opt_t ap_opts[] = {
+	CFG_STR("room", NULL, CFGF_NODEFAULT),
+	CFG_INT("radios", 2, CFGF_NONE),
+	CFG_INT("max_clients", 0, CFGF_NODEFAULT),
+	CFG_INT("warn_clients", 0, CFGF_NODEFAULT),
+	CFG_STR("target", NULL, CFGF_NODEFAULT),
+	CFG_STR("name", NULL, CFGF_NODEFAULT),
+	CFG_STR("address", NULL, CFGF_NODEFAULT),
+	CFG_STR_LIST("bssid", NULL, CFGF_NODEFAULT),
+	CFG_END()
+};
+
+static cfg_opt_t uplink_opts[] = {
+	CFG_FLOAT("capacity_mbps", 0, CFGF_NONE),
+	CFG_STR("target", NULL, CFGF_NODEFAULT),
+	CFG_STR("interface", NULL, CFGF_NODEFAULT),
+	CFG_STR("capture", NULL, CFGF_NODEFAULT),
+	CFG_END()
+};
+
+static cfg_opt_t target_opts[] = {
+	CFG_STR("address", NULL, CFGF_NODEFAULT),
+	CFG_INT("port", 161, CFGF_NONE),
+	CFG_STR("snmp_version", "2c", CFGF_NONE),
+	CFG_STR("community", "public", CFGF_NONE),
+	CFG_STR("profile", "generic-ifmib", CFGF_NONE),
+	CFG_INT("interval", 30, CFGF_NONE),
+	CFG_FLOAT("timeout", 5, CFGF_NONE),
+	CFG_INT("retries", 2, CFGF_NONE),
+	CFG_INT("max_repetitions", 25, CFGF_NONE),
+	CFG_STR("user", NULL, CFGF_NODEFAULT),
+	CFG_STR("security_level", "authPriv", CFGF_NONE),
+	CFG_STR("auth_protocol", "SHA", CFGF_NONE),
+	CFG_STR("auth_passphrase", NULL, CFGF_NODEFAULT),
+	CFG_STR("priv_protocol", "AES", CFGF_NONE),
+	CFG_STR("priv_passphrase", NULL, CFGF_NODEFAULT),
+	CFG_STR("context", NULL, CFGF_NODEFAULT),
+	CFG_END()
+};
+
+static cfg_opt_t capture_opts[] = {
+	CFG_STR("mode", "uplink", CFGF_NONE),
+	CFG_STR("interface", NULL, CFGF_NODEFAULT),
+	CFG_STR("file", NULL, CFGF_NODEFAULT),
+	CFG_FLOAT("speed", 0, CFGF_NONE),
+	CFG_BOOL("loop", cfg_false, CFGF_NONE),
+	CFG_STR("filter", NULL, CFGF_NODEFAULT),
+	CFG_INT("window", 60, CFGF_NONE),
+	CFG_INT("snaplen", 256, CFGF_NONE),
+	CFG_INT("station_timeout", 300, CFGF_NONE),
+	CFG_STR_LIST("local_prefixes", NULL, CFGF_NODEFAULT),
+	CFG_STR("gateway_mac", NULL, CFGF_NODEFAULT),
+	CFG_END()
+};
+
+static cfg_opt_t dhcp_pool_opts[] = {
+	CFG_INT("size", 0, CFGF_NODEFAULT),
+	CFG_INT("vlan", -1, CFGF_NONE),
+	CFG_STR("subnet", NULL, CFGF_NODEFAULT),
+	CFG_STR("capture", NULL, CFGF_NODEFAULT),
+	CFG_END()
+};
+
+static cfg_opt_t notifier_opts[] = {
+	CFG_STR("kind", "generic", CFGF_NONE),
+	CFG_STR("url", NULL, CFGF_NODEFAULT),
+	CFG_STR("token", NULL, CFGF_NODEFAULT),
+	CFG_STR("room_id", NULL, CFGF_NODEFAULT),
+	CFG_STR_LIST("severities", "{warn,crit}", CFGF_NONE),
+	CFG_STR_LIST("rules", NULL, CFGF_NODEFAULT),
+	CFG_STR_LIST("rooms", NULL, CFGF_NODEFAULT),
+	CFG_STR("fallback", NULL, CFGF_NODEFAULT),
+	CFG_FLOAT("rate_per_minute", 20, CFGF_NONE),
+	CFG_INT("spool_max", 10000, CFGF_NONE),
+	CFG_END()
+};
+
+static cfg_opt_t rule_opts[] = {
+	CFG_STR("match", NULL, CFGF_NODEFAULT),
+	CFG_BOOL("enabled", cfg_true, CFGF_NONE),
+	CFG_FLOAT("warn", NAN, CFGF_NONE),
+	CFG_FLOAT("crit", NAN, CFGF_NONE),
+	CFG_FLOAT("clear_warn", NAN, CFGF_NONE),
+	CFG_FLOAT("clear_crit", NAN, CFGF_NONE),
+	CFG_STR("for", NULL, CFGF_NODEFAULT),
+	CFG_STR("repeat", NULL, CFGF_NODEFAULT),
+	CFG_FLOAT("lead_minutes", NAN, CFGF_NONE),
+	CFG_FLOAT("trend_minutes", NAN, CFGF_NONE),
+	CFG_END()
+};
+
+static cfg_opt_t session_opts[] = {
+	CFG_FLOAT("attendance", 1.0, CFGF_NONE),
+	CFG_STR("room", NULL, CFGF_NODEFAULT),
+	CFG_END()
+};
+
+static cfg_opt_t web_opts[] = {
+	CFG_STR_LIST("listen", "{127.0.0.1:8080}", CFGF_NONE),
+	CFG_STR("tls_cert", NULL, CFGF_NODEFAULT),
+	CFG_STR("tls_key", NULL, CFGF_NODEFAULT),
+	CFG_STR("basic_auth_user", NULL, CFGF_NODEFAULT),
+	CFG_STR("basic_auth_password", NULL, CFGF_NODEFAULT),
+	CFG_STR("api_token", NULL, CFGF_NODEFAULT),
+	CFG_INT("max_connections", 512, CFGF_NONE),
+	CFG_INT("per_ip_connections", 64, CFGF_NONE),
+	CFG_INT("timeout", 30, CFGF_NONE),
+	CFG_STR("public_url", "http://127.0.0.1:8080/", CFGF_NONE),
+	CFG_STR("static_dir", NULL, CFGF_NODEFAULT),
+	CFG_END()
+};
+
+#define SECTION_FLAGS (CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES)
+
+static cfg_opt_t root_opts[] = {
+	CFG_STR("state_dir", LOCALSTATEDIR "/lib/headroom", CFGF_NONE),
+	CFG_STR("user", NULL, CFGF_NODEFAULT),
+	CFG_STR("secrets", NULL, CFGF_NODEFAULT),
+	CFG_STR("rrdcached", NULL, CFGF_NODEFAULT),
+	CFG_INT("tick", 10, CFGF_NONE),
+	CFG_FLOAT("warn_ratio", 0.80, CFGF_NONE),
+	CFG_FLOAT("crit_ratio", 1.00, CFGF_NONE),
+	CFG_INT("radio_warn_clients", 50, CFGF_NONE),
+	CFG_INT("radio_max_clients", 75, CFGF_NONE),
+	CFG_STR("log_level", "info", CFGF_NONE),
+	CFG_STR("alert_group_wait", "30s", CFGF_NONE),
+	CFG_STR("alert_group_interval", "5m", CFGF_NONE),
+	CFG_SEC("event", event_opts, CFGF_MULTI | CFGF_TITLE),
+	CFG_SEC("web", web_opts, CFGF_NONE),
+	CFG_SEC("room", room_opts, SECTION_FLAGS),
+	CFG_SEC("ap", ap_opts, SECTION_FLAGS),
+	CFG_SEC("uplink", uplink_opts, SECTION_FLAGS),
+	CFG_SEC("target", target_opts, SECTION_FLAGS),
+	CFG_SEC("capture", capture_opts, SECTION_FLAGS),
+	CFG_SEC("dhcp_pool", dhcp_pool_opts, SECTION_FLAGS),
+	CFG_SEC("notifier", notifier_opts, SECTION_FLAGS),
+	CFG_SEC("alert", rule_opts, CFGF_MULTI | CFGF_TITLE),
+	CFG_SEC("session", session_opts, CFGF_MULTI | CFGF_TITLE),
+	CFG_FUNC("include", cfg_include),
+	CFG_END()
+};
+
+/* ---- secrets ---- */
+
+static cfg_opt_t secret_opts[] = {
+	CFG_STR("value", NULL, CFGF_NODEFAULT),
+	CFG_END()
+};
+
+static cfg_opt_t secrets_root_opts[] = {
+	CFG_SEC("secret", secret_opts, SECTION_FLAGS),
+	CFG_END()
+};
+
+/* Sections are built in the order they appear, so where the last block
+ * of a kind was found is where to look for the next one, and lines are
+ * counted on from the last answer: locating every block stays linear in
+ * the size of the config instead of quadratic (a venue with thousands of
+ * APs). */
+#define LOCATE_KINDS 16
+struct locate_cache {
+	struct {
+		const char *kind;
+		const char *next;
+	} kinds[LOCATE_KINDS];
+	size_t n_kinds;
+	const char *end;		/* the text's terminating NUL */
+	const char *counted;		/* lines are known up to here */
+	int line;			/* the line `counted` is on */
+};
+
+struct build_ctx {
+	struct conf *conf;
+	struct errbuf *errors;
+	const char *file;
+	const char *text;		/* the raw config, to locate lines */
+	cfg_t *secrets;
+	struct locate_cache *where;
+};
+
+/*
+ * libconfuse records where parsing ended, not where a section began, so
+ * messages about a block locate it in the raw text: the line of
+ * `kind "title"` and, when asked, of a field inside that block.
+ */
+static const char *skip_blank(const char *p)
+{
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	return p;
+}
+
+static int count_lines(const char *from, const char *to, int line)
+{
+	for (const char *q = from; q < to; q++)
+		line += *q == '\n';
+	return line;
+}
+
+static int line_of(const struct build_ctx *b, const char *p)
+{
+	struct locate_cache *w = b->where;
+	if (!w)
+		return count_lines(b->text, p, 1);
+	if (!w->counted || p < w->counted) {
+		w->counted = b->text;
+		w->line = 1;
+	}
+	w->line = count_lines(w->counted, p, w->line);
+	w->counted = p;
+	return w->line;
+}
+
+static const char *block_start_in(const char *text, const char *from, const char *end,
+				  const char *kind, const char *title)
+{
+	size_t klen = strlen(kind), tlen = title ? strlen(title) : 0;
+	for (const char *p = from; p && p < end && *p; p++) {
+		if (*p == '#') {
+			p = strchr(p, '\n');
+			if (!p)
+				break;
+			continue;
+		}
+		if (strncmp(p, kind, klen) != 0 || (p > text && (p[-1] == '_' || isalnum((unsigned char)p[-1]))))
+			continue;
+		const char *q = skip_blank(p + klen);
+		if (!title && *q == '{')
+			return p;
+		if (title && *q == '"' && strncmp(q + 1, title, tlen) == 0 && q[1 + tlen] == '"')
+			return p;
+	}
+	return NULL;
+}
+
+static const char *block_start(const struct build_ctx *b, const char *kind, const char *title)
+{
+	const char *text = b->text;
+	struct locate_cache *w = b->where;
+	if (w && !w->end)
+		w->end = text + strlen(text);
+	const char *end = w ? w->end : text + strlen(text);
+	size_t k = 0;
+	while (w && k < w->n_kinds && strcmp(w->kinds[k].kind, kind) != 0)
+		k++;
+	if (w && k == w->n_kinds && k < LOCATE_KINDS) {
+		w->kinds[k].kind = kind;
+		w->kinds[k].next = text;
+		w->n_kinds++;
+	}
+	const char *from = w && k < w->n_kinds ? w->kinds[k].next : text;
+	const char *p = block_start_in(text, from, end, kind, title);
+	if (!p && from > text)
+		p = block_start_in(text, text, from, kind, title);
+	if (p && w && k < w->n_kinds)
+		w->kinds[k].next = p + 1;
+	return p;
+}
+
+static int block_line(const struct build_ctx *b, const char *kind, const char *title)
+{
+	const char *p = b->text ? block_start(b, kind, title) : NULL;
+	return p ? line_of(b, p) : 0;
+}
+
+static int field_line(const struct build_ctx *b, const char *kind, const char *title,
+		      const char *field)
+{
+	const char *p = b->text ? block_start(b, kind, title) : NULL;
+	if (!p)
+		return 0;
+	const char *open = strchr(p, '{');
+	if (!open)
+		return line_of(b, p);
+	size_t flen = strlen(field);
+	int depth = 0;
+	bool quoted = false;
+	for (const char *q = open; *q; q++) {
+		if (*q == '"' && q[-1] != '\\')
+			quoted = !quoted;
+		if (quoted)
+			continue;
+		if (*q == '{')
+			depth++;
+		else if (*q == '}' && --depth == 0)
+			break;
+		else if (strncmp(q, field, flen) == 0 && !isalnum((unsigned char)q[-1]) &&
+			 q[-1] != '_' && !isalnum((unsigned char)q[flen]) && q[flen] != '_')
+			return line_of(b, q);
+	}
+	return line_of(b, p);
+}
+
+static int root_field_line(const struct build_ctx *b, const char *field)
+{
+	size_t flen = strlen(field);
+	int line = 1;
+	for (const char *p = b->text; p && *p; p++) {
+		const char *q = p;
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (strncmp(q, field, flen) == 0 && (q[flen] == ' ' || q[flen] == '=' || q[flen] == '\t'))
+			return line;
+		p = strchr(p, '\n');
+		if (!p)
+			break;
+		line++;
+	}
+	return 0;
+}
+
+#define SEC_LINE(b, sec) block_line((b), cfg_name(sec), cfg_title(sec))
+#define FIELD_LINE(b, sec, field) field_line((b), cfg_name(sec), cfg_title(sec), (field))
+
+static void check_value(struct build_ctx *b, cfg_t *sec, const struct value_check *vc)
+{
+	if (cfg_size(sec, vc->field) == 0)
+		return;
+	long i;
+	double f;
+	const void *v;
+	switch (vc->kind) {
+	case V_INT: i = cfg_getint(sec, vc->field); v = &i; break;
+	case V_FLOAT: f = cfg_getfloat(sec, vc->field); v = &f; break;
+	default: v = cfg_getstr(sec, vc->field); break;
+	}
+	const char *why = v ? vc->check(v) : NULL;
+	if (!why)
+		return;
+	int line = vc->section ? FIELD_LINE(b, sec, vc->field) : root_field_line(b, vc->field);
+	errbuf_add(b->errors, "%s:%d: %s: %s", b->file, line, vc->field, why);
+}
+
+static void check_values(struct build_ctx *b, cfg_t *root)
+{
+	for (size_t k = 0; k < sizeof value_checks / sizeof *value_checks; k++) {
+		const struct value_check *vc = &value_checks[k];
+		if (!vc->section) {
+			check_value(b, root, vc);
+			continue;
+		}
+		if (strcmp(vc->section, "web") == 0) {
+			check_value(b, cfg_getsec(root, "web"), vc);
+			continue;
+		}
+		for (unsigned n = 0; n < cfg_size(root, vc->section); n++)
+			check_value(b, cfg_getnsec(root, vc->section, n), vc);
+	}
+}
+
+static cfg_t *secrets_open(const char *path, struct errbuf *errors)
+{
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		errbuf_add(errors, "%s:0: secrets: cannot read: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (st.st_mode & (S_IRWXG | S_IRWXO))
+		log_warn("%s: secrets file is readable by group or others; chmod 600 it", path);
+	cfg_t *s = cfg_init(secrets_root_opts, CFGF_NONE);
+	cfg_set_error_function(s, confuse_error);
+	const char *saved = active_filename;
+	active_filename = path;
+	int rc = cfg_parse(s, path);
+	active_filename = saved;
+	if (rc != CFG_SUCCESS) {
+		if (rc == CFG_FILE_ERROR)
+			errbuf_add(errors, "%s:0: secrets: cannot read: %s", path, strerror(errno));
+		cfg_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* "secret:NAME" looks NAME up in the secrets file; anything else is the
+ * value itself. Errors never print the value. */
+static char *resolve_secret(struct build_ctx *b, cfg_t *sec, const char *field)
+{
+	const char *v = cfg_getstr(sec, field);
+	if (!v)
+		return NULL;
+	if (strncmp(v, "secret:", 7) != 0)
+		return xstrdup(v);
+	const char *name = v + 7;
+	cfg_t *s = b->secrets ? cfg_gettsec(b->secrets, "secret", name) : NULL;
+	const char *value = s ? cfg_getstr(s, "value") : NULL;
+	if (!value) {
+		errbuf_add(b->errors, "%s:%d: %s: secret '%s' is not in the secrets file%s",
+			   b->file, FIELD_LINE(b, sec, field), field, name,
+			   b->secrets ? "" : " (no 'secrets' file configured)");
+		return NULL;
+	}
+	return xstrdup(value);
+}
+
+/* ---- copying sections into structs ---- */
+
+static char *dup_or_null(cfg_t *sec, const char *field)
+{
+	const char *v = cfg_getstr(sec, field);
+	return v ? xstrdup(v) : NULL;
+}
+
+static char **dup_list(cfg_t *sec, const char *field, size_t *n_out)
+{
+	size_t n = cfg_size(sec, field);
+	*n_out = n;
+	if (n == 0)
+		return NULL;
+	char **out = xcalloc(n, sizeof *out);
+	for (size_t i = 0; i < n; i++)
+		out[i] = xstrdup(cfg_getnstr(sec, field, (unsigned)i));
+	return out;
+}
+
+static void free_list(char **l, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(l[i]);
+	free(l);
+}
+
+static void need(struct build_ctx *b, cfg_t *sec, const char *kind, const char *field)
+{
+	if (cfg_size(sec, field) == 0)
+		errbuf_add(b->errors, "%s:%d: %s: %s \"%s\" needs a '%s'", b->file,
+			   FIELD_LINE(b, sec, field), field, kind, cfg_title(sec), field);
+}
+
+static void build_event(struct build_ctx *b, cfg_t *root)
+{
+	struct conf_event *e = &b->conf->event;
+	cfg_t *sec = cfg_size(root, "event") ? cfg_getnsec(root, "event", 0) : NULL;
+	if (cfg_size(root, "event") > 1)
+		errbuf_add(b->errors, "%s:%d: event: only one event block is allowed", b->file,
+			   block_line(b, "event", cfg_title(cfg_getnsec(root, "event", 1))));
+	if (!sec) {
+		errbuf_add(b->errors, "%s:1: event: an 'event \"name\" { attendees = N }' block is required",
+			   b->file);
+		return;
+	}
+	e->name = xstrdup(cfg_title(sec) ? cfg_title(sec) : "event");
+	need(b, sec, "event", "attendees");
+	e->attendees = cfg_size(sec, "attendees") ? cfg_getint(sec, "attendees") : 0;
+	e->online_ratio = cfg_getfloat(sec, "online_ratio");
+	e->devices_per_attendee = cfg_getfloat(sec, "devices_per_attendee");
+	e->kbps_per_device = cfg_getfloat(sec, "kbps_per_device");
+	const char *s = cfg_getstr(sec, "start");
+	if (s)
+		parse_local_time(s, &e->start);
+	s = cfg_getstr(sec, "end");
+	if (s)
+		parse_local_time(s, &e->end);
+	if (e->start && e->end && e->end <= e->start)
+		errbuf_add(b->errors, "%s:%d: end: the event ends before it starts",
+			   b->file, FIELD_LINE(b, sec, "end"));
+	e->schedule = dup_or_null(sec, "schedule");
+	e->timezone = dup_or_null(sec, "timezone");
+}
+
+static void build_web(struct build_ctx *b, cfg_t *root)
+{
+	struct conf_web *w = &b->conf->web;
+	cfg_t *sec = cfg_getsec(root, "web");
+	/* libconfuse gives a section with defaults when it is absent. */
+	w->listen = dup_list(sec, "listen", &w->n_listen);
+	w->tls_cert = dup_or_null(sec, "tls_cert");
+	w->tls_key = dup_or_null(sec, "tls_key");
+	if (!w->tls_cert != !w->tls_key)
+		errbuf_add(b->errors, "%s:%d: tls_cert: TLS needs both tls_cert and tls_key",
+			   b->file, FIELD_LINE(b, sec, "tls_cert"));
+	w->basic_auth_user = dup_or_null(sec, "basic_auth_user");
+	w->basic_auth_password = resolve_secret(b, sec, "basic_auth_password");
+	if (!w->basic_auth_user != !w->basic_auth_password)
+		errbuf_add(b->errors, "%s:%d: basic_auth_user: basic auth needs both a user and a password",
+			   b->file, FIELD_LINE(b, sec, "basic_auth_user"));
+	w->api_token = resolve_secret(b, sec, "api_token");
+	w->max_connections = cfg_getint(sec, "max_connections");
+	w->per_ip_connections = cfg_getint(sec, "per_ip_connections");
+	w->timeout = cfg_getint(sec, "timeout");
+	w->public_url = dup_or_null(sec, "public_url");
+	w->static_dir = dup_or_null(sec, "static_dir");
+}
+
+static void build_rooms(struct build_ctx *b, cfg_t *root)
+{
+	struct conf *c = b->conf;
+	c->n_rooms = cfg_size(root, "room");
+	c->rooms = xcalloc(c->n_rooms, sizeof *c->rooms);
+	for (size_t i = 0; i < c->n_rooms; i++) {
+		cfg_t *sec = cfg_getnsec(root, "room", (unsigned)i);
+		struct conf_room *r = &c->rooms[i];
+		r->name = xstrdup(cfg_title(sec));
+		r->line = SEC_LINE(b, sec);
+		need(b, sec, "room", "seats");
+		r->seats = cfg_size(sec, "seats") ? cfg_getint(sec, "seats") : 0;
+		r->schedule_room = dup_or_null(sec, "schedule_room");
+		r->common_area = cfg_getbool(sec, "common_area");
+	}
+}
+
+static void build_targets(struct build_ctx *b, cfg_t *root)
+{
+	struct conf *c = b->conf;
+	c->n_targets = cfg_size(root, "target");
+	c->targets = xcalloc(c->n_targets, sizeof *c->targets);
+	for (size_t i = 0; i < c->n_targets; i++) {
+		cfg_t *sec = cfg_getnsec(root, "target", (unsigned)i);
+		struct conf_target *t = &c->targets[i];
+		t->name = xstrdup(cfg_title(sec));
+		t->line = SEC_LINE(b, sec);
+		need(b, sec, "target", "address");
+		t->address = dup_or_null(sec, "address");
+		t->port = cfg_getint(sec, "port");
+		t->snmp_version = dup_or_null(sec, "snmp_version");
+		t->community = resolve_secret(b, sec, "community");
+		t->profile = dup_or_null(sec, "profile");
+		t->interval = cfg_getint(sec, "interval");
+		t->timeout = cfg_getfloat(sec, "timeout");
+		t->retries = cfg_getint(sec, "retries");
+		t->max_repetitions = cfg_getint(sec, "max_repetitions");
+		t->v3_user = dup_or_null(sec, "user");
+		t->v3_security_level = dup_or_null(sec, "security_level");
+		t->v3_auth_protocol = dup_or_null(sec, "auth_protocol");
+		t->v3_auth_passphrase = resolve_secret(b, sec, "auth_passphrase");
+		t->v3_priv_protocol = dup_or_null(sec, "priv_protocol");
+		t->v3_priv_passphrase = resolve_secret(b, sec, "priv_passphrase");
+		t->v3_context = dup_or_null(sec, "context");
+		if (strcmp(t->snmp_version, "3") == 0) {
+			need(b, sec, "target", "user");
+			if (strcmp(t->v3_security_level, "noAuthNoPriv") != 0)
+				need(b, sec, "target", "auth_passphrase");
+			if (strcmp(t->v3_security_level, "authPriv") == 0)
+				need(b, sec, "target", "priv_passphrase");
+			const char *pass[] = { t->v3_auth_passphrase, t->v3_priv_passphrase };
+			for (int k = 0; k < 2; k++) {
+				const char *field = k ? "priv_passphrase" : "auth_passphrase";
+				if (pass[k] && strlen(pass[k]) < 8)
+					errbuf_add(b->errors, "%s:%d: %s: SNMPv3 passphrases need at least 8 characters",
+						   b->file, FIELD_LINE(b, sec, field), field);
+			}
+		}
+	}
+}
+
+static void build_aps(struct build_ctx *b, cfg_t *root)
+{
+	struct conf *c = b->conf;
+	c->n_aps = cfg_size(root, "ap");
+	c->aps = xcalloc(c->n_aps, sizeof *c->aps);
+	for (size_t i = 0; i < c->n_aps; i++) {
+		cfg_t *sec = cfg_getnsec(root, "ap", (unsigned)i);
+		struct conf_ap *a = &c->aps[i];
+		a->name = xstrdup(cfg_title(sec));
+		a->line = SEC_LINE(b, sec);
+		need(b, sec, "ap", "room");
+		a->room = dup_or_null(sec, "room");
+		a->room_idx = a->room ? conf_room_index(c, a->room) : -1;
+		if (a->room && a->room_idx < 0)
+			errbuf_add(b->errors, "%s:%d: room: ap \"%s\" names room \"%s\", which is not configured",
+				   b->file, FIELD_LINE(b, sec, "room"), a->name, a->room);
+		a->radios = cfg_getint(sec, "radios");
+		if (cfg_size(sec, "max_clients")) {
+			a->max_clients = cfg_getint(sec, "max_clients");
+			a->warn_clients = (long)ceil(a->max_clients * c->warn_ratio / c->crit_ratio - 1e-9);
+		} else {
+			a->max_clients = a->radios * c->radio_max_clients;
+			a->warn_clients = a->radios * c->radio_warn_clients;
+		}
+		if (cfg_size(sec, "warn_clients"))
+			a->warn_clients = cfg_getint(sec, "warn_clients");
+		if (a->warn_clients > a->max_clients)
+			errbuf_add(b->errors, "%s:%d: warn_clients: %ld is above max_clients %ld",
+				   b->file, FIELD_LINE(b, sec, "warn_clients"), a->warn_clients, a->max_clients);
+		a->target = dup_or_null(sec, "target");
+		a->target_idx = a->target ? conf_target_index(c, a->target) : -1;
+		if (a->target && a->target_idx < 0)
+			errbuf_add(b->errors, "%s:%d: target: ap \"%s\" names target \"%s\", which is not configured",
+				   b->file, FIELD_LINE(b, sec, "target"), a->name, a->target);
+		a->match_name = xstrdup(cfg_getstr(sec, "name") ? cfg_getstr(sec, "name") : a->name);
+		a->address = dup_or_null(sec, "address");
+		a->bssids = dup_list(sec, "bssid", &a->n_bssids);
+	}
+}
+
+static void build_captures(struct build_ctx *b, cfg_t *root)
+{
+	struct conf *c = b->conf;
+	c->n_captures = cfg_size(root, "capture");
+	c->captures = xcalloc(c->n_captures, sizeof *c->captures);
+	for (size_t i = 0; i < c->n_captures; i++) {
+		cfg_t *sec = cfg_getnsec(root, "capture", (unsigned)i);
+		struct conf_capture *p = &c->captures[i];
+		p->name = xstrdup(cfg_title(sec));
+		p->line = SEC_LINE(b, sec);
+		p->mode = dup_or_null(sec, "mode");
+		p->interface = dup_or_null(sec, "interface");
+		p->file = dup_or_null(sec, "file");
+		if (!p->interface == !p->file)
+			errbuf_add(b->errors, "%s:%d: interface: capture \"%s\" needs exactly one of 'interface' or 'file'",
+				   b->file, FIELD_LINE(b, sec, "interface"), p->name);
+		p->speed = cfg_getfloat(sec, "speed");
+		p->loop = cfg_getbool(sec, "loop");
+		p->filter = dup_or_null(sec, "filter");
+		p->window = cfg_getint(sec, "window");
+		p->snaplen = cfg_getint(sec, "snaplen");
+		p->station_timeout = cfg_getint(sec, "station_timeout");
+		p->local_prefixes = dup_list(sec, "local_prefixes", &p->n_local_prefixes);
+		p->gateway_mac = dup_or_null(sec, "gateway_mac");
+	}
+}
+
+static void build_uplinks(struct build_ctx *b, cfg_t *root)
+{
+	struct conf *c = b->conf;
+	c->n_uplinks = cfg_size(root, "uplink");
+	c->uplinks = xcalloc(c->n_uplinks, sizeof *c->uplinks);
+	for (size_t i = 0; i < c->n_uplinks; i++) {
+		cfg_t *sec = cfg_getnsec(root, "uplink", (unsigned)i);
+		struct conf_uplink *u = &c->uplinks[i];
+		u->name = xstrdup(cfg_title(sec));
+		u->line = SEC_LINE(b, sec);
+		u->capacity_mbps = cfg_getfloat(sec, "capacity_mbps");
+		u->target = dup_or_null(sec, "target");
+		u->target_idx = u->target ? conf_target_index(c, u->target) : -1;
+		if (u->target && u->target_idx < 0)
+			errbuf_add(b->errors, "%s:%d: target: uplink \"%s\" names target \"%s\", which is not configured",
+				   b->file, FIELD_LINE(b, sec, "target"), u->name, u->target);
+		u->interface = dup_or_null(sec, "interface");
+		if (u->target && !u->interface)
+			errbuf_add(b->errors, "%s:%d: interface: uplink \"%s\" polled over SNMP needs an 'interface' (ifName, ifDescr or ifAlias)",
+				   b->file, FIELD_LINE(b, sec, "interface"), u->name);
+		u->capture = dup_or_null(sec, "capture");
+		if (u->capture && conf_capture_index(c, u->capture) < 0)
+			errbuf_add(b->errors, "%s:%d: capture: uplink \"%s\" names capture \"%s\", which is not configured",
+				   b->file, FIELD_LINE(b, sec, "capture"), u->name, u->capture);
+		if (!u->target && !u->capture && u->capacity_mbps <= 0)
+			errbuf_add(b->errors, "%s:%d: capacity_mbps: uplink \"%s\" needs a capacity_mbps greater than zero (or a target to read ifHighSpeed from)",
+				   b->file, FIELD_LINE(b, sec, "capacity_mbps"), u->name);
+	}
+}
+
+static void build_pools(struct build_ctx *b, cfg_t *root)
+{
+	struct conf *c = b->conf;
+	c->n_pools = cfg_size(root, "dhcp_pool");
+	c->pools = xcalloc(c->n_pools, sizeof *c->pools);
+	for (size_t i = 0; i < c->n_pools; i++) {
+		cfg_t *sec = cfg_getnsec(root, "dhcp_pool", (unsigned)i);
+		struct conf_dhcp_pool *p = &c->pools[i];
+		p->name = xstrdup(cfg_title(sec));
+		p->line = SEC_LINE(b, sec);
+		need(b, sec, "dhcp_pool", "size");
+		p->size = cfg_size(sec, "size") ? cfg_getint(sec, "size") : 0;
+		p->vlan = cfg_getint(sec, "vlan");
+		p->subnet = dup_or_null(sec, "subnet");
+		p->capture = dup_or_null(sec, "capture");
+		if (p->capture && conf_capture_index(c, p->capture) < 0)
+			errbuf_add(b->errors, "%s:%d: capture: dhcp_pool \"%s\" names capture \"%s\", which is not configured",
+				   b->file, FIELD_LINE(b, sec, "capture"), p->name, p->capture);
+	}
+}
+
+static void build_notifiers(struct build_ctx *b, cfg_t *root)
+{
+	struct conf *c = b->conf;
+	c->n_notifiers = cfg_size(root, "notifier");
+	c->notifiers = xcalloc(c->n_notifiers, sizeof *c->notifiers);
+	for (size_t i = 0; i < c->n_notifiers; i++) {
+		cfg_t *sec = cfg_getnsec(root, "notifier", (unsigned)i);
+		struct conf_notifier *n = &c->notifiers[i];
+		n->name = xstrdup(cfg_title(sec));
+		n->line = SEC_LINE(b, sec);
+		n->kind = dup_or_null(sec, "kind");
+		need(b, sec, "notifier", "url");
+		n->url = resolve_secret(b, sec, "url");
+		n->token = resolve_secret(b, sec, "token");
+		n->room_id = dup_or_null(sec, "room_id");
+		if (strcmp(n->kind, "matrix") == 0) {
+			need(b, sec, "notifier", "room_id");
+			need(b, sec, "notifier", "token");
+		}
+		n->severities = dup_list(sec, "severities", &n->n_severities);
+		for (size_t k = 0; k < n->n_severities; k++)
+			if (strcmp(n->severities[k], "warn") && strcmp(n->severities[k], "crit") &&
+			    strcmp(n->severities[k], "info"))
+				errbuf_add(b->errors, "%s:%d: severities: \"%s\" is not one of info, warn, crit",
+					   b->file, FIELD_LINE(b, sec, "severities"), n->severities[k]);
+		n->rules = dup_list(sec, "rules", &n->n_rules);
+		n->rooms = dup_list(sec, "rooms", &n->n_rooms);
+		for (size_t k = 0; k < n->n_rooms; k++)
+			if (conf_room_index(c, n->rooms[k]) < 0)
+				errbuf_add(b->errors, "%s:%d: rooms: notifier \"%s\" names room \"%s\", which is not configured",
+					   b->file, FIELD_LINE(b, sec, "rooms"), n->name, n->rooms[k]);
+		n->fallback = dup_or_null(sec, "fallback");
+		n->rate_per_minute = cfg_getfloat(sec, "rate_per_minute");
+		n->spool_max = cfg_getint(sec, "spool_max");
+	}
+	for (size_t i = 0; i < c->n_notifiers; i++) {
+		struct conf_notifier *n = &c->notifiers[i];
+		if (n->fallback && (conf_notifier_index(c, n->fallback) < 0 ||
+				    strcmp(n->fallback, n->name) == 0))
+			errbuf_add(b->errors, "%s:%d: fallback: notifier \"%s\" names fallback \"%s\", which is not another configured notifier",
+				   b->file, n->line, n->name, n->fallback);
+	}
+}
+
+static void root_duration(struct build_ctx *b, cfg_t *root, const char *field, long *out)
+{
+	const char *d = cfg_getstr(root, field);
+	if (d && parse_duration(d, out) != 0)
+		errbuf_add(b->errors, "%s:%d: %s: \"%s\" is not a duration (e.g. 30s, 5m)",
+			   b->file, root_field_line(b, field), field, d);
+}
+
+static const char *const known_rules[] = {
+	"ap_over_capacity", "room_over_capacity", "room_over_projection",
+	"uplink_utilisation", "dhcp_pool_exhaustion", "plan_shortfall",
+	"target_down", "client_drop", "forecast_saturation",
+	"collector_stalled", "watchdog", "session_over_capacity",
+	"notifier_failing", NULL
+};
+
+static void build_rules(struct build_ctx *b, cfg_t *root)
+{
+	struct conf *c = b->conf;
+	c->n_rules = cfg_size(root, "alert");
+	c->rules = xcalloc(c->n_rules, sizeof *c->rules);
+	for (size_t i = 0; i < c->n_rules; i++) {
+		cfg_t *sec = cfg_getnsec(root, "alert", (unsigned)i);
+		struct conf_rule *r = &c->rules[i];
+		r->name = xstrdup(cfg_title(sec));
+		r->line = SEC_LINE(b, sec);
+		bool known = false;
+		for (size_t k = 0; known_rules[k]; k++)
+			known = known || strcmp(known_rules[k], r->name) == 0;
+		if (!known)
+			errbuf_add(b->errors, "%s:%d: alert: \"%s\" is not a built-in rule (see headroom.conf(5))",
+				   b->file, FIELD_LINE(b, sec, "alert"), r->name);
+		r->match = dup_or_null(sec, "match");
+		r->enabled = cfg_getbool(sec, "enabled");
+		r->warn = cfg_getfloat(sec, "warn");
+		r->crit = cfg_getfloat(sec, "crit");
+		r->clear_warn = cfg_getfloat(sec, "clear_warn");
+		r->clear_crit = cfg_getfloat(sec, "clear_crit");
+		r->lead_minutes = cfg_getfloat(sec, "lead_minutes");
+		r->trend_minutes = cfg_getfloat(sec, "trend_minutes");
+		if (!isnan(r->trend_minutes) && !(r->trend_minutes >= 1 && r->trend_minutes <= 240))
+			errbuf_add(b->errors, "%s:%d: trend_minutes: %g is outside 1..240",
+				   b->file, FIELD_LINE(b, sec, "trend_minutes"), r->trend_minutes);
+		r->for_seconds = r->repeat_seconds = -1;
+		const char *d = cfg_getstr(sec, "for");
+		if (d && parse_duration(d, &r->for_seconds) != 0)
+			errbuf_add(b->errors, "%s:%d: for: \"%s\" is not a duration (e.g. 90s, 5m, 1h)",
+				   b->file, FIELD_LINE(b, sec, "for"), d);
+		d = cfg_getstr(sec, "repeat");
+		if (d && parse_duration(d, &r->repeat_seconds) != 0)
+			errbuf_add(b->errors, "%s:%d: repeat: \"%s\" is not a duration (e.g. 90s, 5m, 1h)",
+				   b->file, FIELD_LINE(b, sec, "repeat"), d);
+		if (!isnan(r->warn) && !isnan(r->crit) && r->warn > r->crit)
+			errbuf_add(b->errors, "%s:%d: warn: warn (%g) is above crit (%g)",
+				   b->file, FIELD_LINE(b, sec, "warn"), r->warn, r->crit);
+	}
+}
+
+static void build_sessions(struct build_ctx *b, cfg_t *root)
+{
+	struct conf *c = b->conf;
+	c->n_sessions = cfg_size(root, "session");
+	c->sessions = xcalloc(c->n_sessions, sizeof *c->sessions);
+	for (size_t i = 0; i < c->n_sessions; i++) {
+		cfg_t *sec = cfg_getnsec(root, "session", (unsigned)i);
+		struct conf_session *s = &c->sessions[i];
+		s->pattern = xstrdup(cfg_title(sec));
+		s->line = SEC_LINE(b, sec);
+		s->attendance = cfg_getfloat(sec, "attendance");
+		s->room = dup_or_null(sec, "room");
+		if (s->room && conf_room_index(c, s->room) < 0)
+			errbuf_add(b->errors, "%s:%d: room: session \"%s\" names room \"%s\", which is not configured",
+				   b->file, FIELD_LINE(b, sec, "room"), s->pattern, s->room);
+	}
+}
+
+static void build_global(struct build_ctx *b, cfg_t *root)
+{
+	struct conf *c = b->conf;
+	c->state_dir = dup_or_null(root, "state_dir");
+	c->user = dup_or_null(root, "user");
+	c->rrdcached = dup_or_null(root, "rrdcached");
+	if (c->rrdcached && strncmp(c->rrdcached, "unix:", 5) != 0 && !strchr(c->rrdcached, ':'))
+		errbuf_add(b->errors, "%s:%d: rrdcached: \"%s\" is neither \"unix:/path\" nor \"host:port\"",
+			   b->file, root_field_line(b, "rrdcached"), c->rrdcached);
+	c->tick = cfg_getint(root, "tick");
+	c->warn_ratio = cfg_getfloat(root, "warn_ratio");
+	c->crit_ratio = cfg_getfloat(root, "crit_ratio");
+	if (c->warn_ratio > c->crit_ratio)
+		errbuf_add(b->errors, "%s:%d: warn_ratio: warn_ratio (%g) is above crit_ratio (%g)",
+			   b->file, root_field_line(b, "warn_ratio"), c->warn_ratio, c->crit_ratio);
+	c->radio_warn_clients = cfg_getint(root, "radio_warn_clients");
+	c->radio_max_clients = cfg_getint(root, "radio_max_clients");
+	c->log_level = dup_or_null(root, "log_level");
+	root_duration(b, root, "alert_group_wait", &c->alert_group_wait);
+	root_duration(b, root, "alert_group_interval", &c->alert_group_interval);
+}
+
+static struct conf *conf_build(cfg_t *root, const char *file, const char *text,
+			       struct errbuf *errors)
+{
+	struct conf *c = xcalloc(1, sizeof *c);
+	struct locate_cache where = { .n_kinds = 0 };
+	struct build_ctx b = { c, errors, file, text, NULL, &where };
+	c->path = xstrdup(file);
+	c->secrets_path = dup_or_null(root, "secrets");
+	if (c->secrets_path)
+		b.secrets = secrets_open(c->secrets_path, errors);
+
+	check_values(&b, root);
+	build_global(&b, root);
+	build_event(&b, root);
+	build_web(&b, root);
+	build_rooms(&b, root);
+	build_targets(&b, root);
+	build_aps(&b, root);
+	build_captures(&b, root);
+	build_uplinks(&b, root);
+	build_pools(&b, root);
+	build_notifiers(&b, root);
+	build_rules(&b, root);
+	build_sessions(&b, root);
+	if (b.secrets)
+		cfg_free(b.secrets);
+	return c;
+}
+
+static char *read_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	size_t cap = 8192, len = 0;
+	char *buf = xmalloc(cap);
+	size_t n;
+	while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+		len += n;
+		if (cap - len - 1 == 0)
+			buf = xrealloc(buf, cap *= 2);
+	}
+	int failed = ferror(f);
+	fclose(f);
+	if (failed) {
+		free(buf);
+		return NULL;
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
+static struct conf *conf_parse(const char *path, const char *buf, char **err_out)
+{
+	struct errbuf errors = { 0 };
+	struct conf *c = NULL;
+	char *owned = NULL;
+
+	if (!buf) {
+		owned = read_file(path);
+		if (!owned) {
+			errbuf_add(&errors, "%s:0: cannot read config: %s", path, strerror(errno));
+			goto out;
+		}
+		buf = owned;
+	}
+	cfg_t *root = cfg_init(root_opts, CFGF_NONE);
+	cfg_set_error_function(root, confuse_error);
+	/* cfg_parse_buf leaves the file name unset; name it for messages. */
+	free(root->filename);
+	root->filename = xstrdup(path);
+
+	active_errors = &errors;
+	active_filename = path;
+	int rc = cfg_parse_buf(root, buf);
+	if (rc != CFG_SUCCESS && errors.count == 0)
+		errbuf_add(&errors, "%s:0: syntax error", path);
+	if (rc == CFG_SUCCESS)
+		c = conf_build(root, path, buf, &errors);
+	active_errors = NULL;
+	active_filename = NULL;
+	cfg_free(root);
+out:
+	free(owned);
+	if (errors.count) {
+		conf_free(c);
+		if (err_out)
+			*err_out = errors.text;
+		else
+			free(errors.text);
+		return NULL;
+	}
+	if (err_out)
+		*err_out = NULL;
+	return c;
+}
+
+struct conf *conf_load(const char *path, char **err_out)
+{
+	return conf_parse(path, NULL, err_out);
+}
+
+struct conf *conf_load_buffer(const char *buf, const char *name, char **err_out)
+{
+	return conf_parse(name, buf, err_out);
+}
+
+#define FIND_BY_NAME(fn, array, count, field)				\
+	int fn(const struct conf *c, const char *name)			\
+	{								\
+		for (size_t i = 0; i < c->count; i++)			\
+			if (c->array[i].field && strcmp(c->array[i].field, name) == 0) \
+				return (int)i;				\
+		return -1;						\
+	}
+
+FIND_BY_NAME(conf_room_index, rooms, n_rooms, name)
+FIND_BY_NAME(conf_ap_index, aps, n_aps, name)
+FIND_BY_NAME(conf_uplink_index, uplinks, n_uplinks, name)
+FIND_BY_NAME(conf_target_index, targets, n_targets, name)
+FIND_BY_NAME(conf_capture_index, captures, n_captures, name)
+FIND_BY_NAME(conf_notifier_index, notifiers, n_notifiers, name)
+
+const char *conf_default_path(void)
+{
+	return SYSCONFDIR "/headroom/headroom.conf";
+}
+
+static void free_secret(char *s)
+{
+	if (s) {
+		explicit_bzero(s, strlen(s));
+		free(s);
+	}
+}
+
+void conf_free(struct conf *c)
+{
+	if (!c)
+		return;
+	free(c->path); free(c->state_dir); free(c->user); free(c->secrets_path);
+	free(c->rrdcached); free(c->log_level);
+	free(c->event.name); free(c->event.schedule); free(c->event.timezone);
+	struct conf_web *w = &c->web;
+	free_list(w->listen, w->n_listen);
+	free(w->tls_cert); free(w->tls_key); free(w->basic_auth_user);
+	free_secret(w->basic_auth_password); free_secret(w->api_token);
+	free(w->public_url); free(w->static_dir);
+	for (size_t i = 0; i < c->n_rooms; i++) {
+		free(c->rooms[i].name); free(c->rooms[i].schedule_room);
+	}
+	free(c->rooms);
+	for (size_t i = 0; i < c->n_aps; i++) {
+		struct conf_ap *a = &c->aps[i];
+		free(a->name); free(a->room); free(a->target); free(a->match_name);
+		free(a->address); free_list(a->bssids, a->n_bssids);
+	}
+	free(c->aps);
+	for (size_t i = 0; i < c->n_uplinks; i++) {
+		struct conf_uplink *u = &c->uplinks[i];
+		free(u->name); free(u->target); free(u->interface); free(u->capture);
+	}
+	free(c->uplinks);
+	for (size_t i = 0; i < c->n_targets; i++) {
+		struct conf_target *t = &c->targets[i];
+		free(t->name); free(t->address); free(t->snmp_version);
+		free_secret(t->community); free(t->profile); free(t->v3_user);
+		free(t->v3_security_level); free(t->v3_auth_protocol);
+		free_secret(t->v3_auth_passphrase); free(t->v3_priv_protocol);
+		free_secret(t->v3_priv_passphrase); free(t->v3_context);
+	}
+	free(c->targets);
+	for (size_t i = 0; i < c->n_captures; i++) {
+		struct conf_capture *p = &c->captures[i];
+		free(p->name); free(p->mode); free(p->interface); free(p->file);
+		free(p->filter); free_list(p->local_prefixes, p->n_local_prefixes);
+		free(p->gateway_mac);
+	}
+	free(c->captures);
+	for (size_t i = 0; i < c->n_pools; i++) {
+		free(c->pools[i].name); free(c->pools[i].subnet); free(c->pools[i].capture);
+	}
+	free(c->pools);
+	for (size_t i = 0; i < c->n_notifiers; i++) {
+		struct conf_notifier *n = &c->notifiers[i];
+		free(n->name); free(n->kind); free_secret(n->url); free_secret(n->token);
+		free(n->room_id); free_list(n->severities, n->n_severities);
+		free_list(n->rules, n->n_rules); free_list(n->rooms, n->n_rooms);
+		free(n->fallback);
+	}
+	free(c->notifiers);
+	for (size_t i = 0; i < c->n_rules; i++) {
+		free(c->rules[i].name); free(c->rules[i].match);
+	}
+	free(c->rules);
+	for (size_t i = 0; i < c->n_sessions; i++) {
+		free(c->sessions[i].pattern); free(c->sessions[i].room);
+	}
+	free(c->sessions);
+	free(c);
+}

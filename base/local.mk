@@ -1,0 +1,9 @@
+# base: config, log, util, the sample and the collector/module interfaces,
+# and the event log (alerts.log).
+libheadroom_a_SOURCES += \
+	base/log.c base/log.h \
+	base/util.c base/util.h \
+	base/sample.h \
+	base/conf.c base/conf.h \
+	base/collector.c base/collector.h \
+	base/module.c base/module.h

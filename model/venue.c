@@ -1,0 +1,398 @@
+#include "config.h"
+#include "model/venue.h"
+#include "base/util.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the metric table: open addressing, FNV-1a over "entity\0metric" ---- */
+
+static uint64_t metric_hash(const char *entity, const char *metric)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (const char *p = entity; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	h = (h ^ 0xff) * 1099511628211ULL;
+	for (const char *p = metric; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	return h;
+}
+
+static struct venue_metric *metric_slot(struct venue_metric *table, size_t cap,
+					const char *entity, const char *metric)
+{
+	size_t i = (size_t)(metric_hash(entity, metric) & (cap - 1));
+	for (;;) {
+		struct venue_metric *m = &table[i];
+		if (!m->used || (strcmp(m->entity, entity) == 0 && strcmp(m->metric, metric) == 0))
+			return m;
+		i = (i + 1) & (cap - 1);
+	}
+}
+
+static void metrics_grow(struct venue *v)
+{
+	size_t cap = v->metrics_cap ? v->metrics_cap * 2 : 1024;
+	struct venue_metric *table = xcalloc(cap, sizeof *table);
+	for (size_t i = 0; i < v->metrics_cap; i++) {
+		struct venue_metric *m = &v->metrics[i];
+		if (m->used)
+			*metric_slot(table, cap, m->entity, m->metric) = *m;
+	}
+	free(v->metrics);
+	v->metrics = table;
+	v->metrics_cap = cap;
+}
+
+const struct venue_metric *venue_metric_get(const struct venue *v, const char *entity,
+					    const char *metric)
+{
+	if (!v->metrics_cap)
+		return NULL;
+	const struct venue_metric *m = metric_slot(v->metrics, v->metrics_cap, entity, metric);
+	return m->used ? m : NULL;
+}
+
+double venue_value(const struct venue *v, const char *entity, const char *metric,
+		   double now, double max_age)
+{
+	const struct venue_metric *m = venue_metric_get(v, entity, metric);
+	if (!m)
+		return NAN;
+	if (max_age > 0 && now - m->time > max_age)
+		return NAN;
+	return m->value;
+}
+
+static void ap_add(struct venue *v, const char *name, bool planned, int conf_idx);
+
+void venue_ingest(struct venue *v, const struct sample *s)
+{
+	if (v->metrics_used * 4 >= v->metrics_cap * 3)
+		metrics_grow(v);
+	struct venue_metric *m = metric_slot(v->metrics, v->metrics_cap, s->entity, s->metric);
+	if (!m->used) {
+		strlcpy_hr(m->entity, s->entity, sizeof m->entity);
+		strlcpy_hr(m->metric, s->metric, sizeof m->metric);
+		m->used = true;
+		v->metrics_used++;
+	}
+	m->value = s->value;
+	m->time = s->time;
+	strlcpy_hr(m->text, s->text, sizeof m->text);
+	v->samples_total++;
+
+	/* A device row the config does not know becomes an unplanned AP so
+	 * a volunteer notices the forgotten AP. */
+	if (strncmp(s->entity, "ap:", 3) == 0 && strcmp(s->metric, "unplanned") == 0) {
+		const char *name = s->entity + 3;
+		for (size_t i = 0; i < v->n_aps; i++)
+			if (strcmp(v->aps[i].name, name) == 0)
+				return;
+		ap_add(v, name, false, -1);
+	}
+}
+
+void venue_each_metric(const struct venue *v,
+		       void (*fn)(const struct venue_metric *m, void *arg), void *arg)
+{
+	for (size_t i = 0; i < v->metrics_cap; i++)
+		if (v->metrics[i].used)
+			fn(&v->metrics[i], arg);
+}
+
+/* ---- typed view ---- */
+
+static void ap_add(struct venue *v, const char *name, bool planned, int conf_idx)
+{
+	if (v->n_aps == v->aps_cap) {
+		v->aps_cap = v->aps_cap ? v->aps_cap * 2 : 16;
+		v->aps = xrealloc(v->aps, v->aps_cap * sizeof *v->aps);
+	}
+	struct venue_ap *a = &v->aps[v->n_aps++];
+	memset(a, 0, sizeof *a);
+	strlcpy_hr(a->name, name, sizeof a->name);
+	a->planned = planned;
+	a->conf_idx = conf_idx;
+	a->room_idx = planned ? v->conf->aps[conf_idx].room_idx : -1;
+	a->target = planned ? v->conf->aps[conf_idx].target : NULL;
+	a->clients = a->clients_2g4 = a->clients_5g = a->clients_6g = NAN;
+	a->capacity = planned ? (double)v->conf->aps[conf_idx].max_clients : NAN;
+	a->warn = planned ? (double)v->conf->aps[conf_idx].warn_clients : NAN;
+	a->projected = planned ? (double)plan_ap_projected_devices(v->conf, conf_idx) : NAN;
+}
+
+struct venue *venue_new(const struct conf *conf)
+{
+	struct venue *v = xcalloc(1, sizeof *v);
+	v->conf = conf;
+	metrics_grow(v);
+	for (size_t i = 0; i < conf->n_aps; i++)
+		ap_add(v, conf->aps[i].name, true, (int)i);
+	v->rooms = xcalloc(conf->n_rooms, sizeof *v->rooms);
+	for (size_t i = 0; i < conf->n_rooms; i++) {
+		v->rooms[i].conf = &conf->rooms[i];
+		v->rooms[i].capacity = (double)plan_room_capacity(conf, (int)i);
+		v->rooms[i].projected = (double)plan_room_projected_devices(&conf->event, &conf->rooms[i]);
+		v->rooms[i].clients = NAN;
+	}
+	v->uplinks = xcalloc(conf->n_uplinks, sizeof *v->uplinks);
+	for (size_t i = 0; i < conf->n_uplinks; i++) {
+		v->uplinks[i].conf = &conf->uplinks[i];
+		v->uplinks[i].bps_in = v->uplinks[i].bps_out = NAN;
+		v->uplinks[i].capacity_mbps = conf->uplinks[i].capacity_mbps > 0
+			? conf->uplinks[i].capacity_mbps : NAN;
+		v->uplinks[i].projected_mbps = plan_uplink_projected_mbps(conf, (int)i);
+	}
+	v->targets = xcalloc(conf->n_targets, sizeof *v->targets);
+	for (size_t i = 0; i < conf->n_targets; i++) {
+		v->targets[i].conf = &conf->targets[i];
+		v->targets[i].up = -1;
+		v->targets[i].poll_ms = NAN;
+	}
+	v->pools = xcalloc(conf->n_pools, sizeof *v->pools);
+	for (size_t i = 0; i < conf->n_pools; i++) {
+		v->pools[i].conf = &conf->pools[i];
+		v->pools[i].leases = NAN;
+	}
+	return v;
+}
+
+static int known_kind_removed(const struct conf *c, const char *entity)
+{
+	if (strncmp(entity, "room:", 5) == 0)
+		return conf_room_index(c, entity + 5) < 0;
+	if (strncmp(entity, "uplink:", 7) == 0)
+		return conf_uplink_index(c, entity + 7) < 0;
+	if (strncmp(entity, "target:", 7) == 0)
+		return conf_target_index(c, entity + 7) < 0;
+	return 0;
+}
+
+struct venue *venue_rebuild(const struct venue *old, const struct conf *conf)
+{
+	struct venue *v = venue_new(conf);
+	/* Entities that stay keep their readings; removed rooms, uplinks and
+	 * targets are forgotten. APs that leave the config but still report
+	 * come back as unplanned on their next sample. */
+	for (size_t i = 0; i < old->metrics_cap; i++) {
+		const struct venue_metric *m = &old->metrics[i];
+		if (!m->used || known_kind_removed(conf, m->entity))
+			continue;
+		if (strncmp(m->entity, "ap:", 3) == 0 && conf_ap_index(conf, m->entity + 3) < 0 &&
+		    !venue_metric_get(old, m->entity, "unplanned"))
+			continue;
+		struct sample s;
+		strlcpy_hr(s.entity, m->entity, sizeof s.entity);
+		strlcpy_hr(s.metric, m->metric, sizeof s.metric);
+		s.value = m->value;
+		s.time = m->time;
+		strlcpy_hr(s.text, m->text, sizeof s.text);
+		venue_ingest(v, &s);
+	}
+	v->samples_total = old->samples_total;
+	v->last_update = old->last_update;
+	return v;
+}
+
+void venue_free(struct venue *v)
+{
+	if (!v)
+		return;
+	free(v->metrics);
+	free(v->aps);
+	free(v->rooms);
+	free(v->uplinks);
+	free(v->targets);
+	free(v->pools);
+	free(v);
+}
+
+/* How old a reading may be before it counts as unknown. */
+static double max_age_for_target(const struct venue *v, const char *target)
+{
+	double tick = (double)v->conf->tick;
+	int t = target ? conf_target_index(v->conf, target) : -1;
+	double interval = t >= 0 ? (double)v->conf->targets[t].interval : tick;
+	return 3 * (interval > tick ? interval : tick) + 1;
+}
+
+/* A capture reports once per window, however short the tick. */
+static double max_age_for_uplink(const struct venue *v, const struct conf_uplink *u)
+{
+	for (size_t i = 0; u->capture && i < v->conf->n_captures; i++) {
+		const struct conf_capture *cc = &v->conf->captures[i];
+		if (strcmp(cc->name, u->capture) == 0 && cc->window > 0)
+			return 3 * fmax((double)cc->window, (double)v->conf->tick) + 1;
+	}
+	return max_age_for_target(v, u->target);
+}
+
+static int target_up(const struct venue *v, const char *target)
+{
+	int t = target ? conf_target_index(v->conf, target) : -1;
+	return t >= 0 ? v->targets[t].up : 1;
+}
+
+static void update_targets(struct venue *v, double now)
+{
+	for (size_t i = 0; i < v->conf->n_targets; i++) {
+		struct venue_target *t = &v->targets[i];
+		char entity[SAMPLE_ENTITY_MAX + 16];
+		snprintf(entity, sizeof entity, "target:%s", t->conf->name);
+		const struct venue_metric *m = venue_metric_get(v, entity, "up");
+		if (m) {
+			t->up = m->value > 0.5;
+			t->updated = m->time;
+			strlcpy_hr(t->last_error, m->text, sizeof t->last_error);
+		}
+		t->poll_ms = venue_value(v, entity, "poll_ms", now, 0);
+	}
+}
+
+static void update_aps(struct venue *v, double now)
+{
+	for (size_t i = 0; i < v->n_aps; i++) {
+		struct venue_ap *a = &v->aps[i];
+		char entity[SAMPLE_ENTITY_MAX + 16];
+		snprintf(entity, sizeof entity, "ap:%s", a->name);
+		double age = max_age_for_target(v, a->target);
+		bool source_down = a->target && target_up(v, a->target) == 0;
+		const struct venue_metric *m = venue_metric_get(v, entity, "clients");
+		a->updated = m ? m->time : 0;
+		if (m && m->text[0])
+			strlcpy_hr(a->device_name, m->text, sizeof a->device_name);
+		if (source_down) {
+			a->clients = a->clients_2g4 = a->clients_5g = a->clients_6g = NAN;
+		} else {
+			a->clients = venue_value(v, entity, "clients", now, age);
+			a->clients_2g4 = venue_value(v, entity, "clients_2g4", now, age);
+			a->clients_5g = venue_value(v, entity, "clients_5g", now, age);
+			a->clients_6g = venue_value(v, entity, "clients_6g", now, age);
+		}
+		a->status = a->planned ? plan_status_levels(a->clients, a->warn, a->capacity)
+				       : (isnan(a->clients) ? PLAN_UNKNOWN : PLAN_OK);
+	}
+}
+
+static void update_rooms(struct venue *v)
+{
+	const struct conf *c = v->conf;
+	for (size_t r = 0; r < c->n_rooms; r++) {
+		struct venue_room *room = &v->rooms[r];
+		room->clients = 0;
+		room->aps_total = room->aps_known = 0;
+		for (size_t i = 0; i < v->n_aps; i++) {
+			if (v->aps[i].room_idx != (int)r)
+				continue;
+			room->aps_total++;
+			if (!isnan(v->aps[i].clients)) {
+				room->aps_known++;
+				room->clients += v->aps[i].clients;
+			}
+		}
+		if (room->aps_known == 0)
+			room->clients = NAN;
+		room->status = plan_status_of(room->clients, room->capacity, c->warn_ratio, c->crit_ratio);
+		room->plan_status = plan_status_of(room->projected, room->capacity, c->warn_ratio,
+						   c->crit_ratio);
+	}
+}
+
+static void update_uplinks(struct venue *v, double now)
+{
+	const struct conf *c = v->conf;
+	for (size_t i = 0; i < c->n_uplinks; i++) {
+		struct venue_uplink *u = &v->uplinks[i];
+		char entity[SAMPLE_ENTITY_MAX + 16];
+		snprintf(entity, sizeof entity, "uplink:%s", u->conf->name);
+		double age = max_age_for_uplink(v, u->conf);
+		bool down = u->conf->target && target_up(v, u->conf->target) == 0;
+		u->bps_in = down ? NAN : venue_value(v, entity, "bps_in", now, age);
+		u->bps_out = down ? NAN : venue_value(v, entity, "bps_out", now, age);
+		const struct venue_metric *m = venue_metric_get(v, entity, "bps_in");
+		u->updated = m ? m->time : 0;
+		if (!(u->conf->capacity_mbps > 0)) {
+			double speed = venue_value(v, entity, "capacity_mbps", now, 0);
+			u->capacity_mbps = speed > 0 ? speed : NAN;
+		}
+		double peak = fmax(u->bps_in, u->bps_out) / 1e6;	/* fmax skips one NAN */
+		u->utilisation = u->capacity_mbps > 0 ? peak / u->capacity_mbps : NAN;
+		u->status = plan_status_of(peak, u->capacity_mbps, c->warn_ratio, c->crit_ratio);
+	}
+}
+
+static void update_pools(struct venue *v, double now)
+{
+	const struct conf *c = v->conf;
+	for (size_t i = 0; i < c->n_pools; i++) {
+		struct venue_pool *p = &v->pools[i];
+		char entity[SAMPLE_ENTITY_MAX + 16];
+		snprintf(entity, sizeof entity, "pool:%s", p->conf->name);
+		p->leases = venue_value(v, entity, "leases", now, 0);
+		const struct venue_metric *m = venue_metric_get(v, entity, "leases");
+		p->updated = m ? m->time : 0;
+		p->status = plan_status_of(p->leases, (double)p->conf->size, c->warn_ratio,
+					   c->crit_ratio);
+	}
+}
+
+static void update_totals(struct venue *v)
+{
+	const struct conf *c = v->conf;
+	struct venue_totals *t = &v->totals;
+	memset(t, 0, sizeof *t);
+	t->projected = plan_venue_projected_devices(&c->event);
+	t->capacity = plan_venue_capacity(c);
+	t->uplink_projected_mbps = plan_venue_uplink_demand_mbps(c);
+	bool any = false;
+	for (size_t i = 0; i < v->n_aps; i++) {
+		struct venue_ap *a = &v->aps[i];
+		if (a->planned)
+			t->aps_total++;
+		else
+			t->aps_unplanned++;
+		if (!isnan(a->clients)) {
+			any = true;
+			t->devices += a->clients;
+			if (a->planned)
+				t->aps_known++;
+		}
+		if (a->updated > t->updated)
+			t->updated = a->updated;
+	}
+	if (!any)
+		t->devices = NAN;
+	bool any_in = false, any_out = false, any_cap = false;
+	for (size_t i = 0; i < c->n_uplinks; i++) {
+		struct venue_uplink *u = &v->uplinks[i];
+		if (!isnan(u->bps_in)) { t->uplink_mbps_in += u->bps_in / 1e6; any_in = true; }
+		if (!isnan(u->bps_out)) { t->uplink_mbps_out += u->bps_out / 1e6; any_out = true; }
+		if (u->capacity_mbps > 0) { t->uplink_capacity_mbps += u->capacity_mbps; any_cap = true; }
+		if (u->updated > t->updated)
+			t->updated = u->updated;
+	}
+	if (!any_in) t->uplink_mbps_in = NAN;
+	if (!any_out) t->uplink_mbps_out = NAN;
+	if (!any_cap) t->uplink_capacity_mbps = NAN;
+	for (size_t i = 0; i < c->n_targets; i++) {
+		if (v->targets[i].up == 1) t->targets_up++;
+		if (v->targets[i].up == 0) t->targets_down++;
+	}
+	double load = isnan(t->devices) ? (double)t->projected : fmax(t->devices, (double)t->projected);
+	t->headroom = (double)t->capacity - load;
+	t->status = plan_status_of(t->devices, (double)t->capacity, c->warn_ratio, c->crit_ratio);
+}
+
+void venue_update(struct venue *v, double now)
+{
+	update_targets(v, now);
+	update_aps(v, now);
+	update_rooms(v);
+	update_uplinks(v, now);
+	update_pools(v, now);
+	update_totals(v);
+	v->last_update = now;
+}

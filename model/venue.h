@@ -1,0 +1,136 @@
+/*
+ * venue: the latest state of every room, AP, uplink, target, capture and
+ * DHCP pool. Only the event-loop thread reads or writes it; the web side
+ * gets immutable snapshots built from it.
+ *
+ * Samples land in a metric table keyed by (entity, metric); venue_update()
+ * then derives the typed view below (AP clients, room sums, uplink rates),
+ * marking values "unknown" (NAN) when their source is down or stale.
+ * Entity and metric names collectors use:
+ *   ap:NAME       clients clients_2g4 clients_5g clients_6g  (text: name on the device)
+ *                 unplanned=1 for rows the config does not know
+ *   ssid:NAME     clients
+ *   uplink:NAME   bps_in bps_out capacity_mbps octets_in_total octets_out_total
+ *   target:NAME   up (1/0; text: last error) poll_ms
+ *   capture:NAME  up active_clients devices_day_global devices_day_random drops_total
+ *   pool:NAME     leases
+ */
+#ifndef HEADROOM_VENUE_H
+#define HEADROOM_VENUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/conf.h"
+#include "model/plan.h"
+#include "base/sample.h"
+
+struct venue_metric {
+	char entity[SAMPLE_ENTITY_MAX];
+	char metric[SAMPLE_METRIC_MAX];
+	double value;
+	double time;
+	char text[SAMPLE_TEXT_MAX];
+	bool used;
+};
+
+struct venue_ap {
+	char name[SAMPLE_ENTITY_MAX];	/* config name, or the device's name */
+	bool planned;
+	int conf_idx;			/* -1 when unplanned */
+	int room_idx;			/* -1 when unplanned */
+	const char *target;		/* may be NULL */
+	char device_name[SAMPLE_TEXT_MAX];
+	double clients;			/* NAN = unknown */
+	double clients_2g4, clients_5g, clients_6g;
+	double capacity, warn;
+	double projected;
+	double updated;			/* time of the last sample, 0 = never */
+	enum plan_status status;
+};
+
+struct venue_room {
+	const struct conf_room *conf;
+	double clients;			/* sum over its APs with data; NAN when none */
+	int aps_total, aps_known;
+	double capacity;
+	double projected;
+	enum plan_status status;	/* observed clients against capacity */
+	enum plan_status plan_status;	/* projection against capacity */
+};
+
+struct venue_uplink {
+	const struct conf_uplink *conf;
+	double bps_in, bps_out;		/* NAN = unknown */
+	double capacity_mbps;		/* config, else ifHighSpeed */
+	double projected_mbps;
+	double utilisation;		/* max(in, out) / capacity, 0..1+ */
+	double updated;
+	enum plan_status status;
+};
+
+struct venue_target {
+	const struct conf_target *conf;
+	int up;				/* 1 up, 0 down, -1 not polled yet */
+	char last_error[SAMPLE_TEXT_MAX];
+	double updated;
+	double poll_ms;
+};
+
+struct venue_pool {
+	const struct conf_dhcp_pool *conf;
+	double leases;
+	double updated;
+	enum plan_status status;
+};
+
+struct venue_totals {
+	double devices;			/* observed now: sum of AP clients */
+	long projected;			/* 90% rule */
+	long capacity;			/* sum of AP max_clients */
+	double headroom;		/* capacity - max(observed, projected) */
+	double uplink_mbps_in, uplink_mbps_out, uplink_capacity_mbps;
+	double uplink_projected_mbps;
+	int aps_known, aps_total, aps_unplanned;
+	int targets_up, targets_down;
+	enum plan_status status;
+	double updated;			/* newest sample time */
+};
+
+struct venue {
+	const struct conf *conf;
+	struct venue_metric *metrics;	/* open-addressing hash table */
+	size_t metrics_cap, metrics_used;
+
+	struct venue_ap *aps;		/* configured first, then unplanned */
+	size_t n_aps, aps_cap;
+	struct venue_room *rooms;	/* parallel to conf->rooms */
+	struct venue_uplink *uplinks;	/* parallel to conf->uplinks */
+	struct venue_target *targets;	/* parallel to conf->targets */
+	struct venue_pool *pools;	/* parallel to conf->pools */
+	struct venue_totals totals;
+	double last_update;
+	unsigned long samples_total;
+};
+
+struct venue *venue_new(const struct conf *conf);
+/* A venue for a new config that keeps the readings of the old one. */
+struct venue *venue_rebuild(const struct venue *old, const struct conf *conf);
+void venue_free(struct venue *v);
+
+void venue_ingest(struct venue *v, const struct sample *s);
+const struct venue_metric *venue_metric_get(const struct venue *v, const char *entity,
+					    const char *metric);
+/* The value of (entity, metric), or NAN when absent or older than max_age
+ * seconds (max_age <= 0: any age). */
+double venue_value(const struct venue *v, const char *entity, const char *metric,
+		   double now, double max_age);
+
+/* Recompute the typed view from the metric table at time now. */
+void venue_update(struct venue *v, double now);
+
+/* Call fn for every metric entry (for stores and exporters). */
+void venue_each_metric(const struct venue *v,
+		       void (*fn)(const struct venue_metric *m, void *arg), void *arg);
+
+#endif

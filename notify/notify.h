@@ -1,0 +1,78 @@
+/*
+ * notify: chat webhook delivery, at least once, in order, observable.
+ *
+ * The alert engine hands each notification to notify_submit(); every
+ * notifier whose routing admits it (severities, rules, rooms) gets its own
+ * copy, written and fsynced to state_dir/spool/<notifier>/<seq>.json before
+ * the first attempt (the file holds the notification and the idempotency
+ * id, never the URL or token). Transfers run on libcurl's multi socket
+ * interface inside the daemon's libevent loop; nothing blocks. Each
+ * notifier sends one message at a time, oldest first, paced by a token
+ * bucket (rate_per_minute). Network errors, 408 and 5xx retry with
+ * exponential backoff (2 s doubling to 5 min, +-20% jitter); 429 waits for
+ * Retry-After (or the body's retry_after / retry_after_ms), at most 15 min;
+ * other 4xx are permanent: the notifier is marked failing (the alert rule
+ * notifier_failing reads notify_failing()) and the message goes to its
+ * fallback notifier. After 24 h a message is given up. The spool keeps at
+ * most spool_max messages per notifier and logs an error for every oldest
+ * one it drops. Every step goes to the alert log (see alert.h).
+ *
+ * Watchdog heartbeats are severity "info": only notifiers that list
+ * "info" in severities receive them.
+ */
+#ifndef HEADROOM_NOTIFY_H
+#define HEADROOM_NOTIFY_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/conf.h"
+#include "base/module.h"
+
+extern const struct module_ops notify_module_ops;
+
+struct notify;
+
+/* Loop thread: route, spool (fsync) and schedule one notification (the
+ * alert engine's JSON: id, type, group, rule, area, status, severity,
+ * time, alerts[]). */
+void notify_submit(struct notify *n, const json_t *notification);
+
+/* Loop thread: whether notifier name failed permanently since its last
+ * success; why gets the reason (HTTP status, never the URL). */
+bool notify_failing(const struct notify *n, const char *name, char *why, size_t whylen);
+
+/* Outside the loop (headroomd --test-notify): send one test message with
+ * a blocking transfer, print the HTTP status, 0 when it was accepted. */
+int notify_test_send(const struct conf *conf, const char *name);
+
+/* Fuzzing: load spool directory dir as notifier name's queue does at
+ * start (damaged files are moved aside) and hand each message to fn. */
+void notify_spool_read(const char *dir, const char *name,
+		       void (*fn)(const json_t *notification, const char *id, void *ctx), void *ctx);
+
+/* ---- formatting (notify_format.c), one request per kind ---- */
+
+struct notify_request {
+	const char *method;		/* "POST" or "PUT" */
+	char *url;
+	char *headers[7];		/* "Name: value", NULL-terminated */
+	char *body;
+};
+
+/* Build the request for notifier nf; txn_id is the message's idempotency
+ * id (Matrix txnId). Returns 0, or -1 when the notification is unusable. */
+int notify_format(const struct conf_notifier *nf, const json_t *notification,
+		  const char *public_url, const char *txn_id, struct notify_request *req);
+void notify_request_free(struct notify_request *req);
+
+/* Whether notifier nf wants this notification; fills *filtered with the
+ * notification restricted to the alerts it admits (caller decrefs). */
+bool notify_route(const struct conf_notifier *nf, const json_t *notification,
+		  json_t **filtered);
+
+/* The short chat text of a notification (caller frees). */
+char *notify_text(const json_t *notification, const char *public_url);
+
+#endif

@@ -1,0 +1,240 @@
+/*
+ * The alert timeline from the alert log (JSON lines, one decision each).
+ * Decisions of one alert are folded into fired / acked / resolved; a
+ * malformed line is counted and skipped.
+ */
+#include "config.h"
+#include "report/report.h"
+#include "base/util.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *str_field(json_t *o, const char *const *names)
+{
+	for (; *names; names++) {
+		json_t *v = json_object_get(o, *names);
+		if (json_is_string(v))
+			return json_string_value(v);
+	}
+	return NULL;
+}
+
+/* "2027-05-14T10:00:00Z", "...+02:00", "2027-05-14 10:00:00" (local), or epoch. */
+static time_t parse_when(json_t *v)
+{
+	if (json_is_number(v))
+		return (time_t)json_number_value(v);
+	if (!json_is_string(v))
+		return 0;
+	const char *s = json_string_value(v);
+	struct tm tm = { 0 };
+	const char *rest = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!rest)
+		rest = strptime(s, "%Y-%m-%d %H:%M:%S", &tm);
+	if (!rest)
+		return 0;
+	if (*rest == '.')
+		while (*++rest >= '0' && *rest <= '9')
+			;
+	if (*rest == 'Z' || *rest == '+' || *rest == '-') {
+		long off = 0;
+		int hh = 0, mm = 0;
+		if (*rest != 'Z' && sscanf(rest + 1, "%2d:%2d", &hh, &mm) >= 1)
+			off = (hh * 3600L + mm * 60L) * (*rest == '-' ? -1 : 1);
+		return timegm(&tm) - off;
+	}
+	tm.tm_isdst = -1;
+	return mktime(&tm);
+}
+
+static time_t when_field(json_t *o)
+{
+	static const char *const names[] = { "time", "ts", "at", "timestamp", NULL };
+	for (const char *const *n = names; *n; n++) {
+		json_t *v = json_object_get(o, *n);
+		if (v)
+			return parse_when(v);
+	}
+	return 0;
+}
+
+enum decision { D_OTHER, D_FIRED, D_ACKED, D_RESOLVED };
+
+static enum decision decision_of(json_t *o)
+{
+	static const char *const names[] = { "transition", "event", "action", "to", "state", NULL };
+	const char *s = str_field(o, names);
+	if (!s)
+		return D_OTHER;
+	if (!strcmp(s, "firing") || !strcmp(s, "fired") || !strcmp(s, "fire"))
+		return D_FIRED;
+	if (!strcmp(s, "resolved") || !strcmp(s, "resolved_unsent") || !strcmp(s, "resolve"))
+		return D_RESOLVED;
+	if (!strcmp(s, "acked") || !strcmp(s, "ack") || !strcmp(s, "acknowledged"))
+		return D_ACKED;
+	return D_OTHER;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static char *entity_of(json_t *o)
+{
+	static const char *const names[] = { "entity", NULL };
+	const char *e = str_field(o, names);
+	if (e)
+		return xstrdup(e);
+	/* the alert engine labels an alert with what it is about; the most
+	 * specific label names the entity */
+	static const char *const kinds[] = { "entity", "ap", "uplink", "pool", "target", "room",
+					     NULL };
+	json_t *labels = json_object_get(o, "labels");
+	for (const char *const *k = kinds; *k; k++) {
+		json_t *v = json_object_get(labels, *k);
+		if (json_is_string(v))
+			return strcmp(*k, "entity") == 0 ? xstrdup(json_string_value(v)) :
+				xasprintf("%s:%s", *k, json_string_value(v));
+	}
+	return NULL;
+}
+
+/* The open record of an alert id, or a new one. */
+static struct report_alert *record_for(struct report *r, const char *id, enum decision d,
+				       size_t *cap)
+{
+	for (size_t i = r->n_alerts; i-- > 0;) {
+		struct report_alert *a = &r->alerts[i];
+		if (a->id && strcmp(a->id, id) == 0) {
+			if (d == D_FIRED && a->resolved)
+				break;	/* fired again: a new incident */
+			return a;
+		}
+	}
+	if (r->n_alerts == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		r->alerts = xrealloc(r->alerts, *cap * sizeof *r->alerts);
+	}
+	struct report_alert *a = &r->alerts[r->n_alerts++];
+	memset(a, 0, sizeof *a);
+	a->id = xstrdup(id);
+	return a;
+}
+
+static void fold(struct report_alert *a, json_t *o, enum decision d, time_t when)
+{
+	static const char *const rule[] = { "rule", "name", NULL };
+	static const char *const sev[] = { "severity", "level", NULL };
+	static const char *const sum[] = { "summary", "message", "text", NULL };
+	static const char *const by[] = { "acked_by", "by", "user", NULL };
+	if (!a->rule)
+		a->rule = dup_or_null(str_field(o, rule));
+	if (!a->entity)
+		a->entity = entity_of(o);
+	const char *s = str_field(o, sev);
+	if (s) {
+		/* keep the worst severity the alert reached */
+		if (!a->severity || strcmp(s, "crit") == 0 || strcmp(s, "critical") == 0) {
+			free(a->severity);
+			a->severity = xstrdup(s);
+		}
+	}
+	if (!a->summary)
+		a->summary = dup_or_null(str_field(o, sum));
+	switch (d) {
+	case D_FIRED:
+		if (!a->fired)
+			a->fired = when;
+		break;
+	case D_ACKED:
+		if (!a->acked)
+			a->acked = when;
+		if (!a->acked_by)
+			a->acked_by = dup_or_null(str_field(o, by));
+		break;
+	case D_RESOLVED:
+		a->resolved = when;
+		break;
+	default:
+		break;
+	}
+}
+
+static int handle_line(struct report *r, const char *line, size_t *cap)
+{
+	json_error_t jerr;
+	json_t *o = json_loads(line, 0, &jerr);
+	if (!json_is_object(o)) {
+		json_decref(o);
+		return -1;
+	}
+	time_t when = when_field(o);
+	enum decision d = decision_of(o);
+	static const char *const ids[] = { "id", "alert_id", "fingerprint", NULL };
+	const char *id = str_field(o, ids);
+	char *fallback = NULL;
+	if (!id) {
+		static const char *const rule[] = { "rule", "name", NULL };
+		char *entity = entity_of(o);
+		const char *rn = str_field(o, rule);
+		if (rn)
+			id = fallback = xasprintf("%s/%s", rn, entity ? entity : "");
+		free(entity);
+	}
+	int rc = 0;
+	if (!id || !when) {
+		rc = -1;
+	} else if (d != D_OTHER && (when <= r->to || r->to == 0)) {
+		struct report_alert *a = record_for(r, id, d, cap);
+		fold(a, o, d, when);
+	}
+	free(fallback);
+	json_decref(o);
+	return rc;
+}
+
+/* Incidents that ended before the window or never fired inside it go. */
+static void keep_window(struct report *r)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < r->n_alerts; i++) {
+		struct report_alert *a = &r->alerts[i];
+		bool keep = a->fired && a->fired <= r->to &&
+			    (!a->resolved || a->resolved >= r->from);
+		if (keep) {
+			r->alerts[k++] = *a;
+			continue;
+		}
+		free(a->id);
+		free(a->rule);
+		free(a->entity);
+		free(a->severity);
+		free(a->summary);
+		free(a->acked_by);
+	}
+	r->n_alerts = k;
+}
+
+int report_read_alerts(struct report *r, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	r->alert_log_found = true;
+	char *line = NULL;
+	size_t len = 0, cap = r->n_alerts;
+	while (getline(&line, &len, f) != -1) {
+		if (line[0] == '\n' || line[0] == '\0')
+			continue;
+		if (handle_line(r, line, &cap) != 0)
+			r->alert_lines_bad++;
+	}
+	free(line);
+	fclose(f);
+	keep_window(r);
+	return 0;
+}

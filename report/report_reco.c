@@ -1,0 +1,107 @@
+/* Recommendations for next year, each one derived from the report's numbers. */
+#include "config.h"
+#include "report/report.h"
+#include "model/plan.h"
+#include "base/util.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+static void add(struct report *r, const char *kind, char *entity, double value, char *text)
+{
+	r->recos = xrealloc(r->recos, (r->n_recos + 1) * sizeof *r->recos);
+	r->recos[r->n_recos++] = (struct report_reco){ kind, entity, value, text };
+}
+
+static void recommend_ratio(struct report *r)
+{
+	const struct conf_event *e = &r->conf->event;
+	double planned = e->online_ratio * e->devices_per_attendee;
+	if (isnan(r->peak_devices.value)) {
+		add(r, "plan", xstrdup("venue"), NAN,
+		    xasprintf("No device counts were recorded, so the plan cannot be checked: "
+			      "keep %.2f devices per attendee.", planned));
+		return;
+	}
+	add(r, "plan", xstrdup("venue"), r->peak_ratio,
+	    xasprintf("Plan next year with %.2f concurrent devices per attendee (observed peak "
+		      "%.0f devices for %ld attendees); this year's plan assumed %.2f.",
+		      r->peak_ratio, r->peak_devices.value, e->attendees, planned));
+}
+
+/* Typical AP size in a room, to turn clients into a number of APs. */
+static long room_ap_size(const struct conf *c, int room_idx)
+{
+	long sum = 0, n = 0;
+	for (size_t i = 0; i < c->n_aps; i++)
+		if (c->aps[i].room_idx == room_idx) {
+			sum += c->aps[i].max_clients;
+			n++;
+		}
+	return n ? sum / n : c->radio_max_clients * 2;
+}
+
+static void recommend_rooms(struct report *r)
+{
+	for (size_t i = 0; i < r->n_rooms; i++) {
+		const struct report_room *room = &r->rooms[i];
+		if (room->recommend_add <= 0)
+			continue;
+		long size = room_ap_size(r->conf, room->idx);
+		long aps = size > 0 ? (room->recommend_add + size - 1) / size : 0;
+		char seen[96];
+		if (room->has_data)
+			snprintf(seen, sizeof seen, "observed peak %.0f", room->peak.value);
+		else
+			snprintf(seen, sizeof seen, "no samples were recorded");
+		add(r, "room", xasprintf("room:%s", room->conf->name), (double)room->recommend_add,
+		    xasprintf("%s: add AP capacity for %ld clients (about %ld AP%s of %ld): "
+			      "the 90%% rule projects %ld devices for %ld seats, capacity is %ld, %s.",
+			      room->conf->name, room->recommend_add, aps, aps == 1 ? "" : "s", size,
+			      room->projected, room->conf->seats, room->capacity, seen));
+	}
+}
+
+static void recommend_uplink(struct report *r)
+{
+	double have = plan_uplink_capacity_mbps(r->conf);
+	double asked = plan_venue_uplink_demand_mbps(r->conf);
+	if (isnan(r->uplink_peak_mbps)) {
+		add(r, "uplink", xstrdup("venue"), r->recommend_uplink_mbps,
+		    xasprintf("No uplink traffic was recorded; the 90%% rule asks for %.0f Mbit/s, "
+			      "so provision %.0f Mbit/s.", asked, r->recommend_uplink_mbps));
+		return;
+	}
+	char per[64] = "";
+	if (!isnan(r->mbps_per_device))
+		snprintf(per, sizeof per, " (%.2f Mbit/s of peak uplink per peak device)",
+			 r->mbps_per_device);
+	add(r, "uplink", xstrdup("venue"), r->recommend_uplink_mbps,
+	    xasprintf("Provision %.0f Mbit/s of uplink: the observed peak of %.1f Mbit/s%s stays "
+		      "below %.0f%% of it; the 90%% rule asked for %.0f Mbit/s and %.0f Mbit/s "
+		      "was provided.", r->recommend_uplink_mbps, r->uplink_peak_mbps, per,
+		      r->conf->warn_ratio * 100, asked, have));
+}
+
+static void recommend_aps(struct report *r)
+{
+	for (size_t i = 0; i < r->n_aps; i++) {
+		const struct report_ap *ap = &r->aps[i];
+		if (!ap->has_data)
+			add(r, "ap", xasprintf("ap:%s", ap->conf->name), NAN,
+			    xasprintf("%s sent no data during the event: check how it is polled "
+				      "before relying on it.", ap->conf->name));
+		else if (ap->peak.value <= 0)
+			add(r, "ap", xasprintf("ap:%s", ap->conf->name), 0,
+			    xasprintf("%s never had a client: move it to a busier room or leave "
+				      "it out.", ap->conf->name));
+	}
+}
+
+void report_recommend(struct report *r)
+{
+	recommend_ratio(r);
+	recommend_rooms(r);
+	recommend_uplink(r);
+	recommend_aps(r);
+}

@@ -1,0 +1,916 @@
+#include "config.h"
+#include "schedule/schedule.h"
+#include "schedule/schedule_parse.h"
+#include "model/plan.h"
+#include "base/util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* A schedule file larger than this is not a conference programme. */
+#define SCHEDULE_MAX_BYTES (64L * 1024 * 1024)
+
+/* ---- builder ---- */
+
+static void text_vadd(struct sb_text *t, const char *fmt, va_list ap)
+{
+	va_list copy;
+	va_copy(copy, ap);
+	int n = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	if (n < 0)
+		return;
+	if (t->len + (size_t)n + 2 > t->cap) {
+		t->cap = (t->len + (size_t)n + 2) * 2;
+		t->buf = xrealloc(t->buf, t->cap);
+	}
+	vsnprintf(t->buf + t->len, t->cap - t->len, fmt, ap);
+	t->len += (size_t)n;
+	t->buf[t->len++] = '\n';
+	t->buf[t->len] = '\0';
+}
+
+static void text_add(struct sb_text *t, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	text_vadd(t, fmt, ap);
+	va_end(ap);
+}
+
+/* "FILE:LINE: element: why", the line left out when unknown. */
+static void note(struct sb_text *t, const char *name, int line, const char *element,
+		 const char *fmt, va_list ap)
+{
+	char *why = NULL;
+	va_list copy;
+	va_copy(copy, ap);
+	int n = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	why = xmalloc((size_t)(n > 0 ? n : 0) + 1);
+	vsnprintf(why, (size_t)(n > 0 ? n : 0) + 1, fmt, ap);
+	char at[32] = "";
+	if (line > 0)
+		snprintf(at, sizeof at, ":%d", line);
+	if (element && *element)
+		text_add(t, "%s%s: %s: %s", name, at, element, why);
+	else
+		text_add(t, "%s%s: %s", name, at, why);
+	free(why);
+}
+
+void sb_error(struct schedule_builder *b, int line, const char *element, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	note(&b->errors, b->name, line, element, fmt, ap);
+	va_end(ap);
+	b->n_errors++;
+}
+
+void sb_warn(struct schedule_builder *b, int line, const char *element, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	note(&b->warnings, b->name, line, element, fmt, ap);
+	va_end(ap);
+}
+
+struct schedule_session *sb_add_session(struct schedule_builder *b)
+{
+	if (b->n_sessions == b->cap_sessions) {
+		b->cap_sessions = b->cap_sessions ? b->cap_sessions * 2 : 64;
+		b->sessions = xrealloc(b->sessions, b->cap_sessions * sizeof *b->sessions);
+	}
+	struct schedule_session *s = &b->sessions[b->n_sessions++];
+	memset(s, 0, sizeof *s);
+	s->room_idx = -1;
+	return s;
+}
+
+void sb_declare_room(struct schedule_builder *b, const char *name, int line)
+{
+	if (!name || !*name)
+		return;
+	for (size_t i = 0; i < b->n_declared; i++)
+		if (strcmp(b->declared[i].name, name) == 0)
+			return;
+	if (b->n_declared == b->cap_declared) {
+		b->cap_declared = b->cap_declared ? b->cap_declared * 2 : 16;
+		b->declared = xrealloc(b->declared, b->cap_declared * sizeof *b->declared);
+	}
+	struct schedule_room *r = &b->declared[b->n_declared++];
+	memset(r, 0, sizeof *r);
+	r->name = xstrdup(name);
+	r->line = line;
+	r->room_idx = -1;
+}
+
+void sb_set_file_zone(struct schedule_builder *b, const char *zone, int line)
+{
+	if (!zone || !*zone)
+		return;
+	if (!schedule_zone_known(zone)) {
+		sb_warn(b, line, "time_zone_name", "\"%s\" is not in the tz database; ignored", zone);
+		return;
+	}
+	free(b->file_zone);
+	b->file_zone = xstrdup(zone);
+}
+
+const char *sb_local_zone(const struct schedule_builder *b)
+{
+	return b->file_zone ? b->file_zone : b->venue_zone;
+}
+
+static void builder_free(struct schedule_builder *b)
+{
+	for (size_t i = 0; i < b->n_sessions; i++) {
+		struct schedule_session *s = &b->sessions[i];
+		free(s->id); free(s->title); free(s->type); free(s->room); free(s->element);
+	}
+	free(b->sessions);
+	for (size_t i = 0; i < b->n_declared; i++)
+		free(b->declared[i].name);
+	free(b->declared);
+	free(b->file_zone);
+	free(b->errors.buf);
+	free(b->warnings.buf);
+	sb_tz_restore(b);
+}
+
+/* ---- classification and attendance ---- */
+
+/* Does text hold word as a whole word, ignoring case? */
+static bool has_word(const char *text, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = text; *p; p++) {
+		if ((p == text || !isalnum((unsigned char)p[-1])) && strncasecmp(p, word, n) == 0 &&
+		    !isalnum((unsigned char)p[n]))
+			return true;
+	}
+	return false;
+}
+
+static bool has_any_word(const char *text, const char *const *words)
+{
+	for (size_t i = 0; words[i]; i++)
+		if (has_word(text, words[i]))
+			return true;
+	return false;
+}
+
+static enum schedule_kind classify(const struct schedule_session *s)
+{
+	static const char *const plenary[] = { "keynote", "keynotes", "plenary", "opening",
+					       "closing", NULL };
+	static const char *const pause[] = { "break", "lunch", "coffee", "dinner", "breakfast",
+					     "tea", NULL };
+	if (has_any_word(s->type, plenary))
+		return SCHEDULE_PLENARY;
+	if (has_any_word(s->type, pause))
+		return SCHEDULE_BREAK;
+	if (has_any_word(s->title, plenary))
+		return SCHEDULE_PLENARY;
+	if (has_any_word(s->title, pause))
+		return SCHEDULE_BREAK;
+	return SCHEDULE_TALK;
+}
+
+static const struct conf_session *session_override(const struct conf *c,
+						   const struct schedule_session *s)
+{
+	for (size_t i = 0; i < c->n_sessions; i++)
+		if (glob_match(c->sessions[i].pattern, s->title) ||
+		    glob_match(c->sessions[i].pattern, s->id))
+			return &c->sessions[i];
+	return NULL;
+}
+
+static double bounded_people(const struct conf *c, int room_idx, double people)
+{
+	double seats = (double)c->rooms[room_idx].seats;
+	if (people > seats)
+		people = seats;
+	if (c->event.attendees > 0 && people > (double)c->event.attendees)
+		people = (double)c->event.attendees;
+	return people < 0 ? 0 : people;
+}
+
+static void assign_attendance(const struct conf *c, struct schedule_session *s)
+{
+	const struct conf_session *o = session_override(c, s);
+	if (o && o->room)
+		s->room_idx = conf_room_index(c, o->room);
+	if (s->room_idx < 0)
+		return;
+	double seats = (double)c->rooms[s->room_idx].seats;
+	double people;
+	if (o)
+		people = o->attendance * seats;
+	else if (s->kind == SCHEDULE_PLENARY)
+		people = seats;
+	else if (s->kind == SCHEDULE_BREAK)
+		people = c->rooms[s->room_idx].common_area ? seats : 0;
+	else
+		people = SCHEDULE_TALK_FILL * seats;
+	s->attendance = bounded_people(c, s->room_idx, people);
+	s->devices = plan_devices_for_people(s->attendance, &c->event);
+}
+
+/* ---- room mapping ---- */
+
+/* "Hall C (Plenary)" -> "hall-c-plenary" */
+static void slug(const char *in, char *out, size_t size)
+{
+	size_t n = 0;
+	bool dash = false;
+	for (const unsigned char *p = (const unsigned char *)in; *p && n + 2 < size; p++) {
+		if (isalnum(*p) || *p >= 0x80) {
+			if (dash && n)
+				out[n++] = '-';
+			out[n++] = (char)tolower(*p);
+			dash = false;
+		} else {
+			dash = true;
+		}
+	}
+	out[n] = '\0';
+}
+
+static int map_room(const struct conf *c, const char *name)
+{
+	for (size_t i = 0; i < c->n_rooms; i++)
+		if (c->rooms[i].schedule_room && strcasecmp(c->rooms[i].schedule_room, name) == 0)
+			return (int)i;
+	for (size_t i = 0; i < c->n_rooms; i++)
+		if (!c->rooms[i].schedule_room && strcasecmp(c->rooms[i].name, name) == 0)
+			return (int)i;
+	char want[256], have[256];
+	slug(name, want, sizeof want);
+	if (!*want)
+		return -1;
+	for (size_t i = 0; i < c->n_rooms; i++) {
+		slug(c->rooms[i].schedule_room ? c->rooms[i].schedule_room : c->rooms[i].name,
+		     have, sizeof have);
+		if (strcmp(want, have) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* ---- validation ---- */
+
+static int by_room_then_start(const void *a, const void *b)
+{
+	const struct schedule_session *x = a, *y = b;
+	int r = strcmp(x->room, y->room);
+	if (r)
+		return r;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static int by_start_then_room(const void *a, const void *b)
+{
+	const struct schedule_session *x = a, *y = b;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	int r = strcmp(x->room, y->room);
+	return r ? r : strcmp(x->title, y->title);
+}
+
+static void fill_missing_strings(struct schedule_session *s)
+{
+	char **fields[] = { &s->id, &s->title, &s->type, &s->room, &s->element };
+	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
+		if (!*fields[i])
+			*fields[i] = xstrdup("");
+}
+
+static void check_durations(struct schedule_builder *b)
+{
+	for (size_t i = 0; i < b->n_sessions; i++) {
+		struct schedule_session *s = &b->sessions[i];
+		if (s->duration <= 0)
+			sb_error(b, s->line, s->element, "%s duration (%ld min): a session needs a length",
+				 s->duration == 0 ? "zero" : "negative", s->duration / 60);
+	}
+}
+
+/* Sessions of one schedule room must not overlap: the file is wrong. */
+static void check_overlaps(struct schedule_builder *b)
+{
+	if (b->n_sessions < 2)
+		return;
+	qsort(b->sessions, b->n_sessions, sizeof *b->sessions, by_room_then_start);
+	for (size_t i = 1; i < b->n_sessions; i++) {
+		struct schedule_session *p = &b->sessions[i - 1], *s = &b->sessions[i];
+		if (strcmp(p->room, s->room) != 0 || p->duration <= 0)
+			continue;
+		if (s->start >= p->start + p->duration)
+			continue;
+		char at[32] = "";
+		if (p->line > 0)
+			snprintf(at, sizeof at, " at line %d", p->line);
+		sb_error(b, s->line, s->element, "overlaps \"%s\" (%s%s) in room \"%s\"",
+			 p->title, p->element, at, s->room);
+	}
+}
+
+
+static int by_id(const void *a, const void *b)
+{
+	const struct schedule_session *const *x = a, *const *y = b;
+	return strcmp((*x)->id, (*y)->id);
+}
+
+static void check_ids(struct schedule_builder *b)
+{
+	size_t n = b->n_sessions;
+	if (n < 2)
+		return;
+	const struct schedule_session **v = xcalloc(n, sizeof *v);
+	for (size_t i = 0; i < n; i++)
+		v[i] = &b->sessions[i];
+	qsort(v, n, sizeof *v, by_id);
+	for (size_t i = 1; i < n; i++)
+		if (*v[i]->id && strcmp(v[i]->id, v[i - 1]->id) == 0)
+			sb_warn(b, v[i]->line, v[i]->element, "id \"%s\" is used twice", v[i]->id);
+	free(v);
+}
+
+static void check_rooms_named(struct schedule_builder *b)
+{
+	for (size_t i = 0; i < b->n_sessions; i++)
+		if (!*b->sessions[i].room)
+			sb_error(b, b->sessions[i].line, b->sessions[i].element,
+				 "the session \"%s\" names no room", b->sessions[i].title);
+}
+
+static void span(const struct schedule_builder *b, time_t *first, time_t *last_end)
+{
+	*first = 0;
+	*last_end = 0;
+	for (size_t i = 0; i < b->n_sessions; i++) {
+		const struct schedule_session *s = &b->sessions[i];
+		if (i == 0 || s->start < *first)
+			*first = s->start;
+		if (i == 0 || s->start + s->duration > *last_end)
+			*last_end = s->start + s->duration;
+	}
+}
+
+static void check_span(struct schedule_builder *b)
+{
+	if (b->n_sessions == 0) {
+		sb_error(b, 0, NULL, "no sessions found");
+		return;
+	}
+	time_t first, last_end;
+	span(b, &first, &last_end);
+	double days = difftime(last_end, first) / 86400.0;
+	if (days > SCHEDULE_MAX_DAYS)
+		sb_error(b, 0, NULL, "the sessions span %.0f days (more than %d): is a date wrong?",
+			 days, SCHEDULE_MAX_DAYS);
+}
+
+/* ---- the schedule ---- */
+
+static int room_by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct schedule_room *)a)->name, ((const struct schedule_room *)b)->name);
+}
+
+static struct schedule_room *find_room(struct schedule *s, const char *name)
+{
+	struct schedule_room key = { .name = (char *)name };
+	return bsearch(&key, s->rooms, s->n_rooms, sizeof *s->rooms, room_by_name);
+}
+
+struct room_seen {
+	const char *name;
+	int line;
+	size_t order;			/* declared rooms first */
+};
+
+static int seen_order(const void *a, const void *b)
+{
+	const struct room_seen *x = a, *y = b;
+	int r = strcmp(x->name, y->name);
+	if (r)
+		return r;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* Rooms: every declared room and every room a session names, once, by
+ * name; a declared room keeps the line it was declared on. */
+static void collect_rooms(struct schedule *s, const struct schedule_builder *b)
+{
+	size_t n = 0;
+	struct room_seen *seen = xcalloc(b->n_declared + s->n_sessions + 1, sizeof *seen);
+	for (size_t i = 0; i < b->n_declared; i++, n++)
+		seen[n] = (struct room_seen){ b->declared[i].name, b->declared[i].line, n };
+	for (size_t i = 0; i < s->n_sessions; i++, n++)
+		seen[n] = (struct room_seen){ s->sessions[i].room, s->sessions[i].line, n };
+	qsort(seen, n, sizeof *seen, seen_order);
+	s->rooms = xcalloc(n + 1, sizeof *s->rooms);
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0 && strcmp(seen[i].name, seen[i - 1].name) == 0)
+			continue;
+		s->rooms[s->n_rooms++] = (struct schedule_room){ .name = xstrdup(seen[i].name),
+			.line = seen[i].line, .room_idx = -1 };
+	}
+	free(seen);
+	for (size_t i = 0; i < s->n_sessions; i++) {
+		const struct schedule_session *x = &s->sessions[i];
+		struct schedule_room *r = find_room(s, x->room);
+		if (r->n_sessions == 0 || x->start < r->first_start) {
+			r->first_start = x->start;
+			r->first_offset = x->utc_offset;
+		}
+		if (r->n_sessions == 0 || x->start >= r->last_start) {
+			r->last_start = x->start;
+			r->last_offset = x->utc_offset;
+		}
+		r->n_sessions++;
+	}
+}
+
+static int by_long(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+	return x < y ? -1 : x > y;
+}
+
+static size_t count_local_dates(const struct schedule *s)
+{
+	if (!s->n_sessions)
+		return 0;
+	long *days = xcalloc(s->n_sessions, sizeof *days);
+	for (size_t i = 0; i < s->n_sessions; i++) {
+		time_t local = s->sessions[i].start + s->sessions[i].utc_offset;
+		days[i] = (long)(local / 86400 - (local % 86400 < 0));
+	}
+	qsort(days, s->n_sessions, sizeof *days, by_long);
+	size_t n = 1;
+	for (size_t i = 1; i < s->n_sessions; i++)
+		n += days[i] != days[i - 1];
+	free(days);
+	return n;
+}
+
+static void map_rooms(struct schedule *s, const struct conf *c, struct sb_text *warnings)
+{
+	for (size_t i = 0; i < s->n_rooms; i++) {
+		struct schedule_room *r = &s->rooms[i];
+		r->room_idx = map_room(c, r->name);
+		if (r->room_idx < 0 && r->n_sessions > 0) {
+			char at[32] = "";
+			if (r->line > 0)
+				snprintf(at, sizeof at, ":%d", r->line);
+			text_add(warnings, "%s%s: room \"%s\": no venue room has that name or "
+				 "schedule_room; its %zu %s not projected",
+				 s->path, at, r->name, r->n_sessions,
+				 r->n_sessions == 1 ? "session is" : "sessions are");
+		}
+	}
+	for (size_t i = 0; i < s->n_sessions; i++) {
+		struct schedule_session *x = &s->sessions[i];
+		x->kind = classify(x);
+		x->room_idx = find_room(s, x->room)->room_idx;
+		assign_attendance(c, x);
+	}
+}
+
+static long minute_of(const struct schedule *s, time_t t)
+{
+	return (long)((t - s->begin) / 60);
+}
+
+static void add_session_load(struct schedule *s, double *people, int idx)
+{
+	const struct schedule_session *x = &s->sessions[idx];
+	long m0 = minute_of(s, x->start), m1 = minute_of(s, x->start + x->duration + 59);
+	size_t base = (size_t)x->room_idx * s->n_minutes;
+	for (long m = m0; m < m1; m++) {
+		people[base + (size_t)m] += x->attendance;
+		s->cause[base + (size_t)m] = idx;
+	}
+}
+
+/* During a break every common area fills to its seats. */
+static void add_break_fill(struct schedule *s, const struct conf *c, double *people, int idx)
+{
+	const struct schedule_session *x = &s->sessions[idx];
+	long m0 = minute_of(s, x->start), m1 = minute_of(s, x->start + x->duration + 59);
+	for (size_t r = 0; r < c->n_rooms; r++) {
+		if (!c->rooms[r].common_area)
+			continue;
+		size_t base = r * s->n_minutes;
+		double fill = bounded_people(c, (int)r, (double)c->rooms[r].seats);
+		for (long m = m0; m < m1; m++) {
+			if (people[base + (size_t)m] < fill)
+				people[base + (size_t)m] = fill;
+			if (s->cause[base + (size_t)m] < 0)
+				s->cause[base + (size_t)m] = idx;
+		}
+	}
+}
+
+static void build_timeline(struct schedule *s, const struct conf *c)
+{
+	time_t first = s->sessions[0].start, last_end = first;
+	for (size_t i = 0; i < s->n_sessions; i++)
+		if (s->sessions[i].start + s->sessions[i].duration > last_end)
+			last_end = s->sessions[i].start + s->sessions[i].duration;
+	s->begin = first - ((first % 60) + 60) % 60;
+	s->n_minutes = (size_t)((last_end - s->begin + 59) / 60);
+	s->n_venue_rooms = c->n_rooms;
+	size_t cells = s->n_venue_rooms * s->n_minutes;
+	s->devices = xcalloc(cells ? cells : 1, sizeof *s->devices);
+	s->cause = xmalloc((cells ? cells : 1) * sizeof *s->cause);
+	for (size_t i = 0; i < cells; i++)
+		s->cause[i] = -1;
+	double *people = xcalloc(cells ? cells : 1, sizeof *people);
+	for (size_t i = 0; i < s->n_sessions; i++)
+		if (s->sessions[i].room_idx >= 0 && s->sessions[i].attendance > 0)
+			add_session_load(s, people, (int)i);
+	for (size_t i = 0; i < s->n_sessions; i++)
+		if (s->sessions[i].kind == SCHEDULE_BREAK)
+			add_break_fill(s, c, people, (int)i);
+	for (size_t r = 0; r < s->n_venue_rooms; r++)
+		for (size_t m = 0; m < s->n_minutes; m++) {
+			size_t k = r * s->n_minutes + m;
+			s->devices[k] = plan_devices_for_people(bounded_people(c, (int)r, people[k]),
+								&c->event);
+		}
+	free(people);
+}
+
+static struct schedule *build(const struct conf *c, struct schedule_builder *b,
+			      enum schedule_format fmt)
+{
+	struct schedule *s = xcalloc(1, sizeof *s);
+	s->path = xstrdup(b->name);
+	s->format = fmt;
+	s->zone = sb_local_zone(b) ? xstrdup(sb_local_zone(b)) : NULL;
+	s->sessions = b->sessions;
+	s->n_sessions = b->n_sessions;
+	b->sessions = NULL;
+	b->n_sessions = 0;
+	qsort(s->sessions, s->n_sessions, sizeof *s->sessions, by_start_then_room);
+	collect_rooms(s, b);
+	s->n_local_dates = count_local_dates(s);
+	s->n_days = b->n_day_containers ? b->n_day_containers : s->n_local_dates;
+	map_rooms(s, c, &b->warnings);
+	build_timeline(s, c);
+	s->warnings = b->warnings.buf;
+	b->warnings.buf = NULL;
+	return s;
+}
+
+enum schedule_format schedule_detect(const char *buf, size_t len)
+{
+	size_t i = 0;
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	while (i < len && isspace((unsigned char)buf[i]))
+		i++;
+	if (i < len && buf[i] == '<')
+		return SCHEDULE_XML;
+	if (i < len && (buf[i] == '{' || buf[i] == '['))
+		return SCHEDULE_JSON;
+	if (len - i >= 15 && strncasecmp(buf + i, "BEGIN:VCALENDAR", 15) == 0)
+		return SCHEDULE_ICS;
+	return SCHEDULE_AUTO;
+}
+
+const char *schedule_format_name(enum schedule_format f)
+{
+	switch (f) {
+	case SCHEDULE_XML: return "schedule XML";
+	case SCHEDULE_JSON: return "schedule JSON";
+	case SCHEDULE_ICS: return "iCalendar";
+	default: return "unknown";
+	}
+}
+
+struct schedule *schedule_parse(const struct conf *conf, enum schedule_format fmt,
+				const char *buf, size_t len, const char *name, char **err_out)
+{
+	struct schedule_builder b = { .name = name, .venue_zone = conf->event.timezone };
+	struct schedule *s = NULL;
+	if (err_out)
+		*err_out = NULL;
+	if (b.venue_zone && !schedule_zone_known(b.venue_zone)) {
+		sb_error(&b, 0, "timezone", "\"%s\" is not in the tz database", b.venue_zone);
+		goto out;
+	}
+	if (fmt == SCHEDULE_AUTO)
+		fmt = schedule_detect(buf, len);
+	int rc = -1;
+	switch (fmt) {
+	case SCHEDULE_XML: rc = schedule_parse_xml(&b, buf, len); break;
+	case SCHEDULE_JSON: rc = schedule_parse_json(&b, buf, len); break;
+	case SCHEDULE_ICS: rc = schedule_parse_ics(&b, buf, len); break;
+	default:
+		sb_error(&b, 1, NULL, "not a schedule: expected schedule XML, JSON or iCalendar");
+		break;
+	}
+	sb_tz_restore(&b);
+	if (rc != 0 && b.n_errors == 0)
+		sb_error(&b, 0, NULL, "cannot read the schedule");
+	if (b.n_errors)
+		goto out;
+	for (size_t i = 0; i < b.n_sessions; i++)
+		fill_missing_strings(&b.sessions[i]);
+	check_rooms_named(&b);
+	check_durations(&b);
+	check_overlaps(&b);
+	check_ids(&b);
+	check_span(&b);
+	if (b.n_errors == 0)
+		s = build(conf, &b, fmt);
+out:
+	if (!s && err_out)
+		*err_out = b.errors.buf ? xstrdup(b.errors.buf) : xstrdup("schedule: unknown error\n");
+	builder_free(&b);
+	return s;
+}
+
+static char *resolve_path(const struct conf *conf, const char *path)
+{
+	const char *slash = conf->path ? strrchr(conf->path, '/') : NULL;
+	if (path[0] == '/' || !slash)
+		return xstrdup(path);
+	return xasprintf("%.*s/%s", (int)(slash - conf->path), conf->path, path);
+}
+
+static char *read_file(const char *path, size_t *len, char **err_out)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		*err_out = xasprintf("%s: cannot open the schedule: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	struct stat st;
+	if (fstat(fileno(f), &st) != 0 || st.st_size > SCHEDULE_MAX_BYTES) {
+		*err_out = xasprintf("%s: not a schedule: larger than %ld bytes\n", path,
+				     SCHEDULE_MAX_BYTES);
+		fclose(f);
+		return NULL;
+	}
+	char *buf = xmalloc((size_t)st.st_size + 1);
+	*len = fread(buf, 1, (size_t)st.st_size, f);
+	buf[*len] = '\0';
+	bool bad = ferror(f);
+	fclose(f);
+	if (bad) {
+		*err_out = xasprintf("%s: cannot read the schedule\n", path);
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+struct schedule *schedule_load(const struct conf *conf, const char *path, char **err_out)
+{
+	char *full = resolve_path(conf, path);
+	size_t len = 0;
+	char *err = NULL;
+	struct schedule *s = NULL;
+	char *buf = read_file(full, &len, &err);
+	if (buf)
+		s = schedule_parse(conf, SCHEDULE_AUTO, buf, len, full, &err);
+	free(buf);
+	free(full);
+	if (err_out)
+		*err_out = err;
+	else
+		free(err);
+	return s;
+}
+
+void schedule_free(struct schedule *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->n_sessions; i++) {
+		struct schedule_session *x = &s->sessions[i];
+		free(x->id); free(x->title); free(x->type); free(x->room); free(x->element);
+	}
+	free(s->sessions);
+	for (size_t i = 0; i < s->n_rooms; i++)
+		free(s->rooms[i].name);
+	free(s->rooms);
+	free(s->devices);
+	free(s->cause);
+	free(s->warnings);
+	free(s->zone);
+	free(s->path);
+	free(s);
+}
+
+/* ---- queries ---- */
+
+long schedule_room_projection(const struct schedule *s, int room_idx, time_t t)
+{
+	if (!s || room_idx < 0 || (size_t)room_idx >= s->n_venue_rooms || t < s->begin)
+		return 0;
+	size_t m = (size_t)((t - s->begin) / 60);
+	if (m >= s->n_minutes)
+		return 0;
+	return s->devices[(size_t)room_idx * s->n_minutes + m];
+}
+
+int schedule_now_next(const struct schedule *s, int room_idx, time_t now,
+		      const struct schedule_session **cur,
+		      const struct schedule_session **next)
+{
+	*cur = *next = NULL;
+	if (!s || room_idx < 0 || (size_t)room_idx >= s->n_venue_rooms)
+		return -1;
+	for (size_t i = 0; i < s->n_sessions; i++) {
+		const struct schedule_session *x = &s->sessions[i];
+		if (x->room_idx != room_idx)
+			continue;
+		if (x->start <= now && now < x->start + x->duration && !*cur)
+			*cur = x;
+		else if (x->start > now) {
+			*next = x;
+			break;
+		}
+	}
+	return 0;
+}
+
+long schedule_session_peak(const struct schedule *s, const struct schedule_session *x)
+{
+	long peak = x->devices;
+	for (time_t t = x->start; t < x->start + x->duration; t += 60) {
+		long v = schedule_room_projection(s, x->room_idx, t);
+		if (v > peak)
+			peak = v;
+	}
+	return peak;
+}
+
+bool schedule_session_over_capacity(const struct schedule *s, const struct conf *c,
+				    const struct schedule_session *sess)
+{
+	if (!s || !sess || sess->room_idx < 0 || (size_t)sess->room_idx >= c->n_rooms)
+		return false;
+	return schedule_session_peak(s, sess) > plan_room_capacity(c, sess->room_idx);
+}
+
+size_t schedule_upcoming(const struct schedule *s, time_t now, long lead,
+			 const struct schedule_session **out, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; s && i < s->n_sessions && n < max; i++) {
+		const struct schedule_session *x = &s->sessions[i];
+		if (x->start > now + lead)
+			break;
+		if (x->start + x->duration > now)
+			out[n++] = x;
+	}
+	return n;
+}
+
+static int overload_order(const void *a, const void *b)
+{
+	const struct schedule_overload *x = a, *y = b;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->room_idx - y->room_idx;
+}
+
+size_t schedule_overloads(const struct schedule *s, const struct conf *c,
+			  struct schedule_overload **out)
+{
+	size_t n = 0, cap = 0;
+	*out = NULL;
+	for (size_t r = 0; s && r < s->n_venue_rooms && r < c->n_rooms; r++) {
+		long capacity = plan_room_capacity(c, (int)r);
+		const long *dev = s->devices + r * s->n_minutes;
+		const int *cause = s->cause + r * s->n_minutes;
+		struct schedule_overload *open = NULL;
+		int open_cause = -1;
+		for (size_t m = 0; m < s->n_minutes; m++) {
+			bool over = dev[m] > capacity;
+			if (open && (!over || cause[m] != open_cause)) {
+				open->end = s->begin + (time_t)m * 60;
+				open = NULL;
+			}
+			if (!over || open)
+				continue;
+			if (n == cap) {
+				cap = cap ? cap * 2 : 16;
+				*out = xrealloc(*out, cap * sizeof **out);
+			}
+			open = &(*out)[n++];
+			open_cause = cause[m];
+			*open = (struct schedule_overload){ .room_idx = (int)r,
+				.start = s->begin + (time_t)m * 60, .peak = dev[m],
+				.capacity = capacity,
+				.session = cause[m] >= 0 ? &s->sessions[cause[m]] : NULL };
+		}
+		if (open)
+			open->end = s->begin + (time_t)s->n_minutes * 60;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct schedule_overload *o = &(*out)[i];
+		const long *dev = s->devices + (size_t)o->room_idx * s->n_minutes;
+		for (time_t t = o->start; t < o->end; t += 60) {
+			long v = dev[(t - s->begin) / 60];
+			if (v > o->peak)
+				o->peak = v;
+		}
+	}
+	if (n)
+		qsort(*out, n, sizeof **out, overload_order);
+	return n;
+}
+
+void schedule_format_time(time_t t, int utc_offset, char *buf, size_t size)
+{
+	struct schedule_civil c;
+	schedule_utc_to_civil(t + utc_offset, &c);
+	int off = utc_offset < 0 ? -utc_offset : utc_offset;
+	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d%c%02d:%02d", c.year, c.month, c.day,
+		 c.hour, c.min, utc_offset < 0 ? '-' : '+', off / 3600, off / 60 % 60);
+}
+
+/* ---- headroomd -t ---- */
+
+static void print_lines(FILE *out, const char *prefix, const char *text)
+{
+	for (const char *p = text; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		int len = nl ? (int)(nl - p) : (int)strlen(p);
+		fprintf(out, "%s%.*s\n", prefix, len, p);
+		p = nl ? nl + 1 : NULL;
+	}
+}
+
+static void print_overload(FILE *out, const struct conf *c, const struct schedule_overload *o)
+{
+	int off = o->session ? o->session->utc_offset : 0;
+	char from[40], to[40];
+	schedule_format_time(o->start, off, from, sizeof from);
+	schedule_format_time(o->end, off, to, sizeof to);
+	const char *why = "";
+	if (o->session && o->session->room_idx != o->room_idx)
+		why = " (common area filling during a break)";
+	fprintf(out, "OVERLOAD: %s..%s room \"%s\": ", from, to, c->rooms[o->room_idx].name);
+	if (o->session)
+		fprintf(out, "\"%s\" (id %s)%s: ", o->session->title, o->session->id, why);
+	fprintf(out, "projected %ld devices, its APs hold %ld (%ld short)\n", o->peak,
+		o->capacity, o->peak - o->capacity);
+}
+
+int schedule_print_check(const struct conf *conf, FILE *out)
+{
+	if (!conf->event.schedule)
+		return 0;
+	char *err = NULL;
+	struct schedule *s = schedule_load(conf, conf->event.schedule, &err);
+	if (!s) {
+		print_lines(stderr, "", err);
+		fprintf(stderr, "%s: event: the schedule does not load\n", conf->path);
+		free(err);
+		return -1;
+	}
+	char first[40], last[40];
+	const struct schedule_session *a = &s->sessions[0], *z = &s->sessions[s->n_sessions - 1];
+	schedule_format_time(a->start, a->utc_offset, first, sizeof first);
+	schedule_format_time(z->start, z->utc_offset, last, sizeof last);
+	size_t used = 0, mapped = 0;
+	for (size_t i = 0; i < s->n_rooms; i++) {
+		used += s->rooms[i].n_sessions > 0;
+		mapped += s->rooms[i].n_sessions > 0 && s->rooms[i].room_idx >= 0;
+	}
+	fprintf(out, "\nSchedule %s (%s): %zu days, %zu rooms (%zu mapped), %zu sessions, "
+		"first %s, last %s\n", s->path, schedule_format_name(s->format), s->n_days, used,
+		mapped, s->n_sessions, first, last);
+	print_lines(out, "WARNING: ", s->warnings);
+	struct schedule_overload *ov = NULL;
+	size_t n = schedule_overloads(s, conf, &ov);
+	for (size_t i = 0; i < n; i++)
+		print_overload(out, conf, &ov[i]);
+	if (n)
+		fprintf(out, "Schedule verdict: %zu overloaded slot%s; move or add APs, or swap rooms, "
+			"before the event.\n", n, n == 1 ? "" : "s");
+	else
+		fprintf(out, "Schedule verdict: every session fits its room's APs.\n");
+	free(ov);
+	schedule_free(s);
+	return 0;
+}

@@ -1,0 +1,146 @@
+/*
+ * schedule: the conference programme and the per-room projection it
+ * implies. schedule_load() reads frab/pentabarf/pretalx schedule XML, its
+ * JSON variant (frab and pretalx shapes) or iCalendar, detecting the
+ * format by content, and returns a complete, immutable schedule or NULL
+ * with every problem as a "FILE:LINE: element: why" line (JSON, which has
+ * no line numbers, names the element's path instead).
+ *
+ * Times are UTC instants. An event's own date with offset wins; a bare
+ * local time (pentabarf day@date + start, iCalendar floating time) is
+ * read in the file's zone, else conf->event.timezone, else the process
+ * zone; an iCalendar TZID is resolved through the system tz database.
+ *
+ * Expected attendance of a session in venue room R (bounded by R's seats
+ * and by the event's attendees):
+ *   the first `session "glob"` block matching its title or id: attendance x seats
+ *   keynote, plenary, opening, closing (type or title):        all seats
+ *   break, lunch, coffee, dinner:  its room empties; every common_area room fills
+ *   anything else (a talk):        SCHEDULE_TALK_FILL x seats
+ *   (`session "*" { attendance = 0.5 }` changes the talk fill rate.)
+ * Projected devices = plan_devices_for_people(attendance). The timeline
+ * holds that for every venue room and every minute from the first start
+ * to the last end. Room indexes are those of the conf the schedule was
+ * loaded with: load a new schedule with every new conf.
+ *
+ * Hooks for other modules (d->schedule, NULL without a schedule):
+ *   dashboard now/next: schedule_now_next(s, room_idx, now, &cur, &next);
+ *     show cur/next->title, ->start, ->devices against
+ *     plan_room_capacity(conf, room_idx).
+ *   alert session_over_capacity: for every session with room_idx >= 0,
+ *     schedule_session_over_capacity(s, conf, sess) tells whether its
+ *     projection exceeds its room's AP capacity; fire when
+ *     sess->start - lead <= now < sess->start + sess->duration
+ *     (schedule_upcoming() lists those sessions for a lead time).
+ */
+#ifndef HEADROOM_SCHEDULE_H
+#define HEADROOM_SCHEDULE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "base/conf.h"
+
+#define SCHEDULE_TALK_FILL 0.7
+/* Longest schedule accepted: a longer span means a wrong date. */
+#define SCHEDULE_MAX_DAYS 62
+
+enum schedule_format { SCHEDULE_AUTO = 0, SCHEDULE_XML, SCHEDULE_JSON, SCHEDULE_ICS };
+
+enum schedule_kind { SCHEDULE_TALK = 0, SCHEDULE_PLENARY, SCHEDULE_BREAK };
+
+struct schedule_session {
+	char *id;			/* event id or iCalendar UID */
+	char *title;			/* trimmed */
+	char *type;			/* as given, "" when absent */
+	char *room;			/* room name in the schedule */
+	time_t start;
+	long duration;			/* seconds, > 0 */
+	int utc_offset;			/* seconds east of UTC of the local wall clock */
+	int line;			/* 0 when the format has no lines (JSON) */
+	char *element;			/* what to name in messages */
+	enum schedule_kind kind;
+	int room_idx;			/* venue room, -1 when unmapped */
+	double attendance;		/* expected people in room_idx */
+	long devices;			/* projected devices for the session */
+};
+
+struct schedule_room {
+	char *name;			/* as spelled in the schedule */
+	int room_idx;			/* venue room, -1 when unmapped */
+	size_t n_sessions;		/* 0: declared, never used */
+	time_t first_start, last_start;
+	int first_offset, last_offset;
+	int line;
+};
+
+struct schedule {
+	char *path;
+	enum schedule_format format;
+	char *zone;			/* zone of bare local times, NULL = process zone */
+	size_t n_days;			/* day containers, else distinct local dates */
+	size_t n_local_dates;		/* distinct local dates of session starts */
+	struct schedule_session *sessions;	size_t n_sessions;	/* by start, room */
+	struct schedule_room *rooms;	size_t n_rooms;		/* by name */
+	char *warnings;			/* "FILE:LINE: ..." lines or NULL */
+
+	/* the timeline: devices[room * n_minutes + minute] */
+	time_t begin;			/* start of minute 0 */
+	size_t n_minutes;
+	size_t n_venue_rooms;
+	long *devices;
+	int *cause;			/* session index behind each minute, -1 none */
+};
+
+/* Load PATH (relative paths are taken from the config file's folder). */
+struct schedule *schedule_load(const struct conf *conf, const char *path, char **err_out);
+/* Parse a buffer; NAME is used in messages. */
+struct schedule *schedule_parse(const struct conf *conf, enum schedule_format fmt,
+				const char *buf, size_t len, const char *name, char **err_out);
+void schedule_free(struct schedule *s);
+enum schedule_format schedule_detect(const char *buf, size_t len);
+const char *schedule_format_name(enum schedule_format f);
+
+/* Projected devices in a venue room during the minute holding t. */
+long schedule_room_projection(const struct schedule *s, int room_idx, time_t t);
+
+/* The session running in a venue room at now and the next one to start;
+ * either may be NULL. Returns 0, or -1 for a bad room index. */
+int schedule_now_next(const struct schedule *s, int room_idx, time_t now,
+		      const struct schedule_session **cur,
+		      const struct schedule_session **next);
+
+/* The worst projected minute of a session's room while it runs (a break
+ * elsewhere can fill a common area beyond the session's own share). */
+long schedule_session_peak(const struct schedule *s, const struct schedule_session *sess);
+bool schedule_session_over_capacity(const struct schedule *s, const struct conf *c,
+				    const struct schedule_session *sess);
+/* Sessions running at now or starting within lead seconds, in start
+ * order; returns the count written (at most max). */
+size_t schedule_upcoming(const struct schedule *s, time_t now, long lead,
+			 const struct schedule_session **out, size_t max);
+
+/* A stretch where a venue room's projection exceeds its AP capacity. */
+struct schedule_overload {
+	int room_idx;
+	time_t start, end;
+	long peak;			/* projected devices at the worst minute */
+	long capacity;
+	const struct schedule_session *session;	/* the session behind it */
+};
+
+/* Overloads by start, then room; *out is malloc'd (caller frees). */
+size_t schedule_overloads(const struct schedule *s, const struct conf *c,
+			  struct schedule_overload **out);
+
+/* "2024-11-22T09:20+11:00" */
+void schedule_format_time(time_t t, int utc_offset, char *buf, size_t size);
+
+/* headroomd -t: load conf->event.schedule, print a summary, the unmapped
+ * rooms as warnings and the overloads; errors go to stderr. Returns 0, or
+ * -1 when the schedule does not load. Nothing when there is no schedule. */
+int schedule_print_check(const struct conf *conf, FILE *out);
+
+#endif
