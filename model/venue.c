@@ -339,6 +339,17 @@ static void update_pools(struct venue *v, double now)
 	}
 }
 
+/* The venue's uplink as one link, decided here once per tick so every
+ * reader (dashboard, verdict, API) shows the same status. */
+static void update_uplink_totals(struct venue_totals *t, const struct conf *c)
+{
+	double peak = fmax(t->uplink_mbps_in, t->uplink_mbps_out);	/* fmax skips one NAN */
+	t->uplink_utilisation = t->uplink_capacity_mbps > 0 && isfinite(peak)
+		? peak / t->uplink_capacity_mbps : NAN;
+	t->uplink_status = plan_status_of(peak, t->uplink_capacity_mbps, c->warn_ratio,
+					  c->crit_ratio);
+}
+
 static void update_totals(struct venue *v)
 {
 	const struct conf *c = v->conf;
@@ -377,6 +388,7 @@ static void update_totals(struct venue *v)
 	if (!any_in) t->uplink_mbps_in = NAN;
 	if (!any_out) t->uplink_mbps_out = NAN;
 	if (!any_cap) t->uplink_capacity_mbps = NAN;
+	update_uplink_totals(t, c);
 	for (size_t i = 0; i < c->n_targets; i++) {
 		if (v->targets[i].up == 1) t->targets_up++;
 		if (v->targets[i].up == 0) t->targets_down++;

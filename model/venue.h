@@ -91,6 +91,8 @@ struct venue_totals {
 	double headroom;		/* capacity - max(observed, projected) */
 	double uplink_mbps_in, uplink_mbps_out, uplink_capacity_mbps;
 	double uplink_projected_mbps;
+	double uplink_utilisation;	/* max(in, out) / capacity; NAN when unknown */
+	enum plan_status uplink_status;	/* that peak against the levels */
 	int aps_known, aps_total, aps_unplanned;
 	int targets_up, targets_down;
 	enum plan_status status;

@@ -153,6 +153,35 @@ static void test_rebuild_keeps_state_of_entities_that_stay(void **state)
 	conf_free(c2);
 }
 
+/* The venue's uplink status is the model's, decided once per tick: the
+ * sum over uplinks against their summed capacity, unknown without data. */
+static void test_uplink_totals(void **state)
+{
+	struct conf *c = load("tick = 10\n"
+			      "event \"t\" { attendees = 500 }\n"
+			      "uplink \"isp\" { capacity_mbps = 100 }\n"
+			      "uplink \"backup\" { capacity_mbps = 50 }\n");
+	struct venue *v = venue_new(c);
+	venue_update(v, 1000);
+	assert_true(isnan(v->totals.uplink_utilisation));
+	assert_int_equal(v->totals.uplink_status, PLAN_UNKNOWN);
+
+	put(v, "uplink:isp", "bps_in", 90e6, 1000, NULL);
+	put(v, "uplink:backup", "bps_in", 30e6, 1000, NULL);
+	put(v, "uplink:isp", "bps_out", 20e6, 1000, NULL);
+	venue_update(v, 1005);
+	assert_true(fabs(v->totals.uplink_utilisation - 0.8) < 1e-9);	/* 120 of 150 */
+	assert_int_equal(v->totals.uplink_status, PLAN_WARN);
+	assert_int_equal(v->uplinks[1].status, PLAN_OK);		/* 30 of 50 */
+
+	put(v, "uplink:backup", "bps_in", 60e6, 1010, NULL);
+	venue_update(v, 1012);
+	assert_true(fabs(v->totals.uplink_utilisation - 1.0) < 1e-9);
+	assert_int_equal(v->totals.uplink_status, PLAN_CRIT);
+	venue_free(v);
+	conf_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -160,6 +189,7 @@ int main(void)
 		cmocka_unit_test(test_down_target_and_stale_data_are_unknown),
 		cmocka_unit_test(test_unplanned_ap),
 		cmocka_unit_test(test_rebuild_keeps_state_of_entities_that_stay),
+		cmocka_unit_test(test_uplink_totals),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
