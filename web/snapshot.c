@@ -211,9 +211,11 @@ static const char *target_state(int up)
 }
 
 /* A scheduled session for a room tile: start in epoch seconds and as the
- * venue's wall clock, its projection against the room's AP capacity. */
+ * venue's wall clock, its projection against the room's AP capacity.
+ * The schedule holds the per-minute projection and decides whether it
+ * overflows the room; the capacity is the venue model's. */
 static json_t *session_json(const struct schedule *s, const struct conf *c,
-			    const struct schedule_session *x)
+			    const struct venue_room *room, const struct schedule_session *x)
 {
 	if (!x)
 		return json_null();
@@ -223,7 +225,7 @@ static json_t *session_json(const struct schedule *s, const struct conf *c,
 			      "type", x->type ? x->type : "", "start", (json_int_t)x->start,
 			      "end", (json_int_t)(x->start + x->duration), "start_local", local,
 			      "projected", (json_int_t)schedule_session_peak(s, x),
-			      "capacity", (json_int_t)plan_room_capacity(c, x->room_idx),
+			      "capacity", (json_int_t)room->capacity,
 			      "over_capacity", schedule_session_over_capacity(s, c, x));
 	return o ? o : json_null();	/* a title jansson refuses */
 }
@@ -234,8 +236,8 @@ static void room_sessions(json_t *o, const struct venue *v, const struct schedul
 	const struct schedule_session *cur = NULL, *next = NULL;
 	if (sched)
 		schedule_now_next(sched, (int)r, (time_t)now, &cur, &next);
-	json_object_set_new(o, "now", session_json(sched, v->conf, cur));
-	json_object_set_new(o, "next", session_json(sched, v->conf, next));
+	json_object_set_new(o, "now", session_json(sched, v->conf, &v->rooms[r], cur));
+	json_object_set_new(o, "next", session_json(sched, v->conf, &v->rooms[r], next));
 }
 
 static json_t *room_json(const struct venue *v, const struct schedule *sched, size_t r,
@@ -385,11 +387,8 @@ static json_t *verdict_json(const struct venue *v)
 {
 	const struct conf *c = v->conf;
 	const struct venue_totals *t = &v->totals;
-	double peak = fmax(t->uplink_mbps_in, t->uplink_mbps_out);
-	double util = ratio(peak, t->uplink_capacity_mbps);
-	enum plan_status up = plan_status_of(peak, t->uplink_capacity_mbps, c->warn_ratio,
-					     c->crit_ratio);
-	enum plan_status s = worse(t->status, up);
+	double util = t->uplink_utilisation;
+	enum plan_status s = worse(t->status, t->uplink_status);
 	const char *full = NULL;
 	int n_full = 0;
 	for (size_t r = 0; r < c->n_rooms; r++) {
@@ -464,14 +463,12 @@ static json_t *venue_json(const struct venue *v, double now, size_t alerts_activ
 	json_object_set_new(o, "status", json_string(plan_status_name(t->status)));
 	json_object_set_new(o, "verdict", verdict_json(v));
 	json_t *up = json_object();
-	double peak = fmax(t->uplink_mbps_in, t->uplink_mbps_out);
 	json_object_set_new(up, "mbps_in", jnum(t->uplink_mbps_in));
 	json_object_set_new(up, "mbps_out", jnum(t->uplink_mbps_out));
 	json_object_set_new(up, "capacity_mbps", jnum(t->uplink_capacity_mbps));
 	json_object_set_new(up, "projected_mbps", jnum(t->uplink_projected_mbps));
-	json_object_set_new(up, "utilisation", jnum(ratio(peak, t->uplink_capacity_mbps)));
-	json_object_set_new(up, "status", json_string(plan_status_name(
-		plan_status_of(peak, t->uplink_capacity_mbps, c->warn_ratio, c->crit_ratio))));
+	json_object_set_new(up, "utilisation", jnum(t->uplink_utilisation));
+	json_object_set_new(up, "status", json_string(plan_status_name(t->uplink_status)));
 	json_object_set_new(o, "uplink", up);
 	if (!live) {
 		json_t *ups = json_array();
