@@ -37,52 +37,11 @@ enum route {
 
 /* ---- answering ---- */
 
-static enum MHD_Result queue(struct web *w, struct MHD_Connection *conn, unsigned code,
-			     struct MHD_Response *r)
-{
-	__atomic_add_fetch(&w->counters.responses[code / 100 <= 5 ? code / 100 : 0], 1,
-			   __ATOMIC_RELAXED);
-	return MHD_queue_response(conn, code, r);
-}
-
-static struct MHD_Response *json_response(json_t *doc)
-{
-	char *text = json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(15));
-	json_decref(doc);
-	if (!text)
-		text = xstrdup("{}");
-	size_t len = strlen(text);
-	struct MHD_Response *r = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	web_add_common_headers(r);
-	return r;
-}
-
-static enum MHD_Result send_json(struct web *w, struct MHD_Connection *conn, unsigned code,
-				 json_t *doc)
-{
-	struct MHD_Response *r = json_response(doc);
-	enum MHD_Result ret = queue(w, conn, code, r);
-	MHD_destroy_response(r);
-	return ret;
-}
-
-enum MHD_Result web_error(struct web *w, struct MHD_Connection *conn, unsigned code,
-			  const char *msg)
-{
-	return send_json(w, conn, code, json_pack("{s:s, s:i}", "error", msg, "status", (int)code));
-}
-
 static enum MHD_Result method_not_allowed(struct web *w, struct MHD_Connection *conn,
 					  const char *allow)
 {
-	struct MHD_Response *r = json_response(json_pack("{s:s, s:i}", "error",
-							 "method not allowed", "status", 405));
-	MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
-	enum MHD_Result ret = queue(w, conn, MHD_HTTP_METHOD_NOT_ALLOWED, r);
-	MHD_destroy_response(r);
-	return ret;
+	return web_error_with(w, conn, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
+			      MHD_HTTP_HEADER_ALLOW, allow);
 }
 
 /* gzip unless the client left it out or refused it with q=0. */
@@ -130,14 +89,14 @@ static enum MHD_Result send_body(struct web *w, struct MHD_Connection *conn,
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, b->etag);
 		MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
 		web_add_common_headers(r);
-		enum MHD_Result ret = queue(w, conn, MHD_HTTP_NOT_MODIFIED, r);
+		enum MHD_Result ret = web_queue(w, conn, MHD_HTTP_NOT_MODIFIED, r);
 		MHD_destroy_response(r);
 		return ret;
 	}
 	struct MHD_Response *r = web_body_pick(b, accepts_gzip(conn));
 	if (!r)
 		return web_error(w, conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "no body");
-	return queue(w, conn, MHD_HTTP_OK, r);
+	return web_queue(w, conn, MHD_HTTP_OK, r);
 }
 
 /* ---- authentication ---- */
@@ -212,12 +171,9 @@ static void note_failure(struct web *w, struct MHD_Connection *conn)
 
 static enum MHD_Result too_many(struct web *w, struct MHD_Connection *conn)
 {
-	struct MHD_Response *r = json_response(json_pack("{s:s, s:i}", "error",
-		"too many failed attempts; wait a minute", "status", 429));
-	MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "60");
-	enum MHD_Result ret = queue(w, conn, MHD_HTTP_TOO_MANY_REQUESTS, r);
-	MHD_destroy_response(r);
-	return ret;
+	return web_error_with(w, conn, MHD_HTTP_TOO_MANY_REQUESTS,
+			      "too many failed attempts; wait a minute",
+			      MHD_HTTP_HEADER_RETRY_AFTER, "60");
 }
 
 /* MHD_YES when the request may go on; otherwise an answer was queued
@@ -243,7 +199,7 @@ static bool basic_auth_ok(struct web *w, const struct web_snapshot *s,
 		return true;
 	if (user)
 		note_failure(w, conn);
-	struct MHD_Response *r = json_response(json_pack("{s:s, s:i}", "error",
+	struct MHD_Response *r = web_json_response(json_pack("{s:s, s:i}", "error",
 		"authentication required", "status", 401));
 	__atomic_add_fetch(&w->counters.responses[4], 1, __ATOMIC_RELAXED);
 	*ret = MHD_queue_basic_auth_fail_response(conn, "headroom", r);
@@ -268,11 +224,9 @@ static bool token_ok(struct web *w, const struct web_snapshot *s, struct MHD_Con
 	if (h && strncasecmp(h, "Bearer ", 7) == 0 && equal_secret(h + 7, s->api_token))
 		return true;
 	note_failure(w, conn);
-	struct MHD_Response *r = json_response(json_pack("{s:s, s:i}", "error",
-		h ? "wrong token" : "a bearer token is required", "status", 401));
-	MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"headroom\"");
-	*ret = queue(w, conn, MHD_HTTP_UNAUTHORIZED, r);
-	MHD_destroy_response(r);
+	*ret = web_error_with(w, conn, MHD_HTTP_UNAUTHORIZED,
+			      h ? "wrong token" : "a bearer token is required",
+			      MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"headroom\"");
 	return false;
 }
 
@@ -493,7 +447,7 @@ static enum MHD_Result series(struct web *w, const struct web_snapshot *s,
 				"start", (json_int_t)out.start, "step", (json_int_t)out.step,
 				"points", points);
 	store_series_free(&out);
-	return send_json(w, conn, MHD_HTTP_OK, doc);
+	return web_send_json(w, conn, MHD_HTTP_OK, doc);
 }
 
 static bool parse_size(const char *s, unsigned lo, unsigned hi, unsigned *out)
@@ -535,12 +489,8 @@ static enum MHD_Result graph(struct web *w, const struct web_snapshot *s,
 	 * renders the HTTP threads would only pile up behind it. */
 	if (__atomic_add_fetch(&w->graphs_in_flight, 1, __ATOMIC_ACQ_REL) > MAX_GRAPHS_IN_FLIGHT) {
 		__atomic_sub_fetch(&w->graphs_in_flight, 1, __ATOMIC_ACQ_REL);
-		struct MHD_Response *r = json_response(json_pack("{s:s, s:i}", "error",
-			"too many graphs at once", "status", 429));
-		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "1");
-		enum MHD_Result ret = queue(w, conn, MHD_HTTP_TOO_MANY_REQUESTS, r);
-		MHD_destroy_response(r);
-		return ret;
+		return web_error_with(w, conn, MHD_HTTP_TOO_MANY_REQUESTS,
+				      "too many graphs at once", MHD_HTTP_HEADER_RETRY_AFTER, "1");
 	}
 	unsigned char *data = NULL;
 	size_t len = 0;
@@ -557,7 +507,7 @@ static enum MHD_Result graph(struct web *w, const struct web_snapshot *s,
 				strcmp(format, "svg") == 0 ? "image/svg+xml" : "image/png");
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
 	web_add_common_headers(r);
-	enum MHD_Result ret = queue(w, conn, MHD_HTTP_OK, r);
+	enum MHD_Result ret = web_queue(w, conn, MHD_HTTP_OK, r);
 	MHD_destroy_response(r);
 	return ret;
 }
@@ -621,9 +571,9 @@ static enum MHD_Result alert_call(struct web *w, const struct web_snapshot *s,
 	if (rc != 0)
 		return web_error(w, conn, MHD_HTTP_BAD_REQUEST, err);
 	if (route == R_SILENCES)
-		return send_json(w, conn, MHD_HTTP_CREATED, json_pack("{s:s, s:b}", "id", out_id,
+		return web_send_json(w, conn, MHD_HTTP_CREATED, json_pack("{s:s, s:b}", "id", out_id,
 								     "queued", 1));
-	return send_json(w, conn, MHD_HTTP_ACCEPTED, json_pack("{s:b}", "queued", 1));
+	return web_send_json(w, conn, MHD_HTTP_ACCEPTED, json_pack("{s:b}", "queued", 1));
 }
 
 /* ---- routing ---- */
@@ -709,7 +659,7 @@ static enum MHD_Result healthz(struct web *w, struct web_snapshot *s,
 	double now = now_seconds();
 	char why[128];
 	if (!web_health_ok(s->published, now, s->tick, why, sizeof why))
-		return send_json(w, conn, MHD_HTTP_SERVICE_UNAVAILABLE,
+		return web_send_json(w, conn, MHD_HTTP_SERVICE_UNAVAILABLE,
 				 json_pack("{s:s, s:s, s:f}", "status", "stale", "reason", why,
 					   "age", now - s->published));
 	return send_body(w, conn, &s->bodies[WB_HEALTHZ]);

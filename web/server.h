@@ -5,10 +5,15 @@
  *               jansson, /metrics text, SSE events, each pre-rendered once
  *               as ready libmicrohttpd responses (plain and gzip).
  *   metrics.c   the Prometheus text exposition of a venue.
+ *   respond.c   answers made on the spot: the headers every answer
+ *               carries, JSON documents and errors, counted by class.
  *   sse.c       server-sent event streams: suspended while there is
  *               nothing new, resumed by the loop after each publish.
  *   api.c       request routing, limits, authentication and handlers.
  *   web.c       the module: listeners, lifecycle, publishing.
+ *
+ * Calls run one way: a file calls only files after it in
+ * web.c, api.c, sse.c, snapshot.c, metrics.c, respond.c.
  *
  * Loop thread: web_snapshot_build(), web_publish(), web_sse_notify().
  * HTTP threads: web_snapshot_get()/web_snapshot_put() and everything in
@@ -145,13 +150,28 @@ int web_body_set(struct web_body *b, const char *data, size_t len, const char *t
 void web_body_clear(struct web_body *b);
 /* The response to send (gzip when asked and there is one), or NULL. */
 struct MHD_Response *web_body_pick(struct web_body *b, bool gzip);
-void web_add_common_headers(struct MHD_Response *r);
 /* gzip a buffer; 0 on success with *out malloc'd. */
 int web_gzip(const void *in, size_t len, unsigned char **out, size_t *outlen);
 
 /* metrics.c: Prometheus text of the daemon's venue; malloc'd. */
 char *web_metrics_render(const struct module_ctx *d, const json_t *alerts,
 			 const struct web_counters *counters, size_t sse_clients, size_t *len);
+
+/* respond.c */
+void web_add_common_headers(struct MHD_Response *r);
+/* Queue r with code, counted in the responses by class. */
+enum MHD_Result web_queue(struct web *w, struct MHD_Connection *conn, unsigned code,
+			  struct MHD_Response *r);
+/* A response holding doc (consumed) as JSON, never cached. */
+struct MHD_Response *web_json_response(json_t *doc);
+enum MHD_Result web_send_json(struct web *w, struct MHD_Connection *conn, unsigned code,
+			      json_t *doc);
+/* A JSON error body {"error": msg, "status": code} with status code;
+ * web_error_with adds one header (Allow, Retry-After, ...). */
+enum MHD_Result web_error(struct web *w, struct MHD_Connection *conn, unsigned code,
+			  const char *msg);
+enum MHD_Result web_error_with(struct web *w, struct MHD_Connection *conn, unsigned code,
+			       const char *msg, const char *header, const char *value);
 
 /* sse.c */
 enum MHD_Result web_sse_open(struct web *w, struct MHD_Connection *conn);
@@ -162,9 +182,6 @@ void web_sse_close_all(struct web *w);
 enum MHD_Result web_handle(void *cls, struct MHD_Connection *conn, const char *url,
 			   const char *method, const char *version, const char *upload_data,
 			   size_t *upload_data_size, void **con_cls);
-/* A JSON error body {"error": msg} with status code. */
-enum MHD_Result web_error(struct web *w, struct MHD_Connection *conn, unsigned code,
-			  const char *msg);
 size_t web_unescape(void *cls, struct MHD_Connection *conn, char *uri);
 void web_request_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			   enum MHD_RequestTerminationCode toe);

@@ -31,17 +31,6 @@
 
 /* ---- responses ---- */
 
-void web_add_common_headers(struct MHD_Response *r)
-{
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-	MHD_add_response_header(r, "X-Frame-Options", "DENY");
-	MHD_add_response_header(r, "Content-Security-Policy",
-				"default-src 'self'; img-src 'self' data:; style-src 'self'; "
-				"script-src 'self'; connect-src 'self'; object-src 'none'; "
-				"base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
-}
-
 int web_gzip(const void *in, size_t len, unsigned char **out, size_t *outlen)
 {
 	z_stream zs;
