@@ -593,53 +593,60 @@ static bool has_dot_segment(const char *url)
 	return strchr(url, '\\') != NULL;
 }
 
+#define GET_HEAD "GET, HEAD"
+
+/* Every route, first match wins. A prefix route's argument is the rest
+ * of the path; with a suffix, the rest must be something before it. */
+static const struct route_entry {
+	const char *path;
+	bool prefix;
+	const char *suffix;
+	enum route route;
+	enum web_body_id body;
+	const char *allow;
+} routes[] = {
+	{ "/", false, NULL, R_INDEX, WB_COUNT, GET_HEAD },
+	{ "/index.html", false, NULL, R_INDEX, WB_COUNT, GET_HEAD },
+	{ "/static/", true, NULL, R_STATIC, WB_COUNT, GET_HEAD },
+	{ "/api/v1/venue", false, NULL, R_BODY, WB_VENUE, GET_HEAD },
+	{ "/api/v1/rooms", false, NULL, R_BODY, WB_ROOMS, GET_HEAD },
+	{ "/api/v1/aps", false, NULL, R_BODY, WB_APS, GET_HEAD },
+	{ "/api/v1/uplinks", false, NULL, R_BODY, WB_UPLINKS, GET_HEAD },
+	{ "/api/v1/targets", false, NULL, R_BODY, WB_TARGETS, GET_HEAD },
+	{ "/api/v1/alerts", false, NULL, R_BODY, WB_ALERTS, GET_HEAD },
+	{ "/metrics", false, NULL, R_BODY, WB_METRICS, GET_HEAD },
+	{ "/api/v1/series", false, NULL, R_SERIES, WB_COUNT, GET_HEAD },
+	{ "/graph/", true, NULL, R_GRAPH, WB_COUNT, GET_HEAD },
+	{ "/events", false, NULL, R_EVENTS, WB_COUNT, "GET" },
+	{ "/healthz", false, NULL, R_HEALTHZ, WB_COUNT, GET_HEAD },
+	{ "/api/v1/silences", false, NULL, R_SILENCES, WB_SILENCES, "GET, HEAD, POST" },
+	{ "/api/v1/silences/", true, NULL, R_SILENCE_ID, WB_COUNT, "DELETE" },
+	{ "/api/v1/alerts/", true, "/ack", R_ACK, WB_COUNT, "POST" },
+};
+
+static bool route_matches(const struct route_entry *e, const char *url, const char **arg)
+{
+	size_t n = strlen(e->path);
+	if (!e->prefix)
+		return strcmp(url, e->path) == 0;
+	if (strncmp(url, e->path, n) != 0)
+		return false;
+	*arg = url + n;
+	if (!e->suffix)
+		return true;
+	size_t rest = strlen(*arg), tail = strlen(e->suffix);
+	return rest > tail && strcmp(*arg + rest - tail, e->suffix) == 0;
+}
+
 static struct route_match route_of(const char *url)
 {
-	static const struct { const char *path; enum web_body_id body; } bodies[] = {
-		{ "/api/v1/venue", WB_VENUE }, { "/api/v1/rooms", WB_ROOMS },
-		{ "/api/v1/aps", WB_APS }, { "/api/v1/uplinks", WB_UPLINKS },
-		{ "/api/v1/targets", WB_TARGETS }, { "/api/v1/alerts", WB_ALERTS },
-		{ "/metrics", WB_METRICS },
-	};
-	struct route_match m = { R_NONE, WB_COUNT, NULL, "GET, HEAD" };
-	for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++)
-		if (strcmp(url, bodies[i].path) == 0) {
-			m.route = R_BODY;
-			m.body = bodies[i].body;
-			return m;
-		}
-	if (strcmp(url, "/") == 0 || strcmp(url, "/index.html") == 0) {
-		m.route = R_INDEX;
-	} else if (strncmp(url, "/static/", 8) == 0) {
-		m.route = R_STATIC;
-		m.arg = url + 8;
-	} else if (strcmp(url, "/api/v1/series") == 0) {
-		m.route = R_SERIES;
-	} else if (strncmp(url, "/graph/", 7) == 0) {
-		m.route = R_GRAPH;
-		m.arg = url + 7;
-	} else if (strcmp(url, "/events") == 0) {
-		m.route = R_EVENTS;
-		m.allow = "GET";
-	} else if (strcmp(url, "/healthz") == 0) {
-		m.route = R_HEALTHZ;
-	} else if (strcmp(url, "/api/v1/silences") == 0) {
-		m.route = R_SILENCES;
-		m.body = WB_SILENCES;
-		m.allow = "GET, HEAD, POST";
-	} else if (strncmp(url, "/api/v1/silences/", 17) == 0) {
-		m.route = R_SILENCE_ID;
-		m.arg = url + 17;
-		m.allow = "DELETE";
-	} else if (strncmp(url, "/api/v1/alerts/", 15) == 0) {
-		size_t n = strlen(url);
-		if (n > 19 && strcmp(url + n - 4, "/ack") == 0) {
-			m.route = R_ACK;
-			m.arg = url + 15;
-			m.allow = "POST";
-		}
+	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+		const char *arg = NULL;
+		if (route_matches(&routes[i], url, &arg))
+			return (struct route_match){ routes[i].route, routes[i].body, arg,
+						     routes[i].allow };
 	}
-	return m;
+	return (struct route_match){ R_NONE, WB_COUNT, NULL, GET_HEAD };
 }
 
 static bool method_allowed(const char *allow, const char *method)
