@@ -22,6 +22,7 @@
 #define AUTH_FAILURES_PER_MINUTE 10
 #define MAX_GRAPHS_IN_FLIGHT 2
 #define MAX_SPAN (400L * 86400)
+#define MAX_ID 64
 
 struct request {
 	char *body;
@@ -516,7 +517,7 @@ static enum MHD_Result graph(struct web *w, const struct web_snapshot *s,
 
 static bool valid_id(const char *s)
 {
-	if (!*s || strlen(s) > 64)
+	if (!*s || strlen(s) > MAX_ID)
 		return false;
 	for (const char *p = s; *p; p++)
 		if (!isalnum((unsigned char)*p) && !strchr("._:-", *p))
@@ -540,18 +541,7 @@ static enum MHD_Result alert_call(struct web *w, const struct web_snapshot *s,
 				  struct MHD_Connection *conn, enum route route, const char *id,
 				  const struct request *rq)
 {
-	char err[256] = "rejected", out_id[128] = "", idbuf[80] = "";
-	if (route == R_ACK || route == R_SILENCE_ID) {
-		/* the ack route's argument is "ID/ack" */
-		size_t n = strlen(id) - (route == R_ACK ? 4 : 0);
-		if (n >= sizeof idbuf)
-			return web_error(w, conn, MHD_HTTP_NOT_FOUND, "no such id");
-		memcpy(idbuf, id, n);
-		idbuf[n] = '\0';
-		if (!valid_id(idbuf))
-			return web_error(w, conn, MHD_HTTP_NOT_FOUND, "no such id");
-		id = idbuf;
-	}
+	char err[256] = "rejected", out_id[128] = "";
 	json_t *body = route == R_SILENCE_ID ? json_object() : request_json(rq, route == R_ACK);
 	if (!body)
 		return web_error(w, conn, MHD_HTTP_BAD_REQUEST, "the body must be a JSON object");
@@ -583,6 +573,7 @@ struct route_match {
 	enum web_body_id body;
 	const char *arg;		/* static name, graph name, id */
 	const char *allow;
+	size_t arg_len;			/* of arg without the route's suffix */
 };
 
 static bool has_dot_segment(const char *url)
@@ -642,11 +633,29 @@ static struct route_match route_of(const char *url)
 {
 	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
 		const char *arg = NULL;
-		if (route_matches(&routes[i], url, &arg))
-			return (struct route_match){ routes[i].route, routes[i].body, arg,
-						     routes[i].allow };
+		if (!route_matches(&routes[i], url, &arg))
+			continue;
+		size_t len = arg ? strlen(arg) : 0;
+		if (routes[i].suffix)
+			len -= strlen(routes[i].suffix);
+		return (struct route_match){ routes[i].route, routes[i].body, arg,
+					     routes[i].allow, len };
 	}
-	return (struct route_match){ R_NONE, WB_COUNT, NULL, GET_HEAD };
+	return (struct route_match){ R_NONE, WB_COUNT, NULL, GET_HEAD, 0 };
+}
+
+/* The id a write names ("" for none) into buf of MAX_ID + 1 bytes;
+ * false when it is no valid id. */
+static bool route_id(const struct route_match *m, char *buf)
+{
+	buf[0] = '\0';
+	if (!m->arg)
+		return true;
+	if (m->arg_len > MAX_ID)
+		return false;
+	memcpy(buf, m->arg, m->arg_len);
+	buf[m->arg_len] = '\0';
+	return valid_id(buf);
 }
 
 static bool method_allowed(const char *allow, const char *method)
@@ -688,7 +697,10 @@ static enum MHD_Result dispatch(struct web *w, struct web_snapshot *s,
 	if (writes) {
 		if (!token_ok(w, s, conn, &ret))
 			return ret;
-		return alert_call(w, s, conn, m.route, m.arg, rq);
+		char id[MAX_ID + 1];
+		if (!route_id(&m, id))
+			return web_error(w, conn, MHD_HTTP_NOT_FOUND, "no such id");
+		return alert_call(w, s, conn, m.route, id, rq);
 	}
 	if (m.route == R_HEALTHZ)
 		return healthz(w, s, conn);
@@ -764,8 +776,9 @@ int web_check_request(char *url, const char *method, const char *const query[7])
 		  (!step_s || (parse_duration(step_s, &step) == 0 && step >= 0 && step <= 86400)) &&
 		  parse_size(query[4], 100, 4000, &size) &&
 		  parse_range_args(query[5], query[6], NULL, "-6h", &from, &to, &why);
-	if (m.arg && (m.route == R_ACK || m.route == R_SILENCE_ID) && strlen(m.arg) < 80)
-		ok = valid_id(m.arg) && ok;
+	char id[MAX_ID + 1];
+	if (m.route == R_ACK || m.route == R_SILENCE_ID)
+		ok = route_id(&m, id) && ok;
 	return ok ? (int)m.route : 0;
 }
 

@@ -63,7 +63,7 @@ static void test_routes(void **state)
 	int r[] = { index, body, route("/static/app.js", "GET"), route("/api/v1/series", "GET"),
 		    route("/graph/venue.svg", "GET"), route("/events", "GET"),
 		    route("/healthz", "GET"), route("/api/v1/silences", "POST"),
-		    route("/api/v1/silences/s1", "DELETE") };
+		    route("/api/v1/silences/s1", "DELETE"), route("/api/v1/alerts/a1/ack", "POST") };
 	for (size_t i = 0; i < sizeof r / sizeof r[0]; i++) {
 		assert_true(r[i] > 0);
 		for (size_t j = 0; j < i; j++)
@@ -73,8 +73,10 @@ static void test_routes(void **state)
 	assert_int_equal(route("/static/", "GET"), r[2]);
 	assert_int_equal(route("/graph/", "GET"), r[4]);
 	assert_int_equal(route("/api/v1/silences", "GET"), r[7]);
-	/* an ack needs an id before /ack */
-	assert_true(route("/api/v1/alerts/a1/ack", "POST") >= 0);
+	/* an ack needs an id before /ack, and the id is checked without it */
+	assert_int_equal(route("/api/v1/alerts/a:1.b-2/ack", "POST"), r[9]);
+	assert_int_equal(route("/api/v1/alerts/a b/ack", "POST"), 0);
+	assert_int_equal(route("/api/v1/silences/a/b", "DELETE"), 0);
 	assert_int_equal(route("/api/v1/alerts//ack", "POST"), -1);
 	assert_int_equal(route("/api/v1/alerts/a1", "POST"), -1);
 	assert_int_equal(route("/api/v1/alerts/", "GET"), -1);
