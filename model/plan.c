@@ -27,6 +27,11 @@ long plan_devices_for_people(double people, const struct conf_event *e)
 	return plan_ceil(people * e->online_ratio * e->devices_per_attendee);
 }
 
+double plan_devices_per_attendee(const struct conf_event *e)
+{
+	return e->online_ratio * e->devices_per_attendee;
+}
+
 long plan_venue_projected_devices(const struct conf_event *e)
 {
 	return plan_devices_for_people((double)e->attendees, e);

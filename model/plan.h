@@ -24,6 +24,9 @@ const char *plan_status_name(enum plan_status s);
 long plan_ceil(double x);
 
 long plan_devices_for_people(double people, const struct conf_event *e);
+/* Concurrent devices per attendee the plan assumes:
+ * online_ratio x devices_per_attendee. */
+double plan_devices_per_attendee(const struct conf_event *e);
 long plan_venue_projected_devices(const struct conf_event *e);
 long plan_room_projected_devices(const struct conf_event *e, const struct conf_room *r);
 long plan_room_capacity(const struct conf *c, int room_idx);

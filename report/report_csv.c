@@ -54,7 +54,7 @@ static void write_summary(const struct report *r, FILE *f)
 	field_str(f, "attendees", false);
 	field_num(f, (double)e->attendees, true);
 	field_str(f, "planned_ratio", false);
-	field_num(f, e->online_ratio * e->devices_per_attendee, true);
+	field_num(f, plan_devices_per_attendee(e), true);
 	field_str(f, "projected_devices", false);
 	field_num(f, (double)r->projected_devices, true);
 	field_str(f, "capacity", false);

@@ -50,7 +50,7 @@ static json_t *summary_json(const struct report *r)
 	json_t *o = json_object();
 	json_object_set_new(o, "has_data", json_boolean(r->has_data));
 	json_object_set_new(o, "attendees", json_integer(e->attendees));
-	json_object_set_new(o, "planned_ratio", json_real(e->online_ratio * e->devices_per_attendee));
+	json_object_set_new(o, "planned_ratio", json_real(plan_devices_per_attendee(e)));
 	json_object_set_new(o, "projected_devices", json_integer(r->projected_devices));
 	json_object_set_new(o, "capacity", json_integer(r->capacity));
 	set_peak(o, "peak_devices", "peak_devices_at", &r->peak_devices);

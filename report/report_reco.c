@@ -16,7 +16,7 @@ static void add(struct report *r, const char *kind, char *entity, double value, 
 static void recommend_ratio(struct report *r)
 {
 	const struct conf_event *e = &r->conf->event;
-	double planned = e->online_ratio * e->devices_per_attendee;
+	double planned = plan_devices_per_attendee(e);
 	if (isnan(r->peak_devices.value)) {
 		add(r, "plan", xstrdup("venue"), NAN,
 		    xasprintf("No device counts were recorded, so the plan cannot be checked: "
