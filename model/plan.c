@@ -32,6 +32,12 @@ double plan_devices_per_attendee(const struct conf_event *e)
 	return e->online_ratio * e->devices_per_attendee;
 }
 
+void plan_rule_name(const struct conf_event *e, char *buf, size_t len)
+{
+	/* %.4g: 0.9 x 100 is 90.00000000000001 in binary, and reads 90 */
+	snprintf(buf, len, "%.4g%% rule", e->online_ratio * 100);
+}
+
 long plan_venue_projected_devices(const struct conf_event *e)
 {
 	return plan_devices_for_people((double)e->attendees, e);

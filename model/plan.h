@@ -27,6 +27,9 @@ long plan_devices_for_people(double people, const struct conf_event *e);
 /* Concurrent devices per attendee the plan assumes:
  * online_ratio x devices_per_attendee. */
 double plan_devices_per_attendee(const struct conf_event *e);
+/* What texts call the plan's assumption, from the configured
+ * online_ratio: "90% rule", "85% rule", "87.5% rule". */
+void plan_rule_name(const struct conf_event *e, char *buf, size_t len);
 long plan_venue_projected_devices(const struct conf_event *e);
 long plan_room_projected_devices(const struct conf_event *e, const struct conf_room *r);
 long plan_room_capacity(const struct conf *c, int room_idx);

@@ -162,7 +162,7 @@ static void section_summary(const struct report *r, FILE *f)
 		      "no data for it, so every measured number below reads \"no data\".</p>\n", f);
 	fputs("<table><tr><th>Plan input</th><th class=\"n\">Value</th></tr>\n", f);
 	fprintf(f, "<tr><td>Attendees</td><td class=\"n\">%ld</td></tr>\n", e->attendees);
-	fprintf(f, "<tr><td>Online at once (the 90%% rule)</td><td class=\"n\">%.0f%%</td></tr>\n",
+	fprintf(f, "<tr><td>Online at once</td><td class=\"n\">%.0f%%</td></tr>\n",
 		e->online_ratio * 100);
 	fprintf(f, "<tr><td>Devices per attendee</td><td class=\"n\">%.2f</td></tr>\n",
 		e->devices_per_attendee);
@@ -283,12 +283,14 @@ static void section_uplinks(const struct report *r, FILE *f)
 		fputs("<p>No uplinks are configured.</p>\n", f);
 		return;
 	}
+	char rule[48];
+	plan_rule_name(&r->conf->event, rule, sizeof rule);
 	fprintf(f, "<table><tr><th>Uplink</th><th class=\"n\">Capacity</th>"
-		"<th class=\"n\">90%% rule asked</th><th class=\"n\">Peak in</th>"
+		"<th class=\"n\">%s asked</th><th class=\"n\">Peak in</th>"
 		"<th class=\"n\">Peak out</th><th class=\"n\">p95 in</th><th class=\"n\">p95 out</th>"
 		"<th class=\"n\">Avg in</th><th class=\"n\">Avg out</th>"
 		"<th class=\"n\">Min &ge; %.0f%%</th><th class=\"n\">Min &ge; %.0f%%</th></tr>\n",
-		r->conf->warn_ratio * 100, r->conf->crit_ratio * 100);
+		rule, r->conf->warn_ratio * 100, r->conf->crit_ratio * 100);
 	for (size_t i = 0; i < r->n_uplinks; i++) {
 		const struct report_uplink *u = &r->uplinks[i];
 		fprintf(f, "<tr class=\"%s\"><td>", u->minutes_crit > 0 ? "crit" :

@@ -49,16 +49,17 @@ static void recommend_rooms(struct report *r)
 			continue;
 		long size = room_ap_size(r->conf, room->idx);
 		long aps = size > 0 ? (room->recommend_add + size - 1) / size : 0;
-		char seen[96];
+		char seen[96], rule[48];
+		plan_rule_name(&r->conf->event, rule, sizeof rule);
 		if (room->has_data)
 			snprintf(seen, sizeof seen, "observed peak %.0f", room->peak.value);
 		else
 			snprintf(seen, sizeof seen, "no samples were recorded");
 		add(r, "room", xasprintf("room:%s", room->conf->name), (double)room->recommend_add,
 		    xasprintf("%s: add AP capacity for %ld clients (about %ld AP%s of %ld): "
-			      "the 90%% rule projects %ld devices for %ld seats, capacity is %ld, %s.",
+			      "the %s projects %ld devices for %ld seats, capacity is %ld, %s.",
 			      room->conf->name, room->recommend_add, aps, aps == 1 ? "" : "s", size,
-			      room->projected, room->conf->seats, room->capacity, seen));
+			      rule, room->projected, room->conf->seats, room->capacity, seen));
 	}
 }
 
@@ -66,10 +67,12 @@ static void recommend_uplink(struct report *r)
 {
 	double have = plan_uplink_capacity_mbps(r->conf);
 	double asked = plan_venue_uplink_demand_mbps(r->conf);
+	char rule[48];
+	plan_rule_name(&r->conf->event, rule, sizeof rule);
 	if (isnan(r->uplink_peak_mbps)) {
 		add(r, "uplink", xstrdup("venue"), r->recommend_uplink_mbps,
-		    xasprintf("No uplink traffic was recorded; the 90%% rule asks for %.0f Mbit/s, "
-			      "so provision %.0f Mbit/s.", asked, r->recommend_uplink_mbps));
+		    xasprintf("No uplink traffic was recorded; the %s asks for %.0f Mbit/s, "
+			      "so provision %.0f Mbit/s.", rule, asked, r->recommend_uplink_mbps));
 		return;
 	}
 	char per[64] = "";
@@ -78,9 +81,9 @@ static void recommend_uplink(struct report *r)
 			 r->mbps_per_device);
 	add(r, "uplink", xstrdup("venue"), r->recommend_uplink_mbps,
 	    xasprintf("Provision %.0f Mbit/s of uplink: the observed peak of %.1f Mbit/s%s stays "
-		      "below %.0f%% of it; the 90%% rule asked for %.0f Mbit/s and %.0f Mbit/s "
+		      "below %.0f%% of it; the %s asked for %.0f Mbit/s and %.0f Mbit/s "
 		      "was provided.", r->recommend_uplink_mbps, r->uplink_peak_mbps, per,
-		      r->conf->warn_ratio * 100, asked, have));
+		      r->conf->warn_ratio * 100, rule, asked, have));
 }
 
 static void recommend_aps(struct report *r)

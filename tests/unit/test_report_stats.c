@@ -1,4 +1,5 @@
-/* The report's statistics against numbers worked out by hand. */
+/* The report's statistics against numbers worked out by hand, and its
+ * texts against the configured plan. */
 #include "config.h"
 
 #include <math.h>
@@ -9,8 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <cmocka.h>
 
+#include "base/conf.h"
 #include "report/report.h"
 
 /* 2027-05-14 00:00:00 UTC */
@@ -176,6 +179,79 @@ static void test_link_size(void **state)
 	assert_true(isnan(report_link_size(NAN)));
 }
 
+/* A report of an event planned with 85% online that recorded nothing:
+ * a room short of capacity, an uplink with no traffic. */
+struct plan_fixture {
+	struct conf *conf;
+	struct report r;
+	struct report_room room;
+	struct report_uplink uplink;
+};
+
+static void plan_fixture(struct plan_fixture *x)
+{
+	char *err = NULL;
+	x->conf = conf_load_buffer("event \"t\" { attendees = 100  online_ratio = 0.85"
+				   "  devices_per_attendee = 2 }\n"
+				   "room \"hall\" { seats = 200 }\n"
+				   "ap \"h1\" { room = \"hall\"  max_clients = 50 }\n"
+				   "uplink \"isp\" { capacity_mbps = 10 }\n", "t.conf", &err);
+	free(err);
+	assert_non_null(x->conf);
+	memset(&x->r, 0, sizeof x->r);
+	x->r.conf = x->conf;
+	x->r.peak_devices = (struct report_peak){ NAN, 0 };
+	x->r.peak_ratio = x->r.uplink_peak_mbps = x->r.mbps_per_device = NAN;
+	x->r.recommend_uplink_mbps = 100;
+	x->room = (struct report_room){ .conf = &x->conf->rooms[0], .capacity = 50,
+		.projected = 340, .peak = { NAN, 0 }, .p95 = NAN, .minutes_warn = NAN,
+		.minutes_crit = NAN, .recommend_add = 290 };
+	x->uplink = (struct report_uplink){ .conf = &x->conf->uplinks[0], .capacity_mbps = 10,
+		.projected_mbps = 42.5, .peak_in = { NAN, 0 }, .peak_out = { NAN, 0 },
+		.p95_in = NAN, .p95_out = NAN, .avg_in = NAN, .avg_out = NAN,
+		.minutes_warn = NAN, .minutes_crit = NAN };
+	x->r.rooms = &x->room;
+	x->r.n_rooms = 1;
+	x->r.uplinks = &x->uplink;
+	x->r.n_uplinks = 1;
+	report_recommend(&x->r);
+}
+
+static void test_texts_say_the_configured_ratio(void **state)
+{
+	struct plan_fixture x;
+	plan_fixture(&x);
+	size_t rules = 0;
+	for (size_t i = 0; i < x.r.n_recos; i++) {
+		const char *t = x.r.recos[i].text;
+		rules += strstr(t, "the 85% rule") != NULL;
+		assert_null(strstr(t, "90%"));
+	}
+	assert_int_equal(rules, 2);	/* the room and the uplink */
+	assert_non_null(strstr(x.r.recos[0].text, "keep 1.70 devices per attendee"));
+
+	char dir[] = "/tmp/test_report_stats.XXXXXX", err[256] = "";
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(report_write_html(&x.r, dir, err, sizeof err), 0);
+	char path[64], page[65536];
+	snprintf(path, sizeof path, "%s/report.html", dir);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	page[fread(page, 1, sizeof page - 1, f)] = '\0';
+	fclose(f);
+	unlink(path);
+	rmdir(dir);
+	assert_non_null(strstr(page, "85% rule asked"));
+	assert_null(strstr(page, "90%"));
+
+	for (size_t i = 0; i < x.r.n_recos; i++) {
+		free(x.r.recos[i].entity);
+		free(x.r.recos[i].text);
+	}
+	free(x.r.recos);
+	conf_free(x.conf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -188,6 +264,7 @@ int main(void)
 		cmocka_unit_test(test_days_split_local),
 		cmocka_unit_test(test_gaps),
 		cmocka_unit_test(test_link_size),
+		cmocka_unit_test(test_texts_say_the_configured_ratio),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
