@@ -590,29 +590,30 @@ static bool has_dot_segment(const char *url)
  * of the path; with a suffix, the rest must be something before it. */
 static const struct route_entry {
 	const char *path;
+	enum route route;
+	enum web_body_id body;		/* of R_BODY and R_SILENCES */
+	const char *allow;		/* NULL: GET, HEAD */
 	bool prefix;
 	const char *suffix;
-	enum route route;
-	enum web_body_id body;
-	const char *allow;
 } routes[] = {
-	{ "/", false, NULL, R_INDEX, WB_COUNT, GET_HEAD },
-	{ "/index.html", false, NULL, R_INDEX, WB_COUNT, GET_HEAD },
-	{ "/static/", true, NULL, R_STATIC, WB_COUNT, GET_HEAD },
-	{ "/api/v1/venue", false, NULL, R_BODY, WB_VENUE, GET_HEAD },
-	{ "/api/v1/rooms", false, NULL, R_BODY, WB_ROOMS, GET_HEAD },
-	{ "/api/v1/aps", false, NULL, R_BODY, WB_APS, GET_HEAD },
-	{ "/api/v1/uplinks", false, NULL, R_BODY, WB_UPLINKS, GET_HEAD },
-	{ "/api/v1/targets", false, NULL, R_BODY, WB_TARGETS, GET_HEAD },
-	{ "/api/v1/alerts", false, NULL, R_BODY, WB_ALERTS, GET_HEAD },
-	{ "/metrics", false, NULL, R_BODY, WB_METRICS, GET_HEAD },
-	{ "/api/v1/series", false, NULL, R_SERIES, WB_COUNT, GET_HEAD },
-	{ "/graph/", true, NULL, R_GRAPH, WB_COUNT, GET_HEAD },
-	{ "/events", false, NULL, R_EVENTS, WB_COUNT, "GET" },
-	{ "/healthz", false, NULL, R_HEALTHZ, WB_COUNT, GET_HEAD },
-	{ "/api/v1/silences", false, NULL, R_SILENCES, WB_SILENCES, "GET, HEAD, POST" },
-	{ "/api/v1/silences/", true, NULL, R_SILENCE_ID, WB_COUNT, "DELETE" },
-	{ "/api/v1/alerts/", true, "/ack", R_ACK, WB_COUNT, "POST" },
+	{ "/", .route = R_INDEX },
+	{ "/index.html", .route = R_INDEX },
+	{ "/static/", .route = R_STATIC, .prefix = true },
+	{ "/api/v1/venue", .route = R_BODY, .body = WB_VENUE },
+	{ "/api/v1/rooms", .route = R_BODY, .body = WB_ROOMS },
+	{ "/api/v1/aps", .route = R_BODY, .body = WB_APS },
+	{ "/api/v1/uplinks", .route = R_BODY, .body = WB_UPLINKS },
+	{ "/api/v1/targets", .route = R_BODY, .body = WB_TARGETS },
+	{ "/api/v1/alerts", .route = R_BODY, .body = WB_ALERTS },
+	{ "/metrics", .route = R_BODY, .body = WB_METRICS },
+	{ "/api/v1/series", .route = R_SERIES },
+	{ "/graph/", .route = R_GRAPH, .prefix = true },
+	{ "/events", .route = R_EVENTS, .allow = "GET" },
+	{ "/healthz", .route = R_HEALTHZ },
+	{ "/api/v1/silences", .route = R_SILENCES, .body = WB_SILENCES,
+	  .allow = "GET, HEAD, POST" },
+	{ "/api/v1/silences/", .route = R_SILENCE_ID, .allow = "DELETE", .prefix = true },
+	{ "/api/v1/alerts/", .route = R_ACK, .allow = "POST", .prefix = true, .suffix = "/ack" },
 };
 
 static bool route_matches(const struct route_entry *e, const char *url, const char **arg)
@@ -639,7 +640,7 @@ static struct route_match route_of(const char *url)
 		if (routes[i].suffix)
 			len -= strlen(routes[i].suffix);
 		return (struct route_match){ routes[i].route, routes[i].body, arg,
-					     routes[i].allow, len };
+					     routes[i].allow ? routes[i].allow : GET_HEAD, len };
 	}
 	return (struct route_match){ R_NONE, WB_COUNT, NULL, GET_HEAD, 0 };
 }
