@@ -220,6 +220,10 @@ void report_draw_graphs(struct report *r);
 int report_write_json(const struct report *r, const char *dir, char *err, size_t errlen);
 int report_write_csv(const struct report *r, const char *dir, char *err, size_t errlen);
 int report_write_html(const struct report *r, const char *dir, char *err, size_t errlen);
+/* dir/name written by write(r, f), for the writers above (report_csv.c);
+ * 0, or -1 with a reason in err when it cannot be opened or written. */
+int report_write_file(const struct report *r, const char *dir, const char *name,
+		      void (*write)(const struct report *r, FILE *f), char *err, size_t errlen);
 
 /* Shared formatting, local time, "" for 0: "2027-05-14 10:00:00",
  * ISO 8601 "2027-05-14T10:00:00+0200", and the day "2027-05-14". */

@@ -274,22 +274,26 @@ static const struct {
 
 int report_write_csv(const struct report *r, const char *dir, char *err, size_t errlen)
 {
-	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
-		char *path = xasprintf("%s/%s", dir, tables[i].file);
-		FILE *f = fopen(path, "w");
-		if (!f) {
-			snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-			free(path);
+	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
+		if (report_write_file(r, dir, tables[i].file, tables[i].write, err, errlen) != 0)
 			return -1;
-		}
-		tables[i].write(r, f);
-		int bad = ferror(f);
-		if (fclose(f) != 0 || bad) {
-			snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-			free(path);
-			return -1;
-		}
-		free(path);
-	}
 	return 0;
+}
+
+int report_write_file(const struct report *r, const char *dir, const char *name,
+		      void (*write)(const struct report *r, FILE *f), char *err, size_t errlen)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	int rc = f ? 0 : -1;
+	if (f) {
+		write(r, f);
+		/* a full disk shows in ferror() or only when fclose() flushes */
+		int bad = ferror(f);
+		rc = fclose(f) != 0 || bad ? -1 : 0;
+	}
+	if (rc != 0)
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+	free(path);
+	return rc;
 }

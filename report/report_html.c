@@ -7,12 +7,9 @@
 #include "config.h"
 #include "report/report.h"
 #include "model/plan.h"
-#include "base/util.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define NO_DATA "<span class=\"nd\">no data</span>"
@@ -648,20 +645,5 @@ static void write_page(const struct report *r, FILE *f)
 
 int report_write_html(const struct report *r, const char *dir, char *err, size_t errlen)
 {
-	char *path = xasprintf("%s/report.html", dir);
-	FILE *f = fopen(path, "w");
-	if (!f) {
-		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-		free(path);
-		return -1;
-	}
-	write_page(r, f);
-	int bad = ferror(f);
-	if (fclose(f) != 0 || bad) {
-		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-		free(path);
-		return -1;
-	}
-	free(path);
-	return 0;
+	return report_write_file(r, dir, "report.html", write_page, err, errlen);
 }

@@ -217,6 +217,16 @@ static void plan_fixture(struct plan_fixture *x)
 	report_recommend(&x->r);
 }
 
+static void plan_fixture_free(struct plan_fixture *x)
+{
+	for (size_t i = 0; i < x->r.n_recos; i++) {
+		free(x->r.recos[i].entity);
+		free(x->r.recos[i].text);
+	}
+	free(x->r.recos);
+	conf_free(x->conf);
+}
+
 static void test_texts_say_the_configured_ratio(void **state)
 {
 	struct plan_fixture x;
@@ -244,12 +254,30 @@ static void test_texts_say_the_configured_ratio(void **state)
 	assert_non_null(strstr(page, "85% rule asked"));
 	assert_null(strstr(page, "90%"));
 
-	for (size_t i = 0; i < x.r.n_recos; i++) {
-		free(x.r.recos[i].entity);
-		free(x.r.recos[i].text);
+	plan_fixture_free(&x);
+}
+
+static void write_line(const struct report *r, FILE *f)
+{
+	fputs("a line\n", f);
+}
+
+static void test_writers_say_which_file_failed(void **state)
+{
+	struct plan_fixture x;
+	char err[256] = "";
+	plan_fixture(&x);
+	assert_int_equal(report_write_html(&x.r, "/nonexistent", err, sizeof err), -1);
+	assert_string_equal(err, "cannot write /nonexistent/report.html: No such file or directory");
+	assert_int_equal(report_write_csv(&x.r, "/nonexistent", err, sizeof err), -1);
+	assert_string_equal(err, "cannot write /nonexistent/summary.csv: No such file or directory");
+	/* a full disk: the line sits in stdio's buffer until fclose() */
+	if (access("/dev/full", W_OK) == 0) {
+		assert_int_equal(report_write_file(&x.r, "/dev", "full", write_line, err,
+						   sizeof err), -1);
+		assert_string_equal(err, "cannot write /dev/full: No space left on device");
 	}
-	free(x.r.recos);
-	conf_free(x.conf);
+	plan_fixture_free(&x);
 }
 
 int main(void)
@@ -265,6 +293,7 @@ int main(void)
 		cmocka_unit_test(test_gaps),
 		cmocka_unit_test(test_link_size),
 		cmocka_unit_test(test_texts_say_the_configured_ratio),
+		cmocka_unit_test(test_writers_say_which_file_failed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
