@@ -33,6 +33,16 @@ static void field_num(FILE *f, double x, bool last)
 	fputc(last ? '\n' : ',', f);
 }
 
+/* Numeric fields in a row, in order: FIELD_NUMS(f, last, a, b, ...). */
+static void field_nums(FILE *f, const double *v, size_t n, bool last)
+{
+	for (size_t i = 0; i < n; i++)
+		field_num(f, v[i], last && i + 1 == n);
+}
+#define FIELD_NUMS(f, last, ...)						\
+	field_nums(f, (const double[]){ __VA_ARGS__ },				\
+		   sizeof((const double[]){ __VA_ARGS__ }) / sizeof(double), last)
+
 static void field_time(FILE *f, time_t t, bool last)
 {
 	char buf[40];
@@ -43,6 +53,13 @@ static void field_time(FILE *f, time_t t, bool last)
 static void field_peak_time(FILE *f, const struct report_peak *p, bool last)
 {
 	field_time(f, isnan(p->value) ? 0 : p->at, last);
+}
+
+/* A peak's value and time, empty both when unknown. */
+static void field_peak(FILE *f, const struct report_peak *p, bool last)
+{
+	field_num(f, p->value, false);
+	field_peak_time(f, p, last);
 }
 
 static void write_summary(const struct report *r, FILE *f)
@@ -86,14 +103,9 @@ static void write_days(const struct report *r, FILE *f)
 		char day[16];
 		report_format_day(d->start, day, sizeof day);
 		field_str(f, day, false);
-		field_num(f, d->devices.value, false);
-		field_peak_time(f, &d->devices, false);
-		field_num(f, d->ratio, false);
-		field_num(f, d->distinct_devices, false);
-		field_num(f, d->distinct_global, false);
-		field_num(f, d->distinct_random, false);
-		field_num(f, (double)d->samples, false);
-		field_num(f, (double)d->unknown, true);
+		field_peak(f, &d->devices, false);
+		FIELD_NUMS(f, true, d->ratio, d->distinct_devices, d->distinct_global,
+			   d->distinct_random, d->samples, d->unknown);
 	}
 }
 
@@ -105,20 +117,13 @@ static void write_uplinks(const struct report *r, FILE *f)
 	for (size_t i = 0; i < r->n_uplinks; i++) {
 		const struct report_uplink *u = &r->uplinks[i];
 		field_str(f, u->conf->name, false);
-		field_num(f, u->capacity_mbps, false);
-		field_num(f, u->projected_mbps, false);
-		field_num(f, u->peak_in.value, false);
-		field_peak_time(f, &u->peak_in, false);
-		field_num(f, u->peak_out.value, false);
-		field_peak_time(f, &u->peak_out, false);
-		field_num(f, u->p95_in, false);
-		field_num(f, u->p95_out, false);
-		field_num(f, u->has_data ? (double)u->p95_samples : NAN, false);
-		field_num(f, u->has_data ? (double)u->p95_unknown : NAN, false);
-		field_num(f, u->avg_in, false);
-		field_num(f, u->avg_out, false);
-		field_num(f, u->minutes_warn, false);
-		field_num(f, u->minutes_crit, true);
+		FIELD_NUMS(f, false, u->capacity_mbps, u->projected_mbps);
+		field_peak(f, &u->peak_in, false);
+		field_peak(f, &u->peak_out, false);
+		FIELD_NUMS(f, true, u->p95_in, u->p95_out,
+			   u->has_data ? (double)u->p95_samples : NAN,
+			   u->has_data ? (double)u->p95_unknown : NAN,
+			   u->avg_in, u->avg_out, u->minutes_warn, u->minutes_crit);
 	}
 }
 
@@ -145,14 +150,9 @@ static void write_rooms(const struct report *r, FILE *f)
 	for (size_t i = 0; i < r->n_rooms; i++) {
 		const struct report_room *room = &r->rooms[i];
 		field_str(f, room->conf->name, false);
-		field_num(f, (double)room->conf->seats, false);
-		field_num(f, (double)room->capacity, false);
-		field_num(f, (double)room->projected, false);
-		field_num(f, room->peak.value, false);
-		field_peak_time(f, &room->peak, false);
-		field_num(f, room->p95, false);
-		field_num(f, room->minutes_warn, false);
-		field_num(f, room->minutes_crit, false);
+		FIELD_NUMS(f, false, room->conf->seats, room->capacity, room->projected);
+		field_peak(f, &room->peak, false);
+		FIELD_NUMS(f, false, room->p95, room->minutes_warn, room->minutes_crit);
 		field_str(f, room->peak_session, false);
 		field_num(f, (double)room->recommend_add, true);
 	}
@@ -170,11 +170,9 @@ static void write_sessions(const struct report *r, FILE *f)
 		field_str(f, x->kind, false);
 		field_time(f, x->start, false);
 		field_time(f, x->end, false);
-		field_num(f, (double)x->projected, false);
-		field_num(f, (double)x->capacity, false);
+		FIELD_NUMS(f, false, x->projected, x->capacity);
 		field_str(f, x->projected_over ? "yes" : "no", false);
-		field_num(f, x->observed.value, false);
-		field_peak_time(f, &x->observed, false);
+		field_peak(f, &x->observed, false);
 		field_str(f, x->overloaded < 0 ? "" : x->overloaded ? "yes" : "no", true);
 	}
 }
@@ -189,15 +187,10 @@ static void write_aps(const struct report *r, FILE *f)
 		field_str(f, ap->conf->name, false);
 		field_str(f, ap->conf->room, false);
 		field_str(f, ap->conf->target, false);
-		field_num(f, ap->capacity, false);
-		field_num(f, ap->warn, false);
-		field_num(f, ap->peak.value, false);
-		field_peak_time(f, &ap->peak, false);
-		field_num(f, ap->peak_2g4.value, false);
-		field_num(f, ap->peak_5g.value, false);
-		field_num(f, ap->minutes_warn, false);
-		field_num(f, ap->minutes_crit, false);
-		field_num(f, ap->has_data ? (double)ap->unknown : NAN, false);
+		FIELD_NUMS(f, false, ap->capacity, ap->warn);
+		field_peak(f, &ap->peak, false);
+		FIELD_NUMS(f, false, ap->peak_2g4.value, ap->peak_5g.value, ap->minutes_warn,
+			   ap->minutes_crit, ap->has_data ? (double)ap->unknown : NAN);
 		field_str(f, !ap->has_data ? "" : ap->peak.value <= 0 ? "yes" : "no", true);
 	}
 }
