@@ -1,5 +1,5 @@
 /*
- * report: the post-event capacity report (headroom report, issue 8).
+ * report: the post-event capacity report (headroom report).
  *
  * report_build() reads every RRD file of the store once (rrd_fetch_r at
  * the finest RRA that covers the window, all data sources at once; after

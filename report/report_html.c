@@ -1,9 +1,7 @@
-/*
- * report.html: one self-contained file (inline CSS, SVG graphs as data:
- * URIs, no external requests) that reads on screen and prints on A4 and
- * Letter alike: the page size is left to the printer and everything
- * scales to the width.
- */
+/* report.html: the whole report as one self-contained page, on screen and on paper.
+ * Inline CSS and SVG graphs as data: URIs (no external requests); the page
+ * size is left to the printer and everything scales to the width, so it
+ * prints on A4 and Letter alike. */
 #include "config.h"
 #include "report/report.h"
 #include "model/plan.h"

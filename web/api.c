@@ -1,3 +1,4 @@
+/* HTTP requests: routing, limits, authentication, and the handlers that answer them. */
 #include "config.h"
 #include "web/server.h"
 

@@ -1,3 +1,4 @@
+/* /metrics: the venue, its alerts and the web counters as Prometheus text. */
 #include "config.h"
 #include "web/server.h"
 

@@ -1,4 +1,4 @@
-/* Answers built on the spot (JSON documents and errors), for api.c and sse.c alike. */
+/* Answers made on the spot (common headers, JSON, errors), counted; for every web file. */
 #include "config.h"
 #include "web/server.h"
 

@@ -1,3 +1,4 @@
+/* The per-tick snapshot: every body and event pre-rendered once, then published. */
 #include "config.h"
 #include "web/server.h"
 

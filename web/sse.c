@@ -1,3 +1,4 @@
+/* /events: server-sent event streams, fed from the published snapshots. */
 #include "config.h"
 #include "web/server.h"
 

@@ -1,3 +1,4 @@
+/* The web module: listeners and their lifecycle, and a snapshot published each tick. */
 #include "config.h"
 #include "web/web.h"
 #include "web/server.h"
