@@ -83,3 +83,61 @@ start_snmpsim() {
 	wait_for 30 snmpget -v2c -c "$3" -t 0.5 -r 0 127.0.0.1:"$port" 1.3.6.1.2.1.1.1.0 ||
 		{ cat "$TMP/snmpsim-$port.log"; fail "snmpsimd did not start"; }
 }
+
+# ---- reading a running headroomd through its HTTP API ----
+# These are how tests see what the daemon did: the log's wording is for
+# people and may change; a test greps daemon.log only where the log line
+# itself is the contract, and says so where it does.
+
+# api_get PORT PATH: the body of http://127.0.0.1:PORT/PATH on stdout.
+api_get() {
+	curl -sf --max-time 10 "http://127.0.0.1:$1$2"
+}
+
+# api_check PORT PATH EXPR: the JSON at PATH satisfies the Python
+# expression EXPR over d (the parsed body); by(list, name) picks the
+# member of a list with that name, None if there is none.
+api_check() {
+	local body
+	body=$(api_get "$1" "$2") || return 1
+	python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+by = lambda arr, name: next((x for x in arr or [] if x.get("name") == name), None)
+sys.exit(0 if eval(sys.argv[2], {"d": d, "by": by}) else 1)' "$body" "$3" 2>/dev/null
+}
+
+# api_wait SECONDS PORT PATH EXPR MESSAGE: api_check retried until true;
+# then shows the last body and fails with MESSAGE.
+api_wait() {
+	wait_for "$1" api_check "$2" "$3" "$4" && return 0
+	echo "last $3: $(api_get "$2" "$3" | head -c 3000)" >&2
+	fail "$5"
+}
+
+# api_metric PORT SERIES: the value of one /metrics series, written as
+# it appears there (headroom_target_up{target="wlc"}); nothing if absent.
+api_metric() {
+	api_get "$1" /metrics | awk -v s="$2" 'index($0, s " ") == 1 { print $2 }'
+}
+
+# api_seq PORT: the number of the snapshot /healthz serves (one a tick).
+api_seq() {
+	api_get "$1" /healthz | python3 -c 'import json, sys; print(json.load(sys.stdin)["seq"])'
+}
+
+# seq_at_least PORT N: the served snapshot is number N or later.
+seq_at_least() {
+	local seq
+	seq=$(api_seq "$1" 2>/dev/null) && [ -n "$seq" ] && [ "$seq" -ge "$2" ]
+}
+
+# wait_ticks PORT N [SECONDS]: wait until the daemon has published N
+# more snapshots, i.e. run N more ticks: the way to let "nothing else
+# happens" show, instead of a fixed sleep.
+wait_ticks() {
+	local from
+	from=$(api_seq "$1") || fail "no /healthz on port $1"
+	wait_for "${3:-$(( $2 * 3 + 10 ))}" seq_at_least "$1" $((from + $2)) ||
+		fail "the daemon did not tick $2 times"
+}
