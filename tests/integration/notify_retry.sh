@@ -47,7 +47,7 @@ n = sum(1 for l in open('$log') if json.loads(l)['path'] == sys.argv[1])
 sys.exit(0 if n >= int(sys.argv[2]) else 1)" "$@"; }
 wait_for 60 count /slack 4 || { cat "$TMP/daemon.log"; fail "slack did not get 4 requests"; }
 wait_for 30 count /rescue 2 || { cat "$TMP/daemon.log"; fail "the fallback got no message"; }
-sleep 2	# room for a wrong extra delivery to show up
+wait_ticks "$web_port" 3	# room for a wrong extra delivery to show up
 
 python3 - "$log" <<'PY' || fail "retry semantics"
 import json, sys
@@ -94,6 +94,7 @@ assert any(e["event"] == "failed" and e["notifier"] == "gone" and e["http_status
 assert any(e["event"] == "fallback" and e["notifier"] == "gone" and e["to"] == "rescue" for e in ev)
 assert any(e["event"] == "firing" and e["rule"] == "notifier_failing" for e in ev)
 PY
+# A sanitizer reports on stderr: the log is where its report is.
 grep -q "runtime error\|AddressSanitizer" "$TMP/daemon.log" && { cat "$TMP/daemon.log"; fail "sanitizer report"; }
 kill -TERM $pid
 wait $pid || fail "daemon exit code $?"
