@@ -99,7 +99,17 @@ wait_for 20 curl -sf -o /dev/null "$base/healthz" || { cat "$out/daemon.log"; fa
 # a notification delivered (plan_shortfall fires at once for this plan)
 wait_for 30 grep -q "$HOOKPATH" "$TMP/receiver.jsonl" || fail "no notification reached the receiver"
 wait_for 30 grep -q '_matrix' "$TMP/receiver.jsonl" || fail "no Matrix notification reached the receiver"
-sleep 2	# a few polls and ticks into the RRDs
+# every target polled: the live one up, the dead ones down with their
+# error (where a community or passphrase could leak into the log)
+targets_polled() {
+	curl -sf -u "noc:$WEBPW" "$base/api/v1/targets" | python3 -c '
+import json, sys
+t = {x["name"]: x for x in json.load(sys.stdin)["targets"]}
+sys.exit(0 if t["core"]["state"] == "up" and t["old"]["state"] == "down" and
+         t["v3"]["state"] == "down" and t["old"]["last_error"] else 1)'
+}
+wait_for 30 targets_polled || fail "the targets were not all polled: $(curl -s -u "noc:$WEBPW" "$base/api/v1/targets")"
+wait_ticks "$web_port" 2	# a few ticks into the RRDs
 
 n=0
 get() {	# get PATH [CURL ARGS]: body and headers into $out

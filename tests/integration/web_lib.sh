@@ -157,6 +157,7 @@ jwait() {
 
 jcheck_quiet() { (jcheck "$@") >/dev/null 2>&1; }
 
+# Sanitizers report on stderr: the daemon log is the one place to look.
 no_sanitizer_reports() {
 	! grep -q "ERROR: AddressSanitizer\|runtime error:\|LeakSanitizer" "$TMP/daemon.log" ||
 		{ cat "$TMP/daemon.log"; fail "sanitizer report in the daemon log"; }
