@@ -26,9 +26,11 @@ start_snmpsim "$data" "$live_port" live
 LIVE_PID=$SNMPSIM_PID
 
 conf="$TMP/headroom.conf"
+web_port=$(free_port)
 cat >"$conf" <<CONF
 state_dir = "$TMP/state"
 tick = 1
+web { listen = { "127.0.0.1:$web_port" } }
 event "t" { attendees = 200 }
 room "hall" { seats = 150 }
 target "live" {
@@ -52,27 +54,62 @@ grep -q '"entity":"uplink:a","metric":"octets_in_total","value":1000.0' "$TMP/on
 	fail "live target's counters missing"
 if grep -q '"entity":"uplink:b"' "$TMP/once.json"; then fail "a dead target produced uplink samples"; fi
 
-# Daemon: backoff while down, the other target keeps polling.
-"$HEADROOMD" -d -c "$conf" 2>"$TMP/daemon.log" &
+# Daemon: backoff while down, the other target keeps polling. A
+# target's "updated" in /api/v1/targets is when its last poll ended:
+# the dead target's polls end 1 s (two tries of 0.5 s) after a backoff
+# of 2, then 4 s, so 3 then 5 s apart (1 s apart without backoff); the
+# live target's end every second meanwhile.
+"$HEADROOMD" -f -c "$conf" 2>"$TMP/daemon.log" &
 DAEMON_PID=$!
 started $DAEMON_PID
-wait_for 30 grep -q "target dead is down: no answer after 2 tries of 0.5 s" "$TMP/daemon.log" ||
-	{ tail "$TMP/daemon.log"; fail "dead target never marked down"; }
-wait_for 30 grep -q "target dead: next try in 4 s (backoff)" "$TMP/daemon.log" ||
-	{ grep dead "$TMP/daemon.log" | tail; fail "no exponential backoff"; }
-grep -q "target dead: next try in 2 s (backoff)" "$TMP/daemon.log" || fail "backoff did not start at 2 x interval"
-live_before=$(grep -c "target live: uplink a: in 1000 out 2000" "$TMP/daemon.log")
-wait_for 30 sh -c "[ \$(grep -c 'target live: uplink a: in 1000 out 2000' '$TMP/daemon.log') -ge $((live_before + 3)) ]" ||
-	fail "the live target stopped its cycle while the other was down"
+python3 - "http://127.0.0.1:$web_port/api/v1/targets" <<'PY' || { tail "$TMP/daemon.log"; fail "no exponential backoff, or the live target stalled (see above)"; }
+import json, sys, time, urllib.request
+dead, live = [], set()
+end = time.time() + 40
+while time.time() < end and len(dead) < 3:
+    try:
+        t = {x["name"]: x for x in json.load(urllib.request.urlopen(sys.argv[1], timeout=5))["targets"]}
+    except OSError:
+        time.sleep(0.1)
+        continue
+    d = t["dead"]
+    if d["state"] == "down" and d["updated"] not in dead:
+        if d["last_error"] != "no answer after 2 tries of 0.5 s":
+            sys.exit("dead target down for another reason: %r" % d["last_error"])
+        dead.append(d["updated"])
+    if dead and t["live"]["state"] == "up":
+        live.add(t["live"]["updated"])
+    time.sleep(0.1)
+if len(dead) < 3:
+    sys.exit("the dead target's polls ended at %s, not three times in 40 s" % dead)
+gaps = [round(b - a, 2) for a, b in zip(dead, dead[1:])]
+print("dead target's polls", gaps, "s apart; live target polled", len(live), "times meanwhile")
+bad = []
+if not 2.5 <= gaps[0] <= 4.5:
+    bad.append("backoff did not start at 2 x interval (polls %s s apart)" % gaps[0])
+if not 4.5 <= gaps[1] <= 6.5:
+    bad.append("backoff did not double (polls %s s apart)" % gaps[1])
+if len(live) < sum(gaps) - 3:
+    bad.append("the live target stopped its cycle while the other was down")
+for b in bad:
+    print(b)
+sys.exit(1 if bad else 0)
+PY
+
+# metric_is SERIES VALUE: /metrics shows it.
+metric_is() { [ "$(api_metric "$web_port" "$1")" = "$2" ]; }
 
 start_snmpsim "$data" "$dead_port" dead
-wait_for 60 grep -q "target dead is up again" "$TMP/daemon.log" ||
-	{ grep dead "$TMP/daemon.log" | tail; fail "target did not come back up"; }
-wait_for 30 grep -q "target dead: uplink b: in 1000 out 2000" "$TMP/daemon.log" ||
+api_wait 60 "$web_port" /api/v1/targets 'by(d["targets"], "dead")["state"] == "up" and by(d["targets"], "dead")["last_error"] == ""' \
+	"target did not come back up"
+wait_for 30 metric_is 'headroom_uplink_octets_total{uplink="b",direction="in"}' 1000 ||
 	fail "the recovered target is not polled"
 
 # SIGHUP with one more target: the two that stay keep their sessions and
 # state (their uplinks are not looked up again), the new one is polled.
+# No API shows a target's session being kept: only the info line of an
+# interface lookup does, so that count stays on the log (it would need,
+# say, a "session_since" per target in /api/v1/targets).
 resolved=$(grep -c 'uplink a is interface "eth0"' "$TMP/daemon.log")
 cat >>"$conf" <<CONF
 target "third" {
@@ -82,10 +119,13 @@ target "third" {
 uplink "c" { target = "third"  interface = "eth0" }
 CONF
 kill -HUP "$DAEMON_PID"
-wait_for 30 grep -q "snmp: reconfigured, polling 3 targets" "$TMP/daemon.log" ||
-	fail "reload did not reach the snmp collector"
-wait_for 30 grep -q "target third: uplink c: in 1000 out 2000" "$TMP/daemon.log" ||
+api_wait 30 "$web_port" /api/v1/targets '[t["name"] for t in d["targets"]] == ["live", "dead", "third"] and by(d["targets"], "third")["state"] == "up"' \
+	"reload did not reach the snmp collector"
+wait_for 30 metric_is 'headroom_uplink_octets_total{uplink="c",direction="in"}' 1000 ||
 	fail "the new target is not polled"
+api_check "$web_port" /api/v1/targets 'all(t["state"] == "up" for t in d["targets"])' ||
+	fail "a target that stayed lost its state on reload"
+wait_ticks "$web_port" 2	# a rebuilt target would have looked its uplink up by now
 [ "$(grep -c 'uplink a is interface "eth0"' "$TMP/daemon.log")" = "$resolved" ] ||
 	fail "a target that stayed was rebuilt on reload"
 pass "snmp down: reported, backed off, others unaffected, back up, kept on reload"
