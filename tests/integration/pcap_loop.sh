@@ -8,7 +8,10 @@
 # millisecond, from 20 clients on 10.0.0.0/8, i.e. 1 Mbit/s out; with 1 s
 # windows every window holds 1000 of them, also the ones across a loop
 # boundary. Passes 1, 2, 4, 8... are logged (-d) with their start and the
-# previous pass's end on the capture's clock.
+# previous pass's end on the capture's clock: no API serves a pass's
+# start (a capture's "passes" and "pass_started" among /api/v1/venue's
+# sources would), so the exact shift is checked in that log; that the
+# loop goes on is read from the octets in /metrics.
 . "$(dirname "$0")/lib.sh"
 port=$(free_port)
 
@@ -59,7 +62,6 @@ for line in text.splitlines():
 print(v.get("headroom_uplink_bits_per_second", "nan"), v.get("headroom_uplink_octets_total", "nan"))
 PY
 }
-has_pass() { grep -q "capture \"$1\": pass $2 " "$TMP/$1.log"; }
 rate_ok() { python3 -c 'import sys; sys.exit(0 if abs(float(sys.argv[1]) - 1e6) <= 2e3 else 1)' "$1"; }
 has_rate() { rate_ok "$(scrape "$1" | cut -d' ' -f1)"; }
 run() {	# name speed window
@@ -76,8 +78,14 @@ stop() {
 
 # Paced at 4x, a pass every 0.5 s: every window's rate, also across loop
 # boundaries, is 1 Mbit/s; the totals grow past two passes.
+# octets_over NAME OCTETS: /metrics counts more than OCTETS out.
+octets_over() {
+	python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) > float(sys.argv[2]) else 1)' \
+		"$(scrape "$1" | cut -d' ' -f2)" "$2"
+}
+PASS_OCTETS=$((2000 * 125))
 run paced 4 1
-wait_for 60 has_pass paced 4 || { cat "$TMP/paced.log"; fail "paced: no 4th pass"; }
+wait_for 60 octets_over paced $((3 * PASS_OCTETS)) || { cat "$TMP/paced.log"; fail "paced: no 4th pass counted"; }
 wait_for 30 has_rate paced || fail "paced: no window rate of 1 Mbit/s: $(scrape paced)"
 first=$(scrape paced)
 n=0
@@ -87,18 +95,14 @@ while [ $n -lt 8 ]; do
 	sleep 0.2
 	n=$((n + 1))
 done
-wait_for 60 has_pass paced 8 || fail "paced: no 8th pass"
+wait_for 60 octets_over paced $((7 * PASS_OCTETS)) || fail "paced: no 8th pass counted"
 last=$(scrape paced)
 stop paced
 paced1=${first#* } paced2=${last#* }
 
 # As fast as the file reads (the batched reader path), for a moment.
-octets_over() {	# name octets
-	python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) > float(sys.argv[2]) else 1)' \
-		"$(scrape "$1" | cut -d' ' -f2)" "$2"
-}
 run fast 0 60
-wait_for 60 octets_over fast $((64 * 2000 * 125)) || { cat "$TMP/fast.log"; fail "fast: not 64 passes counted"; }
+wait_for 60 octets_over fast $((64 * PASS_OCTETS)) || { cat "$TMP/fast.log"; fail "fast: not 64 passes counted"; }
 first=$(scrape fast)
 wait_for 60 octets_over fast "${first#* }" || fail "fast: the totals stopped at ${first#* } octets"
 last=$(scrape fast)

@@ -38,6 +38,11 @@ write_conf "$TMP/replay.conf" 60
 "$HEADROOMD" -f -c "$TMP/replay.conf" 2>"$TMP/replay.log" &
 pid=$!
 started $pid
+# A replay's end and its totals (packets, bytes, in, out, malformed) are
+# only in the log's "end of file" line: /api/v1/venue's sources give a
+# capture's state and time, /metrics no capture totals (a capture's
+# packets_total, bytes_total, malformed_total and "ended" there would
+# let this read the API), so that line is the interface here.
 all_ended() { [ "$(grep -c 'end of file' "$TMP/replay.log")" = 4 ]; }
 wait_for 60 all_ended ||
 	{ cat "$TMP/replay.log"; fail "the replay did not reach the end of every file"; }
