@@ -41,6 +41,9 @@ def tsv(name):
         return list(csv.DictReader(f, delimiter="\t"))
 
 
+# Per-radio and per-WLAN rows are only in the -d log: -T prints their sums
+# per AP and SSID. The row lines stay checked there until -T or the API
+# gives each row (a radio:/wlan: entity with its clients would).
 def log_row(pattern):
     if not re.search(pattern, log, re.M):
         problems.append("log lacks a line matching %r" % pattern)
