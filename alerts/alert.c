@@ -2,6 +2,7 @@
 #include "config.h"
 #include "alerts/alert.h"
 #include "alerts/alert_core.h"
+#include "base/eventlog.h"
 #include "base/module.h"
 #include "base/log.h"
 #include "notify/notify.h"
@@ -40,33 +41,6 @@ struct alert_engine {
 };
 
 /* ---- files ---- */
-
-void alert_log_append(const char *path, const json_t *events, double now)
-{
-	if (json_array_size(events) == 0)
-		return;
-	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-	if (fd < 0) {
-		log_err("alert log %s: %s", path, strerror(errno));
-		return;
-	}
-	size_t i;
-	json_t *ev;
-	json_array_foreach((json_t *)events, i, ev) {
-		json_t *line = json_pack("{s:f}", "ts", now);
-		json_object_update(line, ev);
-		char *s = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		json_decref(line);
-		if (!s)
-			continue;
-		size_t len = strlen(s);
-		s[len] = '\n';	/* replaces the terminator; written with its length */
-		if (write(fd, s, len + 1) != (ssize_t)(len + 1))
-			log_err("alert log %s: short write", path);
-		free(s);
-	}
-	close(fd);
-}
 
 /* tmp + fsync + rename + fsync(dir): the old state or the new, never half. */
 static int write_atomic(const char *path, const char *text)
@@ -312,7 +286,7 @@ static void alert_tick(struct module_ctx *d, double now)
 	alert_core_evaluate(&e->core, e->obs, n, now);
 
 	/* Decisions reach the log before notify logs what it did with them. */
-	alert_log_append(e->log_path, e->core.out_log, now);
+	eventlog_append(e->log_path, e->core.out_log, now);
 	size_t i;
 	json_t *notification;
 	json_array_foreach(e->core.out_notifications, i, notification) {
@@ -337,7 +311,7 @@ static int alert_start(struct module_ctx *d)
 	alert_core_init(&e->core, (double)c->alert_group_wait, (double)c->alert_group_interval);
 	e->rules = alert_rules_new();
 	e->state_path = xasprintf("%s/alerts.json", c->state_dir);
-	e->log_path = xasprintf("%s/alerts.log", c->state_dir);
+	e->log_path = eventlog_path(c->state_dir);
 	e->started = module_now(d);
 	e->transitions = json_array();
 	pthread_mutex_init(&e->lock, NULL);

@@ -8,10 +8,11 @@
  * hysteresis, for-durations, repeat, flapping, grouping, inhibition and
  * silences. This module persists the core's state in state_dir/alerts.json
  * (tmp + fsync + rename, so a restart neither re-pages nor forgets), appends
- * every decision to state_dir/alerts.log and hands notifications to notify.
+ * every decision to the alert log (base/eventlog.h) and hands notifications
+ * to notify.
  * The web side reads alerts only through the functions below.
  *
- * Alert log: one JSON object per line, always with
+ * Alert log events: one JSON object per line (base/eventlog.h), always with
  *   ts        epoch seconds (float)
  *   event     pending pending_cleared firing escalated deescalated resolved
  *             resolved_unsent flapping_start flapping_stop inhibited silenced

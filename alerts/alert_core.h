@@ -157,11 +157,4 @@ size_t alert_rules_sessions(struct alert_rules *rs, const struct conf *c,
 			    const struct schedule *s, double now, struct alert_obs **obs,
 			    size_t *cap, size_t n);
 
-/* Append events (objects, see alert.h) to the alert log at path, each
- * stamped with ts = now. */
-void alert_log_append(const char *path, const json_t *events, double now);
-
-double alert_parse_time(const json_t *v);	/* RFC 3339 or epoch; NAN if bad */
-void alert_format_time(double t, char *buf, size_t len);	/* RFC 3339 UTC */
-
 #endif

@@ -1,6 +1,7 @@
 /* The alert core's JSON side: request validation, persistence, snapshots. */
 #include "config.h"
 #include "alerts/alert_core.h"
+#include "base/eventlog.h"
 #include "base/util.h"
 
 #include <ctype.h>
@@ -9,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define SILENCE_MAX_SECONDS (30 * 86400.0)
 
@@ -17,61 +17,6 @@ static int fail(char *err, size_t errlen, const char *why)
 {
 	snprintf(err, errlen, "%s", why);
 	return -1;
-}
-
-/* ---- time ---- */
-
-void alert_format_time(double t, char *buf, size_t len)
-{
-	if (!(t > 0)) {
-		snprintf(buf, len, "0001-01-01T00:00:00Z");	/* Alertmanager's "unset" */
-		return;
-	}
-	time_t s = (time_t)t;
-	struct tm tm;
-	gmtime_r(&s, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-double alert_parse_time(const json_t *v)
-{
-	if (json_is_number(v)) {
-		double t = json_number_value(v);
-		return isfinite(t) && t > 0 ? t : NAN;
-	}
-	const char *s = json_string_value(v);
-	if (!s)
-		return NAN;
-	struct tm tm;
-	memset(&tm, 0, sizeof tm);
-	const char *p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (!p)
-		return NAN;
-	double frac = 0;
-	if (*p == '.') {
-		char *end;
-		frac = strtod(p, &end);
-		if (end == p + 1)
-			return NAN;
-		p = end;
-	}
-	long offset = 0;
-	if (*p == 'Z' || *p == 'z') {
-		p++;
-	} else if ((*p == '+' || *p == '-') && isdigit((unsigned char)p[1]) &&
-		   isdigit((unsigned char)p[2]) && p[3] == ':' && isdigit((unsigned char)p[4]) &&
-		   isdigit((unsigned char)p[5])) {
-		offset = ((p[1] - '0') * 10 + (p[2] - '0')) * 3600 + ((p[4] - '0') * 10 + (p[5] - '0')) * 60;
-		if (*p == '-')
-			offset = -offset;
-		p += 6;
-	} else {
-		return NAN;
-	}
-	if (*p)
-		return NAN;
-	time_t t = timegm(&tm);
-	return t == (time_t)-1 ? NAN : (double)t - (double)offset + frac;
 }
 
 /* ---- request validation ---- */
@@ -140,8 +85,8 @@ int alert_silence_parse(const json_t *body, double now, struct alert_silence *ou
 	}
 	out->n_matchers = json_array_size(matchers);
 	json_t *starts = json_object_get(body, "startsAt");
-	out->starts = starts ? alert_parse_time(starts) : now;
-	out->ends = alert_parse_time(json_object_get(body, "endsAt"));
+	out->starts = starts ? eventlog_parse_time(starts) : now;
+	out->ends = eventlog_parse_time(json_object_get(body, "endsAt"));
 	if (isnan(out->starts))
 		return fail(err, errlen, "startsAt must be RFC 3339 time or epoch seconds");
 	if (isnan(out->ends))
@@ -242,8 +187,8 @@ static size_t labels_from(const json_t *o, struct alert_label *labels)
 static json_t *silence_json(const struct alert_silence *s)
 {
 	char starts[40], ends[40];
-	alert_format_time(s->starts, starts, sizeof starts);
-	alert_format_time(s->ends, ends, sizeof ends);
+	eventlog_format_time(s->starts, starts, sizeof starts);
+	eventlog_format_time(s->ends, ends, sizeof ends);
 	json_t *ms = json_array();
 	for (size_t i = 0; i < s->n_matchers; i++)
 		json_array_append_new(ms, json_pack("{s:s, s:s, s:b, s:b}", "name",

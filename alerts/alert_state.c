@@ -1,6 +1,7 @@
 /* The alert core: state machine, flapping, inhibition, grouping (see alert_core.h). */
 #include "config.h"
 #include "alerts/alert_core.h"
+#include "base/eventlog.h"
 #include "base/util.h"
 
 #include <math.h>
@@ -407,7 +408,7 @@ static bool muted(struct alert_core *c, struct alert_rec *r, double now)
 static json_t *alert_json(const struct alert_rec *r)
 {
 	char starts[40], ends[40];
-	alert_format_time(r->started, starts, sizeof starts);
+	eventlog_format_time(r->started, starts, sizeof starts);
 	json_t *o = json_pack("{s:s, s:s, s:o, s:s, s:s, s:s, s:s}", "id", r->fp, "rule", r->rule,
 			      "labels", labels_json(r->labels, r->n_labels), "severity",
 			      alert_sev_name(r->sev), "status",
@@ -415,7 +416,7 @@ static json_t *alert_json(const struct alert_rec *r)
 			      "startsAt", starts);
 	json_object_set_new(o, "value", isfinite(r->value) ? json_real(r->value) : json_null());
 	if (r->state != AS_FIRING && r->ended > 0) {
-		alert_format_time(r->ended, ends, sizeof ends);
+		eventlog_format_time(r->ended, ends, sizeof ends);
 		json_object_set_new(o, "endsAt", json_string(ends));
 	}
 	return o;

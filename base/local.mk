@@ -6,4 +6,5 @@ libheadroom_a_SOURCES += \
 	base/sample.h \
 	base/conf.c base/conf.h \
 	base/collector.c base/collector.h \
-	base/module.c base/module.h
+	base/module.c base/module.h \
+	base/eventlog.c base/eventlog.h

@@ -1,7 +1,7 @@
 /* Webhook delivery on libcurl's multi socket interface (see notify.h). */
 #include "config.h"
 #include "notify/notify.h"
-#include "alerts/alert_core.h"
+#include "base/eventlog.h"
 #include "base/module.h"
 #include "base/log.h"
 #include "base/util.h"
@@ -86,7 +86,7 @@ static void log_event(struct notify *nt, const struct queue *q, const struct msg
 		json_object_update(o, extra);
 	json_decref(extra);
 	json_t *events = json_pack("[o]", o);
-	alert_log_append(nt->log_path, events, module_now(nt->d));
+	eventlog_append(nt->log_path, events, module_now(nt->d));
 	json_decref(events);
 }
 
@@ -612,7 +612,7 @@ void notify_submit(struct notify *nt, const json_t *notification)
 	if (!routed && nt->n_qs) {
 		json_t *ev = json_pack("[{s:s, s:O}]", "event", "unrouted", "notification",
 				       json_object_get(notification, "id"));
-		alert_log_append(nt->log_path, ev, module_now(nt->d));
+		eventlog_append(nt->log_path, ev, module_now(nt->d));
 		json_decref(ev);
 	}
 	pump(nt);
@@ -682,7 +682,7 @@ static int notify_start(struct module_ctx *d)
 	struct notify *nt = xcalloc(1, sizeof *nt);
 	nt->d = d;
 	nt->spool_root = xasprintf("%s/spool", d->conf->state_dir);
-	nt->log_path = xasprintf("%s/alerts.log", d->conf->state_dir);
+	nt->log_path = eventlog_path(d->conf->state_dir);
 	nt->multi = curl_multi_init();
 	nt->curl_timer = evtimer_new(d->base, on_curl_timeout, nt);
 	nt->pump_timer = evtimer_new(d->base, on_pump_timer, nt);
@@ -744,7 +744,7 @@ const struct module_ops notify_module_ops = {
 static json_t *test_notification(const char *name)
 {
 	char now[40];
-	alert_format_time(now_seconds(), now, sizeof now);
+	eventlog_format_time(now_seconds(), now, sizeof now);
 	char *summary = xasprintf("test message from headroom: notifier \"%s\" works", name);
 	json_t *n = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:f,"
 			      " s:[{s:s, s:s, s:{}, s:s, s:s, s:s, s:s}]}",

@@ -1,7 +1,7 @@
 /* What each chat service receives: routing, text and one request per kind. */
 #include "config.h"
-#include "alerts/alert_core.h"
 #include "notify/notify.h"
+#include "base/eventlog.h"
 #include "base/util.h"
 
 #include <ctype.h>
@@ -89,8 +89,8 @@ static const char *headline(const json_t *n)
 
 static void since_text(const json_t *a, char *buf, size_t len)
 {
-	double start = alert_parse_time(json_object_get(a, "startsAt"));
-	double end = alert_parse_time(json_object_get(a, "endsAt"));
+	double start = eventlog_parse_time(json_object_get(a, "startsAt"));
+	double end = eventlog_parse_time(json_object_get(a, "endsAt"));
 	if (isnan(start)) {
 		buf[0] = '\0';
 		return;

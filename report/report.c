@@ -4,6 +4,7 @@
  */
 #include "config.h"
 #include "report/report.h"
+#include "base/eventlog.h"
 #include "model/plan.h"
 #include "schedule/schedule.h"
 #include "store/store.h"
@@ -779,7 +780,7 @@ struct report *report_build(const struct conf *conf, const struct report_options
 	r->recommend_uplink_mbps = report_link_size(need);
 
 	report_recommend(r);
-	char *log = xasprintf("%s/alerts.log", conf->state_dir);
+	char *log = eventlog_path(conf->state_dir);
 	report_read_alerts(r, log);
 	free(log);
 	r->seconds = now_seconds() - t0;

@@ -5,9 +5,11 @@
  */
 #include "config.h"
 #include "report/report.h"
+#include "base/eventlog.h"
 #include "base/util.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,15 +166,18 @@ static void fold(struct report_alert *a, json_t *o, enum decision d, time_t when
 	}
 }
 
-static int handle_line(struct report *r, const char *line, size_t *cap)
+struct reading {
+	struct report *r;
+	size_t cap;	/* of r->alerts */
+};
+
+/* One event of the log; its ts when it has one, else a field the report
+ * also understands (time, at, timestamp). */
+static int handle_event(json_t *o, double ts, void *ctx)
 {
-	json_error_t jerr;
-	json_t *o = json_loads(line, 0, &jerr);
-	if (!json_is_object(o)) {
-		json_decref(o);
-		return -1;
-	}
-	time_t when = when_field(o);
+	struct reading *rd = ctx;
+	struct report *r = rd->r;
+	time_t when = isfinite(ts) ? (time_t)ts : when_field(o);
 	enum decision d = decision_of(o);
 	static const char *const ids[] = { "id", "alert_id", "fingerprint", NULL };
 	const char *id = str_field(o, ids);
@@ -189,11 +194,10 @@ static int handle_line(struct report *r, const char *line, size_t *cap)
 	if (!id || !when) {
 		rc = -1;
 	} else if (d != D_OTHER && (when <= r->to || r->to == 0)) {
-		struct report_alert *a = record_for(r, id, d, cap);
+		struct report_alert *a = record_for(r, id, d, &rd->cap);
 		fold(a, o, d, when);
 	}
 	free(fallback);
-	json_decref(o);
 	return rc;
 }
 
@@ -221,20 +225,10 @@ static void keep_window(struct report *r)
 
 int report_read_alerts(struct report *r, const char *path)
 {
-	FILE *f = fopen(path, "r");
-	if (!f)
+	struct reading rd = { r, r->n_alerts };
+	if (eventlog_read(path, handle_event, &rd, &r->alert_lines_bad) != 0)
 		return 0;
 	r->alert_log_found = true;
-	char *line = NULL;
-	size_t len = 0, cap = r->n_alerts;
-	while (getline(&line, &len, f) != -1) {
-		if (line[0] == '\n' || line[0] == '\0')
-			continue;
-		if (handle_line(r, line, &cap) != 0)
-			r->alert_lines_bad++;
-	}
-	free(line);
-	fclose(f);
 	keep_window(r);
 	return 0;
 }
