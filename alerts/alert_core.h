@@ -126,7 +126,6 @@ int alert_silence_parse(const json_t *body, double now, struct alert_silence *ou
 /* Validate an ack request body; fills author. */
 int alert_ack_parse(const char *alert_id, const json_t *body, char *author, size_t authorlen,
 		    char *err, size_t errlen);
-bool alert_silence_matches(const struct alert_silence *s, const struct alert_rec *r);
 
 void alert_core_add_silence(struct alert_core *c, const struct alert_silence *s, double now);
 int alert_core_unsilence(struct alert_core *c, const char *id, double now);

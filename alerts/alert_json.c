@@ -125,40 +125,6 @@ int alert_ack_parse(const char *alert_id, const json_t *body, char *author, size
 	return 0;
 }
 
-static bool matcher_matches(const struct alert_matcher *m, const struct alert_rec *r)
-{
-	const char *v = "";
-	if (strcmp(m->name, "alertname") == 0 || strcmp(m->name, "rule") == 0)
-		v = r->rule;
-	else if (strcmp(m->name, "severity") == 0)
-		v = alert_sev_name(r->state == AS_FIRING ? r->sev : r->level);
-	else
-		for (size_t i = 0; i < r->n_labels; i++)
-			if (strcmp(r->labels[i].name, m->name) == 0)
-				v = r->labels[i].value;
-	bool hit;
-	if (m->regex) {
-		char anchored[ALERT_LABEL_VALUE_MAX + 8];
-		snprintf(anchored, sizeof anchored, "^(%s)$", m->value);
-		regex_t rx;
-		if (regcomp(&rx, anchored, REG_EXTENDED | REG_NOSUB) != 0)
-			return false;
-		hit = regexec(&rx, v, 0, NULL, 0) == 0;
-		regfree(&rx);
-	} else {
-		hit = strcmp(v, m->value) == 0;
-	}
-	return hit == m->equal;
-}
-
-bool alert_silence_matches(const struct alert_silence *s, const struct alert_rec *r)
-{
-	for (size_t i = 0; i < s->n_matchers; i++)
-		if (!matcher_matches(&s->matchers[i], r))
-			return false;
-	return s->n_matchers > 0;
-}
-
 /* ---- persistence ---- */
 
 static json_t *labels_obj(const struct alert_label *labels, size_t n)

@@ -5,6 +5,7 @@
 #include "base/util.h"
 
 #include <math.h>
+#include <regex.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -367,12 +368,49 @@ static const struct alert_rec *inhibited_by(const struct alert_core *c, const st
 	return NULL;
 }
 
+/* A matcher names a label, or the alert's own rule ("alertname", "rule")
+ * or severity; a regex must match the whole value (Alertmanager's rule). */
+static bool matcher_matches(const struct alert_matcher *m, const struct alert_rec *r)
+{
+	const char *v = "";
+	if (strcmp(m->name, "alertname") == 0 || strcmp(m->name, "rule") == 0)
+		v = r->rule;
+	else if (strcmp(m->name, "severity") == 0)
+		v = alert_sev_name(r->state == AS_FIRING ? r->sev : r->level);
+	else
+		for (size_t i = 0; i < r->n_labels; i++)
+			if (strcmp(r->labels[i].name, m->name) == 0)
+				v = r->labels[i].value;
+	bool hit;
+	if (m->regex) {
+		char anchored[ALERT_LABEL_VALUE_MAX + 8];
+		snprintf(anchored, sizeof anchored, "^(%s)$", m->value);
+		regex_t rx;
+		if (regcomp(&rx, anchored, REG_EXTENDED | REG_NOSUB) != 0)
+			return false;
+		hit = regexec(&rx, v, 0, NULL, 0) == 0;
+		regfree(&rx);
+	} else {
+		hit = strcmp(v, m->value) == 0;
+	}
+	return hit == m->equal;
+}
+
+/* A silence mutes what all its matchers match. */
+static bool silence_matches(const struct alert_silence *s, const struct alert_rec *r)
+{
+	for (size_t i = 0; i < s->n_matchers; i++)
+		if (!matcher_matches(&s->matchers[i], r))
+			return false;
+	return s->n_matchers > 0;
+}
+
 static const struct alert_silence *silenced_by(const struct alert_core *c,
 					       const struct alert_rec *r, double now)
 {
 	for (size_t i = 0; i < c->n_silences; i++) {
 		const struct alert_silence *s = &c->silences[i];
-		if (s->starts <= now && now < s->ends && alert_silence_matches(s, r))
+		if (s->starts <= now && now < s->ends && silence_matches(s, r))
 			return s;
 	}
 	return NULL;
