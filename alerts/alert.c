@@ -1,11 +1,10 @@
-/* The alert module: rules -> core -> log, state file, notify (see alert.h). */
+/* The alert module: rules -> core -> alert log, state file and notify's outbox. */
 #include "config.h"
 #include "alerts/alert.h"
 #include "alerts/alert_core.h"
 #include "base/eventlog.h"
 #include "base/module.h"
 #include "base/log.h"
-#include "notify/notify.h"
 #include "base/util.h"
 
 #include <errno.h>
@@ -29,6 +28,7 @@ struct alert_engine {
 	char *state_path, *log_path;
 	double started, last_saved;
 	json_t *transitions;		/* of the last evaluation */
+	json_t *outbox;			/* notifications notify has not taken yet */
 
 	/* Shared with HTTP threads: requests wait here for the loop, and the
 	 * ids they may name are mirrored so bad ones are refused at once. */
@@ -279,20 +279,16 @@ static void alert_tick(struct module_ctx *d, double now)
 		return;
 	alert_core_clear_out(&e->core);
 	drain_requests(e, now);
-	size_t n = alert_rules_observe(e->rules, d->conf, d->venue, d->notify, e->started, now,
-				       &e->obs, &e->cap_obs);
+	size_t n = alert_rules_observe(e->rules, d->conf, d->venue, e->started, now, &e->obs,
+				       &e->cap_obs);
 	n = alert_rules_sessions(e->rules, d->conf, d->schedule, now, &e->obs, &e->cap_obs, n);
 	add_extra(e, &n, now);
 	alert_core_evaluate(&e->core, e->obs, n, now);
 
-	/* Decisions reach the log before notify logs what it did with them. */
+	/* Decisions reach the log before notify, on its tick after this one,
+	 * takes the notifications and logs what it did with them. */
 	eventlog_append(e->log_path, e->core.out_log, now);
-	size_t i;
-	json_t *notification;
-	json_array_foreach(e->core.out_notifications, i, notification) {
-		if (d->notify)
-			notify_submit(d->notify, notification);
-	}
+	json_array_extend(e->outbox, e->core.out_notifications);
 	json_decref(e->transitions);
 	e->transitions = json_incref(e->core.out_transitions);
 	if (e->core.changed || (now - e->last_saved >= SAVE_EVERY && e->core.n_recs))
@@ -314,6 +310,7 @@ static int alert_start(struct module_ctx *d)
 	e->log_path = eventlog_path(c->state_dir);
 	e->started = module_now(d);
 	e->transitions = json_array();
+	e->outbox = json_array();
 	pthread_mutex_init(&e->lock, NULL);
 	e->queue = json_array();
 	e->known_alerts = json_object();
@@ -350,6 +347,7 @@ static void alert_stop(struct module_ctx *d)
 	free(e->state_path);
 	free(e->log_path);
 	json_decref(e->transitions);
+	json_decref(e->outbox);
 	json_decref(e->queue);
 	free(e->new_silences);
 	json_decref(e->known_alerts);
@@ -379,4 +377,20 @@ json_t *alert_engine_silences_json(const struct alert_engine *e)
 json_t *alert_engine_transitions_json(const struct alert_engine *e)
 {
 	return e ? json_deep_copy(e->transitions) : json_array();
+}
+
+json_t *alert_engine_take_notifications(struct alert_engine *e)
+{
+	if (!e)
+		return json_array();
+	json_t *taken = e->outbox;
+	e->outbox = json_array();
+	return taken;
+}
+
+void alert_engine_set_delivery(struct alert_engine *e, const char *notifier, bool failing,
+			       const char *why)
+{
+	if (e)
+		alert_rules_set_delivery(e->rules, notifier, failing, why);
 }

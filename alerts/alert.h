@@ -8,9 +8,9 @@
  * hysteresis, for-durations, repeat, flapping, grouping, inhibition and
  * silences. This module persists the core's state in state_dir/alerts.json
  * (tmp + fsync + rename, so a restart neither re-pages nor forgets), appends
- * every decision to the alert log (base/eventlog.h) and hands notifications
- * to notify.
- * The web side reads alerts only through the functions below.
+ * every decision to the alert log (base/eventlog.h) and keeps the
+ * notifications for notify to take. The web side and notify reach alerts
+ * only through the functions below.
  *
  * Alert log events: one JSON object per line (base/eventlog.h), always with
  *   ts        epoch seconds (float)
@@ -66,6 +66,27 @@ int alert_request_silence(struct alert_engine *e, const json_t *body, char *id_o
 			  size_t idlen, char *err, size_t errlen);
 int alert_request_unsilence(struct alert_engine *e, const char *silence_id, char *err,
 			    size_t errlen);
+
+/* ---- for notify, on the loop thread ----
+ *
+ * Notifications are what the engine decided to tell, one JSON object each:
+ *   id        "n" and a number, unique across restarts
+ *   type      firing resolved repeat flapping stable
+ *   group     "rule/area"; rule; area (room, uplink, pool, target,
+ *             capture, notifier or "venue")
+ *   status    firing resolved; severity info warn crit; time (epoch)
+ *   alerts    [{id, rule, labels {name: value}, severity, status, summary,
+ *             value, startsAt, endsAt (RFC 3339, base/eventlog.h)}]
+ * Each evaluation adds its notifications to an outbox (after its decisions
+ * reached the alert log); notify takes them on its own tick, which follows
+ * the engine's. The caller owns the returned array, oldest first. */
+json_t *alert_engine_take_notifications(struct alert_engine *e);
+
+/* Notify's word on a notifier's delivery: failing since a permanent error
+ * (why: "HTTP 404", never the URL) or delivering. The notifier_failing
+ * rule reads the latest word at the next evaluation. */
+void alert_engine_set_delivery(struct alert_engine *e, const char *notifier, bool failing,
+			       const char *why);
 
 /* ---- observations: what a rule saw for one entity in one evaluation ---- */
 

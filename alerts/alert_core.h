@@ -94,7 +94,7 @@ struct alert_core {
 	unsigned long next_notification;
 	/* outputs of the last evaluation or request */
 	json_t *out_log;		/* log events (see alert.h) without ts */
-	json_t *out_notifications;	/* for notify_submit() */
+	json_t *out_notifications;	/* for notify (alert_engine_take_notifications) */
 	json_t *out_transitions;
 	bool changed;			/* state worth persisting changed */
 	/* fingerprint -> record: an open-addressing table over recs[] */
@@ -143,17 +143,19 @@ json_t *alert_core_silences_json(const struct alert_core *c, double now);
  * rules keep short histories (client drops, trends) between calls. */
 struct alert_rules;
 struct venue;
-struct notify;
 struct alert_rules *alert_rules_new(void);
 void alert_rules_free(struct alert_rules *rs);
 size_t alert_rules_observe(struct alert_rules *rs, const struct conf *c, const struct venue *v,
-			   const struct notify *n, double started, double now,
-			   struct alert_obs **obs, size_t *cap);
+			   double started, double now, struct alert_obs **obs, size_t *cap);
 /* session_over_capacity from the schedule (NULL: none): appends to the n
  * observations already in *obs and returns the new count. */
 struct schedule;
 size_t alert_rules_sessions(struct alert_rules *rs, const struct conf *c,
 			    const struct schedule *s, double now, struct alert_obs **obs,
 			    size_t *cap, size_t n);
+/* What notify last said of a notifier (see alert_engine_set_delivery);
+ * notifier_failing observes it. */
+void alert_rules_set_delivery(struct alert_rules *rs, const char *notifier, bool failing,
+			      const char *why);
 
 #endif

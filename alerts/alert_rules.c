@@ -17,7 +17,8 @@
  *                         reaches capacity (warn lead, crit lead / 3)
  *   collector_stalled     age of a source's newest sample / its interval (3)
  *   watchdog              always firing, severity info
- *   notifier_failing      1 while a notifier fails permanently
+ *   notifier_failing      1 while notify says a notifier fails permanently
+ *                         (alert_engine_set_delivery)
  *   session_over_capacity a scheduled session's projected devices / its
  *                         room's AP capacity, from lead_minutes (15) before
  *                         it starts until it ends (warn 1.0); see
@@ -27,7 +28,6 @@
  */
 #include "config.h"
 #include "alerts/alert_core.h"
-#include "notify/notify.h"
 #include "model/plan.h"
 #include "schedule/schedule.h"
 #include "base/util.h"
@@ -53,9 +53,18 @@ struct history {
 	double prev, prev_t, baseline, drop_at;	/* client_drop */
 };
 
+/* notify's last word on a notifier's delivery */
+struct delivery {
+	char *notifier;
+	bool failing;
+	char why[128];
+};
+
 struct alert_rules {
 	struct history *h;
 	size_t n, cap;
+	struct delivery *dl;
+	size_t n_dl;
 };
 
 struct defaults {
@@ -76,7 +85,10 @@ void alert_rules_free(struct alert_rules *rs)
 {
 	if (!rs)
 		return;
+	for (size_t i = 0; i < rs->n_dl; i++)
+		free(rs->dl[i].notifier);
 	free(rs->h);
+	free(rs->dl);
 	free(rs);
 }
 
@@ -94,6 +106,27 @@ static struct history *history(struct alert_rules *rs, const char *key)
 	strlcpy_hr(h->key, key, sizeof h->key);
 	h->prev = NAN;
 	return h;
+}
+
+static struct delivery *delivery_of(const struct alert_rules *rs, const char *notifier)
+{
+	for (size_t i = 0; i < rs->n_dl; i++)
+		if (strcmp(rs->dl[i].notifier, notifier) == 0)
+			return &rs->dl[i];
+	return NULL;
+}
+
+void alert_rules_set_delivery(struct alert_rules *rs, const char *notifier, bool failing,
+			      const char *why)
+{
+	struct delivery *d = delivery_of(rs, notifier);
+	if (!d) {
+		rs->dl = xrealloc(rs->dl, (rs->n_dl + 1) * sizeof *rs->dl);
+		d = &rs->dl[rs->n_dl++];
+		d->notifier = xstrdup(notifier);
+	}
+	d->failing = failing;
+	strlcpy_hr(d->why, failing && why ? why : "", sizeof d->why);
 }
 
 /* ---- building observations ---- */
@@ -526,15 +559,17 @@ static void rule_watchdog(struct ctx *x)
 			 "headroom is alive; this heartbeat repeats while monitoring works");
 }
 
-static void rule_notifiers(struct ctx *x, const struct notify *n)
+static void rule_notifiers(struct ctx *x)
 {
 	for (size_t i = 0; i < x->c->n_notifiers; i++) {
 		const char *name = x->c->notifiers[i].name;
-		char entity[SAMPLE_ENTITY_MAX + 16], why[128] = "";
+		char entity[SAMPLE_ENTITY_MAX + 16];
 		snprintf(entity, sizeof entity, "notifier:%s", name);
 		struct defaults d = { .warn = 1, .crit = NAN, .clear = 1, .for_warn = 0,
 				      .for_crit = 0, .repeat = -1, .group_wait = 0 };
-		bool failing = n && notify_failing(n, name, why, sizeof why);
+		const struct delivery *dl = delivery_of(x->rs, name);
+		bool failing = dl && dl->failing;
+		const char *why = failing ? dl->why : "";
 		struct alert_obs *o = observe(x, "notifier_failing", entity, &d, failing ? 1 : 0);
 		if (!o)
 			continue;
@@ -545,8 +580,7 @@ static void rule_notifiers(struct ctx *x, const struct notify *n)
 }
 
 size_t alert_rules_observe(struct alert_rules *rs, const struct conf *c, const struct venue *v,
-			   const struct notify *n, double started, double now,
-			   struct alert_obs **obs, size_t *cap)
+			   double started, double now, struct alert_obs **obs, size_t *cap)
 {
 	struct ctx x = { .rs = rs, .c = c, .v = v, .now = now, .started = started, .obs = obs,
 			 .cap = cap, .n = 0 };
@@ -560,7 +594,7 @@ size_t alert_rules_observe(struct alert_rules *rs, const struct conf *c, const s
 	rule_client_drop(&x);
 	rule_forecast(&x);
 	rule_watchdog(&x);
-	rule_notifiers(&x, n);
+	rule_notifiers(&x);
 	return x.n;
 }
 

@@ -1,6 +1,7 @@
 /* Webhook delivery on libcurl's multi socket interface (see notify.h). */
 #include "config.h"
 #include "notify/notify.h"
+#include "alerts/alert.h"
 #include "base/eventlog.h"
 #include "base/module.h"
 #include "base/log.h"
@@ -285,6 +286,12 @@ static void queue_init(struct notify *nt, struct queue *q, const struct conf_not
 	spool_load(q, q->tokens_at);
 }
 
+/* The alert engine's notifier_failing rule hears of every change. */
+static void tell_delivery(struct notify *nt, const struct queue *q)
+{
+	alert_engine_set_delivery(nt->d->alerts, q->name, q->failing, q->why);
+}
+
 static struct queue *queue_by_name(struct notify *nt, const char *name)
 {
 	for (size_t i = 0; i < nt->n_qs; i++)
@@ -456,9 +463,11 @@ static void on_done(struct notify *nt, struct xfer *x, CURLcode rc)
 		json_object_set_new(info, "error", json_string(curl_easy_strerror(rc)));
 	q->busy = NULL;
 	if (o == SENT) {
-		if (q->failing)
+		if (q->failing) {
 			log_info("notifier \"%s\": delivering again", q->name);
-		q->failing = false;
+			q->failing = false;
+			tell_delivery(nt, q);
+		}
 		log_event(nt, q, m, "sent", info);
 		queue_remove(q, 0, true);
 	} else if (o == RETRY && now - m->created < GIVE_UP_AFTER) {
@@ -474,6 +483,7 @@ static void on_done(struct notify *nt, struct xfer *x, CURLcode rc)
 		if (o == PERMANENT) {
 			q->failing = true;
 			snprintf(q->why, sizeof q->why, "HTTP %ld", status);
+			tell_delivery(nt, q);
 			log_err("notifier \"%s\": HTTP %ld is permanent; notification %s not delivered",
 				q->name, status, m->id);
 		} else {
@@ -595,10 +605,9 @@ static void pump(struct notify *nt)
 
 /* ---- the module and its API ---- */
 
-void notify_submit(struct notify *nt, const json_t *notification)
+/* Route, spool (fsync) and schedule one notification of the alert engine. */
+static void submit(struct notify *nt, const json_t *notification)
 {
-	if (!nt)
-		return;
 	bool routed = false;
 	for (size_t i = 0; i < nt->n_qs; i++) {
 		struct queue *q = &nt->qs[i];
@@ -616,17 +625,6 @@ void notify_submit(struct notify *nt, const json_t *notification)
 		json_decref(ev);
 	}
 	pump(nt);
-}
-
-bool notify_failing(const struct notify *nt, const char *name, char *why, size_t whylen)
-{
-	for (size_t i = 0; nt && i < nt->n_qs; i++) {
-		if (strcmp(nt->qs[i].name, name) == 0 && nt->qs[i].failing) {
-			snprintf(why, whylen, "%s", nt->qs[i].why);
-			return true;
-		}
-	}
-	return false;
 }
 
 static void queue_free(struct queue *q)
@@ -671,6 +669,8 @@ static void build_queues(struct notify *nt, const struct conf *c)
 	free(nt->qs);
 	nt->qs = qs;
 	nt->n_qs = c->n_notifiers;
+	for (size_t i = 0; i < nt->n_qs; i++)
+		tell_delivery(nt, &nt->qs[i]);	/* new ones deliver; moved ones keep their word */
 }
 
 static int notify_start(struct module_ctx *d)
@@ -698,10 +698,18 @@ static int notify_start(struct module_ctx *d)
 	return 0;
 }
 
+/* The alert engine ticked just before: take what it decided to tell. */
 static void notify_tick(struct module_ctx *d, double now)
 {
-	if (d->notify)
-		pump(d->notify);
+	if (!d->notify)
+		return;
+	json_t *taken = alert_engine_take_notifications(d->alerts);
+	size_t i;
+	json_t *notification;
+	json_array_foreach(taken, i, notification)
+		submit(d->notify, notification);
+	json_decref(taken);
+	pump(d->notify);
 }
 
 static int notify_reload(struct module_ctx *d, const struct conf *old)

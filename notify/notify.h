@@ -1,7 +1,8 @@
 /*
  * notify: chat webhook delivery, at least once, in order, observable.
  *
- * The alert engine hands each notification to notify_submit(); every
+ * Each tick notify takes the notifications the alert engine decided on its
+ * tick just before (alert_engine_take_notifications, alerts/alert.h); every
  * notifier whose routing admits it (severities, rules, rooms) gets its own
  * copy, written and fsynced to state_dir/spool/<notifier>/<seq>.json before
  * the first attempt (the file holds the notification and the idempotency
@@ -11,11 +12,12 @@
  * bucket (rate_per_minute). Network errors, 408 and 5xx retry with
  * exponential backoff (2 s doubling to 5 min, +-20% jitter); 429 waits for
  * Retry-After (or the body's retry_after / retry_after_ms), at most 15 min;
- * other 4xx are permanent: the notifier is marked failing (the alert rule
- * notifier_failing reads notify_failing()) and the message goes to its
- * fallback notifier. After 24 h a message is given up. The spool keeps at
- * most spool_max messages per notifier and logs an error for every oldest
- * one it drops. Every step goes to the alert log (see alert.h).
+ * other 4xx are permanent: the notifier is marked failing, which notify
+ * tells the alert engine (alert_engine_set_delivery) for its rule
+ * notifier_failing, and the message goes to its fallback notifier. After
+ * 24 h a message is given up. The spool keeps at most spool_max messages
+ * per notifier and logs an error for every oldest one it drops. Every
+ * step goes to the alert log (base/eventlog.h; events in alerts/alert.h).
  *
  * Watchdog heartbeats are severity "info": only notifiers that list
  * "info" in severities receive them.
@@ -33,15 +35,6 @@
 extern const struct module_ops notify_module_ops;
 
 struct notify;
-
-/* Loop thread: route, spool (fsync) and schedule one notification (the
- * alert engine's JSON: id, type, group, rule, area, status, severity,
- * time, alerts[]). */
-void notify_submit(struct notify *n, const json_t *notification);
-
-/* Loop thread: whether notifier name failed permanently since its last
- * success; why gets the reason (HTTP status, never the URL). */
-bool notify_failing(const struct notify *n, const char *name, char *why, size_t whylen);
 
 /* Outside the loop (headroomd --test-notify): send one test message with
  * a blocking transfer, print the HTTP status, 0 when it was accepted. */

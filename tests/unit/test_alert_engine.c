@@ -1,4 +1,4 @@
-/* The alert log through base/eventlog: lines written, read back, times both ways. */
+/* The alert module as the daemon ticks it: notify's outbox, its delivery word, its log. */
 #include "config.h"
 
 #include <math.h>
@@ -11,8 +11,162 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "alerts/alert.h"
+#include "base/conf.h"
 #include "base/eventlog.h"
+#include "base/module.h"
 #include "base/util.h"
+#include "model/venue.h"
+
+#define T0 1800000000.0
+
+/* Two notifiers and nothing else that could alert; the watchdog is off so
+ * that every notification in the outbox is notifier_failing's. */
+static const char *conf_fmt =
+	"state_dir = \"%s\"\n"
+	"alert_group_wait = \"0s\"\n"
+	"alert_group_interval = \"1m\"\n"
+	"event \"t\" { attendees = 100 }\n"
+	"room \"hall\" { seats = 50 }\n"
+	"notifier \"gone\" { kind = \"generic\" url = \"http://127.0.0.1:9/gone\" }\n"
+	"notifier \"rescue\" { kind = \"generic\" url = \"http://127.0.0.1:9/rescue\" }\n"
+	"alert \"watchdog\" { enabled = false }\n";
+
+struct fixture {
+	char dir[64];
+	struct module_ctx d;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	strcpy(f->dir, "/tmp/hr-alert-engine-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	char *text = xasprintf(conf_fmt, f->dir), *err = NULL;
+	f->d.conf = conf_load_buffer(text, "test.conf", &err);
+	if (!f->d.conf)
+		fprintf(stderr, "%s", err);
+	free(err);
+	free(text);
+	assert_non_null(f->d.conf);
+	f->d.venue = venue_new(f->d.conf);
+	assert_int_equal(alert_module_ops.start(&f->d), 0);
+	assert_non_null(f->d.alerts);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	alert_module_ops.stop(&f->d);
+	venue_free(f->d.venue);
+	conf_free(f->d.conf);
+	char *cmd = xasprintf("rm -rf '%s'", f->dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(f);
+	return 0;
+}
+
+/* One tick of the engine, then what notify would take on its tick. */
+static json_t *tick(struct fixture *f, double t)
+{
+	alert_module_ops.tick(&f->d, t);
+	return alert_engine_take_notifications(f->d.alerts);
+}
+
+static const char *str(const json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+	return s ? s : "";
+}
+
+static const char *notifier_of(const json_t *notification)
+{
+	json_t *a = json_array_get(json_object_get(notification, "alerts"), 0);
+	return str(json_object_get(a, "labels"), "notifier");
+}
+
+struct events {
+	char names[16][32];
+	size_t n;
+};
+
+static int collect(json_t *event, double ts, void *ctx)
+{
+	struct events *ev = ctx;
+	if (strcmp(str(event, "rule"), "notifier_failing") != 0 || ev->n == 16 || !(ts >= T0))
+		return 0;
+	snprintf(ev->names[ev->n++], sizeof ev->names[0], "%s", str(event, "event"));
+	return 0;
+}
+
+/* notify's word reaches the rule: failing fires it (summary with the
+ * reason), delivering again resolves it after the configured interval;
+ * the alert log holds both decisions. */
+static void test_delivery_word_fires_and_resolves(void **state)
+{
+	struct fixture *f = *state;
+	json_t *out = tick(f, T0);
+	assert_int_equal(json_array_size(out), 0);
+	json_decref(out);
+
+	alert_engine_set_delivery(f->d.alerts, "gone", true, "HTTP 404");
+	out = tick(f, T0 + 10);
+	assert_int_equal(json_array_size(out), 1);
+	json_t *n = json_array_get(out, 0);
+	assert_string_equal(str(n, "rule"), "notifier_failing");
+	assert_string_equal(str(n, "status"), "firing");
+	assert_string_equal(notifier_of(n), "gone");
+	json_t *a = json_array_get(json_object_get(n, "alerts"), 0);
+	assert_string_equal(str(a, "summary"), "notifier gone fails: HTTP 404");
+	json_decref(out);
+	out = alert_engine_take_notifications(f->d.alerts);	/* taken already */
+	assert_int_equal(json_array_size(out), 0);
+	json_decref(out);
+
+	alert_engine_set_delivery(f->d.alerts, "gone", false, NULL);
+	out = tick(f, T0 + 20);	/* resolved, told after alert_group_interval */
+	assert_int_equal(json_array_size(out), 0);
+	json_decref(out);
+	out = tick(f, T0 + 70);
+	assert_int_equal(json_array_size(out), 1);
+	assert_string_equal(str(json_array_get(out, 0), "status"), "resolved");
+	json_decref(out);
+
+	struct events ev = { .n = 0 };
+	char *log = eventlog_path(f->dir);
+	size_t bad = 0;
+	assert_int_equal(eventlog_read(log, collect, &ev, &bad), 0);
+	free(log);
+	assert_int_equal(bad, 0);
+	assert_int_equal(ev.n, 2);
+	assert_string_equal(ev.names[0], "firing");
+	assert_string_equal(ev.names[1], "resolved");
+}
+
+/* The outbox keeps what notify has not taken, oldest first. */
+static void test_outbox_keeps_until_taken(void **state)
+{
+	struct fixture *f = *state;
+	json_t *out = alert_engine_take_notifications(NULL);	/* alerts not started */
+	assert_int_equal(json_array_size(out), 0);
+	json_decref(out);
+	alert_engine_set_delivery(NULL, "gone", true, "HTTP 500");	/* nobody to tell */
+
+	alert_engine_set_delivery(f->d.alerts, "gone", true, "HTTP 401");
+	alert_module_ops.tick(&f->d, T0);
+	alert_engine_set_delivery(f->d.alerts, "rescue", true, "HTTP 403");
+	alert_module_ops.tick(&f->d, T0 + 10);
+	out = alert_engine_take_notifications(f->d.alerts);
+	assert_int_equal(json_array_size(out), 2);
+	assert_string_equal(notifier_of(json_array_get(out, 0)), "gone");
+	assert_string_equal(notifier_of(json_array_get(out, 1)), "rescue");
+	json_decref(out);
+}
+
+/* ---- the alert log itself (base/eventlog) ---- */
 
 struct seen {
 	char events[8][32];
@@ -116,6 +270,8 @@ static void test_times(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_delivery_word_fires_and_resolves, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outbox_keeps_until_taken, setup, teardown),
 		cmocka_unit_test(test_append_and_read_back),
 		cmocka_unit_test(test_times),
 	};

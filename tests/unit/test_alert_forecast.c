@@ -81,7 +81,7 @@ static double step(struct fixture *f, double t, double clients)
 	put(f->venue, "target:wlc", "up", 1, t);
 	put(f->venue, "ap:h1", "clients", clients, t);
 	venue_update(f->venue, t);
-	size_t n = alert_rules_observe(f->rules, f->conf, f->venue, NULL, T0, t, &f->obs, &f->cap);
+	size_t n = alert_rules_observe(f->rules, f->conf, f->venue, T0, t, &f->obs, &f->cap);
 	alert_core_clear_out(&f->core);
 	alert_core_evaluate(&f->core, f->obs, n, t);
 	for (size_t i = 0; i < n; i++)
