@@ -23,8 +23,6 @@ struct alert_engine {
 	struct alert_rules *rules;
 	struct alert_obs *obs;
 	size_t cap_obs;
-	alert_extra_rule_fn extra;
-	void *extra_ctx;
 	char *state_path, *log_path;
 	double started, last_saved;
 	json_t *transitions;		/* of the last evaluation */
@@ -254,24 +252,6 @@ static void publish_ids(struct alert_engine *e)
 
 /* ---- the module ---- */
 
-void alert_engine_set_extra_rule(struct alert_engine *e, alert_extra_rule_fn fn, void *ctx)
-{
-	e->extra = fn;
-	e->extra_ctx = ctx;
-}
-
-static void add_extra(struct alert_engine *e, size_t *n, double now)
-{
-	if (!e->extra)
-		return;
-	size_t room = 256;
-	if (*n + room > e->cap_obs) {
-		e->cap_obs = *n + room;
-		e->obs = xrealloc(e->obs, e->cap_obs * sizeof *e->obs);
-	}
-	*n += e->extra(e->extra_ctx, now, e->obs + *n, room);
-}
-
 static void alert_tick(struct module_ctx *d, double now)
 {
 	struct alert_engine *e = d->alerts;
@@ -282,7 +262,6 @@ static void alert_tick(struct module_ctx *d, double now)
 	size_t n = alert_rules_observe(e->rules, d->conf, d->venue, e->started, now, &e->obs,
 				       &e->cap_obs);
 	n = alert_rules_sessions(e->rules, d->conf, d->schedule, now, &e->obs, &e->cap_obs, n);
-	add_extra(e, &n, now);
 	alert_core_evaluate(&e->core, e->obs, n, now);
 
 	/* Decisions reach the log before notify, on its tick after this one,

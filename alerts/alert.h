@@ -88,42 +88,4 @@ json_t *alert_engine_take_notifications(struct alert_engine *e);
 void alert_engine_set_delivery(struct alert_engine *e, const char *notifier, bool failing,
 			       const char *why);
 
-/* ---- observations: what a rule saw for one entity in one evaluation ---- */
-
-#define ALERT_RULE_MAX 32
-#define ALERT_LABELS_MAX 6
-#define ALERT_LABEL_NAME_MAX 16
-#define ALERT_LABEL_VALUE_MAX 96
-#define ALERT_SUMMARY_MAX 200
-
-struct alert_label {
-	char name[ALERT_LABEL_NAME_MAX];
-	char value[ALERT_LABEL_VALUE_MAX];
-};
-
-struct alert_obs {
-	char rule[ALERT_RULE_MAX];
-	struct alert_label labels[ALERT_LABELS_MAX];	/* identity, with rule */
-	size_t n_labels;
-	double value;			/* NAN: no data; the alert holds its state */
-	double warn, crit;		/* enter levels; NAN: level not used */
-	double clear_warn, clear_crit;	/* leave levels (hysteresis) */
-	bool below;			/* fires when value <= level (forecasts) */
-	bool info;			/* a warn-level condition is "info" (watchdog) */
-	long for_warn, for_crit;	/* seconds the condition must hold */
-	long repeat;			/* seconds between reminders; 0 never */
-	long group_wait;		/* -1: the configured default */
-	char summary[ALERT_SUMMARY_MAX];
-};
-
-/* Add a label to an observation (ignored when full). */
-void alert_obs_label(struct alert_obs *o, const char *name, const char *value);
-
-/* Rules built elsewhere (session_over_capacity, from the schedule) plug in
- * here: fn is called on the loop thread at every evaluation and returns
- * how many observations it wrote into out (at most max). */
-typedef size_t (*alert_extra_rule_fn)(void *ctx, double now, struct alert_obs *out,
-				      size_t max);
-void alert_engine_set_extra_rule(struct alert_engine *e, alert_extra_rule_fn fn, void *ctx);
-
 #endif

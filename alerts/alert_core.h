@@ -28,6 +28,37 @@
 #include "alerts/alert.h"
 #include "base/conf.h"
 
+/* ---- observations: what a rule saw for one entity in one evaluation ---- */
+
+#define ALERT_RULE_MAX 32
+#define ALERT_LABELS_MAX 6
+#define ALERT_LABEL_NAME_MAX 16
+#define ALERT_LABEL_VALUE_MAX 96
+#define ALERT_SUMMARY_MAX 200
+
+struct alert_label {
+	char name[ALERT_LABEL_NAME_MAX];
+	char value[ALERT_LABEL_VALUE_MAX];
+};
+
+struct alert_obs {
+	char rule[ALERT_RULE_MAX];
+	struct alert_label labels[ALERT_LABELS_MAX];	/* identity, with rule */
+	size_t n_labels;
+	double value;			/* NAN: no data; the alert holds its state */
+	double warn, crit;		/* enter levels; NAN: level not used */
+	double clear_warn, clear_crit;	/* leave levels (hysteresis) */
+	bool below;			/* fires when value <= level (forecasts) */
+	bool info;			/* a warn-level condition is "info" (watchdog) */
+	long for_warn, for_crit;	/* seconds the condition must hold */
+	long repeat;			/* seconds between reminders; 0 never */
+	long group_wait;		/* -1: the configured default */
+	char summary[ALERT_SUMMARY_MAX];
+};
+
+/* Add a label to an observation (ignored when full). */
+void alert_obs_label(struct alert_obs *o, const char *name, const char *value);
+
 enum alert_sev { SEV_NONE = 0, SEV_INFO, SEV_WARN, SEV_CRIT };
 enum alert_state { AS_INACTIVE = 0, AS_PENDING, AS_FIRING, AS_RESOLVED };
 
