@@ -306,8 +306,7 @@ static int alert_reload(struct module_ctx *d, const struct conf *old)
 	if (!e)
 		return 0;
 	e->core.group_wait = (double)d->conf->alert_group_wait;
-	e->core.group_interval = d->conf->alert_group_interval > 0
-		? (double)d->conf->alert_group_interval : 300;
+	e->core.group_interval = (double)d->conf->alert_group_interval;
 	if (strcmp(old->state_dir, d->conf->state_dir) != 0)
 		log_warn("alerts: state_dir changes take effect at the next start");
 	return 0;

@@ -84,7 +84,7 @@ void alert_core_init(struct alert_core *c, double group_wait, double group_inter
 {
 	memset(c, 0, sizeof *c);
 	c->group_wait = group_wait;
-	c->group_interval = group_interval > 0 ? group_interval : 300;
+	c->group_interval = group_interval;	/* conf decides it, and its default */
 	c->flap_high = 30;
 	c->flap_low = 20;
 	c->next_notification = 1;

@@ -920,12 +920,16 @@ static void build_notifiers(struct build_ctx *b, cfg_t *root)
 	}
 }
 
-static void root_duration(struct build_ctx *b, cfg_t *root, const char *field, long *out)
+/* 0 when the field holds a duration (set in *out), else -1 (reported). */
+static int root_duration(struct build_ctx *b, cfg_t *root, const char *field, long *out)
 {
 	const char *d = cfg_getstr(root, field);
-	if (d && parse_duration(d, out) != 0)
+	if (d && parse_duration(d, out) == 0)
+		return 0;
+	if (d)
 		errbuf_add(b->errors, "%s:%d: %s: \"%s\" is not a duration (e.g. 30s, 5m)",
 			   b->file, root_field_line(b, field), field, d);
+	return -1;
 }
 
 static const char *const known_rules[] = {
@@ -1015,7 +1019,11 @@ static void build_global(struct build_ctx *b, cfg_t *root)
 	c->radio_max_clients = cfg_getint(root, "radio_max_clients");
 	c->log_level = dup_or_null(root, "log_level");
 	root_duration(b, root, "alert_group_wait", &c->alert_group_wait);
-	root_duration(b, root, "alert_group_interval", &c->alert_group_interval);
+	/* The alert engine takes this as it is: 0 would notify every tick. */
+	if (root_duration(b, root, "alert_group_interval", &c->alert_group_interval) == 0 &&
+	    c->alert_group_interval <= 0)
+		errbuf_add(b->errors, "%s:%d: alert_group_interval: must be longer than 0s",
+			   b->file, root_field_line(b, "alert_group_interval"));
 }
 
 static struct conf *conf_build(cfg_t *root, const char *file, const char *text,

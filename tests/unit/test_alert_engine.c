@@ -166,6 +166,28 @@ static void test_outbox_keeps_until_taken(void **state)
 	json_decref(out);
 }
 
+/* The config decides the group interval, its default included. */
+static void test_group_interval_from_conf(void **state)
+{
+	(void)state;
+	char *err = NULL;
+	struct conf *c = conf_load_buffer("event \"t\" { attendees = 1 }\n", "ok.conf", &err);
+	assert_non_null(c);
+	assert_int_equal(c->alert_group_interval, 300);
+	conf_free(c);
+	c = conf_load_buffer("alert_group_interval = \"0s\"\n", "zero.conf", &err);
+	assert_null(c);
+	assert_non_null(err);
+	assert_non_null(strstr(err, "zero.conf:1: alert_group_interval: must be longer than 0s"));
+	free(err);
+	err = NULL;
+	c = conf_load_buffer("alert_group_interval = \"soon\"\n", "word.conf", &err);
+	assert_null(c);
+	assert_non_null(strstr(err, "is not a duration"));
+	assert_null(strstr(err, "must be longer"));	/* one error, not two */
+	free(err);
+}
+
 /* ---- the alert log itself (base/eventlog) ---- */
 
 struct seen {
@@ -272,6 +294,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_delivery_word_fires_and_resolves, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outbox_keeps_until_taken, setup, teardown),
+		cmocka_unit_test(test_group_interval_from_conf),
 		cmocka_unit_test(test_append_and_read_back),
 		cmocka_unit_test(test_times),
 	};
