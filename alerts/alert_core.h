@@ -189,4 +189,14 @@ size_t alert_rules_sessions(struct alert_rules *rs, const struct conf *c,
 void alert_rules_set_delivery(struct alert_rules *rs, const char *notifier, bool failing,
 			      const char *why);
 
+/* An index over an array of named entries (records, groups, histories):
+ * an open-addressing table whose slots hold the entry's index + 1, 0 when
+ * empty. alert_index_size(n) is a table size for n entries (a power of
+ * two, at least 2n); key_at(ctx, i) names entry i. Returns the slot that
+ * holds key, or the empty slot where it belongs. */
+typedef const char *(*alert_key_fn)(const void *ctx, size_t i);
+size_t alert_index_size(size_t n);
+uint32_t *alert_index_probe(uint32_t *slots, size_t mask, const char *key, alert_key_fn key_at,
+			    const void *ctx);
+
 #endif

@@ -46,10 +46,17 @@
 #define DROP_MIN_CLIENTS 10
 #define DROP_HOLD 900.0
 
-struct history {
-	char key[SAMPLE_ENTITY_MAX + 16];
+/* A forecast's points: only rooms and uplinks forecast, so only their
+ * histories carry one. */
+struct trend {
 	double t[TREND_POINTS], v[TREND_POINTS];
 	int n, head;
+};
+
+/* What a rule remembers of one entity between evaluations. */
+struct history {
+	char key[SAMPLE_ENTITY_MAX + 16];
+	struct trend *trend;			/* forecast_saturation; NULL else */
 	double prev, prev_t, baseline, drop_at;	/* client_drop */
 };
 
@@ -63,6 +70,8 @@ struct delivery {
 struct alert_rules {
 	struct history *h;
 	size_t n, cap;
+	uint32_t *slots;	/* key -> history (alert_index_probe) */
+	size_t mask;
 	struct delivery *dl;
 	size_t n_dl;
 };
@@ -85,18 +94,41 @@ void alert_rules_free(struct alert_rules *rs)
 {
 	if (!rs)
 		return;
+	for (size_t i = 0; i < rs->n; i++)
+		free(rs->h[i].trend);
 	for (size_t i = 0; i < rs->n_dl; i++)
 		free(rs->dl[i].notifier);
 	free(rs->h);
+	free(rs->slots);
 	free(rs->dl);
 	free(rs);
 }
 
+static const char *history_key_at(const void *rs, size_t i)
+{
+	return ((const struct alert_rules *)rs)->h[i].key;
+}
+
+static void history_reindex(struct alert_rules *rs)
+{
+	size_t size = alert_index_size(rs->n);
+	free(rs->slots);
+	rs->slots = xcalloc(size, sizeof *rs->slots);
+	rs->mask = size - 1;
+	for (size_t i = 0; i < rs->n; i++)
+		*alert_index_probe(rs->slots, rs->mask, rs->h[i].key, history_key_at, rs) =
+			(uint32_t)i + 1;
+}
+
+/* Every AP asks every tick: a hashed lookup, never a scan. The result is
+ * valid until the next call (the array may move). */
 static struct history *history(struct alert_rules *rs, const char *key)
 {
-	for (size_t i = 0; i < rs->n; i++)
-		if (strcmp(rs->h[i].key, key) == 0)
-			return &rs->h[i];
+	if (!rs->slots)
+		history_reindex(rs);
+	uint32_t *slot = alert_index_probe(rs->slots, rs->mask, key, history_key_at, rs);
+	if (*slot)
+		return &rs->h[*slot - 1];
 	if (rs->n == rs->cap) {
 		rs->cap = rs->cap ? rs->cap * 2 : 32;
 		rs->h = xrealloc(rs->h, rs->cap * sizeof *rs->h);
@@ -105,6 +137,9 @@ static struct history *history(struct alert_rules *rs, const char *key)
 	memset(h, 0, sizeof *h);
 	strlcpy_hr(h->key, key, sizeof h->key);
 	h->prev = NAN;
+	*slot = (uint32_t)rs->n;
+	if (2 * rs->n > rs->mask + 1)
+		history_reindex(rs);
 	return h;
 }
 
@@ -473,7 +508,7 @@ static void rule_client_drop(struct ctx *x)
 	}
 }
 
-static void trend_add(struct history *h, double now, double v, double window)
+static void trend_add(struct trend *h, double now, double v, double window)
 {
 	if (isnan(v))
 		return;
@@ -489,7 +524,7 @@ static void trend_add(struct history *h, double now, double v, double window)
 
 /* Minutes until the least-squares line through the recent points meets
  * capacity; NO_FORECAST when flat, falling, already there or too little data. */
-static double eta_minutes(const struct history *h, double now, double current, double capacity,
+static double eta_minutes(const struct trend *h, double now, double current, double capacity,
 			  double window)
 {
 	double st = 0, sv = 0, stt = 0, stv = 0, first = now;
@@ -517,12 +552,14 @@ static void forecast(struct ctx *x, const char *entity, const char *label, const
 		     double current, double capacity, const char *unit)
 {
 	struct history *h = history(x->rs, entity);
+	if (!h->trend)
+		h->trend = xcalloc(1, sizeof *h->trend);
 	double window = trend_minutes(x, entity) * 60;
-	trend_add(h, x->now, current, window);
+	trend_add(h->trend, x->now, current, window);
 	double lead = lead_minutes(x, "forecast_saturation", entity, 30);
 	struct defaults d = { .warn = lead, .crit = lead / 3, .clear = 1.2, .below = true,
 			      .for_warn = -1, .for_crit = -1, .repeat = -1, .group_wait = -1 };
-	double eta = isnan(current) ? NAN : eta_minutes(h, x->now, current, capacity, window);
+	double eta = isnan(current) ? NAN : eta_minutes(h->trend, x->now, current, capacity, window);
 	struct alert_obs *o = observe(x, "forecast_saturation", entity, &d, eta);
 	if (!o)
 		return;

@@ -123,7 +123,7 @@ struct key_table {
 	size_t mask;
 };
 
-static size_t table_size_for(size_t n)
+size_t alert_index_size(size_t n)
 {
 	size_t size = 64;
 	while (size < 2 * n)
@@ -131,20 +131,18 @@ static size_t table_size_for(size_t n)
 	return size;
 }
 
-/* The slot holding key, or the empty slot where it belongs. */
-static uint32_t *table_probe(uint32_t *slots, size_t mask, const char *key,
-			     const char *(*key_at)(const struct alert_core *, size_t),
-			     const struct alert_core *c)
+uint32_t *alert_index_probe(uint32_t *slots, size_t mask, const char *key, alert_key_fn key_at,
+			    const void *ctx)
 {
 	size_t i = (size_t)fnv(1469598103934665603ULL, key) & mask;
-	while (slots[i] && strcmp(key_at(c, slots[i] - 1), key) != 0)
+	while (slots[i] && strcmp(key_at(ctx, slots[i] - 1), key) != 0)
 		i = (i + 1) & mask;
 	return &slots[i];
 }
 
-static const char *rec_fp_at(const struct alert_core *c, size_t i)
+static const char *rec_fp_at(const void *c, size_t i)
 {
-	return c->recs[i].fp;
+	return ((const struct alert_core *)c)->recs[i].fp;
 }
 
 /* Records are appended (new or loaded) or compacted (forget_idle, which
@@ -152,15 +150,15 @@ static const char *rec_fp_at(const struct alert_core *c, size_t i)
 static void rec_index_update(struct alert_core *c)
 {
 	if (c->rec_indexed > c->n_recs || !c->rec_slots || 2 * c->n_recs > c->rec_mask + 1) {
-		size_t size = table_size_for(c->n_recs);
+		size_t size = alert_index_size(c->n_recs);
 		free(c->rec_slots);
 		c->rec_slots = xcalloc(size, sizeof *c->rec_slots);
 		c->rec_mask = size - 1;
 		c->rec_indexed = 0;
 	}
 	for (; c->rec_indexed < c->n_recs; c->rec_indexed++) {
-		uint32_t *slot = table_probe(c->rec_slots, c->rec_mask, c->recs[c->rec_indexed].fp,
-					     rec_fp_at, c);
+		uint32_t *slot = alert_index_probe(c->rec_slots, c->rec_mask,
+						   c->recs[c->rec_indexed].fp, rec_fp_at, c);
 		if (!*slot)	/* a duplicate from a damaged state file: the first wins */
 			*slot = (uint32_t)c->rec_indexed + 1;
 	}
@@ -169,7 +167,7 @@ static void rec_index_update(struct alert_core *c)
 struct alert_rec *alert_core_find(struct alert_core *c, const char *fp)
 {
 	rec_index_update(c);
-	uint32_t *slot = table_probe(c->rec_slots, c->rec_mask, fp, rec_fp_at, c);
+	uint32_t *slot = alert_index_probe(c->rec_slots, c->rec_mask, fp, rec_fp_at, c);
 	return *slot ? &c->recs[*slot - 1] : NULL;
 }
 
@@ -543,16 +541,16 @@ static bool in_group(const struct alert_rec *r)
 	return !r->flapping && (r->state == AS_FIRING || r->notified != SEV_NONE);
 }
 
-static const char *group_key_at(const struct alert_core *c, size_t i)
+static const char *group_key_at(const void *c, size_t i)
 {
-	return c->groups[i].key;
+	return ((const struct alert_core *)c)->groups[i].key;
 }
 
 /* The index of r's group, created (flushed after group_wait) if new. */
 static size_t group_index(struct alert_core *c, struct key_table *t, struct alert_rec *r,
 			  double now)
 {
-	uint32_t *slot = table_probe(t->slots, t->mask, group_key(r), group_key_at, c);
+	uint32_t *slot = alert_index_probe(t->slots, t->mask, group_key(r), group_key_at, c);
 	if (*slot)
 		return *slot - 1;
 	if (c->n_groups == c->cap_groups) {
@@ -635,11 +633,12 @@ static void group_members_build(struct alert_core *c, struct group_members *m, d
 {
 	size_t *of = xmalloc((c->n_recs ? c->n_recs : 1) * sizeof *of);
 	struct key_table t = { NULL, 0 };
-	size_t size = table_size_for(c->n_groups + c->n_recs);
+	size_t size = alert_index_size(c->n_groups + c->n_recs);
 	t.slots = xcalloc(size, sizeof *t.slots);
 	t.mask = size - 1;
 	for (size_t g = 0; g < c->n_groups; g++)
-		*table_probe(t.slots, t.mask, c->groups[g].key, group_key_at, c) = (uint32_t)g + 1;
+		*alert_index_probe(t.slots, t.mask, c->groups[g].key, group_key_at, c) =
+			(uint32_t)g + 1;
 	for (size_t i = 0; i < c->n_recs; i++)
 		of[i] = in_group(&c->recs[i]) ? group_index(c, &t, &c->recs[i], now) : SIZE_MAX;
 	free(t.slots);

@@ -1,6 +1,6 @@
 /* forecast_saturation and the watchdog heartbeat: the real rules and the
  * real alert core over a real venue model, fed client counts that climb
- * at a known rate. */
+ * at a known rate; client_drop among a thousand APs. */
 #include "config.h"
 
 #include <math.h>
@@ -229,6 +229,46 @@ static void test_watchdog_heartbeat(void **state)
 	teardown(f);
 }
 
+/* client_drop keeps a history per AP: among a thousand APs (their
+ * histories added, and their index regrown, in the first tick) only the
+ * one that lost its clients alerts, every tick. */
+static void test_client_drop_among_a_thousand_aps(void **state)
+{
+	(void)state;
+	char *aps = NULL;
+	size_t len = 0;
+	FILE *text = open_memstream(&aps, &len);
+	for (int i = 0; i < 1000; i++)
+		fprintf(text, "ap \"a%d\" { room = \"hall\" max_clients = 300 target = \"wlc\" }\n", i);
+	fclose(text);
+	struct fixture *f = setup("10", aps);
+	free(aps);
+	double t = T0;
+	for (int k = 0; k < 4; k++, t += 10) {
+		for (int i = 0; i < 1000; i++) {
+			char entity[32];
+			snprintf(entity, sizeof entity, "ap:a%d", i);
+			put(f->venue, entity, "clients", i == 700 && k >= 2 ? 4 : 40, t);
+		}
+		step(f, t, 100);
+		size_t drops = 0, seen = 0;
+		for (size_t i = 0; i < f->core.n_recs; i++) {
+			const struct alert_rec *r = &f->core.recs[i];
+			if (strcmp(r->rule, "client_drop") != 0)
+				continue;
+			seen++;
+			if (r->state == AS_FIRING) {
+				drops++;
+				assert_string_equal(r->labels[0].value, "a700");
+				assert_true(fabs(r->value - 0.9) < 1e-9);
+			}
+		}
+		assert_int_equal(seen, 1001);	/* a0..a999 and h1 */
+		assert_int_equal(drops, k >= 2 ? 1 : 0);
+	}
+	teardown(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -238,6 +278,7 @@ int main(void)
 		cmocka_unit_test(test_trend_minutes),
 		cmocka_unit_test(test_trend_minutes_out_of_range),
 		cmocka_unit_test(test_watchdog_heartbeat),
+		cmocka_unit_test(test_client_drop_among_a_thousand_aps),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
