@@ -1,5 +1,5 @@
 /*
- * alert: rule evaluation and the alert state machine (see issue 7).
+ * alert: rule evaluation and the alert state machine.
  *
  * Each tick the engine turns the venue into observations (one per rule and
  * entity: a value against warn/crit levels, see alert_rules.c), and feeds

@@ -1,8 +1,9 @@
+/* The built-in rules: each turns the venue into observations for the alert core. */
 /*
- * The built-in rules: each turns the venue into observations (a value per
- * entity against warn/crit levels). Capacity rules measure a ratio (load /
- * capacity), so `alert "rule" { warn = 0.7 crit = 0.9 }` reads the same for
- * every entity kind; clear levels default to 90% of the enter level.
+ * An observation is a value per entity against warn/crit levels. Capacity
+ * rules measure a ratio (load / capacity), so `alert "rule" { warn = 0.7
+ * crit = 0.9 }` reads the same for every entity kind; clear levels default
+ * to 90% of the enter level.
  *
  *   ap_over_capacity      clients / max_clients per AP, and per band when
  *                         known: band clients / radio_max_clients

@@ -1,6 +1,5 @@
+/* The config schema (libconfuse) and its validation. */
 /*
- * conf.c: the config schema (libconfuse) and its validation.
- *
  * Two passes: libconfuse checks syntax, keys and types, and per-value
  * validators check ranges while the parser still knows the line; then
  * conf_build() copies sections into plain structs and checks references

@@ -1,5 +1,5 @@
+/* The report's alert timeline, read from the alert log through base/eventlog. */
 /*
- * The alert timeline from the alert log (JSON lines, one decision each).
  * Decisions of one alert are folded into fired / acked / resolved; a
  * malformed line is counted and skipped.
  */

@@ -1,6 +1,9 @@
-/* forecast_saturation and the watchdog heartbeat: the real rules and the
+/* The built-in rules over a real venue model: forecasts, heartbeats, client drops. */
+/*
+ * forecast_saturation and the watchdog heartbeat: the real rules and the
  * real alert core over a real venue model, fed client counts that climb
- * at a known rate; client_drop among a thousand APs. */
+ * at a known rate; client_drop among a thousand APs.
+ */
 #include "config.h"
 
 #include <math.h>
