@@ -7,7 +7,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,135 +14,6 @@
 
 /* A schedule file larger than this is not a conference programme. */
 #define SCHEDULE_MAX_BYTES (64L * 1024 * 1024)
-
-/* ---- builder ---- */
-
-static void text_vadd(struct sb_text *t, const char *fmt, va_list ap)
-{
-	va_list copy;
-	va_copy(copy, ap);
-	int n = vsnprintf(NULL, 0, fmt, copy);
-	va_end(copy);
-	if (n < 0)
-		return;
-	if (t->len + (size_t)n + 2 > t->cap) {
-		t->cap = (t->len + (size_t)n + 2) * 2;
-		t->buf = xrealloc(t->buf, t->cap);
-	}
-	vsnprintf(t->buf + t->len, t->cap - t->len, fmt, ap);
-	t->len += (size_t)n;
-	t->buf[t->len++] = '\n';
-	t->buf[t->len] = '\0';
-}
-
-static void text_add(struct sb_text *t, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	text_vadd(t, fmt, ap);
-	va_end(ap);
-}
-
-/* "FILE:LINE: element: why", the line left out when unknown. */
-static void note(struct sb_text *t, const char *name, int line, const char *element,
-		 const char *fmt, va_list ap)
-{
-	char *why = NULL;
-	va_list copy;
-	va_copy(copy, ap);
-	int n = vsnprintf(NULL, 0, fmt, copy);
-	va_end(copy);
-	why = xmalloc((size_t)(n > 0 ? n : 0) + 1);
-	vsnprintf(why, (size_t)(n > 0 ? n : 0) + 1, fmt, ap);
-	char at[32] = "";
-	if (line > 0)
-		snprintf(at, sizeof at, ":%d", line);
-	if (element && *element)
-		text_add(t, "%s%s: %s: %s", name, at, element, why);
-	else
-		text_add(t, "%s%s: %s", name, at, why);
-	free(why);
-}
-
-void sb_error(struct schedule_builder *b, int line, const char *element, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	note(&b->errors, b->name, line, element, fmt, ap);
-	va_end(ap);
-	b->n_errors++;
-}
-
-void sb_warn(struct schedule_builder *b, int line, const char *element, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	note(&b->warnings, b->name, line, element, fmt, ap);
-	va_end(ap);
-}
-
-struct schedule_session *sb_add_session(struct schedule_builder *b)
-{
-	if (b->n_sessions == b->cap_sessions) {
-		b->cap_sessions = b->cap_sessions ? b->cap_sessions * 2 : 64;
-		b->sessions = xrealloc(b->sessions, b->cap_sessions * sizeof *b->sessions);
-	}
-	struct schedule_session *s = &b->sessions[b->n_sessions++];
-	memset(s, 0, sizeof *s);
-	s->room_idx = -1;
-	return s;
-}
-
-void sb_declare_room(struct schedule_builder *b, const char *name, int line)
-{
-	if (!name || !*name)
-		return;
-	for (size_t i = 0; i < b->n_declared; i++)
-		if (strcmp(b->declared[i].name, name) == 0)
-			return;
-	if (b->n_declared == b->cap_declared) {
-		b->cap_declared = b->cap_declared ? b->cap_declared * 2 : 16;
-		b->declared = xrealloc(b->declared, b->cap_declared * sizeof *b->declared);
-	}
-	struct schedule_room *r = &b->declared[b->n_declared++];
-	memset(r, 0, sizeof *r);
-	r->name = xstrdup(name);
-	r->line = line;
-	r->room_idx = -1;
-}
-
-void sb_set_file_zone(struct schedule_builder *b, const char *zone, int line)
-{
-	if (!zone || !*zone)
-		return;
-	if (!schedule_zone_known(zone)) {
-		sb_warn(b, line, "time_zone_name", "\"%s\" is not in the tz database; ignored", zone);
-		return;
-	}
-	free(b->file_zone);
-	b->file_zone = xstrdup(zone);
-}
-
-const char *sb_local_zone(const struct schedule_builder *b)
-{
-	return b->file_zone ? b->file_zone : b->venue_zone;
-}
-
-static void builder_free(struct schedule_builder *b)
-{
-	for (size_t i = 0; i < b->n_sessions; i++) {
-		struct schedule_session *s = &b->sessions[i];
-		free(s->id); free(s->title); free(s->type); free(s->room); free(s->element);
-	}
-	free(b->sessions);
-	for (size_t i = 0; i < b->n_declared; i++)
-		free(b->declared[i].name);
-	free(b->declared);
-	free(b->file_zone);
-	free(b->errors.buf);
-	free(b->warnings.buf);
-	sb_tz_restore(b);
-}
 
 /* ---- classification and attendance ---- */
 
@@ -466,20 +336,15 @@ static size_t count_local_dates(const struct schedule *s)
 	return n;
 }
 
-static void map_rooms(struct schedule *s, const struct conf *c, struct sb_text *warnings)
+static void map_rooms(struct schedule *s, const struct conf *c, struct schedule_builder *b)
 {
 	for (size_t i = 0; i < s->n_rooms; i++) {
 		struct schedule_room *r = &s->rooms[i];
 		r->room_idx = map_room(c, r->name);
-		if (r->room_idx < 0 && r->n_sessions > 0) {
-			char at[32] = "";
-			if (r->line > 0)
-				snprintf(at, sizeof at, ":%d", r->line);
-			text_add(warnings, "%s%s: room \"%s\": no venue room has that name or "
-				 "schedule_room; its %zu %s not projected",
-				 s->path, at, r->name, r->n_sessions,
-				 r->n_sessions == 1 ? "session is" : "sessions are");
-		}
+		if (r->room_idx < 0 && r->n_sessions > 0)
+			sb_warn(b, r->line, NULL, "room \"%s\": no venue room has that name or "
+				"schedule_room; its %zu %s not projected", r->name, r->n_sessions,
+				r->n_sessions == 1 ? "session is" : "sessions are");
 	}
 	for (size_t i = 0; i < s->n_sessions; i++) {
 		struct schedule_session *x = &s->sessions[i];
@@ -569,7 +434,7 @@ static struct schedule *build(const struct conf *c, struct schedule_builder *b,
 	collect_rooms(s, b);
 	s->n_local_dates = count_local_dates(s);
 	s->n_days = b->n_day_containers ? b->n_day_containers : s->n_local_dates;
-	map_rooms(s, c, &b->warnings);
+	map_rooms(s, c, b);
 	build_timeline(s, c);
 	s->warnings = b->warnings.buf;
 	b->warnings.buf = NULL;
@@ -641,7 +506,7 @@ struct schedule *schedule_parse(const struct conf *conf, enum schedule_format fm
 out:
 	if (!s && err_out)
 		*err_out = b.errors.buf ? xstrdup(b.errors.buf) : xstrdup("schedule: unknown error\n");
-	builder_free(&b);
+	sb_free(&b);
 	return s;
 }
 

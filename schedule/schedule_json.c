@@ -7,28 +7,14 @@
 #include "schedule/schedule_parse.h"
 #include "base/util.h"
 
-#include <ctype.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
-static char *trimmed(const char *s)
-{
-	while (isspace((unsigned char)*s))
-		s++;
-	size_t n = strlen(s);
-	while (n && isspace((unsigned char)s[n - 1]))
-		n--;
-	char *out = xmalloc(n + 1);
-	memcpy(out, s, n);
-	out[n] = '\0';
-	return out;
-}
-
 static char *string_of(const json_t *o, const char *key)
 {
 	const json_t *v = json_object_get(o, key);
-	return json_is_string(v) ? trimmed(json_string_value(v)) : NULL;
+	return json_is_string(v) ? sb_trimmed(json_string_value(v)) : NULL;
 }
 
 static char *id_of(const json_t *ev)
@@ -37,7 +23,7 @@ static char *id_of(const json_t *ev)
 	if (json_is_integer(v))
 		return xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(v));
 	if (json_is_string(v))
-		return trimmed(json_string_value(v));
+		return sb_trimmed(json_string_value(v));
 	return string_of(ev, "guid");
 }
 

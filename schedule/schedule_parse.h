@@ -1,9 +1,11 @@
 /*
  * schedule_parse: what the format parsers (schedule_xml.c, schedule_json.c,
- * schedule_ics.c) share with schedule.c. A parser reads its format into a
- * builder: sessions with UTC starts and durations as given, declared rooms
- * and day containers, and errors/warnings naming the element. schedule.c
- * then validates, maps rooms and builds the timeline.
+ * schedule_ics.c) share with schedule.c. Calls run one way: schedule.c
+ * calls a parser, the parser fills a builder (schedule_build.c) with
+ * sessions with UTC starts and durations as given, declared rooms and day
+ * containers, and errors/warnings naming the element; schedule.c then
+ * validates, maps rooms and builds the timeline from the builder. A
+ * parser sees the builder only, never the config.
  *
  * Local times go through sb_local_to_utc(), which switches TZ for the
  * duration of the load (process-wide: call only while loading, from the
@@ -47,6 +49,8 @@ void sb_error(struct schedule_builder *b, int line, const char *element, const c
 void sb_warn(struct schedule_builder *b, int line, const char *element, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* The builder's sessions, rooms and texts; restores TZ too. */
+void sb_free(struct schedule_builder *b);
 /* A zeroed session appended to the builder; the parser fills it with
  * malloc'd strings (NULL ones are set to "" by schedule.c). */
 struct schedule_session *sb_add_session(struct schedule_builder *b);
@@ -55,6 +59,8 @@ void sb_declare_room(struct schedule_builder *b, const char *name, int line);
 void sb_set_file_zone(struct schedule_builder *b, const char *zone, int line);
 /* The zone bare local times are read in: file, venue, process. */
 const char *sb_local_zone(const struct schedule_builder *b);
+/* A malloc'd copy of s without its leading and trailing white space. */
+char *sb_trimmed(const char *s);
 
 /* ---- time helpers (schedule_time.c) ---- */
 

@@ -7,7 +7,6 @@
 #include "schedule/schedule_parse.h"
 #include "base/util.h"
 
-#include <ctype.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,10 +27,7 @@ static void on_xml_error(void *ctx, xmlErrorPtr e)
 	if (x->seen || !e || e->level < XML_ERR_ERROR)
 		return;
 	x->seen = true;
-	char *msg = xstrdup(e->message ? e->message : "malformed XML");
-	size_t n = strlen(msg);
-	while (n && isspace((unsigned char)msg[n - 1]))
-		msg[--n] = '\0';
+	char *msg = sb_trimmed(e->message ? e->message : "malformed XML");
 	sb_error(x->b, e->line, "XML", "%s", msg);
 	free(msg);
 }
@@ -55,26 +51,13 @@ static const xmlNode *child(const xmlNode *parent, const char *name)
 	return NULL;
 }
 
-static char *trimmed(const char *s)
-{
-	while (isspace((unsigned char)*s))
-		s++;
-	size_t n = strlen(s);
-	while (n && isspace((unsigned char)s[n - 1]))
-		n--;
-	char *out = xmalloc(n + 1);
-	memcpy(out, s, n);
-	out[n] = '\0';
-	return out;
-}
-
 /* The trimmed text of a node, or NULL for no node; empty text stays "". */
 static char *text_of(const xmlNode *n)
 {
 	if (!n)
 		return NULL;
 	xmlChar *raw = xmlNodeGetContent(n);
-	char *t = trimmed(raw ? (const char *)raw : "");
+	char *t = sb_trimmed(raw ? (const char *)raw : "");
 	xmlFree(raw);
 	return t;
 }
@@ -89,7 +72,7 @@ static char *attr(const xmlNode *n, const char *name)
 	xmlChar *raw = xmlGetProp(n, BAD_CAST name);
 	if (!raw)
 		return NULL;
-	char *t = trimmed((const char *)raw);
+	char *t = sb_trimmed((const char *)raw);
 	xmlFree(raw);
 	return t;
 }
