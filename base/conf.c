@@ -147,7 +147,11 @@ CHOICE(notifier_kind, "slack", "mattermost", "discord", "teams", "matrix", "ntfy
 CHOICE(security_level, "noAuthNoPriv", "authNoPriv", "authPriv")
 CHOICE(auth_protocol, "MD5", "SHA", "SHA-224", "SHA-256", "SHA-384", "SHA-512")
 CHOICE(priv_protocol, "DES", "AES", "AES-192", "AES-256")
-CHOICE(log_level_name, "error", "warning", "info", "debug")
+
+static const char *log_level_name(const void *v)
+{
+	return one_of(v, log_level_names);
+}
 
 static const struct value_check value_checks[] = {
 	{ "event", "attendees", V_INT, positive_int },
@@ -1016,7 +1020,8 @@ static void build_global(struct build_ctx *b, cfg_t *root)
 			   b->file, root_field_line(b, "warn_ratio"), c->warn_ratio, c->crit_ratio);
 	c->radio_warn_clients = cfg_getint(root, "radio_warn_clients");
 	c->radio_max_clients = cfg_getint(root, "radio_max_clients");
-	c->log_level = dup_or_null(root, "log_level");
+	c->log_level = LOG_LVL_INFO;
+	log_level_parse(cfg_getstr(root, "log_level"), &c->log_level);
 	root_duration(b, root, "alert_group_wait", &c->alert_group_wait);
 	/* The alert engine takes this as it is: 0 would notify every tick. */
 	if (root_duration(b, root, "alert_group_interval", &c->alert_group_interval) == 0 &&
@@ -1166,7 +1171,7 @@ void conf_free(struct conf *c)
 	if (!c)
 		return;
 	free(c->path); free(c->state_dir); free(c->user); free(c->secrets_path);
-	free(c->rrdcached); free(c->log_level);
+	free(c->rrdcached);
 	free(c->event.name); free(c->event.schedule); free(c->event.timezone);
 	struct conf_web *w = &c->web;
 	free_list(w->listen, w->n_listen);

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "base/log.h"
+
 struct conf_event {
 	char *name;
 	long attendees;
@@ -167,7 +169,7 @@ struct conf {
 	long tick;			/* seconds between evaluations */
 	double warn_ratio, crit_ratio;	/* status levels against capacity */
 	long radio_warn_clients, radio_max_clients;
-	char *log_level;
+	enum log_level log_level;
 	long alert_group_wait;		/* seconds before a new alert group notifies */
 	long alert_group_interval;	/* seconds between a group's notifications */
 

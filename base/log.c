@@ -17,7 +17,7 @@ static struct {
 	const char *ident;
 } log_cfg = { 0, LOG_LVL_INFO, "headroomd" };
 
-static const char *level_names[] = { "error", "warning", "info", "debug" };
+const char *const log_level_names[] = { "error", "warning", "info", "debug", NULL };
 static const int level_syslog[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
 
 void log_init(const char *ident, int use_syslog, enum log_level level)
@@ -27,6 +27,16 @@ void log_init(const char *ident, int use_syslog, enum log_level level)
 	log_cfg.level = level;
 	if (use_syslog)
 		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+int log_level_parse(const char *name, enum log_level *out)
+{
+	for (int i = LOG_LVL_ERR; name && log_level_names[i]; i++)
+		if (strcmp(name, log_level_names[i]) == 0) {
+			*out = (enum log_level)i;
+			return 0;
+		}
+	return -1;
 }
 
 void log_set_level(enum log_level level) { log_cfg.level = level; }
@@ -54,7 +64,7 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	localtime_r(&now, &tm);
 	strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &tm);
 	int n = snprintf(line, sizeof line, "%s %s[%d] %s: %s\n", stamp,
-			 log_cfg.ident, (int)getpid(), level_names[level], msg);
+			 log_cfg.ident, (int)getpid(), log_level_names[level], msg);
 	if (n > (int)sizeof line - 1)
 		n = sizeof line - 1;
 	/* One write per line so lines from several threads never interleave. */

@@ -177,6 +177,9 @@ int daemon_reload(struct daemon *d)
 	struct conf *old = d->m.conf;
 	struct venue *old_venue = d->m.venue;
 	d->m.conf = fresh;
+	/* First, so the reload's own messages already follow the new level. */
+	if (!d->keep_log_level)
+		log_set_level(fresh->log_level);
 	d->m.venue = venue_rebuild(old_venue, fresh);
 	for (size_t i = 0; i < d->n_collectors; i++) {
 		struct collector *c = &d->collectors[i];
@@ -189,7 +192,6 @@ int daemon_reload(struct daemon *d)
 			log_err("%s: reload failed", module_registry[i]->name);
 	if (fresh->tick != old->tick)
 		arm_tick(d);
-	log_set_level(strcmp(fresh->log_level, "debug") == 0 ? LOG_LVL_DEBUG : log_get_level());
 	venue_free(old_venue);
 	schedule_free(old_schedule);
 	conf_free(old);

@@ -26,6 +26,7 @@ struct daemon {
 	char *config_path;
 	bool once;			/* -T */
 	bool foreground;
+	bool keep_log_level;		/* -d: reloads leave the level at debug */
 
 	struct sample_sink sink;
 	struct collector collectors[8];

@@ -196,12 +196,8 @@ int main(int argc, char **argv)
 		conf_free(conf);
 		return rc == 0 ? 0 : 1;
 	}
-	if (!o.debug && strcmp(conf->log_level, "debug") == 0)
-		log_set_level(LOG_LVL_DEBUG);
-	else if (!o.debug)
-		log_set_level(strcmp(conf->log_level, "error") == 0 ? LOG_LVL_ERR
-			      : strcmp(conf->log_level, "warning") == 0 ? LOG_LVL_WARN
-			      : LOG_LVL_INFO);
+	if (!o.debug)
+		log_set_level(conf->log_level);
 	if (o.once)
 		log_set_level(o.debug ? LOG_LVL_DEBUG : LOG_LVL_WARN);
 
@@ -218,6 +214,7 @@ int main(int argc, char **argv)
 		lifeline_report(1);
 		return 1;
 	}
+	d.keep_log_level = o.debug;
 	int pid_fd = -1;
 	if (o.pidfile && (pid_fd = write_pidfile(o.pidfile)) < 0) {
 		daemon_shutdown(&d);

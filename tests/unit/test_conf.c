@@ -115,6 +115,30 @@ static void test_choices(void **s)
 		     "venue.conf:4: auth_passphrase: SNMPv3 passphrases need at least 8 characters");
 }
 
+/* log_level is decided at load: the daemon and a reload apply the level. */
+static void test_log_level(void **s)
+{
+	static const struct { const char *name; enum log_level level; } cases[] = {
+		{ "error", LOG_LVL_ERR }, { "warning", LOG_LVL_WARN },
+		{ "info", LOG_LVL_INFO }, { "debug", LOG_LVL_DEBUG },
+	};
+	char *err = NULL;
+	struct conf *c = conf_load_buffer(HEAD, "venue.conf", &err);
+	assert_non_null(c);
+	assert_int_equal(c->log_level, LOG_LVL_INFO);
+	conf_free(c);
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char text[256];
+		snprintf(text, sizeof text, "log_level = \"%s\"\n" HEAD, cases[i].name);
+		c = conf_load_buffer(text, "venue.conf", &err);
+		assert_non_null(c);
+		assert_int_equal(c->log_level, cases[i].level);
+		conf_free(c);
+	}
+	expect_error("log_level = \"verbose\"\n" HEAD,
+		     "venue.conf:1: log_level: \"verbose\" must be one of: error warning info debug");
+}
+
 static void test_missing_event_and_file(void **s)
 {
 	expect_error("room \"a\" { seats = 1 }\n", "venue.conf:1: event: an 'event");
@@ -190,6 +214,7 @@ int main(void)
 		cmocka_unit_test(test_lines_in_a_long_config),
 		cmocka_unit_test(test_duplicates),
 		cmocka_unit_test(test_choices),
+		cmocka_unit_test(test_log_level),
 		cmocka_unit_test(test_missing_event_and_file),
 		cmocka_unit_test(test_secrets),
 		cmocka_unit_test(test_defaults_and_example),
