@@ -123,12 +123,31 @@ enum plan_status plan_status_of(double load, double capacity, double warn_ratio,
 	return plan_status_levels(load, capacity * warn_ratio, capacity * crit_ratio);
 }
 
-static struct plan_row row(const struct conf *c, const char *kind, const char *name,
-			   long seats, double projected, double capacity, const char *unit)
+/* How the plan prints each kind of row. A crit venue or room is a
+ * device shortfall, worded with people and aps; crit uplinks together are
+ * a bandwidth shortfall; one crit uplink is not counted again. */
+static const struct {
+	const char *name;
+	const char *unit;		/* after the status */
+	const char *people, *aps;	/* a device shortfall's words */
+	bool shortfall;
+} kinds[] = {
+	[PLAN_VENUE] = { "venue", "", "the attendees", "all APs", true },
+	[PLAN_ROOM] = { "room", "", "its seats", "its APs", true },
+	[PLAN_UPLINKS] = { "uplinks", " (Mbit/s)", NULL, NULL, true },
+	[PLAN_UPLINK] = { "uplink", " (Mbit/s)", NULL, NULL, false },
+};
+
+const char *plan_kind_name(enum plan_kind k)
+{
+	return kinds[k].name;
+}
+
+static struct plan_row row(const struct conf *c, enum plan_kind kind, const char *name,
+			   long seats, double projected, double capacity)
 {
 	struct plan_row r = { kind, name, seats, projected, capacity, capacity - projected,
-			      plan_status_of(projected, capacity, c->warn_ratio, c->crit_ratio),
-			      unit };
+			      plan_status_of(projected, capacity, c->warn_ratio, c->crit_ratio) };
 	return r;
 }
 
@@ -136,22 +155,32 @@ size_t plan_rows(const struct conf *c, struct plan_row *rows, size_t max)
 {
 	size_t n = 0;
 	if (n < max)
-		rows[n++] = row(c, "venue", c->event.name, c->event.attendees,
+		rows[n++] = row(c, PLAN_VENUE, c->event.name, c->event.attendees,
 				(double)plan_venue_projected_devices(&c->event),
-				(double)plan_venue_capacity(c), "devices");
+				(double)plan_venue_capacity(c));
 	for (size_t i = 0; i < c->n_rooms && n < max; i++)
-		rows[n++] = row(c, "room", c->rooms[i].name, c->rooms[i].seats,
+		rows[n++] = row(c, PLAN_ROOM, c->rooms[i].name, c->rooms[i].seats,
 				(double)plan_room_projected_devices(&c->event, &c->rooms[i]),
-				(double)plan_room_capacity(c, (int)i), "devices");
+				(double)plan_room_capacity(c, (int)i));
 	if (c->n_uplinks && n < max)
-		rows[n++] = row(c, "uplinks", "all", -1, plan_venue_uplink_demand_mbps(c),
-				plan_uplink_capacity_mbps(c), "Mbit/s");
+		rows[n++] = row(c, PLAN_UPLINKS, "all", -1, plan_venue_uplink_demand_mbps(c),
+				plan_uplink_capacity_mbps(c));
 	for (size_t i = 0; i < c->n_uplinks && n < max; i++)
-		rows[n++] = row(c, "uplink", c->uplinks[i].name, -1,
+		rows[n++] = row(c, PLAN_UPLINK, c->uplinks[i].name, -1,
 				plan_uplink_projected_mbps(c, (int)i),
-				c->uplinks[i].capacity_mbps > 0 ? c->uplinks[i].capacity_mbps : NAN,
-				"Mbit/s");
+				c->uplinks[i].capacity_mbps > 0 ? c->uplinks[i].capacity_mbps : NAN);
 	return n;
+}
+
+static void print_shortfall(FILE *out, const struct plan_row *r)
+{
+	if (kinds[r->kind].people)
+		fprintf(out, "SHORTFALL: %s \"%s\": %s project %.0f devices but %s hold %.0f (%.0f short)\n",
+			kinds[r->kind].name, r->name, kinds[r->kind].people, r->projected,
+			kinds[r->kind].aps, r->capacity, -r->headroom);
+	else
+		fprintf(out, "SHORTFALL: uplinks: projected demand %.0f Mbit/s exceeds capacity %.0f Mbit/s\n",
+			r->projected, r->capacity);
 }
 
 int plan_print(const struct conf *c, FILE *out)
@@ -181,30 +210,21 @@ int plan_print(const struct conf *c, FILE *out)
 			snprintf(cap, sizeof cap, "%.0f", r->capacity);
 			snprintf(head, sizeof head, "%+.0f", r->headroom);
 		}
-		fprintf(out, "%-8s %-24s %8s %12.0f %12s %12s  %s%s\n", r->kind, r->name,
-			seats, r->projected, cap, head, plan_status_name(r->status),
-			strcmp(r->unit, "Mbit/s") == 0 ? " (Mbit/s)" : "");
+		fprintf(out, "%-8s %-24s %8s %12.0f %12s %12s  %s%s\n", kinds[r->kind].name,
+			r->name, seats, r->projected, cap, head, plan_status_name(r->status),
+			kinds[r->kind].unit);
 	}
 	fputc('\n', out);
 	for (size_t i = 0; i < n; i++) {
 		struct plan_row *r = &rows[i];
-		if (r->status != PLAN_CRIT || strcmp(r->kind, "uplink") == 0)
+		if (r->status != PLAN_CRIT || !kinds[r->kind].shortfall)
 			continue;
 		shortfalls++;
-		if (strcmp(r->unit, "devices") == 0)
-			fprintf(out, "SHORTFALL: %s \"%s\": %s project %.0f devices but %s hold %.0f (%.0f short)\n",
-				r->kind, r->name,
-				strcmp(r->kind, "venue") == 0 ? "the attendees" : "its seats",
-				r->projected,
-				strcmp(r->kind, "venue") == 0 ? "all APs" : "its APs",
-				r->capacity, -r->headroom);
-		else
-			fprintf(out, "SHORTFALL: uplinks: projected demand %.0f Mbit/s exceeds capacity %.0f Mbit/s\n",
-				r->projected, r->capacity);
+		print_shortfall(out, r);
 	}
 	for (size_t i = 0; i < n; i++)
 		if (rows[i].status == PLAN_WARN)
-			fprintf(out, "TIGHT: %s \"%s\" is at %.0f%% of capacity\n", rows[i].kind,
+			fprintf(out, "TIGHT: %s \"%s\" is at %.0f%% of capacity\n", kinds[rows[i].kind].name,
 				rows[i].name, 100.0 * rows[i].projected / rows[i].capacity);
 	if (shortfalls)
 		fprintf(out, "Verdict: %d shortfall%s before the doors open; fix them or accept the risk.\n",

@@ -48,16 +48,22 @@ enum plan_status plan_status_of(double load, double capacity, double warn_ratio,
 /* Status against explicit warn and crit levels (an AP's warn_clients). */
 enum plan_status plan_status_levels(double load, double warn, double crit);
 
+/* What a row of the plan measures: devices (venue, room) or Mbit/s
+ * (all uplinks together, one uplink). */
+enum plan_kind { PLAN_VENUE, PLAN_ROOM, PLAN_UPLINKS, PLAN_UPLINK };
+
+/* "venue", "room", "uplinks", "uplink" */
+const char *plan_kind_name(enum plan_kind k);
+
 /* One row of the printed plan. */
 struct plan_row {
-	const char *kind;	/* "room", "uplink", "venue" */
+	enum plan_kind kind;
 	const char *name;
 	long seats;		/* -1 for uplinks */
 	double projected;
 	double capacity;
 	double headroom;
 	enum plan_status status;
-	const char *unit;	/* "devices" or "Mbit/s" */
 };
 
 /* Fill rows for the venue, each room and each uplink. Returns the count

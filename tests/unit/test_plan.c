@@ -112,7 +112,8 @@ static void test_plan_rows_and_verdict(void **state)
 	struct plan_row rows[16];
 	size_t n = plan_rows(c, rows, 16);
 	assert_int_equal(n, 6);	/* venue, 2 rooms, uplinks total, 2 uplinks */
-	assert_string_equal(rows[0].kind, "venue");
+	assert_int_equal(rows[0].kind, PLAN_VENUE);
+	assert_string_equal(plan_kind_name(rows[0].kind), "venue");
 	assert_true(rows[0].projected == 900 && rows[0].capacity == 450);
 	assert_int_equal(rows[0].status, PLAN_CRIT);
 	assert_string_equal(rows[1].name, "hall");
@@ -132,6 +133,51 @@ static void test_plan_rows_and_verdict(void **state)
 	assert_non_null(strstr(buf, "SHORTFALL: room \"hall\": its seats project 450 devices but its APs hold 300 (150 short)"));
 	assert_non_null(strstr(buf, "SHORTFALL: uplinks: projected demand 225 Mbit/s exceeds capacity 150 Mbit/s"));
 	assert_non_null(strstr(buf, "Verdict: 3 shortfalls"));
+	free(buf);
+	conf_free(c);
+}
+
+/* The printed plan, whole: every kind of row, a table-capacity row, a
+ * tight room and each kind of shortfall. */
+static void test_plan_print_text(void **state)
+{
+	struct conf *c = load("event \"t\" { attendees = 1000 }\n"
+			      "room \"hall\" { seats = 500 }\n"
+			      "room \"small\" { seats = 100 }\n"
+			      "room \"side\" { seats = 100 }\n"
+			      "ap \"h1\" { room = \"hall\" max_clients = 200 }\n"
+			      "ap \"h2\" { room = \"hall\" max_clients = 100 }\n"
+			      "ap \"s1\" { room = \"small\" }\n"
+			      "ap \"d1\" { room = \"side\" max_clients = 100 }\n"
+			      "target \"sw\" { address = \"127.0.0.1\" }\n"
+			      "uplink \"isp\" { capacity_mbps = 100 }\n"
+			      "uplink \"lte\" { capacity_mbps = 50 }\n"
+			      "uplink \"wan\" { target = \"sw\" interface = \"ge-0/0/1\" }\n");
+	static const char want[] =
+		"Capacity plan for t: 1000 attendees x 0.90 online x 1.00 devices each = 900 devices, "
+		"250 kbit/s per device\n"
+		"\n"
+		"kind     name                        seats    projected     capacity     headroom  status\n"
+		"venue    t                            1000          900          550         -350  crit\n"
+		"room     hall                          500          450          300         -150  crit\n"
+		"room     small                         100           90          150          +60  ok\n"
+		"room     side                          100           90          100          +10  warn\n"
+		"uplinks  all                             -          225          150          -75  crit (Mbit/s)\n"
+		"uplink   isp                             -          150          100          -50  crit (Mbit/s)\n"
+		"uplink   lte                             -           75           50          -25  crit (Mbit/s)\n"
+		"uplink   wan                             -            0    from SNMP            -  unknown (Mbit/s)\n"
+		"\n"
+		"SHORTFALL: venue \"t\": the attendees project 900 devices but all APs hold 550 (350 short)\n"
+		"SHORTFALL: room \"hall\": its seats project 450 devices but its APs hold 300 (150 short)\n"
+		"SHORTFALL: uplinks: projected demand 225 Mbit/s exceeds capacity 150 Mbit/s\n"
+		"TIGHT: room \"side\" is at 90% of capacity\n"
+		"Verdict: 3 shortfalls before the doors open; fix them or accept the risk.\n";
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	assert_int_equal(plan_print(c, f), 3);
+	fclose(f);
+	assert_string_equal(buf, want);
 	free(buf);
 	conf_free(c);
 }
@@ -160,6 +206,7 @@ int main(void)
 		cmocka_unit_test(test_uplink_demand),
 		cmocka_unit_test(test_status_levels),
 		cmocka_unit_test(test_plan_rows_and_verdict),
+		cmocka_unit_test(test_plan_print_text),
 		cmocka_unit_test(test_plan_holds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
