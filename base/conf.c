@@ -141,12 +141,18 @@ static const char *one_of(const char *v, const char *const *allowed)
 		return one_of(v, allowed);				\
 	}
 
-CHOICE(snmp_version, "1", "2c", "3")
 CHOICE(capture_mode, "uplink", "dot11", "dhcp")
 CHOICE(notifier_kind, "slack", "mattermost", "discord", "teams", "matrix", "ntfy", "generic")
 CHOICE(security_level, "noAuthNoPriv", "authNoPriv", "authPriv")
 CHOICE(auth_protocol, "MD5", "SHA", "SHA-224", "SHA-256", "SHA-384", "SHA-512")
 CHOICE(priv_protocol, "DES", "AES", "AES-192", "AES-256")
+
+const char *const conf_snmp_versions[] = { "1", "2c", "3", NULL };
+
+static const char *snmp_version(const void *v)
+{
+	return one_of(v, conf_snmp_versions);
+}
 
 static const char *log_level_name(const void *v)
 {
@@ -717,6 +723,15 @@ static void build_rooms(struct build_ctx *b, cfg_t *root)
 	}
 }
 
+/* The value check has reported any other name: the config is refused. */
+static enum conf_snmp_version snmp_version_of(const char *name)
+{
+	for (int i = CONF_SNMP_V1; name && conf_snmp_versions[i]; i++)
+		if (strcmp(name, conf_snmp_versions[i]) == 0)
+			return (enum conf_snmp_version)i;
+	return CONF_SNMP_V2C;
+}
+
 static void build_targets(struct build_ctx *b, cfg_t *root)
 {
 	struct conf *c = b->conf;
@@ -730,7 +745,7 @@ static void build_targets(struct build_ctx *b, cfg_t *root)
 		need(b, sec, "target", "address");
 		t->address = dup_or_null(sec, "address");
 		t->port = cfg_getint(sec, "port");
-		t->snmp_version = dup_or_null(sec, "snmp_version");
+		t->snmp_version = snmp_version_of(cfg_getstr(sec, "snmp_version"));
 		t->community = resolve_secret(b, sec, "community");
 		t->profile = dup_or_null(sec, "profile");
 		t->interval = cfg_getint(sec, "interval");
@@ -744,7 +759,7 @@ static void build_targets(struct build_ctx *b, cfg_t *root)
 		t->v3_priv_protocol = dup_or_null(sec, "priv_protocol");
 		t->v3_priv_passphrase = resolve_secret(b, sec, "priv_passphrase");
 		t->v3_context = dup_or_null(sec, "context");
-		if (strcmp(t->snmp_version, "3") == 0) {
+		if (t->snmp_version == CONF_SNMP_V3) {
 			need(b, sec, "target", "user");
 			if (strcmp(t->v3_security_level, "noAuthNoPriv") != 0)
 				need(b, sec, "target", "auth_passphrase");
@@ -1195,7 +1210,7 @@ void conf_free(struct conf *c)
 	free(c->uplinks);
 	for (size_t i = 0; i < c->n_targets; i++) {
 		struct conf_target *t = &c->targets[i];
-		free(t->name); free(t->address); free(t->snmp_version);
+		free(t->name); free(t->address);
 		free_secret(t->community); free(t->profile); free(t->v3_user);
 		free(t->v3_security_level); free(t->v3_auth_protocol);
 		free_secret(t->v3_auth_passphrase); free(t->v3_priv_protocol);

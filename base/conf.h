@@ -60,11 +60,15 @@ struct conf_uplink {
 	int line;
 };
 
+/* By index the names conf_snmp_versions[] spells them with: 1, 2c, 3. */
+enum conf_snmp_version { CONF_SNMP_V1 = 0, CONF_SNMP_V2C, CONF_SNMP_V3 };
+extern const char *const conf_snmp_versions[];
+
 struct conf_target {
 	char *name;
 	char *address;
 	long port;
-	char *snmp_version;		/* "1", "2c", "3" */
+	enum conf_snmp_version snmp_version;
 	char *community;		/* secret */
 	char *profile;			/* vendor profile name */
 	long interval;			/* seconds */

@@ -398,7 +398,7 @@ static netsnmp_pdu *new_pdu(const struct target *t, int command)
 
 static bool send_walk(struct target *t)
 {
-	bool v1 = strcmp(t->conf->snmp_version, "1") == 0;
+	bool v1 = t->conf->snmp_version == CONF_SNMP_V1;
 	netsnmp_pdu *pdu = new_pdu(t, v1 ? SNMP_MSG_GETNEXT : SNMP_MSG_GETBULK);
 	t->n_active = 0;
 	for (size_t i = 0; i < t->n_walk; i++) {
@@ -437,7 +437,7 @@ static bool in_subtree(const struct column *col, const oid *name, size_t len)
 /* One GETBULK answer: varbind i belongs to active column i mod n_active. */
 static bool walk_absorb(struct target *t, netsnmp_pdu *resp)
 {
-	bool v1 = strcmp(t->conf->snmp_version, "1") == 0;
+	bool v1 = t->conf->snmp_version == CONF_SNMP_V1;
 	if (resp->errstat != SNMP_ERR_NOERROR) {
 		if (!(v1 && resp->errstat == SNMP_ERR_NOSUCHNAME))
 			target_error(t, "walk: agent error %s", snmp_errstring((int)resp->errstat));
@@ -1285,7 +1285,7 @@ static void poll_start(struct target *t)
 	}
 	t->step = STEP_BASE;
 	t->uplink_cursor = 0;
-	bool probe = strcmp(t->conf->snmp_version, "3") == 0 && !t->v3_ready;
+	bool probe = t->conf->snmp_version == CONF_SNMP_V3 && !t->v3_ready;
 	if (!(probe ? send_probe(t) : step_send(t)))
 		poll_finish(t, false);
 }
@@ -1445,10 +1445,10 @@ static int open_session(struct target *t)
 	s.callback = on_snmp_event;
 	s.callback_magic = t;
 	int rc = 0;
-	if (strcmp(c->snmp_version, "3") == 0) {
+	if (c->snmp_version == CONF_SNMP_V3) {
 		rc = setup_v3(t, &s);
 	} else {
-		s.version = strcmp(c->snmp_version, "1") == 0 ? SNMP_VERSION_1 : SNMP_VERSION_2c;
+		s.version = c->snmp_version == CONF_SNMP_V1 ? SNMP_VERSION_1 : SNMP_VERSION_2c;
 		s.community = (u_char *)c->community;
 		s.community_len = strlen(c->community);
 	}
@@ -1585,7 +1585,7 @@ static bool same_str(const char *a, const char *b)
 static bool same_target(const struct conf_target *a, const struct conf_target *b)
 {
 	return same_str(a->address, b->address) && a->port == b->port &&
-	       same_str(a->snmp_version, b->snmp_version) && same_str(a->community, b->community) &&
+	       a->snmp_version == b->snmp_version && same_str(a->community, b->community) &&
 	       same_str(a->profile, b->profile) && a->timeout == b->timeout &&
 	       a->retries == b->retries && same_str(a->v3_user, b->v3_user) &&
 	       same_str(a->v3_security_level, b->v3_security_level) &&

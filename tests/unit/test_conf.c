@@ -139,6 +139,25 @@ static void test_log_level(void **s)
 		     "venue.conf:1: log_level: \"verbose\" must be one of: error warning info debug");
 }
 
+/* snmp_version is decided at load: the collector compares no strings. */
+static void test_snmp_version(void **s)
+{
+	char *err = NULL;
+	struct conf *c = conf_load_buffer(HEAD "target \"d\" { address = \"x\" }\n"
+					  "target \"one\" { address = \"x\" snmp_version = \"1\" }\n"
+					  "target \"two\" { address = \"x\" snmp_version = \"2c\" }\n"
+					  "target \"three\" { address = \"x\" snmp_version = \"3\"\n"
+					  " user = \"u\" security_level = \"noAuthNoPriv\" }\n",
+					  "venue.conf", &err);
+	assert_non_null(c);
+	assert_int_equal(c->targets[0].snmp_version, CONF_SNMP_V2C);
+	assert_int_equal(c->targets[1].snmp_version, CONF_SNMP_V1);
+	assert_int_equal(c->targets[2].snmp_version, CONF_SNMP_V2C);
+	assert_int_equal(c->targets[3].snmp_version, CONF_SNMP_V3);
+	assert_string_equal(conf_snmp_versions[c->targets[3].snmp_version], "3");
+	conf_free(c);
+}
+
 static void test_missing_event_and_file(void **s)
 {
 	expect_error("room \"a\" { seats = 1 }\n", "venue.conf:1: event: an 'event");
@@ -215,6 +234,7 @@ int main(void)
 		cmocka_unit_test(test_duplicates),
 		cmocka_unit_test(test_choices),
 		cmocka_unit_test(test_log_level),
+		cmocka_unit_test(test_snmp_version),
 		cmocka_unit_test(test_missing_event_and_file),
 		cmocka_unit_test(test_secrets),
 		cmocka_unit_test(test_defaults_and_example),
