@@ -67,6 +67,13 @@ enum step {
 	STEP_DONE
 };
 
+/* The columns walked side by side for a table, by name. */
+enum if_col { IF_NAME, IF_DESCR, IF_ALIAS, IF_COLS };	/* the order an interface is looked up in */
+enum radio_col { RADIO_CLIENTS, RADIO_BAND, RADIO_AP_NAME, RADIO_SSID, RADIO_COLS };
+enum ssid_col { SSID_NAME, SSID_CLIENTS, SSID_COLS };
+_Static_assert(IF_COLS <= MAX_COLS && RADIO_COLS <= MAX_COLS && SSID_COLS <= MAX_COLS,
+	       "a table's columns are walked in one request");
+
 struct uplink_state {
 	char *name;
 	long ifindex;			/* 0: not resolved yet */
@@ -100,10 +107,10 @@ struct target {
 	struct column *walk[MAX_COLS];
 	size_t n_walk;
 	size_t active[MAX_COLS], n_active;
-	struct column ifcols[3];	/* ifName ifDescr ifAlias */
+	struct column ifcols[IF_COLS];
 	struct column apcol;
-	struct column radiocols[4];	/* clients band ap_name ssid */
-	struct column ssidcols[2];	/* name clients */
+	struct column radiocols[RADIO_COLS];
+	struct column ssidcols[SSID_COLS];
 	bool has_uptime;
 	uint32_t uptime;
 	char sysname[TEXT_MAX];
@@ -416,14 +423,14 @@ static bool send_walk(struct target *t)
 }
 
 /* Start walking columns side by side; false when there is nothing to do. */
-static bool walk_begin(struct target *t, struct column **cols, size_t n)
+static bool walk_begin(struct target *t, struct column *cols, size_t n)
 {
 	t->n_walk = 0;
 	for (size_t i = 0; i < n && i < MAX_COLS; i++) {
-		if (!cols[i]->root.len)
+		if (!cols[i].root.len)
 			continue;
-		column_clear(cols[i]);
-		t->walk[t->n_walk++] = cols[i];
+		column_clear(&cols[i]);
+		t->walk[t->n_walk++] = &cols[i];
 	}
 	return t->n_walk > 0 && send_walk(t);
 }
@@ -584,7 +591,7 @@ static const struct conf_uplink *uplink_conf(const struct target *t, const char 
 
 static long find_ifindex(const struct target *t, const char *interface)
 {
-	for (size_t k = 0; k < 3; k++) {	/* ifName first, then ifDescr, then ifAlias */
+	for (size_t k = 0; k < IF_COLS; k++) {
 		const struct column *col = &t->ifcols[k];
 		for (size_t i = 0; i < col->n; i++) {
 			const struct cell *c = &col->cells[i];
@@ -856,7 +863,7 @@ static struct ap_row *radio_ap(struct target *t, struct ap_list *aps, const stru
 	if (aps->n && idx_compare(aps->rows[aps->n - 1].key, aps->rows[aps->n - 1].key_len,
 				  r->idx, key_len) == 0)
 		return &aps->rows[aps->n - 1];
-	const struct cell *name = column_find(&t->radiocols[2], r->idx, r->idx_len);
+	const struct cell *name = column_find(&t->radiocols[RADIO_AP_NAME], r->idx, r->idx_len);
 	if (!name || name->type != ASN_OCTET_STR || !name->text[0]) {
 		target_error(t, "radio row without an AP name");
 		return NULL;
@@ -868,7 +875,7 @@ static enum snmp_band radio_band(struct target *t, const struct cell *r)
 {
 	if (!t->profile->radio_band.len)
 		return SNMP_BAND_UNKNOWN;
-	const struct cell *b = column_find(&t->radiocols[1], r->idx, r->idx_len);
+	const struct cell *b = column_find(&t->radiocols[RADIO_BAND], r->idx, r->idx_len);
 	if (!b) {
 		target_error(t, "radio row without a band column");
 		return SNMP_BAND_UNKNOWN;
@@ -880,7 +887,7 @@ static enum snmp_band radio_band(struct target *t, const struct cell *r)
 
 static void join_radios(struct target *t, struct ap_list *aps, struct ssid_list *ssids)
 {
-	const struct column *clients = &t->radiocols[0];
+	const struct column *clients = &t->radiocols[RADIO_CLIENTS];
 	if (clients->n == 0) {
 		target_error(t, "radio table is empty");
 		return;
@@ -900,7 +907,7 @@ static void join_radios(struct target *t, struct ap_list *aps, struct ssid_list 
 		char idx[160], ssid[TEXT_MAX] = "";
 		format_index(idx, sizeof idx, r->idx, r->idx_len);
 		if (t->profile->radio_ssid.len) {
-			const struct cell *s = column_find(&t->radiocols[3], r->idx, r->idx_len);
+			const struct cell *s = column_find(&t->radiocols[RADIO_SSID], r->idx, r->idx_len);
 			if (s && s->type == ASN_OCTET_STR) {
 				strlcpy_hr(ssid, s->text, sizeof ssid);
 				if (!t->profile->ssid_name.len && ssid[0])
@@ -916,7 +923,7 @@ static void join_radios(struct target *t, struct ap_list *aps, struct ssid_list 
 
 static void join_ssids(struct target *t, struct ssid_list *ssids)
 {
-	const struct column *names = &t->ssidcols[0], *clients = &t->ssidcols[1];
+	const struct column *names = &t->ssidcols[SSID_NAME], *clients = &t->ssidcols[SSID_CLIENTS];
 	if (clients->n == 0) {
 		target_error(t, "SSID table is empty");
 		return;
@@ -1008,7 +1015,7 @@ static void emit_wireless(struct target *t)
 			emit_ap(t, a, a->conf_idx >= 0 ? &t->c->conf->aps[a->conf_idx] : NULL, now);
 		}
 	}
-	if (p->has_radio && t->radiocols[0].n > 0)
+	if (p->has_radio && t->radiocols[RADIO_CLIENTS].n > 0)
 		emit_missing_aps(t, &aps, now);
 	for (size_t i = 0; i < ssids.n; i++) {
 		char entity[SAMPLE_ENTITY_MAX];
@@ -1027,28 +1034,19 @@ static bool step_send(struct target *t)
 	switch (t->step) {
 	case STEP_BASE:
 		return send_base(t);
-	case STEP_IFNAMES: {
-		struct column *cols[] = { &t->ifcols[0], &t->ifcols[1], &t->ifcols[2] };
-		return need_ifwalk(t) && walk_begin(t, cols, 3);
-	}
+	case STEP_IFNAMES:
+		return need_ifwalk(t) && walk_begin(t, t->ifcols, IF_COLS);
 	case STEP_UPLINK:
 		while (t->uplink_cursor < t->n_uplinks && !t->uplinks[t->uplink_cursor].ifindex)
 			t->uplink_cursor++;
 		return t->uplink_cursor < t->n_uplinks &&
 		       send_uplink(t, &t->uplinks[t->uplink_cursor]);
-	case STEP_APS: {
-		struct column *cols[] = { &t->apcol };
-		return p->ap_name.len && walk_begin(t, cols, 1);
-	}
-	case STEP_RADIOS: {
-		struct column *cols[] = { &t->radiocols[0], &t->radiocols[1], &t->radiocols[2],
-					  &t->radiocols[3] };
-		return p->has_radio && walk_begin(t, cols, 4);
-	}
-	case STEP_SSIDS: {
-		struct column *cols[] = { &t->ssidcols[0], &t->ssidcols[1] };
-		return p->ssid_name.len && walk_begin(t, cols, 2);
-	}
+	case STEP_APS:
+		return p->ap_name.len && walk_begin(t, &t->apcol, 1);
+	case STEP_RADIOS:
+		return p->has_radio && walk_begin(t, t->radiocols, RADIO_COLS);
+	case STEP_SSIDS:
+		return p->ssid_name.len && walk_begin(t, t->ssidcols, SSID_COLS);
 	default:
 		return false;
 	}
@@ -1475,16 +1473,16 @@ static int open_session(struct target *t)
 static void init_columns(struct target *t)
 {
 	const struct snmp_profile *p = t->profile;
-	column_init(&t->ifcols[0], OID_IF_NAME, OIDLEN(OID_IF_NAME));
-	column_init(&t->ifcols[1], OID_IF_DESCR, OIDLEN(OID_IF_DESCR));
-	column_init(&t->ifcols[2], OID_IF_ALIAS, OIDLEN(OID_IF_ALIAS));
+	column_init(&t->ifcols[IF_NAME], OID_IF_NAME, OIDLEN(OID_IF_NAME));
+	column_init(&t->ifcols[IF_DESCR], OID_IF_DESCR, OIDLEN(OID_IF_DESCR));
+	column_init(&t->ifcols[IF_ALIAS], OID_IF_ALIAS, OIDLEN(OID_IF_ALIAS));
 	column_init(&t->apcol, p->ap_name.arcs, p->ap_name.len);
-	column_init(&t->radiocols[0], p->radio_clients.arcs, p->radio_clients.len);
-	column_init(&t->radiocols[1], p->radio_band.arcs, p->radio_band.len);
-	column_init(&t->radiocols[2], p->radio_ap_name.arcs, p->radio_ap_name.len);
-	column_init(&t->radiocols[3], p->radio_ssid.arcs, p->radio_ssid.len);
-	column_init(&t->ssidcols[0], p->ssid_name.arcs, p->ssid_name.len);
-	column_init(&t->ssidcols[1], p->ssid_clients.arcs, p->ssid_clients.len);
+	column_init(&t->radiocols[RADIO_CLIENTS], p->radio_clients.arcs, p->radio_clients.len);
+	column_init(&t->radiocols[RADIO_BAND], p->radio_band.arcs, p->radio_band.len);
+	column_init(&t->radiocols[RADIO_AP_NAME], p->radio_ap_name.arcs, p->radio_ap_name.len);
+	column_init(&t->radiocols[RADIO_SSID], p->radio_ssid.arcs, p->radio_ssid.len);
+	column_init(&t->ssidcols[SSID_NAME], p->ssid_name.arcs, p->ssid_name.len);
+	column_init(&t->ssidcols[SSID_CLIENTS], p->ssid_clients.arcs, p->ssid_clients.len);
 	column_init(&t->get, NULL, 0);
 }
 
@@ -1559,12 +1557,12 @@ static void target_free(struct target *t)
 	}
 	if (t->profile) {
 		column_free(&t->get);
-		for (size_t i = 0; i < 3; i++)
+		for (size_t i = 0; i < IF_COLS; i++)
 			column_free(&t->ifcols[i]);
 		column_free(&t->apcol);
-		for (size_t i = 0; i < 4; i++)
+		for (size_t i = 0; i < RADIO_COLS; i++)
 			column_free(&t->radiocols[i]);
-		for (size_t i = 0; i < 2; i++)
+		for (size_t i = 0; i < SSID_COLS; i++)
 			column_free(&t->ssidcols[i]);
 	}
 	for (size_t i = 0; i < t->n_uplinks; i++)
