@@ -453,7 +453,6 @@ static bool walk_absorb(struct target *t, netsnmp_pdu *resp)
 		return false;
 	}
 	size_t k = 0;
-	bool progress = false;
 	for (netsnmp_variable_list *v = resp->variables; v; v = v->next_variable, k++) {
 		struct column *col = t->walk[t->active[k % t->n_active]];
 		if (col->done)
@@ -472,12 +471,10 @@ static bool walk_absorb(struct target *t, netsnmp_pdu *resp)
 			target_error(t, "walk: index longer than %d arcs", MAX_INDEX);
 		memcpy(col->cursor, v->name, v->name_length * sizeof(oid));
 		col->cursor_len = v->name_length;
-		progress = true;
 	}
 	if (k == 0)
 		for (size_t i = 0; i < t->n_walk; i++)
 			t->walk[i]->done = true;
-	(void)progress;
 	for (size_t i = 0; i < t->n_walk; i++)
 		if (!t->walk[i]->done)
 			return true;
