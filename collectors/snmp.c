@@ -1189,6 +1189,8 @@ static int on_snmp_event(int op, netsnmp_session *session, int reqid, netsnmp_pd
 	return 1;
 }
 
+/* The rule is spelled out in snmp.h: with the 600 s cap a target that
+ * comes back is polled again within ten minutes (or one interval). */
 static double backoff_seconds(const struct target *t)
 {
 	double interval = (double)(t->conf->interval > 0 ? t->conf->interval : 30);

@@ -26,8 +26,10 @@
  *                     (ifHighSpeed, else ifSpeed) for every `uplink` whose
  *                     target is this target, found by ifName, ifDescr or
  *                     ifAlias (64-bit counters, 32-bit only when absent).
- * A target that stops answering is down after (retries + 1) x timeout and
- * is retried with exponential backoff (up to 8 x interval); a malformed
+ * A target that stops answering is down after (retries + 1) x timeout.
+ * After its n-th failed poll in a row the next one starts interval x 2^n
+ * later, but at most 8 x interval or 600 s, whichever is less, and never
+ * sooner than one interval (so an interval above 600 s is kept). A malformed
  * reply (wrong type, missing column, noSuch*, empty table, a text count
  * that is not a number) is logged and counted in errors_total, and the
  * rest of the poll goes on. Per-radio and per-WLAN rows are logged at
