@@ -1,6 +1,7 @@
 #include "config.h"
 #include "collectors/pcap.h"
 #include "collectors/pcap_capture.h"
+#include "collectors/pcap_dot11.h"
 #include "collectors/pcap_ring.h"
 #include "base/log.h"
 #include "base/util.h"

@@ -1,6 +1,6 @@
 /* 802.11 side of the capture: stations per BSSID from a monitor port. */
 #include "config.h"
-#include "collectors/pcap_capture.h"
+#include "collectors/pcap_dot11.h"
 
 #include <pcap/pcap.h>
 #include <string.h>

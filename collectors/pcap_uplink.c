@@ -1,6 +1,6 @@
 /* Ethernet side of the capture: uplink accounting and DHCP leases. */
 #include "config.h"
-#include "collectors/pcap_capture.h"
+#include "collectors/pcap_uplink.h"
 
 #include <arpa/inet.h>
 #include <math.h>
