@@ -1,3 +1,4 @@
+/* util: small helpers every module shares (allocation, strings, time, directories). */
 #include "config.h"
 #include "base/util.h"
 #include "base/log.h"
@@ -143,6 +144,11 @@ int parse_duration(const char *s, long *out)
 int glob_match(const char *pattern, const char *s)
 {
 	return fnmatch(pattern, s, 0) == 0;
+}
+
+bool same_string(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
 size_t strlcpy_hr(char *dst, const char *src, size_t size)

@@ -5,6 +5,7 @@
 #ifndef HEADROOM_UTIL_H
 #define HEADROOM_UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -29,6 +30,9 @@ int parse_duration(const char *s, long *out);
 
 /* Shell-style glob match (fnmatch without flags). */
 int glob_match(const char *pattern, const char *s);
+
+/* Two optional strings are equal: both NULL, or both set and the same. */
+bool same_string(const char *a, const char *b);
 
 /* Copy at most size-1 bytes and always terminate; returns strlen(src). */
 size_t strlcpy_hr(char *dst, const char *src, size_t size);

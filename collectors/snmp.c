@@ -1574,23 +1574,18 @@ static void target_free(struct target *t)
 
 /* A target stays (session, counters, health) when nothing about how it is
  * reached or read changed. */
-static bool same_str(const char *a, const char *b)
-{
-	return (!a && !b) || (a && b && strcmp(a, b) == 0);
-}
-
 static bool same_target(const struct conf_target *a, const struct conf_target *b)
 {
-	return same_str(a->address, b->address) && a->port == b->port &&
-	       a->snmp_version == b->snmp_version && same_str(a->community, b->community) &&
-	       same_str(a->profile, b->profile) && a->timeout == b->timeout &&
-	       a->retries == b->retries && same_str(a->v3_user, b->v3_user) &&
-	       same_str(a->v3_security_level, b->v3_security_level) &&
-	       same_str(a->v3_auth_protocol, b->v3_auth_protocol) &&
-	       same_str(a->v3_auth_passphrase, b->v3_auth_passphrase) &&
-	       same_str(a->v3_priv_protocol, b->v3_priv_protocol) &&
-	       same_str(a->v3_priv_passphrase, b->v3_priv_passphrase) &&
-	       same_str(a->v3_context, b->v3_context);
+	return same_string(a->address, b->address) && a->port == b->port &&
+	       a->snmp_version == b->snmp_version && same_string(a->community, b->community) &&
+	       same_string(a->profile, b->profile) && a->timeout == b->timeout &&
+	       a->retries == b->retries && same_string(a->v3_user, b->v3_user) &&
+	       same_string(a->v3_security_level, b->v3_security_level) &&
+	       same_string(a->v3_auth_protocol, b->v3_auth_protocol) &&
+	       same_string(a->v3_auth_passphrase, b->v3_auth_passphrase) &&
+	       same_string(a->v3_priv_protocol, b->v3_priv_protocol) &&
+	       same_string(a->v3_priv_passphrase, b->v3_priv_passphrase) &&
+	       same_string(a->v3_context, b->v3_context);
 }
 
 /* ---- net-snmp library setup ---- */
