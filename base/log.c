@@ -1,3 +1,4 @@
+/* Leveled logging to stderr or syslog, one write per line. */
 #include "config.h"
 #include "base/log.h"
 

@@ -1,3 +1,4 @@
+/* Bounds-checked DHCP decoding: the message type, client address and lease of a BOOTP packet. */
 #include "config.h"
 #include "collectors/decode.h"
 

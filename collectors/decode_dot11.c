@@ -1,3 +1,4 @@
+/* Bounds-checked 802.11 decoding: radiotap and Prism headers, frames, association status. */
 #include "config.h"
 #include "collectors/decode.h"
 

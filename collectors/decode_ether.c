@@ -1,3 +1,4 @@
+/* Bounds-checked Ethernet, VLAN, IPv4/IPv6 and UDP decoding, tunnelled IPv6 included. */
 #include "config.h"
 #include "collectors/decode.h"
 

@@ -1,3 +1,4 @@
+/* The pcap collector: opens each capture, runs its thread, turns window reports into samples. */
 #include "config.h"
 #include "collectors/pcap.h"
 #include "collectors/pcap_capture.h"

@@ -1,3 +1,4 @@
+/* The capture thread's frame entry points and its window reports to the loop. */
 #include "config.h"
 #include "collectors/pcap_capture.h"
 #include "collectors/pcap_dot11.h"

@@ -1,3 +1,4 @@
+/* Fixed-size open-addressing tables of keyed hashes for the capture's hot path. */
 #include "config.h"
 #include "collectors/pcap_hash.h"
 #include "base/util.h"

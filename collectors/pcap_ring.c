@@ -1,3 +1,4 @@
+/* Batches of packets handed from a file-reading thread to the capture thread. */
 #include "config.h"
 #include "collectors/pcap_ring.h"
 #include "base/util.h"

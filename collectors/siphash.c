@@ -1,3 +1,4 @@
+/* SipHash-2-4: the keyed hash that keeps addresses out of the capture tables. */
 #include "config.h"
 #include "collectors/siphash.h"
 

@@ -1,3 +1,4 @@
+/* The SNMP collector: asynchronous net-snmp polls of every target in the event loop. */
 #include "config.h"
 #include "collectors/snmp.h"
 #include "collectors/snmp_profile.h"

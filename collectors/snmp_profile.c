@@ -1,3 +1,4 @@
+/* Vendor profiles: load the data file that names the OIDs a target is walked for. */
 #include "config.h"
 #include "collectors/snmp_profile.h"
 #include "base/util.h"

@@ -1,3 +1,4 @@
+/* Octet counter rates across wraps, resets and reboots. */
 #include "config.h"
 #include "collectors/snmp_rate.h"
 

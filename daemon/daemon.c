@@ -1,3 +1,4 @@
+/* The daemon's event loop: the sample sink, ticks, signals, reload and lifecycle. */
 #include "config.h"
 #include "daemon/daemon.h"
 #include "base/log.h"

@@ -1,3 +1,4 @@
+/* The capacity plan: projections, capacities and status from the config, and its printed form. */
 #include "config.h"
 #include "model/plan.h"
 

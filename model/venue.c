@@ -1,3 +1,4 @@
+/* The venue model: samples in, the typed view of rooms, APs, uplinks and targets out. */
 #include "config.h"
 #include "model/venue.h"
 #include "base/util.h"

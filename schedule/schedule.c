@@ -1,3 +1,4 @@
+/* The schedule: load and validate a file, map its rooms, project the timeline, answer queries. */
 #include "config.h"
 #include "schedule/schedule.h"
 #include "schedule/schedule_parse.h"
