@@ -568,11 +568,7 @@ void schedule_free(struct schedule *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; i < s->n_sessions; i++) {
-		struct schedule_session *x = &s->sessions[i];
-		free(x->id); free(x->title); free(x->type); free(x->room); free(x->element);
-	}
-	free(s->sessions);
+	sb_free_sessions(s->sessions, s->n_sessions);
 	for (size_t i = 0; i < s->n_rooms; i++)
 		free(s->rooms[i].name);
 	free(s->rooms);

@@ -120,13 +120,18 @@ const char *sb_local_zone(const struct schedule_builder *b)
 	return b->file_zone ? b->file_zone : b->venue_zone;
 }
 
-void sb_free(struct schedule_builder *b)
+void sb_free_sessions(struct schedule_session *sessions, size_t n)
 {
-	for (size_t i = 0; i < b->n_sessions; i++) {
-		struct schedule_session *s = &b->sessions[i];
+	for (size_t i = 0; i < n; i++) {
+		struct schedule_session *s = &sessions[i];
 		free(s->id); free(s->title); free(s->type); free(s->room); free(s->element);
 	}
-	free(b->sessions);
+	free(sessions);
+}
+
+void sb_free(struct schedule_builder *b)
+{
+	sb_free_sessions(b->sessions, b->n_sessions);
 	for (size_t i = 0; i < b->n_declared; i++)
 		free(b->declared[i].name);
 	free(b->declared);

@@ -51,6 +51,9 @@ void sb_warn(struct schedule_builder *b, int line, const char *element, const ch
 
 /* The builder's sessions, rooms and texts; restores TZ too. */
 void sb_free(struct schedule_builder *b);
+/* n sessions with their strings: the builder's, or a built schedule's,
+ * which took them over from the builder. */
+void sb_free_sessions(struct schedule_session *sessions, size_t n);
 /* A zeroed session appended to the builder; the parser fills it with
  * malloc'd strings (NULL ones are set to "" by schedule.c). */
 struct schedule_session *sb_add_session(struct schedule_builder *b);
