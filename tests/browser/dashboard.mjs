@@ -94,6 +94,15 @@ try {
   // are rebuilt every tick) still opens the room: the press must not land
   // on a child the update throws away.
   if (await wall.locator("#room-detail").isVisible()) await wall.locator("#room-close").click();
+  // The Ack above changes the alert list over the next ticks, which moves
+  // the rooms; press only once the tile has stayed put for two seconds, so
+  // the release lands on the tile that was pressed.
+  await wall.waitForFunction(() => {
+    const y = document.querySelector('[data-room="lobby"]').getBoundingClientRect().y;
+    const now = performance.now();
+    if (window.__lobbyY !== y) { window.__lobbyY = y; window.__lobbySince = now; }
+    return now - window.__lobbySince > 2000;
+  }, null, { timeout: 20000, polling: 100 });
   const lobbyName = wall.locator('[data-room="lobby"] .name');
   const box = await lobbyName.boundingBox();
   const pressed = await lobbyName.elementHandle();
