@@ -1,3 +1,4 @@
+/* store: the RRD time series module: batches, the writer thread, reads and graphs. */
 #include "config.h"
 #include "store/store.h"
 #include "base/module.h"
@@ -1001,16 +1002,11 @@ static void store_module_tick(struct module_ctx *d, double now)
 	store_submit(d->store, store_batch_from_venue(d->venue, (time_t)floor(now)));
 }
 
-static bool same_str(const char *a, const char *b)
-{
-	return (!a && !b) || (a && b && strcmp(a, b) == 0);
-}
-
 static int store_module_reload(struct module_ctx *d, const struct conf *old)
 {
 	const struct conf *c = d->conf;
-	if (same_str(c->state_dir, old->state_dir) && same_str(c->rrdcached, old->rrdcached) &&
-	    c->tick == old->tick)
+	if (same_string(c->state_dir, old->state_dir) &&
+	    same_string(c->rrdcached, old->rrdcached) && c->tick == old->tick)
 		return 0;
 	/* Another place or step: finish what is queued for the old files,
 	 * then write the new ones. */
