@@ -1,7 +1,4 @@
-/*
- * The report's numbers: read each RRD file of the store once and reduce it
- * to the figures of report.h. Nothing here writes files.
- */
+/* report: the report's numbers, each store file read once and reduced to report.h's figures. */
 #include "config.h"
 #include "report/report.h"
 #include "base/eventlog.h"
@@ -537,6 +534,16 @@ static void cover_add(struct target_cover *tc, const struct report_series *s)
 			tc->known[i] = 1;
 }
 
+static struct report_peak band_peak(const struct report *r, const struct rrd_table *t,
+				    const char *ds)
+{
+	struct report_series s;
+	double *v = peak_column(r, t, ds, 1, &s);
+	struct report_peak p = v ? report_peak(&s) : (struct report_peak){ NAN, 0 };
+	free(v);
+	return p;
+}
+
 static void read_ap(struct build *b, size_t i, const struct rrd_table *t,
 		    struct target_cover *covers)
 {
@@ -546,9 +553,9 @@ static void read_ap(struct build *b, size_t i, const struct rrd_table *t,
 	ap->conf = &c->aps[i];
 	ap->capacity = (double)ap->conf->max_clients;
 	ap->warn = (double)ap->conf->warn_clients;
-	ap->peak = ap->peak_2g4 = ap->peak_5g = (struct report_peak){ NAN, 0 };
+	ap->peak = ap->peak_2g4 = ap->peak_5g = ap->peak_6g = (struct report_peak){ NAN, 0 };
 	ap->minutes_warn = ap->minutes_crit = NAN;
-	struct report_series s, s2, s5;
+	struct report_series s;
 	double *v = peak_column(r, t, "clients", 1, &s);
 	if (v && report_known(s.v, s.n) > 0) {
 		ap->has_data = r->has_data = true;
@@ -556,14 +563,10 @@ static void read_ap(struct build *b, size_t i, const struct rrd_table *t,
 		ap->minutes_warn = report_minutes_at_or_above(&s, ap->warn);
 		ap->minutes_crit = report_minutes_at_or_above(&s, ap->capacity);
 		ap->unknown = s.n - report_known(s.v, s.n);
-		double *v2 = peak_column(r, t, "clients_2g4", 1, &s2);
-		double *v5 = peak_column(r, t, "clients_5g", 1, &s5);
-		if (v2)
-			ap->peak_2g4 = report_peak(&s2);
-		if (v5)
-			ap->peak_5g = report_peak(&s5);
-		free(v2);
-		free(v5);
+		ap->peak_2g4 = band_peak(r, t, "clients_2g4");
+		ap->peak_5g = band_peak(r, t, "clients_5g");
+		/* NAN for files from before the store kept 6 GHz */
+		ap->peak_6g = band_peak(r, t, "clients_6g");
 	}
 	if (v && t->ok) {
 		if (ap->conf->target_idx >= 0) {

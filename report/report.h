@@ -131,7 +131,7 @@ struct report_ap {
 	const struct conf_ap *conf;
 	bool has_data;
 	double capacity, warn;
-	struct report_peak peak, peak_2g4, peak_5g;
+	struct report_peak peak, peak_2g4, peak_5g, peak_6g;
 	double minutes_warn, minutes_crit;
 	size_t unknown;
 };

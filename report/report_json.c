@@ -164,6 +164,7 @@ static json_t *ap_json(const struct report_ap *ap)
 	set_peak(o, "peak_clients", "peak_at", &ap->peak);
 	json_object_set_new(o, "peak_clients_2g4", num(ap->peak_2g4.value));
 	json_object_set_new(o, "peak_clients_5g", num(ap->peak_5g.value));
+	json_object_set_new(o, "peak_clients_6g", num(ap->peak_6g.value));
 	json_object_set_new(o, "minutes_above_warn", num(ap->minutes_warn));
 	json_object_set_new(o, "minutes_above_crit", num(ap->minutes_crit));
 	json_object_set_new(o, "unknown_samples", json_integer((json_int_t)ap->unknown));

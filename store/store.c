@@ -106,15 +106,16 @@ char *store_path(const struct conf *conf, const char *entity)
 	return path;
 }
 
-const char *const *store_metrics(const char *entity, size_t *n)
+int store_metrics(const char *entity, const char **names, size_t max)
 {
 	enum store_kind kind;
 	const char *name;
 	if (store_parse_entity(entity, &kind, &name) != 0)
-		return NULL;
+		return -1;
 	const struct store_kind_info *k = store_kind_info(kind);
-	*n = k->n_ds;
-	return k->ds;
+	for (size_t i = 0; i < k->n_ds && i < max; i++)
+		names[i] = k->ds[i].name;
+	return (int)k->n_ds;
 }
 
 /* ---- batches ---- */
@@ -167,24 +168,13 @@ void store_batch_free(struct store_batch *b)
 	free(b);
 }
 
-static double known(double v)
+/* One entity of the venue, its values read through the kind's table. */
+static void add_entity(struct store_batch *b, const struct venue *v, enum store_kind kind,
+		       const void *obj, const char *name)
 {
-	return isfinite(v) ? v : NAN;
-}
-
-/* A capture reports once per window: its numbers hold for three windows,
- * then they are unknown (a stopped capture is not a day without devices). */
-static void capture_entry(struct store_batch *b, const struct venue *v,
-			  const struct conf_capture *cap, time_t t)
-{
-	static const char *const metrics[] = { "active_clients", "devices_day_global",
-					       "devices_day_random" };
-	char entity[SAMPLE_ENTITY_MAX + 16];
-	snprintf(entity, sizeof entity, "capture:%s", cap->name);
-	long window = cap->window > v->conf->tick ? cap->window : v->conf->tick;
-	struct store_entry *e = batch_append(b, STORE_CAPTURE, cap->name);
-	for (size_t k = 0; k < 3; k++)
-		e->v[k] = known(venue_value(v, entity, metrics[k], (double)t, 3.0 * (double)window));
+	struct store_entry *e = batch_append(b, kind, name);
+	struct store_source src = { .v = v, .obj = obj, .name = name, .t = b->t };
+	store_values(kind, &src, e->v);
 }
 
 struct store_batch *store_batch_from_venue(const struct venue *v, time_t t)
@@ -193,46 +183,17 @@ struct store_batch *store_batch_from_venue(const struct venue *v, time_t t)
 	struct store_batch *b = store_batch_new(t);
 	b->cap = v->n_aps + c->n_rooms + c->n_uplinks + c->n_pools + c->n_captures + 1;
 	b->e = xmalloc(b->cap * sizeof *b->e);
-	for (size_t i = 0; i < v->n_aps; i++) {
-		const struct venue_ap *a = &v->aps[i];
-		struct store_entry *e = batch_append(b, STORE_AP, a->name);
-		e->v[0] = known(a->clients);
-		e->v[1] = known(a->clients_2g4);
-		e->v[2] = known(a->clients_5g);
-		e->v[3] = known(a->projected);
-		e->v[4] = known(a->capacity);
-	}
-	for (size_t i = 0; i < c->n_rooms; i++) {
-		const struct venue_room *r = &v->rooms[i];
-		struct store_entry *e = batch_append(b, STORE_ROOM, c->rooms[i].name);
-		e->v[0] = known(r->clients);
-		e->v[1] = known(r->projected);
-		e->v[2] = known(r->capacity);
-	}
-	for (size_t i = 0; i < c->n_uplinks; i++) {
-		const struct venue_uplink *u = &v->uplinks[i];
-		struct store_entry *e = batch_append(b, STORE_UPLINK, c->uplinks[i].name);
-		e->v[0] = known(u->bps_in);
-		e->v[1] = known(u->bps_out);
-		e->v[2] = known(u->capacity_mbps);
-		e->v[3] = known(u->utilisation);
-		e->v[4] = known(u->projected_mbps);
-	}
-	for (size_t i = 0; i < c->n_pools; i++) {
-		struct store_entry *e = batch_append(b, STORE_POOL, c->pools[i].name);
-		e->v[0] = known(v->pools[i].leases);
-		e->v[1] = c->pools[i].size > 0 ? (double)c->pools[i].size : NAN;
-	}
+	for (size_t i = 0; i < v->n_aps; i++)
+		add_entity(b, v, STORE_AP, &v->aps[i], v->aps[i].name);
+	for (size_t i = 0; i < c->n_rooms; i++)
+		add_entity(b, v, STORE_ROOM, &v->rooms[i], c->rooms[i].name);
+	for (size_t i = 0; i < c->n_uplinks; i++)
+		add_entity(b, v, STORE_UPLINK, &v->uplinks[i], c->uplinks[i].name);
+	for (size_t i = 0; i < c->n_pools; i++)
+		add_entity(b, v, STORE_POOL, &v->pools[i], c->pools[i].name);
 	for (size_t i = 0; i < c->n_captures; i++)
-		capture_entry(b, v, &c->captures[i], t);
-	const struct venue_totals *tot = &v->totals;
-	struct store_entry *e = batch_append(b, STORE_VENUE, "");
-	e->v[0] = known(tot->devices);
-	e->v[1] = (double)tot->projected;
-	e->v[2] = (double)tot->capacity;
-	e->v[3] = known(tot->uplink_mbps_in);
-	e->v[4] = known(tot->uplink_mbps_out);
-	e->v[5] = known(tot->uplink_capacity_mbps);
+		add_entity(b, v, STORE_CAPTURE, &c->captures[i], c->captures[i].name);
+	add_entity(b, v, STORE_VENUE, &v->totals, "");
 	return b;
 }
 
@@ -266,6 +227,7 @@ static void add_stats(struct store_stats *to, const struct store_stats *from)
 	to->batches_dropped += from->batches_dropped;
 	to->files_created += from->files_created;
 	to->files_moved += from->files_moved;
+	to->files_upgraded += from->files_upgraded;
 }
 
 #define WRITER_NICE 10

@@ -1,5 +1,5 @@
 /*
- * store: RRD time series for every entity (contract; see issue 5).
+ * store: RRD time series for every entity (the module's contract).
  *
  * The module writes each tick's venue state to one RRD file per entity
  * under state_dir (ap/<name>.rrd, room/<name>.rrd, uplink/<name>.rrd,
@@ -10,9 +10,15 @@
  *
  * Writes: each tick the loop builds a batch from the venue and hands it
  * to a writer thread (store_submit never touches the disk). The writer
- * creates a file on first sight and never over existing data; a file
- * whose data sources or step differ is renamed to NAME.rrd.old-EPOCH and
- * a new one started. Timestamps are epoch seconds (rrd_update_r is only
+ * creates a file on first sight and never over existing data. A file
+ * written before data sources were added to its kind (an AP's file
+ * without clients_6g) gets them in place with librrd's rrd_tune
+ * ("rrdtool tune FILE DS:..."): every row is kept, the new data sources
+ * are unknown before the upgrade. Through a remote rrdcached that cannot
+ * be done from here: the error names the rrdtool tune command to run on
+ * its host. A file whose step differs, or whose data sources are not the
+ * kind's first ones in order, is renamed to NAME.rrd.old-EPOCH and a new
+ * one started. Timestamps are epoch seconds (rrd_update_r is only
  * thread-safe with those); a timestamp not newer than a file's last
  * update is skipped, so a restart neither loses nor duplicates rows.
  * Unknown (NAN) is written as "U", never 0. When the state directory is
@@ -84,9 +90,13 @@ int store_graph_child_main(int argc, char **argv) __attribute__((noreturn));
  * directory when rrdcached is remote ("host:port"). */
 char *store_path(const struct conf *conf, const char *entity);
 
+/* The most data sources a kind has. */
+#define STORE_METRICS_MAX 6
+
 /* The data sources of an entity's kind ("ap:x", "venue", ...) in file
- * order, or NULL for an unknown kind. */
-const char *const *store_metrics(const char *entity, size_t *n);
+ * order: up to max names into names. Returns how many the kind has, or
+ * -1 for an unknown kind. */
+int store_metrics(const char *entity, const char **names, size_t max);
 
 /* ---- writing (the module uses these; tests, tools and benches too) ---- */
 
@@ -123,6 +133,7 @@ struct store_stats {
 	unsigned long batches_dropped;	/* unwritable state dir or writer behind */
 	unsigned long files_created;
 	unsigned long files_moved;	/* moved aside: layout changed */
+	unsigned long files_upgraded;	/* data sources added in place */
 	size_t queued;			/* batches waiting for the writer */
 };
 void store_get_stats(struct store *s, struct store_stats *out);

@@ -1,26 +1,109 @@
+/* store_layout: each kind's data sources, where their values are in the venue, file names. */
 #include "config.h"
 #include "store/store_layout.h"
 #include "base/util.h"
+#include "model/venue.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* ---- where the values come from ---- */
+
+static double field_double(const struct store_source *src, const struct store_ds *ds)
+{
+	double v = *(const double *)(const void *)((const char *)src->obj + ds->offset);
+	return isfinite(v) ? v : NAN;
+}
+
+static double field_long(const struct store_source *src, const struct store_ds *ds)
+{
+	return (double)*(const long *)(const void *)((const char *)src->obj + ds->offset);
+}
+
+/* A pool's size is the config's; 0 means it was not given. */
+static double pool_size(const struct store_source *src, const struct store_ds *ds)
+{
+	(void)ds;
+	const struct venue_pool *p = src->obj;
+	return p->conf->size > 0 ? (double)p->conf->size : NAN;
+}
+
+/* A capture reports once per window: its numbers hold for three windows,
+ * then they are unknown (a stopped capture is not a day without devices). */
+static double capture_metric(const struct store_source *src, const struct store_ds *ds)
+{
+	const struct conf_capture *cap = src->obj;
+	long tick = src->v->conf->tick;
+	long window = cap->window > tick ? cap->window : tick;
+	char entity[SAMPLE_ENTITY_MAX + 16];
+	snprintf(entity, sizeof entity, "capture:%s", src->name);
+	double v = venue_value(src->v, entity, ds->name, (double)src->t, 3.0 * (double)window);
+	return isfinite(v) ? v : NAN;
+}
+
+#define FIELD(type, field) { #field, field_double, offsetof(type, field) }
+#define FIELD_AS(ds, type, field) { ds, field_double, offsetof(type, field) }
+#define COUNT_AS(ds, type, field) { ds, field_long, offsetof(type, field) }
+#define CAPTURED(ds) { ds, capture_metric, 0 }
+
+/* Data sources are never reordered or removed: files keep them by
+ * position. A new one goes last (see store_layout.h). */
+#define AP(f) FIELD(struct venue_ap, f)
+static const struct store_ds ap_ds[] = {
+	AP(clients), AP(clients_2g4), AP(clients_5g), AP(projected), AP(capacity),
+	AP(clients_6g),		/* added later: files from before gain it in place */
+};
+
+#define ROOM(f) FIELD(struct venue_room, f)
+static const struct store_ds room_ds[] = { ROOM(clients), ROOM(projected), ROOM(capacity) };
+
+#define UPLINK(f) FIELD(struct venue_uplink, f)
+static const struct store_ds uplink_ds[] = {
+	UPLINK(bps_in), UPLINK(bps_out), UPLINK(capacity_mbps), UPLINK(utilisation),
+	UPLINK(projected_mbps),
+};
+
+static const struct store_ds pool_ds[] = {
+	FIELD(struct venue_pool, leases),
+	{ "size", pool_size, 0 },
+};
+
+/* devices_day_*: distinct devices since local midnight, as the capture
+ * counted them (its day's maximum is the day's total) */
+static const struct store_ds capture_ds[] = {
+	CAPTURED("active_clients"),
+	CAPTURED("devices_day_global"),
+	CAPTURED("devices_day_random"),
+};
+
+static const struct store_ds venue_ds[] = {
+	FIELD_AS("devices", struct venue_totals, devices),
+	COUNT_AS("projected", struct venue_totals, projected),
+	COUNT_AS("capacity", struct venue_totals, capacity),
+	FIELD_AS("uplink_mbps_in", struct venue_totals, uplink_mbps_in),
+	FIELD_AS("uplink_mbps_out", struct venue_totals, uplink_mbps_out),
+	/* DS names are at most 19 characters */
+	FIELD_AS("uplink_cap_mbps", struct venue_totals, uplink_capacity_mbps),
+};
+
+#define N(a) (sizeof (a) / sizeof *(a))
+#define DS_OF(a) a, N(a)
+
+_Static_assert(N(ap_ds) <= STORE_MAX_DS && N(room_ds) <= STORE_MAX_DS &&
+	       N(uplink_ds) <= STORE_MAX_DS && N(pool_ds) <= STORE_MAX_DS &&
+	       N(capture_ds) <= STORE_MAX_DS && N(venue_ds) <= STORE_MAX_DS,
+	       "an entry holds STORE_MAX_DS values");
+
 static const struct store_kind_info kinds[STORE_KINDS] = {
-	[STORE_AP] = { "ap", "ap",
-		{ "clients", "clients_2g4", "clients_5g", "projected", "capacity" }, 5 },
-	[STORE_ROOM] = { "room", "room", { "clients", "projected", "capacity" }, 3 },
-	[STORE_UPLINK] = { "uplink", "uplink",
-		{ "bps_in", "bps_out", "capacity_mbps", "utilisation", "projected_mbps" }, 5 },
-	[STORE_POOL] = { "pool", "pool", { "leases", "size" }, 2 },
-	/* devices_day_*: distinct devices since local midnight, as the
-	 * capture counted them (its day's maximum is the day's total) */
-	[STORE_CAPTURE] = { "capture", "capture",
-		{ "active_clients", "devices_day_global", "devices_day_random" }, 3 },
-	[STORE_VENUE] = { "venue", NULL,
-		{ "devices", "projected", "capacity", "uplink_mbps_in", "uplink_mbps_out",
-		  "uplink_cap_mbps" }, 6 },
+	[STORE_AP] = { "ap", "ap", DS_OF(ap_ds) },
+	[STORE_ROOM] = { "room", "room", DS_OF(room_ds) },
+	[STORE_UPLINK] = { "uplink", "uplink", DS_OF(uplink_ds) },
+	[STORE_POOL] = { "pool", "pool", DS_OF(pool_ds) },
+	[STORE_CAPTURE] = { "capture", "capture", DS_OF(capture_ds) },
+	[STORE_VENUE] = { "venue", NULL, DS_OF(venue_ds) },
 };
 
 /* Resolution and time span of each kept archive. */
@@ -62,11 +145,18 @@ int store_parse_entity(const char *entity, enum store_kind *kind, const char **n
 	return -1;
 }
 
+void store_values(enum store_kind kind, const struct store_source *src, double *v)
+{
+	const struct store_kind_info *k = store_kind_info(kind);
+	for (size_t i = 0; i < k->n_ds; i++)
+		v[i] = k->ds[i].value(src, &k->ds[i]);
+}
+
 int store_ds_index(enum store_kind kind, const char *metric)
 {
 	const struct store_kind_info *k = store_kind_info(kind);
 	for (size_t i = 0; k && metric && i < k->n_ds; i++)
-		if (strcmp(k->ds[i], metric) == 0)
+		if (strcmp(k->ds[i].name, metric) == 0)
 			return (int)i;
 	return -1;
 }
@@ -130,7 +220,7 @@ static long archive_pdp(long seconds, long step)
 size_t store_resolutions(long step, long *res, size_t max)
 {
 	size_t n = 0;
-	for (size_t i = 0; i < sizeof archives / sizeof *archives && n < max; i++) {
+	for (size_t i = 0; i < N(archives) && n < max; i++) {
 		long r = archive_pdp(archives[i].seconds, step) * step;
 		if (n > 0 && res[n - 1] == r)
 			continue;
@@ -139,15 +229,20 @@ size_t store_resolutions(long step, long *res, size_t max)
 	return n;
 }
 
+char *store_ds_spec(enum store_kind kind, size_t i, long step)
+{
+	return xasprintf("DS:%s:GAUGE:%ld:0:U", store_kind_info(kind)->ds[i].name, 3 * step);
+}
+
 char **store_create_argv(enum store_kind kind, long step, int *argc)
 {
 	const struct store_kind_info *k = store_kind_info(kind);
 	char **argv = xcalloc(STORE_MAX_DS + 2 * STORE_MAX_RRA + 1, sizeof *argv);
 	int n = 0;
 	for (size_t i = 0; i < k->n_ds; i++)
-		argv[n++] = xasprintf("DS:%s:GAUGE:%ld:0:U", k->ds[i], 3 * step);
+		argv[n++] = store_ds_spec(kind, i, step);
 	long prev_pdp = 0;
-	for (size_t i = 0; i < sizeof archives / sizeof *archives; i++) {
+	for (size_t i = 0; i < N(archives); i++) {
 		long pdp = archive_pdp(archives[i].seconds, step);
 		/* Archives whose rows would coincide at a long step merge
 		 * into the longer span. */
@@ -177,7 +272,7 @@ unsigned long long store_file_bytes(enum store_kind kind, long step)
 {
 	unsigned long long rows = 0;
 	long prev_pdp = 0;
-	for (size_t i = 0; i < sizeof archives / sizeof *archives; i++) {
+	for (size_t i = 0; i < N(archives); i++) {
 		long pdp = archive_pdp(archives[i].seconds, step);
 		long n = (archives[i].span + pdp * step - 1) / (pdp * step);
 		if (pdp != prev_pdp)

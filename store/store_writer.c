@@ -1,3 +1,4 @@
+/* store_writer: turns batches into RRD files: creates, checks, upgrades and updates them. */
 #include "config.h"
 #include "store/store_writer.h"
 #include "base/log.h"
@@ -272,11 +273,25 @@ static rrd_info_t *file_info(struct store_writer *w, const char *path)
 	return info;
 }
 
-static bool layout_matches(const rrd_info_t *info, enum store_kind kind, long step)
+/* The kind's data source at index idx of a file is "ds[NAME].index = idx". */
+static bool ds_in_place(const rrd_info_t *p, const struct store_kind_info *k)
+{
+	size_t len = strlen(p->key);
+	if (p->type != RD_I_CNT || p->value.u_cnt >= k->n_ds)
+		return false;
+	const char *want = k->ds[p->value.u_cnt].name;
+	return strlen(want) == len - 10 && strncmp(p->key + 3, want, len - 10) == 0;
+}
+
+/* How many of the kind's data sources a file has, each at its place from
+ * the first on; -1 when its step differs or it holds one the kind does
+ * not have there. Fewer than the kind's: a file written before data
+ * sources were appended to the kind. */
+static int layout_prefix(const rrd_info_t *info, enum store_kind kind, long step)
 {
 	const struct store_kind_info *k = store_kind_info(kind);
-	size_t n_ds = 0, matched = 0;
-	bool step_ok = false;
+	size_t n_ds = 0;
+	bool step_ok = false, foreign = false;
 	for (const rrd_info_t *p = info; p; p = p->next) {
 		if (strcmp(p->key, "step") == 0)
 			step_ok = p->type == RD_I_CNT && (long)p->value.u_cnt == step;
@@ -285,14 +300,23 @@ static bool layout_matches(const rrd_info_t *info, enum store_kind kind, long st
 		    strcmp(p->key + len - 7, "].index") != 0)
 			continue;
 		n_ds++;
-		int idx = -1;
-		for (size_t i = 0; i < k->n_ds; i++)
-			if (strlen(k->ds[i]) == len - 10 && strncmp(p->key + 3, k->ds[i], len - 10) == 0)
-				idx = (int)i;
-		if (idx >= 0 && p->type == RD_I_CNT && p->value.u_cnt == (unsigned long)idx)
-			matched++;
+		foreign |= !ds_in_place(p, k);
 	}
-	return step_ok && n_ds == k->n_ds && matched == k->n_ds;
+	return step_ok && !foreign && n_ds <= k->n_ds ? (int)n_ds : -1;
+}
+
+/* layout_prefix() of a file, or -2 when it cannot be read (in e). */
+static int file_layout(struct store_writer *w, const char *path, enum store_kind kind,
+		       struct write_error *e)
+{
+	rrd_info_t *info = file_info(w, path);
+	if (!info) {
+		set_error(e, path, errno, "info");
+		return -2;
+	}
+	int have = layout_prefix(info, kind, w->t.step);
+	rrd_info_free(info);
+	return have;
 }
 
 static time_t file_last(struct store_writer *w, const char *path)
@@ -343,6 +367,91 @@ static int move_aside(struct store_writer *w, const char *path, struct write_err
 	log_warn("store: %s has other data sources or another step; moved aside to %s",
 		 path, aside);
 	free(aside);
+	return 0;
+}
+
+/* A reader (a graph being drawn, the report) holds a file's lock for a
+ * moment; a writer waits for it rather than fail. */
+#define LOCK_ATTEMPTS 6
+#define LOCK_WAIT_US 20000
+
+static bool lock_busy(void)
+{
+	return strstr(rrd_get_error(), "could not lock") != NULL;
+}
+
+/* Append the kind's data sources from index have on to a file written
+ * before they existed, as "rrdtool tune FILE DS:..." does: librrd writes
+ * the file anew under a temporary name with every row kept (the new data
+ * sources unknown in them) and renames it over the old one. Through a
+ * local rrdcached it flushes the file first and makes the daemon forget
+ * it after. A remote daemon's files cannot be changed from here. */
+static int add_data_sources(struct store_writer *w, const char *path, enum store_kind kind,
+			    size_t have, struct write_error *e)
+{
+	const struct store_kind_info *k = store_kind_info(kind);
+	char *specs[STORE_MAX_DS] = { NULL };
+	char *argv[STORE_MAX_DS + 6];
+	int argc = 0;
+	argv[argc++] = (char *)"tune";
+	if (w->t.daemon) {
+		argv[argc++] = (char *)"--daemon";
+		argv[argc++] = w->t.daemon;
+	}
+	argv[argc++] = (char *)path;
+	for (size_t i = have; i < k->n_ds; i++)
+		argv[argc++] = specs[i - have] = store_ds_spec(kind, i, w->t.step);
+	argv[argc] = NULL;
+	int rc = -1;
+	if (w->t.remote) {
+		rrd_clear_error();
+		snprintf(e->message, sizeof e->message, "lacks data sources from \"%s\" on; add "
+			 "them on the rrdcached host: rrdtool tune FILE %s", k->ds[have].name,
+			 specs[0]);
+		e->path = path;
+		e->err = 0;
+		e->unwritable = false;
+	} else {
+		for (int attempt = 0; attempt < LOCK_ATTEMPTS; attempt++) {
+			rrd_clear_error();
+			errno = 0;
+			/* it answers 0 when the rewrite failed, with the error set */
+			rc = rrd_tune(argc, argv) == 0 && !rrd_test_error() ? 0 : -1;
+			if (rc == 0 || !lock_busy())
+				break;
+			usleep(LOCK_WAIT_US);
+		}
+		if (rc != 0)
+			set_error(e, path, errno, "add data sources");
+	}
+	for (size_t i = 0; i < STORE_MAX_DS; i++)
+		free(specs[i]);
+	return rc;
+}
+
+/* A file with only the kind's first data sources gets the others in
+ * place; then it has them all (checked: rrd_tune may report success for
+ * a rewrite that failed), or -1 with the reason in e. */
+static int upgrade_file(struct store_writer *w, const char *path, enum store_kind kind,
+			int have, struct store_stats *stats, struct write_error *e)
+{
+	size_t n_ds = store_kind_info(kind)->n_ds;
+	if (add_data_sources(w, path, kind, (size_t)have, e) != 0)
+		return -1;
+	int now = file_layout(w, path, kind, e);
+	if (now == -2)
+		return -1;
+	if (now != (int)n_ds) {
+		snprintf(e->message, sizeof e->message, "has %d of its %zu data sources after "
+			 "adding them", now, n_ds);
+		e->path = path;
+		e->err = 0;
+		e->unwritable = false;
+		return -1;
+	}
+	log_info("store: %s: added %zu data source(s) from %s on in place; its rows are kept",
+		 path, n_ds - (size_t)have, store_kind_info(kind)->ds[have].name);
+	stats->files_upgraded++;
 	return 0;
 }
 
@@ -413,14 +522,15 @@ static int ensure_file(struct store_writer *w, struct file_state *fs, enum store
 	if (exists < 0)
 		return -1;
 	if (exists) {
-		rrd_info_t *info = file_info(w, fs->path);
-		if (!info) {
-			set_error(e, fs->path, errno, "info");
+		int have = file_layout(w, fs->path, kind, e);
+		if (have == -2)
 			return -1;
+		if (have > 0 && (size_t)have < store_kind_info(kind)->n_ds) {
+			if (upgrade_file(w, fs->path, kind, have, stats, e) != 0)
+				return -1;
+			have = (int)store_kind_info(kind)->n_ds;
 		}
-		bool same = layout_matches(info, kind, w->t.step);
-		rrd_info_free(info);
-		if (same) {
+		if (have == (int)store_kind_info(kind)->n_ds) {
 			fs->last = file_last(w, fs->path);
 			if (fs->last < 0) {
 				set_error(e, fs->path, errno, "last");
@@ -457,7 +567,7 @@ static int update_file(struct store_writer *w, struct file_state *fs, const stru
 	format_update(line, sizeof line, t, en->v, store_kind_info(en->kind)->n_ds);
 	const char *argv[] = { line, NULL };
 	int rc = -1;
-	for (int attempt = 0; attempt < 6; attempt++) {
+	for (int attempt = 0; attempt < LOCK_ATTEMPTS; attempt++) {
 		rrd_clear_error();
 		errno = 0;
 		rc = w->t.daemon ? rrdc_update(fs->path, 1, argv)
@@ -466,10 +576,8 @@ static int update_file(struct store_writer *w, struct file_state *fs, const stru
 			break;
 		if (w->t.daemon && attempt == 0 && store_daemon_retry(w->t.daemon))
 			continue;
-		/* A reader (a graph being drawn, the report) holds the file's
-		 * lock for a moment; wait for it rather than drop the row. */
-		if (!w->t.daemon && strstr(rrd_get_error(), "could not lock")) {
-			usleep(20000);
+		if (!w->t.daemon && lock_busy()) {
+			usleep(LOCK_WAIT_US);
 			continue;
 		}
 		break;

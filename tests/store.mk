@@ -11,3 +11,5 @@ TESTS += tests/integration/store_rrdcached.sh
 dist_noinst_SCRIPTS += tests/integration/store_rrdcached.sh
 TESTS += tests/integration/store_unwritable.sh
 dist_noinst_SCRIPTS += tests/integration/store_unwritable.sh
+TESTS += tests/integration/store_6ghz.sh
+dist_noinst_SCRIPTS += tests/integration/store_6ghz.sh

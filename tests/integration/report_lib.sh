@@ -8,7 +8,9 @@
 #                   out = in / 4; buckets 100..171 (05-14 08:20-14:20) unknown;
 #                   bucket 200: 12 samples at 90 Mbit/s in, bucket 300: 3 at 150
 #   room hall       50; 60 samples at 330, 12 at 400, then 410 at 05-15 14:00:00
-#   ap hall-1/2     25 each; in the same block 165/165, 235/165, 245/165
+#   ap hall-1/2     25 each; in the same block 165/165, 235/165, 245/165;
+#                   30% on 2.4 GHz, hall-2 20% on 6 GHz, the rest on 5 GHz
+#                   (hall-1's file has the layout from before 6 GHz)
 #   hall-1, hall-2, room hall: unknown in (05-15 03:00, 03:30] (target wlc down)
 #   room lobby, ap lobby-1: 0 all along; room small, ap small-1: no files
 set -u
@@ -149,16 +151,18 @@ update("%s/room/hall.rrd" % state,
        [(t, [None if wlc_down(t) else hall[block(t)], 450, 400]) for t in times])
 create("%s/room/lobby.rrd" % state, ["clients", "projected", "capacity"])
 update("%s/room/lobby.rrd" % state, [(t, [0, 180, 150]) for t in times])
-for name, series in (("hall-1", h1), ("hall-2", h2)):
+AP_DS = ["clients", "clients_2g4", "clients_5g", "projected", "capacity"]
+for name, series, six in (("hall-1", h1, False), ("hall-2", h2, True)):
     p = "%s/ap/%s.rrd" % (state, name)
-    create(p, ["clients", "clients_2g4", "clients_5g", "projected", "capacity"])
+    create(p, AP_DS + ["clients_6g"] if six else AP_DS)
     rows = []
     for t in times:
         if wlc_down(t):
-            rows.append((t, [None] * 5))
+            rows.append((t, [None] * (6 if six else 5)))
             continue
         c = series[block(t)]
-        rows.append((t, [c, c * 3 // 10, c - c * 3 // 10, 225, 200]))
+        g6 = c // 5 if six else 0
+        rows.append((t, [c, c * 3 // 10, c - c * 3 // 10 - g6, 225, 200] + ([g6] if six else [])))
     update(p, rows)
 p = "%s/ap/lobby-1.rrd" % state
 create(p, ["clients", "clients_2g4", "clients_5g", "projected", "capacity"])

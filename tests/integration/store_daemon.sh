@@ -50,8 +50,8 @@ done
 # Nobody reports clients: devices is unknown (U), never 0; the plan is known.
 wait_for 20 sh -c "rrdtool lastupdate '$state/venue.rrd' | tail -1 | grep -q ': U 180 130 U U 500\$'" ||
 	{ rrdtool lastupdate "$state/venue.rrd"; fail "venue.rrd lacks 'U 180 130 U U 500'"; }
-rrdtool lastupdate "$state/ap/h1.rrd" | tail -1 | grep -q ': U U U [0-9]* 100$' ||
-	{ rrdtool lastupdate "$state/ap/h1.rrd"; fail "ap/h1.rrd: clients should be U, capacity 100"; }
+rrdtool lastupdate "$state/ap/h1.rrd" | tail -1 | grep -q ': U U U [0-9]* 100 U$' ||
+	{ rrdtool lastupdate "$state/ap/h1.rrd"; fail "ap/h1.rrd: clients (every band) should be U, capacity 100"; }
 
 # Wait for two complete 10 s rows, then restart.
 t0=$(last_update "$state/venue.rrd")

@@ -1,6 +1,4 @@
-/* The RRD store against real RRD files in a temporary directory: layout,
- * values at every archive, MAX vs AVERAGE, gaps, restart, layout change,
- * the writer thread, graphs and an unwritable state directory. */
+/* test_store: the RRD store against real RRD files in a temporary directory and a real rrdcached. */
 #include "config.h"
 
 #include <errno.h>
@@ -227,12 +225,12 @@ static void test_paths_are_sanitised(void **state)
 	free(p);
 	assert_null(store_path(f->conf, "ap:"));
 	assert_null(store_path(f->conf, "switch:x"));
-	size_t n = 0;
-	const char *const *m = store_metrics("uplink:isp", &n);
-	assert_non_null(m);
-	assert_int_equal(n, 5);
+	const char *m[STORE_METRICS_MAX];
+	assert_int_equal(store_metrics("uplink:isp", m, STORE_METRICS_MAX), 5);
 	assert_string_equal(m[0], "bps_in");
-	assert_null(store_metrics("nope", &n));
+	assert_int_equal(store_metrics("ap:x", m, STORE_METRICS_MAX), 6);
+	assert_string_equal(m[5], "clients_6g");
+	assert_int_equal(store_metrics("nope", m, STORE_METRICS_MAX), -1);
 }
 
 static unsigned long info_cnt(rrd_info_t *info, const char *key)
@@ -322,6 +320,18 @@ static void test_every_archive_average_and_max(void **state)
 	store_close(s);
 }
 
+static char *run(const char *cmd)
+{
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	size_t cap = 1 << 20, n = 0;
+	char *out = xmalloc(cap);
+	n = fread(out, 1, cap - 1, p);
+	out[n] = '\0';
+	pclose(p);
+	return out;
+}
+
 static ino_t inode_of(const char *path)
 {
 	struct stat st;
@@ -409,6 +419,156 @@ static void test_other_layout_is_moved_aside(void **state)
 	free(cmd);
 	free(dir);
 	free(path);
+}
+
+static void ingest(struct venue *v, const char *entity, const char *metric, double value,
+		   double t)
+{
+	struct sample smp = { .value = value, .time = t };
+	strlcpy_hr(smp.entity, entity, sizeof smp.entity);
+	strlcpy_hr(smp.metric, metric, sizeof smp.metric);
+	venue_ingest(v, &smp);
+}
+
+/* The AP's last update as the file holds it: "U" or the number. */
+static char *last_value(const char *path, const char *ds)
+{
+	time_t last;
+	unsigned long n;
+	char **names, **values, *found = NULL;
+	assert_int_equal(rrd_lastupdate_r(path, &last, &n, &names, &values), 0);
+	for (unsigned long i = 0; i < n; i++) {
+		if (strcmp(names[i], ds) == 0)
+			found = xstrdup(values[i]);
+		rrd_freemem(names[i]);
+		rrd_freemem(values[i]);
+	}
+	rrd_freemem(names);
+	rrd_freemem(values);
+	if (!found)
+		fail_msg("%s has no data source %s", path, ds);
+	return found;
+}
+
+/* Every band the venue knows reaches the AP's file, 6 GHz included. */
+static void test_ap_bands_from_venue(void **state)
+{
+	struct fixture *f = *state;
+	struct venue *v = venue_new(f->conf);
+	struct store *s = open_store(f->conf);
+	static const char *const band[] = { "clients", "clients_2g4", "clients_5g", "clients_6g" };
+	const double count[] = { 31, 4, 12, 15 };
+	for (int k = 0; k < 30; k++) {
+		time_t t = T0 + 10 * k;
+		for (size_t i = 0; i < 4; i++)
+			ingest(v, "ap:a1", band[i], count[i], (double)t);
+		venue_update(v, (double)t);
+		struct store_batch *b = store_batch_from_venue(v, t);
+		assert_int_equal(store_write_batch(s, b), 0);
+		store_batch_free(b);
+	}
+	char *path = store_path(f->conf, "ap:a1");
+	rrd_info_t *info = rrd_info_r(path);
+	assert_int_equal(info_cnt(info, "ds[clients_6g].index"), 5);
+	rrd_info_free(info);
+	for (size_t i = 0; i < 4; i++) {
+		char *got = last_value(path, band[i]);
+		char want[16];
+		snprintf(want, sizeof want, "%g", count[i]);
+		assert_string_equal(got, want);
+		free(got);
+	}
+	struct store_series out;
+	char err[256] = "";
+	assert_int_equal(store_series(s, "ap:a1", "clients_6g", T0, T0 + 290, 10, "MAX", &out, err,
+				      sizeof err), 0);
+	size_t seen = 0;
+	for (size_t r = 0; r < out.n; r++)
+		seen += out.values[r] == 15;
+	assert_true(seen >= 28);
+	store_series_free(&out);
+	free(path);
+	store_close(s);
+	venue_free(v);
+}
+
+/* An AP file of the previous layout (no clients_6g) gains the data source
+ * in place: same rows before, 6 GHz from the upgrade on, nothing moved. */
+static void check_old_ap_file_gains_6ghz(const struct conf *c)
+{
+	char *path = store_path(c, "ap:a1");
+	char *dir = xasprintf("%s/ap", c->state_dir);
+	assert_int_equal(mkdir_p(dir, 0755), 0);
+	const char *args[] = {
+		"DS:clients:GAUGE:30:0:U", "DS:clients_2g4:GAUGE:30:0:U", "DS:clients_5g:GAUGE:30:0:U",
+		"DS:projected:GAUGE:30:0:U", "DS:capacity:GAUGE:30:0:U",
+		"RRA:AVERAGE:0.5:1:34560", "RRA:MAX:0.5:1:34560", "RRA:AVERAGE:0.5:6:43200",
+		"RRA:MAX:0.5:6:43200", "RRA:AVERAGE:0.5:360:17520", "RRA:MAX:0.5:360:17520",
+	};
+	rrd_clear_error();
+	assert_int_equal(rrd_create_r(path, 10, T0 - 1, 11, args), 0);
+	for (int i = 0; i < 300; i++) {
+		char line[64];
+		snprintf(line, sizeof line, "%ld:%d:1:2:40:60", (long)(T0 + 10 * i), i % 60);
+		const char *upd[] = { line };
+		assert_int_equal(rrd_update_r(path, NULL, 1, upd), 0);
+	}
+	ino_t before = inode_of(path);
+
+	struct store *s = open_store(c);
+	for (int i = 300; i < 320; i++) {
+		double v[] = { (double)(i % 60), 1, 2, 40, 60, 7 };
+		struct store_batch *b = store_batch_new(T0 + 10 * i);
+		assert_int_equal(store_batch_add(b, "ap:a1", v, 6), 0);
+		assert_int_equal(store_write_batch(s, b), 0);
+		store_batch_free(b);
+	}
+	struct store_stats st;
+	store_get_stats(s, &st);
+	assert_int_equal(st.files_upgraded, 1);
+	assert_int_equal(st.files_moved, 0);
+	assert_int_equal(st.files_created, 0);
+	assert_int_equal(st.updates, 20);
+	assert_int_not_equal(inode_of(path), before);	/* rewritten, not appended to */
+	char *cmd = xasprintf("ls '%s' | grep -c 'old-' || true", dir);
+	char *out = run(cmd);
+	assert_string_equal(out, "0\n");
+	free(out);
+	free(cmd);
+
+	/* The rows from before the upgrade are all there. */
+	struct store_series clients;
+	fetch_series(s, "clients", 10, "AVERAGE", &clients);
+	size_t kept = 0;
+	for (size_t r = 0; r < clients.n; r++) {
+		int i = (int)((clients.start + (time_t)r * clients.step - T0) / 10);
+		if (i < 1 || i >= 320)
+			continue;
+		assert_same(i % 60, clients.values[r], clients.start + (time_t)r * clients.step);
+		kept += i < 300;
+	}
+	assert_int_equal(kept, 299);
+	store_series_free(&clients);
+	/* 6 GHz: unknown before, written after. */
+	struct store_series six;
+	fetch_series(s, "clients_6g", 10, "AVERAGE", &six);
+	for (size_t r = 0; r < six.n; r++) {
+		int i = (int)((six.start + (time_t)r * six.step - T0) / 10);
+		if (i >= 1 && i < 300)
+			assert_true(isnan(six.values[r]));
+		else if (i > 300 && i < 320)
+			assert_same(7, six.values[r], six.start + (time_t)r * six.step);
+	}
+	store_series_free(&six);
+	store_close(s);
+	free(dir);
+	free(path);
+}
+
+static void test_old_ap_file_gains_6ghz(void **state)
+{
+	struct fixture *f = *state;
+	check_old_ap_file_gains_6ghz(f->conf);
 }
 
 static void test_writer_thread_drains_on_close(void **state)
@@ -575,15 +735,6 @@ static void test_batch_from_venue_keeps_unknowns(void **state)
 	venue_free(v);
 }
 
-static void ingest(struct venue *v, const char *entity, const char *metric, double value,
-		   double t)
-{
-	struct sample smp = { .value = value, .time = t };
-	strlcpy_hr(smp.entity, entity, sizeof smp.entity);
-	strlcpy_hr(smp.metric, metric, sizeof smp.metric);
-	venue_ingest(v, &smp);
-}
-
 /* capture/<name>.rrd carries what the capture counted; once its numbers
  * are three windows old they are unknown, not repeated. */
 static void test_capture_file_from_venue(void **state)
@@ -734,18 +885,6 @@ static void stop_rrdcached(struct fixture *f)
 	f->rrdcached = 0;
 }
 
-static char *run(const char *cmd)
-{
-	FILE *p = popen(cmd, "r");
-	assert_non_null(p);
-	size_t cap = 1 << 20, n = 0;
-	char *out = xmalloc(cap);
-	n = fread(out, 1, cap - 1, p);
-	out[n] = '\0';
-	pclose(p);
-	return out;
-}
-
 static double series_value_at(struct store *s, time_t at)
 {
 	struct store_series out;
@@ -763,15 +902,25 @@ static double series_value_at(struct store *s, time_t at)
 	return v;
 }
 
-static void test_rrdcached_writes_reads_and_reconnects(void **state)
+/* A config whose store goes through a real rrdcached on a unix socket in
+ * the test's directory, started here (skips the test without one). */
+static struct conf *cached_conf(struct fixture *f)
 {
-	struct fixture *f = *state;
 	if (system("command -v rrdcached >/dev/null 2>&1") != 0)
 		skip();
 	start_rrdcached(f);
 	char *state_dir = xasprintf("%s/state", f->dir);
 	char *extra = xasprintf("rrdcached = \"unix:%s/sock\"", f->dir);
 	struct conf *c = load_conf(state_dir, extra);
+	free(extra);
+	free(state_dir);
+	return c;
+}
+
+static void test_rrdcached_writes_reads_and_reconnects(void **state)
+{
+	struct fixture *f = *state;
+	struct conf *c = cached_conf(f);
 	struct store *s = open_store(c);
 	write_ap_samples(s, 0, 200, 0);
 	char *path = store_path(c, "ap:a1");
@@ -822,8 +971,18 @@ static void test_rrdcached_writes_reads_and_reconnects(void **state)
 	stop_rrdcached(f);
 	rrdc_disconnect();
 	free(path);
-	free(extra);
-	free(state_dir);
+	conf_free(c);
+}
+
+/* Through rrdcached the file is flushed before it is rewritten, and the
+ * daemon's updates after it land in the new file. */
+static void test_old_ap_file_gains_6ghz_through_rrdcached(void **state)
+{
+	struct fixture *f = *state;
+	struct conf *c = cached_conf(f);
+	check_old_ap_file_gains_6ghz(c);
+	stop_rrdcached(f);
+	rrdc_disconnect();
 	conf_free(c);
 }
 
@@ -893,6 +1052,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_every_archive_average_and_max, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_restart_continues_same_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_other_layout_is_moved_aside, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ap_bands_from_venue, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_old_ap_file_gains_6ghz, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_writer_thread_drains_on_close, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_graphs_svg_and_png, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_series_errors, setup, teardown),
@@ -901,6 +1062,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_batch_from_venue_keeps_unknowns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_capture_file_from_venue, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rrdcached_writes_reads_and_reconnects, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_old_ap_file_gains_6ghz_through_rrdcached, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_remote_rrdcached, setup, teardown),
 	};
