@@ -4,6 +4,7 @@
 #include "base/module.h"
 #include "base/log.h"
 #include "store/store_layout.h"
+#include "store/store_read.h"
 #include "store/store_writer.h"
 #include "base/util.h"
 #include "model/venue.h"
@@ -68,11 +69,11 @@ static bool daemon_is_remote(const char *addr)
 
 /* On a remote daemon, files live under the last component of state_dir
  * inside its base directory. */
-static char *target_base(const struct conf *conf)
+static char *target_base(const char *state_dir, const char *daemon)
 {
-	if (!daemon_is_remote(conf->rrdcached))
-		return xstrdup(conf->state_dir);
-	const char *dir = conf->state_dir;
+	if (!daemon_is_remote(daemon))
+		return xstrdup(state_dir);
+	const char *dir = state_dir;
 	size_t len = strlen(dir);
 	while (len > 1 && dir[len - 1] == '/')
 		len--;
@@ -86,12 +87,13 @@ static char *target_base(const struct conf *conf)
 	return base;
 }
 
-static void target_init(struct store_target *t, const struct conf *conf)
+static void target_init(struct store_target *t, const char *state_dir, const char *daemon,
+			long tick)
 {
-	t->base = target_base(conf);
-	t->daemon = conf->rrdcached ? xstrdup(conf->rrdcached) : NULL;
-	t->remote = daemon_is_remote(conf->rrdcached);
-	t->step = conf->tick > 0 ? conf->tick : 10;
+	t->base = target_base(state_dir, daemon);
+	t->daemon = daemon ? xstrdup(daemon) : NULL;
+	t->remote = daemon_is_remote(daemon);
+	t->step = tick > 0 ? tick : 10;
 }
 
 char *store_path(const struct conf *conf, const char *entity)
@@ -100,7 +102,7 @@ char *store_path(const struct conf *conf, const char *entity)
 	const char *name;
 	if (store_parse_entity(entity, &kind, &name) != 0)
 		return NULL;
-	char *base = target_base(conf);
+	char *base = target_base(conf->state_dir, conf->rrdcached);
 	char *path = store_file_path(base, kind, name);
 	free(base);
 	return path;
@@ -199,10 +201,10 @@ struct store_batch *store_batch_from_venue(const struct venue *v, time_t t)
 
 /* ---- opening and the writer thread ---- */
 
-static struct store *store_alloc(const struct conf *conf)
+static struct store *store_alloc(const char *state_dir, const char *daemon, long tick)
 {
 	struct store *s = xcalloc(1, sizeof *s);
-	target_init(&s->target, conf);
+	target_init(&s->target, state_dir, daemon, tick);
 	pthread_rwlock_init(&s->cfg, NULL);
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->work_cv, NULL);
@@ -216,7 +218,18 @@ struct store *store_open(const struct conf *conf, char *err, size_t errlen)
 		snprintf(err, errlen, "no state_dir configured");
 		return NULL;
 	}
-	return store_alloc(conf);
+	return store_alloc(conf->state_dir, conf->rrdcached, conf->tick);
+}
+
+struct store *store_open_reader(const char *state_dir, const char *daemon, char *err,
+				size_t errlen)
+{
+	if (!state_dir) {
+		snprintf(err, errlen, "no state directory to read");
+		return NULL;
+	}
+	/* the step is the writer's: a reader's files tell theirs */
+	return store_alloc(state_dir, daemon, 0);
 }
 
 static void add_stats(struct store_stats *to, const struct store_stats *from)
@@ -345,7 +358,7 @@ static int store_retarget(struct store *s, const struct conf *conf, char *err, s
 	pthread_rwlock_wrlock(&s->cfg);
 	free(s->target.base);
 	free(s->target.daemon);
-	target_init(&s->target, conf);
+	target_init(&s->target, conf->state_dir, conf->rrdcached, conf->tick);
 	pthread_rwlock_unlock(&s->cfg);
 	return writer_start(s, err, errlen);
 }
@@ -426,132 +439,16 @@ void store_close(struct store *s)
 	free(s);
 }
 
-/* ---- reads ---- */
+/* ---- reads (store_read.c), holding the target against a reload ---- */
 
-/* Make queued rows of a file visible to a direct read. */
-static int flush_cached(const struct store *s, const char *path, char *err, size_t errlen)
+int store_fetch(struct store *s, const char *entity, time_t from, time_t to, long resolution,
+		const char *cf, struct store_table *out, char *err, size_t errlen)
 {
-	int rc = -1;
-	for (int attempt = 0; attempt < 2; attempt++) {
-		rrd_clear_error();
-		rc = store_daemon_connect(s->target.daemon);
-		if (rc == 0)
-			rc = rrdc_flush(path);
-		if (rc == 0 || !store_daemon_retry(s->target.daemon))
-			break;
-	}
-	if (rc != 0)
-		snprintf(err, errlen, "rrdcached flush of %s: %s", path, rrd_get_error());
-	return rc == 0 ? 0 : -1;
-}
-
-/* The writer holds a file's lock for the moment of one update: a
- * reader that meets it waits a little instead of failing the request. */
-#define READ_LOCK_ATTEMPTS 50
-#define READ_LOCK_WAIT_US 20000
-
-static bool rrd_lock_busy(void)
-{
-	return strstr(rrd_get_error(), "could not lock") != NULL;
-}
-
-static int fetch(const struct store *s, const char *path, const char *cf, time_t *start,
-		 time_t *end, unsigned long *step, unsigned long *ds_cnt, char ***ds_names,
-		 rrd_value_t **data)
-{
-	if (!s->target.remote) {
-		int rc = -1;
-		for (int attempt = 0; attempt < READ_LOCK_ATTEMPTS; attempt++) {
-			rrd_clear_error();
-			rc = rrd_fetch_r(path, cf, start, end, step, ds_cnt, ds_names, data);
-			if (rc == 0 || !rrd_lock_busy())
-				break;
-			usleep(READ_LOCK_WAIT_US);
-		}
-		return rc;
-	}
-	int rc = -1;
-	for (int attempt = 0; attempt < 2; attempt++) {
-		rrd_clear_error();
-		rc = rrdc_fetch(path, cf, start, end, step, ds_cnt, ds_names, data);
-		if (rc == 0 || !store_daemon_retry(s->target.daemon))
-			break;
-	}
+	pthread_rwlock_rdlock(&s->cfg);
+	int rc = store_read_table(&s->target, entity, from, to, resolution, cf, true, out, err,
+				  errlen);
+	pthread_rwlock_unlock(&s->cfg);
 	return rc;
-}
-
-static const char *valid_cf(const char *cf)
-{
-	if (!cf || !*cf || strcasecmp(cf, "AVERAGE") == 0)
-		return "AVERAGE";
-	if (strcasecmp(cf, "MAX") == 0)
-		return "MAX";
-	return NULL;
-}
-
-static int series_locked(struct store *s, const char *entity, const char *metric,
-			 time_t from, time_t to, long resolution, const char *cf,
-			 struct store_series *out, char *err, size_t errlen)
-{
-	memset(out, 0, sizeof *out);
-	enum store_kind kind;
-	const char *name;
-	if (store_parse_entity(entity, &kind, &name) != 0) {
-		snprintf(err, errlen, "unknown entity \"%s\"", entity ? entity : "");
-		return -1;
-	}
-	if (store_ds_index(kind, metric) < 0) {
-		snprintf(err, errlen, "%s has no metric \"%s\"", entity, metric ? metric : "");
-		return -1;
-	}
-	const char *cfn = valid_cf(cf);
-	if (!cfn || to <= from) {
-		snprintf(err, errlen, cfn ? "empty time range" : "consolidation must be AVERAGE or MAX");
-		return -1;
-	}
-	char *path = store_file_path(s->target.base, kind, name);
-	if (!path) {
-		snprintf(err, errlen, "entity name \"%s\" is too long", name);
-		return -1;
-	}
-	if (s->target.daemon && flush_cached(s, path, err, errlen) != 0) {
-		free(path);
-		return -1;
-	}
-	time_t start = from, end = to;
-	unsigned long step = resolution > 0 ? (unsigned long)resolution : 1, ds_cnt = 0;
-	char **ds_names = NULL;
-	rrd_value_t *data = NULL;
-	if (fetch(s, path, cfn, &start, &end, &step, &ds_cnt, &ds_names, &data) != 0) {
-		snprintf(err, errlen, "no data for %s: %s", entity, rrd_get_error());
-		free(path);
-		return -1;
-	}
-	free(path);
-	int idx = -1;
-	for (unsigned long i = 0; i < ds_cnt; i++) {
-		if (strcmp(ds_names[i], metric) == 0)
-			idx = (int)i;
-		rrd_freemem(ds_names[i]);
-	}
-	rrd_freemem(ds_names);
-	size_t rows = step ? (size_t)((end - start) / (time_t)step) : 0;
-	if (idx < 0) {
-		rrd_freemem(data);
-		snprintf(err, errlen, "the file of %s has no data source \"%s\"", entity, metric);
-		return -1;
-	}
-	/* Row i of a fetch covers (start + i*step, start + (i+1)*step] and is
-	 * stamped with its end, as rrdtool prints it. */
-	out->start = start + (time_t)step;
-	out->step = (long)step;
-	out->n = rows;
-	out->values = xcalloc(rows ? rows : 1, sizeof *out->values);
-	for (size_t r = 0; r < rows; r++)
-		out->values[r] = data[r * ds_cnt + (size_t)idx];
-	strlcpy_hr(out->cf, cfn, sizeof out->cf);
-	rrd_freemem(data);
-	return 0;
 }
 
 int store_series(struct store *s, const char *entity, const char *metric, time_t from,
@@ -559,7 +456,25 @@ int store_series(struct store *s, const char *entity, const char *metric, time_t
 		 char *err, size_t errlen)
 {
 	pthread_rwlock_rdlock(&s->cfg);
-	int rc = series_locked(s, entity, metric, from, to, resolution, cf, out, err, errlen);
+	int rc = store_read_series(&s->target, entity, metric, from, to, resolution, cf, out, err,
+				   errlen);
+	pthread_rwlock_unlock(&s->cfg);
+	return rc;
+}
+
+int store_list(struct store *s, char ***entities, size_t *n, char *err, size_t errlen)
+{
+	pthread_rwlock_rdlock(&s->cfg);
+	int rc = store_read_list(&s->target, entities, n, err, errlen);
+	pthread_rwlock_unlock(&s->cfg);
+	return rc;
+}
+
+int store_extent(struct store *s, const char *entity, time_t *first, time_t *last, char *err,
+		 size_t errlen)
+{
+	pthread_rwlock_rdlock(&s->cfg);
+	int rc = store_read_extent(&s->target, entity, first, last, err, errlen);
 	pthread_rwlock_unlock(&s->cfg);
 	return rc;
 }
@@ -672,13 +587,13 @@ static int render_here(int argc, char **argv, unsigned char **data, size_t *len,
 		       size_t errlen)
 {
 	rrd_info_t *info = NULL;
-	for (int attempt = 0; attempt < READ_LOCK_ATTEMPTS; attempt++) {
+	for (int attempt = 0; attempt < STORE_READ_LOCK_ATTEMPTS; attempt++) {
 		rrd_clear_error();
 		optind = 0;	/* rrd_graph parses argv with getopt */
 		info = rrd_graph_v(argc, argv);
-		if (info || !rrd_lock_busy())
+		if (info || !store_lock_busy())
 			break;
-		usleep(READ_LOCK_WAIT_US);
+		usleep(STORE_READ_LOCK_WAIT_US);
 	}
 	int rc = info ? copy_image(info, data, len) : -1;
 	if (rc != 0)
@@ -915,7 +830,7 @@ static int graph_locked(struct store *s, const char *entity, const char *format,
 	if (s->target.remote) {
 		rc = render_here(g.argc, g.argv, data, len, err, errlen);
 	} else {
-		rc = s->target.daemon ? flush_cached(s, path, err, errlen) : 0;
+		rc = s->target.daemon ? store_read_flush(&s->target, path, err, errlen) : 0;
 		if (rc == 0)
 			rc = render_in_child(g.argc, g.argv, data, len, err, errlen);
 	}

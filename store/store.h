@@ -1,12 +1,11 @@
 /*
- * store: RRD time series for every entity (the module's contract).
+ * store: RRD time series for every entity (the module's contract, and
+ * the only code that calls librrd: the report and the web read here).
  *
  * The module writes each tick's venue state to one RRD file per entity
  * under state_dir (ap/<name>.rrd, room/<name>.rrd, uplink/<name>.rrd,
  * pool/<name>.rrd, capture/<name>.rrd, venue.rrd), directly or through
- * rrdcached, never blocking the loop for more than a few milliseconds. Reads below are safe from any thread
- * (web threads, the report); graph rendering is serialised internally
- * because rrd_graph is not thread-safe.
+ * rrdcached, never blocking the loop for more than a few milliseconds.
  *
  * Writes: each tick the loop builds a batch from the venue and hands it
  * to a writer thread (store_submit never touches the disk). The writer
@@ -26,13 +25,23 @@
  * are logged (then summarised once a minute) and writing resumes by
  * itself when the directory is writable again.
  *
+ * Reads (store_fetch, store_series, store_list, store_extent,
+ * store_graph) are safe from any thread (web threads, the report) and
+ * work on any store: one the module runs, or a reader opened on a state
+ * directory or an rrdcached address. A series comes at the step of the
+ * archive that served it, which follows the configured tick (10 s rows
+ * at a tick of 10 s or less, the tick's own above), never an assumed
+ * one. Graph rendering is serialised internally because rrd_graph is
+ * not thread-safe.
+ *
  * rrdcached: with conf->rrdcached "unix:/path" files stay under
  * state_dir and every create, update and read goes through the daemon
  * (reads flush the file first). With "host:port" the daemon may be on
  * another machine: files are named relative to its base directory as
  * INSTANCE/ap/NAME.rrd, INSTANCE being the last component of state_dir,
- * so several headroomd write into one store (run it with -B -R).
- * A restarted rrdcached is reconnected on the next write.
+ * so several headroomd write into one store (run it with -B -R), and a
+ * reader anywhere reads them through it (FETCH, INFO, FIRST, LAST, LIST).
+ * A restarted rrdcached is reconnected on the next call.
  *
  * Data sources per entity (in file order) are listed by store_metrics().
  */
@@ -57,9 +66,51 @@ struct store_series {
 	char cf[8];		/* AVERAGE or MAX */
 };
 
-/* Open the store of a config for reading only (headroom report, tools). */
+/* Open the store of a config for reading only (headroom report, tools),
+ * and for store_write_batch(). */
 struct store *store_open(const struct conf *conf, char *err, size_t errlen);
+/* Open a reader on the files under state_dir, directly (daemon NULL) or
+ * through the rrdcached at daemon, "unix:/path" or "host:port" (then
+ * state_dir only names the instance: its last component). */
+struct store *store_open_reader(const char *state_dir, const char *daemon, char *err,
+				size_t errlen);
 void store_close(struct store *s);
+
+/* Every data source of an entity's file at once. */
+struct store_table {
+	time_t start;		/* time of the first row (the end of its interval) */
+	long step;		/* seconds between rows: the serving archive's */
+	long pdp_step;		/* the file's step; rows of a longer step consolidate
+				 * several samples (MAX then differs from AVERAGE) */
+	size_t n;		/* rows */
+	size_t n_ds;
+	char **ds;		/* data source names, in file order */
+	double *values;		/* n rows of n_ds values; NAN where unknown */
+	char cf[8];		/* AVERAGE or MAX */
+};
+
+/* The rows of an entity's file between from and to at a resolution
+ * (seconds, 0 = the finest archive that covers the window) and
+ * consolidation ("AVERAGE" or "MAX"). Returns 0 (free the table with
+ * store_table_free), or -1 with a reason in err (unknown entity, no
+ * file, unreadable). */
+int store_fetch(struct store *s, const char *entity, time_t from, time_t to, long resolution,
+		const char *cf, struct store_table *out, char *err, size_t errlen);
+/* The column of a data source in a table, or -1 when the file has none. */
+int store_table_column(const struct store_table *t, const char *ds);
+void store_table_free(struct store_table *t);
+
+/* The entities that have a file in the store, as "venue", "ap:NAME", ...
+ * (names as the config spells them), sorted by strcmp. Files moved aside
+ * or not named by the store are left out. Returns 0 (free the list with
+ * store_list_free) or -1 with a reason in err. */
+int store_list(struct store *s, char ***entities, size_t *n, char *err, size_t errlen);
+void store_list_free(char **entities, size_t n);
+
+/* The time of the oldest row of an entity's finest archive and of the
+ * file's last update. 0, or -1 with a reason in err. */
+int store_extent(struct store *s, const char *entity, time_t *first, time_t *last, char *err,
+		 size_t errlen);
 
 /* Points of (entity, metric) between from and to at the given resolution
  * (seconds, 0 = finest available) and consolidation ("AVERAGE" or "MAX").

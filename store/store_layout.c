@@ -198,6 +198,37 @@ int store_encode_name(const char *name, char *out, size_t outlen)
 	return (int)o;
 }
 
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int store_decode_name(const char *stem, char *out, size_t outlen)
+{
+	size_t o = 0;
+	for (const char *p = stem; *p; p++) {
+		int c = (unsigned char)*p;
+		if (c == '%') {
+			int hi = hex_digit(p[1]), lo = hi < 0 ? -1 : hex_digit(p[2]);
+			if (lo < 0)
+				return -1;
+			c = hi * 16 + lo;
+			p += 2;
+		}
+		if (o + 1 >= outlen)
+			return -1;
+		out[o++] = (char)c;
+	}
+	if (!outlen)
+		return -1;
+	out[o] = '\0';
+	return (int)o;
+}
+
 char *store_file_path(const char *base, enum store_kind kind, const char *name)
 {
 	const struct store_kind_info *k = store_kind_info(kind);

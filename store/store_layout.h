@@ -80,6 +80,11 @@ int store_ds_index(enum store_kind kind, const char *metric);
  * or -1 when it does not fit. */
 int store_encode_name(const char *name, char *out, size_t outlen);
 
+/* The name a file name stem stands for (store_encode_name() undone).
+ * Returns its length, or -1 when it does not fit or a '%' is not
+ * followed by two hex digits. */
+int store_decode_name(const char *stem, char *out, size_t outlen);
+
 /* The file of (kind, name) under base ("state_dir" or the remote instance
  * prefix); malloc'd. */
 char *store_file_path(const char *base, enum store_kind kind, const char *name);

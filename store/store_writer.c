@@ -82,6 +82,11 @@ bool store_daemon_retry(const char *addr)
 	return store_daemon_connect(addr) == 0;
 }
 
+bool store_lock_busy(void)
+{
+	return strstr(rrd_get_error(), "could not lock") != NULL;
+}
+
 /* ---- the file table ---- */
 
 static uint64_t key_hash(const char *key)
@@ -375,10 +380,6 @@ static int move_aside(struct store_writer *w, const char *path, struct write_err
 #define LOCK_ATTEMPTS 6
 #define LOCK_WAIT_US 20000
 
-static bool lock_busy(void)
-{
-	return strstr(rrd_get_error(), "could not lock") != NULL;
-}
 
 /* Append the kind's data sources from index have on to a file written
  * before they existed, as "rrdtool tune FILE DS:..." does: librrd writes
@@ -417,7 +418,7 @@ static int add_data_sources(struct store_writer *w, const char *path, enum store
 			errno = 0;
 			/* it answers 0 when the rewrite failed, with the error set */
 			rc = rrd_tune(argc, argv) == 0 && !rrd_test_error() ? 0 : -1;
-			if (rc == 0 || !lock_busy())
+			if (rc == 0 || !store_lock_busy())
 				break;
 			usleep(LOCK_WAIT_US);
 		}
@@ -576,7 +577,7 @@ static int update_file(struct store_writer *w, struct file_state *fs, const stru
 			break;
 		if (w->t.daemon && attempt == 0 && store_daemon_retry(w->t.daemon))
 			continue;
-		if (!w->t.daemon && lock_busy()) {
+		if (!w->t.daemon && store_lock_busy()) {
 			usleep(LOCK_WAIT_US);
 			continue;
 		}

@@ -53,6 +53,10 @@ int store_writer_write(struct store_writer *w, const struct store_batch *b,
 
 /* Connect the process's rrdcached client to addr (no-op when connected). */
 int store_daemon_connect(const char *addr);
+/* After a failed librrd call: true when it met a file lock another
+ * thread or process held for a moment (worth waiting for). */
+bool store_lock_busy(void);
+
 /* After a failed rrdc_* call: true (and reconnected) when the failure was
  * the connection rather than an answer of the daemon, so a retry makes
  * sense. */

@@ -1,4 +1,4 @@
-/* test_store: the RRD store against real RRD files in a temporary directory and a real rrdcached. */
+/* test_store: the RRD store against real RRD files in a temporary folder and real rrdcached. */
 #include "config.h"
 
 #include <errno.h>
@@ -661,6 +661,117 @@ static void test_series_errors(void **state)
 	store_close(s);
 }
 
+static void write_row(struct store *s, const char *entity, time_t t, double v)
+{
+	double values[STORE_METRICS_MAX] = { v, v, v, v, v, v };
+	struct store_batch *b = store_batch_new(t);
+	assert_int_equal(store_batch_add(b, entity, values, STORE_METRICS_MAX), 0);
+	assert_int_equal(store_write_batch(s, b), 0);
+	store_batch_free(b);
+}
+
+static void assert_listed(struct store *s, const char *const *want, size_t n_want)
+{
+	char **got = NULL, err[256] = "";
+	size_t n = 0;
+	if (store_list(s, &got, &n, err, sizeof err) != 0)
+		fail_msg("store_list: %s", err);
+	assert_int_equal(n, n_want);
+	for (size_t i = 0; i < n; i++)
+		assert_string_equal(got[i], want[i]);
+	store_list_free(got, n);
+}
+
+/* The read API on its own reader: the files as entities (names decoded,
+ * files moved aside or not the store's left out), every data source of
+ * a file at once, and a file's extent. */
+static void test_reader_lists_fetches_and_extends(void **state)
+{
+	struct fixture *f = *state;
+	struct store *w = open_store(f->conf);
+	for (int i = 1; i <= 60; i++) {
+		write_row(w, "ap:a1", T0 + 10 * i, i);
+		write_row(w, "room:Foyer / Bar", T0 + 10 * i, 2 * i);
+		write_row(w, "venue", T0 + 10 * i, 3 * i);
+	}
+	store_close(w);
+	char *cmd = xasprintf("cd '%s' && touch ap/a1.rrd.old-1700000000 ap/a%%zz.rrd notes.txt",
+			      f->conf->state_dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+
+	char err[256] = "";
+	struct store *s = store_open_reader(f->conf->state_dir, NULL, err, sizeof err);
+	assert_non_null(s);
+	static const char *const want[] = { "ap:a1", "room:Foyer / Bar", "venue" };
+	assert_listed(s, want, 3);
+
+	struct store_table t;
+	if (store_fetch(s, "ap:a1", T0, T0 + 600, 0, "AVERAGE", &t, err, sizeof err) != 0)
+		fail_msg("store_fetch: %s", err);
+	assert_int_equal(t.step, 10);
+	assert_int_equal(t.pdp_step, 10);
+	assert_int_equal(t.n_ds, 6);
+	assert_string_equal(t.cf, "AVERAGE");
+	int c = store_table_column(&t, "clients_6g");
+	assert_int_equal(c, 5);
+	assert_int_equal(store_table_column(&t, "bogus"), -1);
+	size_t checked = 0;
+	for (size_t r = 0; r < t.n; r++) {
+		time_t at = t.start + (time_t)r * t.step;
+		if (at > T0 + 10 && at <= T0 + 600) {
+			assert_same((double)((at - T0) / 10), t.values[r * t.n_ds + (size_t)c], at);
+			checked++;
+		}
+	}
+	assert_int_equal(checked, 59);
+	store_table_free(&t);
+	assert_int_equal(store_fetch(s, "ap:nowhere", T0, T0 + 600, 0, "MAX", &t, err, sizeof err),
+			 -1);
+	assert_non_null(strstr(err, "ap:nowhere"));
+
+	time_t first, last;
+	assert_int_equal(store_extent(s, "room:Foyer / Bar", &first, &last, err, sizeof err), 0);
+	assert_int_equal(last, T0 + 600);
+	assert_int_equal(first, T0 + 600 - 10 * (34560 - 1));	/* the 10 s archive's oldest row */
+	store_close(s);
+}
+
+/* At a 1 s tick the finest archive keeps 10 s rows of ten samples each:
+ * the table says so (step 10, pdp_step 1), and its MAX rows differ. */
+static void test_fetch_real_step_at_one_second_tick(void **state)
+{
+	struct fixture *f = *state;
+	f->conf->tick = 1;
+	struct store *s = open_store(f->conf);
+	for (int i = 1; i <= 600; i++)
+		write_row(s, "venue", T0 + i, i % 10 == 3 ? 50 : 5);
+	struct store_table avg, max;
+	char err[256] = "";
+	assert_int_equal(store_fetch(s, "venue", T0, T0 + 600, 0, "AVERAGE", &avg, err,
+				     sizeof err), 0);
+	assert_int_equal(avg.step, 10);
+	assert_int_equal(avg.pdp_step, 1);
+	assert_int_equal(store_fetch(s, "venue", T0, T0 + 600, avg.step, "MAX", &max, err,
+				     sizeof err), 0);
+	assert_int_equal(max.step, 10);
+	assert_int_equal(max.start, avg.start);
+	int c = store_table_column(&avg, "devices");
+	size_t rows = 0;
+	for (size_t r = 0; r < avg.n; r++) {
+		time_t at = avg.start + (time_t)r * avg.step;
+		if (at <= T0 + 10 || at > T0 + 600)
+			continue;
+		assert_same(9.5, avg.values[r * avg.n_ds + (size_t)c], at);	/* (9 x 5 + 50) / 10 */
+		assert_same(50, max.values[r * max.n_ds + (size_t)c], at);
+		rows++;
+	}
+	assert_int_equal(rows, 59);
+	store_table_free(&avg);
+	store_table_free(&max);
+	store_close(s);
+}
+
 /* A regular file where the ap/ folder should be stands for any state
  * directory that cannot be written (this works as root too, where chmod
  * does not stop writes). */
@@ -1016,6 +1127,27 @@ static void test_remote_rrdcached(void **state)
 	assert_same(95 % 60, series_value_at(s, T0 + 950), T0 + 950);
 	char *on_disk = xasprintf("%s/hall-a/ap/a1.rrd", f->dir);
 	assert_int_equal(rrd_last_r(on_disk), T0 + 1000);	/* the read flushed it */
+	/* A reader elsewhere: another state_dir with the same last component,
+	 * no local file; everything through the daemon. */
+	char err0[256] = "";
+	struct store *r = store_open_reader("/nonexistent/hall-a", listen, err0, sizeof err0);
+	assert_non_null(r);
+	static const char *const listed[] = { "ap:a1" };
+	assert_listed(r, listed, 1);
+	struct store_table t;
+	assert_int_equal(store_fetch(r, "ap:a1", T0, T0 + 1000, 0, "MAX", &t, err0, sizeof err0), 0);
+	assert_int_equal(t.step, 10);
+	assert_int_equal(t.pdp_step, 10);
+	assert_int_equal(store_table_column(&t, "capacity"), 4);
+	store_table_free(&t);
+	time_t first, last;
+	assert_int_equal(store_extent(r, "ap:a1", &first, &last, err0, sizeof err0), 0);
+	assert_int_equal(last, T0 + 1000);
+	assert_true(first < T0);
+	store_close(r);
+	struct store *other = store_open_reader("/x/hall-b", listen, err0, sizeof err0);
+	assert_listed(other, NULL, 0);	/* an instance without files */
+	store_close(other);
 	unsigned char *img = NULL;
 	size_t len = 0;
 	char err[256] = "";
@@ -1057,6 +1189,10 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_writer_thread_drains_on_close, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_graphs_svg_and_png, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_series_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader_lists_fetches_and_extends, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_fetch_real_step_at_one_second_tick, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_unwritable_dir_drops_batch_then_resumes, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_batch_from_venue_keeps_unknowns, setup, teardown),
