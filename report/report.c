@@ -8,36 +8,30 @@
 #include "base/util.h"
 
 #include <math.h>
-#include <rrd.h>
-#include <rrd_client.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-/* The store's finest step; coarser answers from rrd_fetch mean the 10 s
- * RRA no longer covers the window, and peaks then come from MAX. */
-#define BASE_STEP 10
 /* Unknown runs shorter than this are not reported as outages. */
 #define OUTAGE_MIN_SECONDS 60
 
-/* One RRD file fetched once for a window: every data source at once. */
-struct rrd_table {
-	bool present;		/* the file exists */
+/* One entity's file fetched once for the window: every data source at
+ * once, at the finest archive that covers it. */
+struct rows {
 	bool ok;		/* it was read */
-	time_t start;
-	long step;
-	size_t rows;
-	unsigned long ds_cnt;
-	char **ds_names;
-	rrd_value_t *data;
-	struct rrd_table *max;	/* MAX rows when step > BASE_STEP, else NULL */
+	struct store_table avg;
+	/* MAX rows of the same archive when its rows consolidate several
+	 * samples (peaks then come from them), else none (n = 0) */
+	struct store_table max;
 };
 
 struct build {
 	struct report *r;
 	const struct report_options *o;
 	const struct conf *conf;
+	struct store *store;
+	char **files;			/* the entities with a file, sorted */
+	size_t n_files;
 	struct schedule *sched;		/* NULL without a (readable) schedule */
 	size_t files_total, files_done;
 	int last_pct;
@@ -69,78 +63,43 @@ static void file_done(struct build *b)
 	}
 }
 
-static void table_free(struct rrd_table *t)
+static void rows_free(struct rows *t)
 {
-	if (t->max) {
-		table_free(t->max);
-		free(t->max);
-	}
-	for (unsigned long i = 0; t->ds_names && i < t->ds_cnt; i++)
-		rrd_freemem(t->ds_names[i]);
-	if (t->ds_names)
-		rrd_freemem(t->ds_names);
-	if (t->data)
-		rrd_freemem(t->data);
+	store_table_free(&t->avg);
+	store_table_free(&t->max);
+	t->ok = false;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The entity has a file in the store (a missing one is no error). */
+static bool has_file(const struct build *b, const char *entity)
+{
+	return b->n_files && bsearch(&entity, b->files, b->n_files, sizeof *b->files, by_name);
+}
+
+static void fetch_rows(struct build *b, const char *entity, struct rows *t)
+{
 	memset(t, 0, sizeof *t);
-}
-
-/* A daemon on another host holds the files: only it can read them. */
-static bool remote_daemon(const struct conf *c)
-{
-	return c->rrdcached && strncmp(c->rrdcached, "unix:", 5) != 0 && c->rrdcached[0] != '/';
-}
-
-static int fetch_cf(const struct conf *c, const char *path, const char *cf, time_t from,
-		    time_t to, long step, struct rrd_table *t)
-{
-	time_t start = from, end = to;
-	unsigned long st = (unsigned long)step;
-	rrd_clear_error();
-	int rc = remote_daemon(c) ?
-		(rrdc_connect(c->rrdcached) == 0 ?
-		 rrdc_fetch(path, cf, &start, &end, &st, &t->ds_cnt, &t->ds_names, &t->data) : -1) :
-		rrd_fetch_r(path, cf, &start, &end, &st, &t->ds_cnt, &t->ds_names, &t->data);
-	if (rc != 0)
-		return -1;
-	t->start = start;
-	t->step = (long)st;
-	t->rows = st ? (size_t)((end - start) / (time_t)st) : 0;
+	if (!has_file(b, entity))
+		return;
+	char err[512];
+	if (store_fetch(b->store, entity, b->r->from, b->r->to, 0, "AVERAGE", &t->avg, err,
+			sizeof err) != 0) {
+		progress(b, "%s: %s", entity, err);
+		return;
+	}
 	t->ok = true;
-	return 0;
-}
-
-static void fetch_table(struct build *b, const char *path, struct rrd_table *t)
-{
-	memset(t, 0, sizeof *t);
-	bool remote = remote_daemon(b->conf);
-	t->present = remote || access(path, R_OK) == 0;
-	if (!t->present)
-		return;
-	if (b->conf->rrdcached && !remote)
-		rrdc_flush_if_daemon(b->conf->rrdcached, path);
-	if (fetch_cf(b->conf, path, "AVERAGE", b->r->from, b->r->to, BASE_STEP, t) != 0) {
-		if (!remote)
-			progress(b, "%s: %s", path, rrd_get_error());
-		return;
-	}
-	if (t->step > BASE_STEP) {
-		t->max = xcalloc(1, sizeof *t->max);
-		if (fetch_cf(b->conf, path, "MAX", b->r->from, b->r->to, t->step, t->max) != 0 ||
-		    t->max->step != t->step || t->max->start != t->start) {
-			table_free(t->max);
-			free(t->max);
-			t->max = NULL;
-		}
-	}
 	b->r->files_read++;
-}
-
-static int ds_index(const struct rrd_table *t, const char *ds)
-{
-	for (unsigned long i = 0; t->ok && i < t->ds_cnt; i++)
-		if (strcmp(t->ds_names[i], ds) == 0)
-			return (int)i;
-	return -1;
+	if (t->avg.step <= t->avg.pdp_step)
+		return;
+	if (store_fetch(b->store, entity, b->r->from, b->r->to, t->avg.step, "MAX", &t->max, err,
+			sizeof err) != 0 ||
+	    t->max.step != t->avg.step || t->max.start != t->avg.start)
+		store_table_free(&t->max);
 }
 
 /*
@@ -148,19 +107,21 @@ static int ds_index(const struct rrd_table *t, const char *ds)
  * Returns the malloc'd values (NULL when the DS is absent) and describes
  * them in *s. scale multiplies every known value.
  */
-static double *column(const struct report *r, const struct rrd_table *t, const char *ds,
+static double *column(const struct report *r, const struct store_table *t, const char *ds,
 		      double scale, struct report_series *s)
 {
 	memset(s, 0, sizeof *s);
-	int c = ds_index(t, ds);
-	if (c < 0 || t->rows == 0)
+	int c = store_table_column(t, ds);
+	if (c < 0 || t->n == 0)
 		return NULL;
-	struct report_series all = { t->start, t->step, t->rows, NULL };
+	/* a report series starts where its first interval does */
+	time_t start = t->start - t->step;
+	struct report_series all = { start, t->step, t->n, NULL };
 	struct report_series win = report_slice(&all, r->from, r->to);
-	size_t first = (size_t)((win.start - t->start) / t->step);
+	size_t first = (size_t)((win.start - start) / t->step);
 	double *v = xmalloc((win.n ? win.n : 1) * sizeof *v);
 	for (size_t i = 0; i < win.n; i++) {
-		double x = t->data[(first + i) * t->ds_cnt + (size_t)c];
+		double x = t->values[(first + i) * t->n_ds + (size_t)c];
 		v[i] = isnan(x) ? NAN : x * scale;
 	}
 	*s = (struct report_series){ win.start, win.step, win.n, v };
@@ -168,50 +129,43 @@ static double *column(const struct report *r, const struct rrd_table *t, const c
 }
 
 /* The series to take peaks and levels from: MAX rows when the window is
- * served by a consolidated RRA, else the AVERAGE rows (which at the base
- * step are the samples themselves). */
-static double *peak_column(const struct report *r, const struct rrd_table *t, const char *ds,
+ * served by an archive whose rows consolidate several samples, else the
+ * AVERAGE rows (which at the file's step are the samples themselves). */
+static double *peak_column(const struct report *r, const struct rows *t, const char *ds,
 			   double scale, struct report_series *s)
 {
-	if (t->max) {
-		double *v = column(r, t->max, ds, scale, s);
+	if (t->max.n) {
+		double *v = column(r, &t->max, ds, scale, s);
 		if (v)
 			return v;
 	}
-	return column(r, t, ds, scale, s);
+	return column(r, &t->avg, ds, scale, s);
 }
 
-/* The store names the files (percent-encoded names, rrdcached layout). */
-static char *entity_path(const struct conf *conf, const char *kind, const char *name)
+/* "ap:NAME", or "venue" without a name. */
+static char *entity_of(const char *kind, const char *name)
 {
-	char *entity = name ? xasprintf("%s:%s", kind, name) : xstrdup(kind);
-	char *path = store_path(conf, entity);
-	free(entity);
-	return path ? path : xstrdup("");
+	return name ? xasprintf("%s:%s", kind, name) : xstrdup(kind);
 }
 
 /* ---- window ---- */
 
-static void window_from_files(struct report *r, const struct conf *conf)
+/* The extent of the venue's file, else of the first AP's that has one. */
+static void window_from_files(struct build *b)
 {
+	const struct conf *conf = b->conf;
 	time_t first = 0, last = 0;
-	char *paths[2] = { entity_path(conf, "venue", NULL), NULL };
 	for (size_t i = 0; !last && i < conf->n_aps + 1; i++) {
-		char *p = i == 0 ? paths[0] : entity_path(conf, "ap", conf->aps[i - 1].name);
-		if (access(p, R_OK) == 0) {
-			rrd_clear_error();
-			time_t l = rrd_last_r(p), f = rrd_first_r(p, 0);
-			if (l > 0 && f > 0) {
-				last = l;
-				first = f;
-			}
-		}
-		if (i > 0)
-			free(p);
+		char *entity = i == 0 ? entity_of("venue", NULL)
+				      : entity_of("ap", conf->aps[i - 1].name);
+		char err[256];
+		if (has_file(b, entity) && store_extent(b->store, entity, &first, &last, err,
+							sizeof err) != 0)
+			first = last = 0;
+		free(entity);
 	}
-	free(paths[0]);
-	r->to = last;
-	r->from = first;
+	b->r->to = last;
+	b->r->from = first;
 }
 
 /* Shrink a window guessed from the files to the known samples of the
@@ -266,7 +220,7 @@ static void build_days(struct report *r)
 	r->n_hours = r->to > r->hours_start ? (size_t)((r->to - r->hours_start + 3599) / 3600) : 0;
 }
 
-static void read_venue(struct build *b, struct rrd_table *t)
+static void read_venue(struct build *b, struct rows *t)
 {
 	struct report *r = b->r;
 	struct report_series dev, in, out;
@@ -306,7 +260,7 @@ static double max_known(double a, double b)
 
 /* A capture's devices_day_* count since local midnight, so a day's
  * largest value is that day's distinct devices. */
-static void read_capture(struct build *b, size_t i, const struct rrd_table *t)
+static void read_capture(struct build *b, size_t i, const struct rows *t)
 {
 	(void)i;
 	struct report *r = b->r;
@@ -331,10 +285,10 @@ static void read_capture(struct build *b, size_t i, const struct rrd_table *t)
 
 /* ---- uplinks ---- */
 
-static double stored_capacity(const struct report *r, const struct rrd_table *t)
+static double stored_capacity(const struct report *r, const struct rows *t)
 {
 	struct report_series s;
-	double *v = column(r, t, "capacity_mbps", 1, &s);
+	double *v = column(r, &t->avg, "capacity_mbps", 1, &s);
 	double cap = v ? report_peak(&s).value : NAN;
 	free(v);
 	return cap;
@@ -402,7 +356,7 @@ static void uplink_days(const struct report *r, struct report_uplink *u,
 	}
 }
 
-static void read_uplink(struct build *b, size_t i, const struct rrd_table *t)
+static void read_uplink(struct build *b, size_t i, const struct rows *t)
 {
 	struct report *r = b->r;
 	struct report_uplink *u = &r->uplinks[i];
@@ -422,8 +376,8 @@ static void read_uplink(struct build *b, size_t i, const struct rrd_table *t)
 	if (isnan(u->capacity_mbps))
 		u->capacity_mbps = stored_capacity(r, t);
 	struct report_series in, out, pin, pout;
-	double *vi = column(r, t, "bps_in", 1e-6, &in);
-	double *vo = column(r, t, "bps_out", 1e-6, &out);
+	double *vi = column(r, &t->avg, "bps_in", 1e-6, &in);
+	double *vo = column(r, &t->avg, "bps_out", 1e-6, &out);
 	double *pi = peak_column(r, t, "bps_in", 1e-6, &pin);
 	double *po = peak_column(r, t, "bps_out", 1e-6, &pout);
 	if (vi && vo && (report_known(in.v, in.n) || report_known(out.v, out.n))) {
@@ -464,7 +418,7 @@ static void session_peaks(struct report *r, int room_idx, const struct report_se
 	}
 }
 
-static void read_room(struct build *b, size_t i, const struct rrd_table *t)
+static void read_room(struct build *b, size_t i, const struct rows *t)
 {
 	struct report *r = b->r;
 	const struct conf *c = r->conf;
@@ -490,7 +444,7 @@ static void read_room(struct build *b, size_t i, const struct rrd_table *t)
 			room->minutes_crit = report_minutes_at_or_above(&s, room->crit_level);
 		}
 		hourly_peaks(r, &s, room->hour_peak);
-		double *va = column(r, t, "clients", 1, &avg);
+		double *va = column(r, &t->avg, "clients", 1, &avg);
 		struct report_series a5;
 		double *five = va ? report_consolidate(&avg, 300, &a5) : NULL;
 		if (five)
@@ -534,7 +488,7 @@ static void cover_add(struct target_cover *tc, const struct report_series *s)
 			tc->known[i] = 1;
 }
 
-static struct report_peak band_peak(const struct report *r, const struct rrd_table *t,
+static struct report_peak band_peak(const struct report *r, const struct rows *t,
 				    const char *ds)
 {
 	struct report_series s;
@@ -544,7 +498,7 @@ static struct report_peak band_peak(const struct report *r, const struct rrd_tab
 	return p;
 }
 
-static void read_ap(struct build *b, size_t i, const struct rrd_table *t,
+static void read_ap(struct build *b, size_t i, const struct rows *t,
 		    struct target_cover *covers)
 {
 	struct report *r = b->r;
@@ -671,18 +625,18 @@ static double uplinks_peak_sum(const struct report *r)
 /* ---- driver ---- */
 
 static void read_one(struct build *b, const char *kind, const char *name,
-		     void (*fn)(struct build *, size_t, const struct rrd_table *), size_t i)
+		     void (*fn)(struct build *, size_t, const struct rows *), size_t i)
 {
-	char *path = entity_path(b->conf, kind, name);
-	struct rrd_table t;
-	fetch_table(b, path, &t);
+	char *entity = entity_of(kind, name);
+	struct rows t;
+	fetch_rows(b, entity, &t);
 	fn(b, i, &t);
-	table_free(&t);
-	free(path);
+	rows_free(&t);
+	free(entity);
 	file_done(b);
 }
 
-static void resolve_window(struct build *b, struct rrd_table *venue)
+static void resolve_window(struct build *b, struct rows *venue)
 {
 	struct report *r = b->r;
 	const struct conf *c = b->conf;
@@ -690,23 +644,33 @@ static void resolve_window(struct build *b, struct rrd_table *venue)
 	r->to = b->o->to ? b->o->to : c->event.end;
 	if (!r->from || !r->to) {
 		time_t want_from = r->from, want_to = r->to;
-		window_from_files(r, c);
+		window_from_files(b);
 		r->window_from_data = true;
 		if (want_from)
 			r->from = want_from;
 		if (want_to)
 			r->to = want_to;
 	}
-	char *path = entity_path(c, "venue", NULL);
-	fetch_table(b, path, venue);
-	free(path);
+	fetch_rows(b, "venue", venue);
 	if (r->window_from_data && venue->ok && !b->o->from && !b->o->to) {
 		struct report_series s;
-		double *v = column(r, venue, "devices", 1, &s);
+		double *v = column(r, &venue->avg, "devices", 1, &s);
 		if (v)
 			window_trim(r, &s);
 		free(v);
 	}
+}
+
+/* A reader on the store (the config's rrdcached unless the options name
+ * another) and the list of its files. */
+static int open_store(struct build *b, char *err, size_t errlen)
+{
+	const char *daemon = b->o->rrdcached ? b->o->rrdcached : b->conf->rrdcached;
+	b->store = store_open_reader(b->conf->state_dir, daemon, err, errlen);
+	if (!b->store)
+		return -1;
+	b->r->store = b->store;
+	return store_list(b->store, &b->files, &b->n_files, err, errlen);
 }
 
 struct report *report_build(const struct conf *conf, const struct report_options *o,
@@ -721,13 +685,19 @@ struct report *report_build(const struct conf *conf, const struct report_options
 	r->peak_devices.value = r->peak_ratio = r->uplink_peak_mbps = NAN;
 	r->mbps_per_device = r->recommend_uplink_mbps = NAN;
 
-	struct rrd_table venue;
+	if (open_store(&b, err, errlen) != 0) {
+		store_list_free(b.files, b.n_files);
+		report_free(r);
+		return NULL;
+	}
+	struct rows venue;
 	resolve_window(&b, &venue);
 	if (r->to <= r->from) {
 		snprintf(err, errlen, "no time window: the event has no start/end in %s and "
 			 "the store under %s has no data (use --from and --to)",
 			 conf->path ? conf->path : "the config", conf->state_dir);
-		table_free(&venue);
+		rows_free(&venue);
+		store_list_free(b.files, b.n_files);
 		report_free(r);
 		return NULL;
 	}
@@ -736,7 +706,7 @@ struct report *report_build(const struct conf *conf, const struct report_options
 	progress(&b, "%zu files to read for %zu day(s)", b.files_total, r->n_days);
 
 	read_venue(&b, &venue);
-	table_free(&venue);
+	rows_free(&venue);
 	file_done(&b);
 
 	for (size_t i = 0; i < conf->n_captures; i++)
@@ -762,12 +732,12 @@ struct report *report_build(const struct conf *conf, const struct report_options
 	r->aps = xcalloc(conf->n_aps ? conf->n_aps : 1, sizeof *r->aps);
 	struct target_cover *covers = xcalloc(conf->n_targets + 1, sizeof *covers);
 	for (size_t i = 0; i < conf->n_aps; i++) {
-		char *path = entity_path(conf, "ap", conf->aps[i].name);
-		struct rrd_table t;
-		fetch_table(&b, path, &t);
+		char *entity = entity_of("ap", conf->aps[i].name);
+		struct rows t;
+		fetch_rows(&b, entity, &t);
 		read_ap(&b, i, &t, covers);
-		table_free(&t);
-		free(path);
+		rows_free(&t);
+		free(entity);
 		file_done(&b);
 	}
 	target_outages(r, covers);
@@ -782,6 +752,7 @@ struct report *report_build(const struct conf *conf, const struct report_options
 		need = fmax(need, r->uplink_peak_mbps / conf->warn_ratio);
 	r->recommend_uplink_mbps = report_link_size(need);
 
+	store_list_free(b.files, b.n_files);
 	report_recommend(r);
 	char *log = eventlog_path(conf->state_dir);
 	report_read_alerts(r, log);
@@ -796,6 +767,7 @@ void report_free(struct report *r)
 {
 	if (!r)
 		return;
+	store_close(r->store);
 	free(r->days);
 	for (size_t i = 0; i < r->n_uplinks; i++) {
 		free(r->uplinks[i].volume_in);

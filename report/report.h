@@ -1,10 +1,12 @@
 /*
  * report: the post-event capacity report (headroom report).
  *
- * report_build() reads every RRD file of the store once (rrd_fetch_r at
- * the finest RRA that covers the window, all data sources at once; after
- * an rrdcached flush when one is configured) and the alert log, and
- * computes the numbers below in C. Writers turn the result into one
+ * report_build() reads every file of the store once through the store's
+ * read API (store_fetch at the finest archive that covers the window,
+ * every data source at once, at that archive's real step; MAX rows too
+ * when its rows consolidate several samples), directly or through the
+ * config's rrdcached (or the one the options name, even on another
+ * host), and the alert log, and computes the numbers below in C. Writers turn the result into one
  * self-contained HTML file, one CSV per table and one JSON with
  * everything. Unknown numbers are NAN (JSON null, empty CSV field,
  * "no data" in HTML), never zero.
@@ -85,6 +87,7 @@ struct report_options {
 	const char *outdir;	/* NULL: ./report-<event> */
 	unsigned formats;	/* REPORT_* bits; 0 = all */
 	FILE *progress;		/* NULL: quiet */
+	const char *rrdcached;	/* read through this rrdcached; NULL: the config's */
 };
 
 struct report_day {
@@ -110,7 +113,7 @@ struct report_uplink {
 	size_t p95_samples, p95_unknown;
 	double minutes_warn, minutes_crit;
 	double *volume_in, *volume_out;	/* bytes per day */
-	size_t *unknown_day;		/* unknown 10 s samples per day */
+	size_t *unknown_day;		/* unknown rows per day, at the series' step */
 };
 
 struct report_room {
@@ -169,8 +172,11 @@ struct report_reco {
 	char *text;
 };
 
+struct store;
+
 struct report {
 	const struct conf *conf;
+	struct store *store;		/* the reader the numbers came from */
 	time_t from, to;
 	bool window_from_data;
 	bool has_data;			/* any RRD file had a known sample */
@@ -213,7 +219,7 @@ int report_read_alerts(struct report *r, const char *path);
 /* Recommendations from the numbers (called by report_build). */
 void report_recommend(struct report *r);
 
-/* Graphs through rrd_graph, as SVG text. */
+/* Graphs the store draws, as SVG text. */
 void report_draw_graphs(struct report *r);
 
 /* Writers; each returns 0 or -1 with a reason in err. */

@@ -1,7 +1,4 @@
-/*
- * headroom: tools for after the event. "headroom report" writes the
- * post-event capacity report from the RRD store and the alert log.
- */
+/* headroom: the after-event tools; "headroom report" writes the report from the store. */
 #include "config.h"
 #include "base/conf.h"
 #include "report/report.h"
@@ -19,12 +16,14 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: headroom report [-c FILE] [--from TIME] [--to TIME] [-o DIR]\n"
-		"                       [--format html,csv,json] [-q]\n"
+		"                       [--format html,csv,json] [--rrdcached ADDR] [-q]\n"
 		"  -c FILE          config file (default %s)\n"
 		"  --from, --to     window, \"YYYY-MM-DD HH:MM[:SS]\" local time or @EPOCH\n"
 		"                   (default: the event's start and end, else the data's extent)\n"
 		"  -o DIR           output folder (default ./report-<event>)\n"
 		"  --format LIST    any of html, csv, json (default all)\n"
+		"  --rrdcached ADDR read the store through this rrdcached, unix:/PATH or\n"
+		"                   HOST:PORT (default: the config's rrdcached, else the files)\n"
 		"  -q               no progress on stderr\n",
 		conf_default_path());
 }
@@ -56,6 +55,16 @@ static int parse_time_arg(const char *what, const char *s, time_t *out)
 		return 0;
 	fprintf(stderr, "headroom report: %s: cannot read \"%s\" (YYYY-MM-DD HH:MM[:SS] or @EPOCH)\n",
 		what, s);
+	return -1;
+}
+
+/* The same forms the config's rrdcached takes. */
+static int check_rrdcached(const char *addr)
+{
+	if (strncmp(addr, "unix:/", 6) == 0 || (strncmp(addr, "unix:", 5) != 0 && strchr(addr, ':')))
+		return 0;
+	fprintf(stderr, "headroom report: --rrdcached: \"%s\" is neither \"unix:/path\" nor "
+		"\"host:port\"\n", addr);
 	return -1;
 }
 
@@ -93,6 +102,7 @@ static int cmd_report(int argc, char **argv)
 		{ "to", required_argument, NULL, 'T' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "rrdcached", required_argument, NULL, 'R' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -107,6 +117,7 @@ static int cmd_report(int argc, char **argv)
 		case 'T': if (parse_time_arg("--to", optarg, &o.to) != 0) return 2; break;
 		case 'o': o.outdir = optarg; break;
 		case 'f': if (parse_formats(optarg, &o.formats) != 0) return 2; break;
+		case 'R': if (check_rrdcached(optarg) != 0) return 2; o.rrdcached = optarg; break;
 		case 'q': o.progress = NULL; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;

@@ -7,11 +7,15 @@ tests_unit_test_report_stats_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_report_stats \
 	tests/integration/report_scripted.sh \
 	tests/integration/report_missing.sh \
-	tests/integration/report_html.sh
+	tests/integration/report_html.sh \
+	tests/integration/report_rrdcached.sh \
+	tests/integration/report_tick.sh
 
 dist_noinst_SCRIPTS += tests/integration/report_lib.sh \
 	tests/integration/report_scripted.sh \
 	tests/integration/report_missing.sh \
-	tests/integration/report_html.sh
+	tests/integration/report_html.sh \
+	tests/integration/report_rrdcached.sh \
+	tests/integration/report_tick.sh
 
 CLEANFILES += report_html.png
