@@ -51,7 +51,9 @@ static int fetch_rows(const struct store_target *t, const char *path, const char
 	}
 	for (int attempt = 0; attempt < 2; attempt++) {
 		rrd_clear_error();
-		rc = rrdc_fetch(path, cf, start, end, step, ds_cnt, ds_names, data);
+		rc = store_daemon_connect(t->daemon);
+		if (rc == 0)
+			rc = rrdc_fetch(path, cf, start, end, step, ds_cnt, ds_names, data);
 		if (rc == 0 || !store_daemon_retry(t->daemon))
 			break;
 	}
@@ -101,7 +103,8 @@ static int table_of_file(const struct store_target *t, const char *entity, const
 			 const char *cf, time_t from, time_t to, long resolution,
 			 struct store_table *out, char *err, size_t errlen)
 {
-	if (t->daemon && store_read_flush(t, path, err, errlen) != 0)
+	/* a remote daemon's FETCH flushes the file itself */
+	if (t->daemon && !t->remote && store_read_flush(t, path, err, errlen) != 0)
 		return -1;
 	time_t start = from, end = to;
 	unsigned long step = resolution > 0 ? (unsigned long)resolution : 1, ds_cnt = 0;
