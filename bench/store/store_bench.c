@@ -1,8 +1,9 @@
+/* store_bench: the store's write throughput, a tick's cost and a 3-day read, for N APs. */
 /*
- * Store throughput: N APs per simulated 10 s step written by the store's
- * writer thread (directly or through rrdcached), the loop's cost per tick
- * (building the batch from the venue and queueing it) while the writer
- * works, and a 3-day series read at 10 s rows.
+ * N APs per simulated 10 s step written by the store's writer thread
+ * (directly or through rrdcached), the loop's cost per tick (building
+ * the batch from the venue and queueing it) while the writer works, and
+ * a 3-day series read at 10 s rows.
  *
  * usage: store_bench DIR N STEPS [rrdcached-address]
  *
@@ -83,7 +84,7 @@ static void precreate(const struct conf *c, long n)
 {
 	const char *args[] = {
 		"DS:clients:GAUGE:30:0:U", "DS:clients_2g4:GAUGE:30:0:U", "DS:clients_5g:GAUGE:30:0:U",
-		"DS:projected:GAUGE:30:0:U", "DS:capacity:GAUGE:30:0:U",
+		"DS:projected:GAUGE:30:0:U", "DS:capacity:GAUGE:30:0:U", "DS:clients_6g:GAUGE:30:0:U",
 		"RRA:AVERAGE:0.5:1:346", "RRA:MAX:0.5:1:346", "RRA:AVERAGE:0.5:6:432",
 		"RRA:MAX:0.5:6:432", "RRA:AVERAGE:0.5:360:176", "RRA:MAX:0.5:360:176",
 	};
@@ -94,7 +95,7 @@ static void precreate(const struct conf *c, long n)
 		char entity[32];
 		snprintf(entity, sizeof entity, "ap:a%05ld", i);
 		char *path = store_path(c, entity);
-		if (rrd_create_r2(path, 10, T0 - 1, 1, NULL, NULL, 11, args) != 0) {
+		if (rrd_create_r2(path, 10, T0 - 1, 1, NULL, NULL, 12, args) != 0) {
 			fprintf(stderr, "create %s: %s\n", path, rrd_get_error());
 			exit(1);
 		}
@@ -171,7 +172,7 @@ static void bench_raw(const struct conf *c, long n, int steps, int first_step)
 		for (long i = 0; i < n; i++) {
 			char entity[32], line[128];
 			snprintf(entity, sizeof entity, "ap:a%05ld", i);
-			snprintf(line, sizeof line, "%ld:%ld:U:U:45:50", (long)(T0 + 10 * k), i % 50);
+			snprintf(line, sizeof line, "%ld:%ld:U:U:45:50:U", (long)(T0 + 10 * k), i % 50);
 			char *path = store_path(c, entity);
 			const char *argv[] = { line };
 			if (rrd_update_r(path, NULL, 1, argv) != 0)
