@@ -1,6 +1,7 @@
 /* headroom: the after-event tools; "headroom report" writes the report from the store. */
 #include "config.h"
 #include "base/conf.h"
+#include "base/log.h"
 #include "report/report.h"
 #include "store/store.h"
 #include "base/util.h"
@@ -170,6 +171,8 @@ int main(int argc, char **argv)
 	/* a graph renderer started by the store (store.h) */
 	if (argc >= 2 && strcmp(argv[1], STORE_GRAPH_CHILD_ARG) == 0)
 		store_graph_child_main(argc - 2, argv + 2);
+	/* the store's warnings (an rrdcached that does not answer) */
+	log_init("headroom", 0, LOG_LVL_WARN);
 	if (argc >= 2 && strcmp(argv[1], "report") == 0)
 		return cmd_report(argc - 1, argv + 1);
 	if (argc >= 2 && (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "--version") == 0)) {

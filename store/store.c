@@ -830,7 +830,7 @@ static int graph_locked(struct store *s, const char *entity, const char *format,
 	if (s->target.remote) {
 		rc = render_here(g.argc, g.argv, data, len, err, errlen);
 	} else {
-		rc = s->target.daemon ? store_read_flush(&s->target, path, err, errlen) : 0;
+		rc = store_read_flush(&s->target, path, err, errlen);
 		if (rc == 0)
 			rc = render_in_child(g.argc, g.argv, data, len, err, errlen);
 	}

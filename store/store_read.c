@@ -2,6 +2,7 @@
 #include "config.h"
 #include "store/store_read.h"
 #include "store/store_layout.h"
+#include "base/log.h"
 #include "base/util.h"
 
 #include <dirent.h>
@@ -16,20 +17,35 @@
 
 /* ---- rrdcached ---- */
 
+/* A local rrdcached that does not answer at all (stopped after the
+ * event, say) holds no rows its files lack: rrdcached writes them out
+ * when it stops. Reads then take the files as they are, said once. */
+static int warned_unreachable;
+
 int store_read_flush(const struct store_target *t, const char *path, char *err, size_t errlen)
 {
+	if (!t->daemon || t->remote)
+		return 0;
 	int rc = -1;
+	bool connected = false;
 	for (int attempt = 0; attempt < 2; attempt++) {
 		rrd_clear_error();
 		rc = store_daemon_connect(t->daemon);
+		connected |= rc == 0;
 		if (rc == 0)
 			rc = rrdc_flush(path);
 		if (rc == 0 || !store_daemon_retry(t->daemon))
 			break;
 	}
-	if (rc != 0)
-		snprintf(err, errlen, "rrdcached flush of %s: %s", path, rrd_get_error());
-	return rc == 0 ? 0 : -1;
+	if (rc == 0)
+		return 0;
+	snprintf(err, errlen, "rrdcached flush of %s: %s", path, rrd_get_error());
+	if (connected)
+		return -1;
+	if (!__atomic_exchange_n(&warned_unreachable, 1, __ATOMIC_RELAXED))
+		log_warn("store: rrdcached %s does not answer (%s); reading the files under %s "
+			 "as they are", t->daemon, rrd_get_error(), t->base);
+	return 0;
 }
 
 /* ---- rows ---- */
@@ -104,7 +120,7 @@ static int table_of_file(const struct store_target *t, const char *entity, const
 			 struct store_table *out, char *err, size_t errlen)
 {
 	/* a remote daemon's FETCH flushes the file itself */
-	if (t->daemon && !t->remote && store_read_flush(t, path, err, errlen) != 0)
+	if (store_read_flush(t, path, err, errlen) != 0)
 		return -1;
 	time_t start = from, end = to;
 	unsigned long step = resolution > 0 ? (unsigned long)resolution : 1, ds_cnt = 0;
@@ -357,7 +373,7 @@ int store_read_extent(const struct store_target *t, const char *entity, time_t *
 	int rc = 0;
 	if (t->remote) {
 		rc = extent_remote(t, path, first, last);
-	} else if (!t->daemon || store_read_flush(t, path, err, errlen) == 0) {
+	} else if (store_read_flush(t, path, err, errlen) == 0) {
 		rrd_clear_error();
 		*first = rrd_first_r(path, 0);
 		*last = rrd_last_r(path);

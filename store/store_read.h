@@ -25,7 +25,9 @@
 #define STORE_READ_LOCK_WAIT_US 20000
 
 /* Make the rows a local rrdcached holds for path visible to a direct
- * read. 0, or -1 with the reason in err. */
+ * read (nothing to do without one, or with a remote one). 0, also when
+ * the daemon does not answer at all (logged once: the files are read as
+ * they are), or -1 with the reason in err. */
 int store_read_flush(const struct store_target *t, const char *path, char *err, size_t errlen);
 
 /* store_fetch() and store_series() of store.h; with_step also reads the

@@ -735,6 +735,19 @@ static void test_reader_lists_fetches_and_extends(void **state)
 	assert_int_equal(last, T0 + 600);
 	assert_int_equal(first, T0 + 600 - 10 * (34560 - 1));	/* the 10 s archive's oldest row */
 	store_close(s);
+
+	/* A local rrdcached that is not running (stopped after the event)
+	 * left everything in the files: they are read as they are. */
+	char *sock = xasprintf("unix:%s/not-running.sock", f->dir);
+	s = store_open_reader(f->conf->state_dir, sock, err, sizeof err);
+	if (store_fetch(s, "venue", T0, T0 + 600, 0, "AVERAGE", &t, err, sizeof err) != 0)
+		fail_msg("store_fetch without its rrdcached: %s", err);
+	assert_int_equal(t.n_ds, 6);
+	store_table_free(&t);
+	assert_int_equal(store_extent(s, "ap:a1", &first, &last, err, sizeof err), 0);
+	assert_int_equal(last, T0 + 600);
+	store_close(s);
+	free(sock);
 }
 
 /* At a 1 s tick the finest archive keeps 10 s rows of ten samples each:
