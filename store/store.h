@@ -136,9 +136,9 @@ int store_graph(struct store *s, const char *entity, const char *format, time_t 
 #define STORE_GRAPH_CHILD_ARG "--render-graph-child"
 int store_graph_child_main(int argc, char **argv) __attribute__((noreturn));
 
-/* The RRD file path of an entity (for the report and tools); malloc'd,
- * NULL when the entity is malformed. Relative to the rrdcached base
- * directory when rrdcached is remote ("host:port"). */
+/* The RRD file path of an entity, for tools and tests (readers use
+ * store_fetch); malloc'd, NULL when the entity is malformed. Relative to
+ * the rrdcached base directory when rrdcached is remote ("host:port"). */
 char *store_path(const struct conf *conf, const char *entity);
 
 /* The most data sources a kind has. */

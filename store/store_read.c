@@ -228,42 +228,52 @@ struct entity_list {
 	size_t n, cap;
 };
 
-/* A file's path below the store ("ap/NAME.rrd", "venue.rrd") as an
- * entity, when it is one of the store's names (so it is the file that
- * entity reads); other files (moved aside, temporary) are left out. */
-static void list_add(struct entity_list *l, const char *rel)
+/* The kind whose folder is the first len characters of rel, else
+ * STORE_VENUE (which has none). */
+static enum store_kind kind_of_dir(const char *rel, size_t len)
 {
+	for (int k = 0; k < STORE_VENUE; k++) {
+		const char *dir = store_kind_info((enum store_kind)k)->dir;
+		if (strlen(dir) == len && strncmp(rel, dir, len) == 0)
+			return (enum store_kind)k;
+	}
+	return STORE_VENUE;
+}
+
+/* The entity a file below the store stands for ("ap/NAME.rrd",
+ * "venue.rrd"), or NULL for one the store did not name so (moved aside,
+ * temporary, foreign): its name must encode back to the same file. */
+static char *entity_of_file(const char *rel)
+{
+	if (strcmp(rel, "venue.rrd") == 0)
+		return xstrdup("venue");
 	const char *slash = strchr(rel, '/');
 	size_t len = strlen(rel);
-	if (!slash) {
-		if (strcmp(rel, "venue.rrd") != 0)
-			return;
-	} else if (len < 5 || strcmp(rel + len - 4, ".rrd") != 0 || strchr(slash + 1, '/')) {
-		return;
-	}
+	if (!slash || len < 5 || strcmp(rel + len - 4, ".rrd") != 0 || strchr(slash + 1, '/'))
+		return NULL;
+	enum store_kind kind = kind_of_dir(rel, (size_t)(slash - rel));
 	char stem[3 * SAMPLE_ENTITY_MAX + 4], name[SAMPLE_ENTITY_MAX], again[sizeof stem];
-	int k = STORE_VENUE;
-	if (slash) {
-		for (k = 0; k < STORE_VENUE; k++) {
-			const char *dir = store_kind_info((enum store_kind)k)->dir;
-			if (strlen(dir) == (size_t)(slash - rel) && strncmp(rel, dir, strlen(dir)) == 0)
-				break;
-		}
-		size_t stem_len = len - (size_t)(slash + 1 - rel) - 4;
-		if (k == STORE_VENUE || stem_len >= sizeof stem)
-			return;
-		memcpy(stem, slash + 1, stem_len);
-		stem[stem_len] = '\0';
-		if (store_decode_name(stem, name, sizeof name) < 0 ||
-		    store_encode_name(name, again, sizeof again) < 0 || strcmp(again, stem) != 0)
-			return;
-	}
+	size_t stem_len = len - (size_t)(slash + 1 - rel) - 4;
+	if (kind == STORE_VENUE || stem_len >= sizeof stem)
+		return NULL;
+	memcpy(stem, slash + 1, stem_len);
+	stem[stem_len] = '\0';
+	if (store_decode_name(stem, name, sizeof name) < 0 ||
+	    store_encode_name(name, again, sizeof again) < 0 || strcmp(again, stem) != 0)
+		return NULL;
+	return xasprintf("%s:%s", store_kind_info(kind)->prefix, name);
+}
+
+static void list_add(struct entity_list *l, const char *rel)
+{
+	char *entity = entity_of_file(rel);
+	if (!entity)
+		return;
 	if (l->n == l->cap) {
 		l->cap = l->cap ? 2 * l->cap : 64;
 		l->v = xrealloc(l->v, l->cap * sizeof *l->v);
 	}
-	l->v[l->n++] = k == STORE_VENUE ? xstrdup("venue")
-		: xasprintf("%s:%s", store_kind_info((enum store_kind)k)->prefix, name);
+	l->v[l->n++] = entity;
 }
 
 static void list_local_dir(struct entity_list *l, const char *base, const char *dir)
