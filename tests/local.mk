@@ -22,9 +22,11 @@ tests_unit_test_conf_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_conf_LDADD = $(UNIT_LDADD)
 
 TESTS += tests/unit/test_plan tests/unit/test_conf tests/unit/test_venue \
-	tests/integration/lifecycle.sh tests/integration/log_level_reload.sh
+	tests/integration/lifecycle.sh tests/integration/log_level_reload.sh \
+	tests/static/layers.sh
 
 dist_noinst_SCRIPTS += tests/integration/lifecycle.sh tests/integration/lib.sh \
+	tests/static/layers.sh \
 	tests/integration/log_level_reload.sh
 
 include tests/snmp.mk
