@@ -781,15 +781,8 @@ void report_free(struct report *r)
 	}
 	free(r->rooms);
 	free(r->aps);
-	for (size_t i = 0; i < r->n_alerts; i++) {
-		struct report_alert *a = &r->alerts[i];
-		free(a->id);
-		free(a->rule);
-		free(a->entity);
-		free(a->severity);
-		free(a->summary);
-		free(a->acked_by);
-	}
+	for (size_t i = 0; i < r->n_alerts; i++)
+		report_alert_clear(&r->alerts[i]);
 	free(r->alerts);
 	for (size_t i = 0; i < r->n_outages; i++)
 		free(r->outages[i].entity);

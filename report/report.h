@@ -215,6 +215,8 @@ void report_free(struct report *r);
 
 /* The alert log (alerts.log in state_dir); a missing file is not an error. */
 int report_read_alerts(struct report *r, const char *path);
+/* Free the strings one alert owns (not the alert itself). */
+void report_alert_clear(struct report_alert *a);
 
 /* Recommendations from the numbers (called by report_build). */
 void report_recommend(struct report *r);

@@ -213,14 +213,19 @@ static void keep_window(struct report *r)
 			r->alerts[k++] = *a;
 			continue;
 		}
-		free(a->id);
-		free(a->rule);
-		free(a->entity);
-		free(a->severity);
-		free(a->summary);
-		free(a->acked_by);
+		report_alert_clear(a);
 	}
 	r->n_alerts = k;
+}
+
+void report_alert_clear(struct report_alert *a)
+{
+	free(a->id);
+	free(a->rule);
+	free(a->entity);
+	free(a->severity);
+	free(a->summary);
+	free(a->acked_by);
 }
 
 int report_read_alerts(struct report *r, const char *path)
