@@ -1,2 +1,14 @@
-dist_man_MANS += doc/headroomd.8 doc/headroom.conf.5 doc/headroom-report.1
+# The man pages are templates: make fills in configure's paths (edit_paths
+# in Makefile.am), so they name the files the installed binaries use.
+hr_man_pages = doc/headroomd.8 doc/headroom.conf.5 doc/headroom-report.1
+man_MANS += $(hr_man_pages)
+EXTRA_DIST += $(hr_man_pages:=.in)
+CLEANFILES += $(hr_man_pages)
+doc/headroomd.8: $(srcdir)/doc/headroomd.8.in
+doc/headroom.conf.5: $(srcdir)/doc/headroom.conf.5.in
+doc/headroom-report.1: $(srcdir)/doc/headroom-report.1.in
+$(hr_man_pages): Makefile
+	$(AM_V_GEN)$(MKDIR_P) doc && rm -f $@ $@.tmp && \
+	$(edit_paths) $(srcdir)/$@.in >$@.tmp && mv $@.tmp $@
+
 EXTRA_DIST += doc/ARCHITECTURE.md doc/benchmarks.md doc/hardening.md
