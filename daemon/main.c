@@ -177,7 +177,7 @@ int main(int argc, char **argv)
 		store_graph_child_main(argc - 2, argv + 2);
 	struct options o = { 0 };
 	if (parse_options(argc, argv, &o) != 0)
-		return 1;
+		return 2;	/* usage error, as for headroom(1) */
 	log_init("headroomd", 0, o.debug ? LOG_LVL_DEBUG : LOG_LVL_INFO);
 
 	struct conf *conf = load_config(o.config);
