@@ -212,14 +212,17 @@ static void test_defaults_and_example(void **s)
 	assert_string_equal(c->web.listen[0], "127.0.0.1:8080");
 	conf_free(c);
 
-	/* The shipped example must stay valid (secrets aside). */
+	/* The shipped example must load as it is: it names secrets only in
+	 * commented-out lines (a missing secret in a real config stays an
+	 * error, see test_secrets). */
 	char path[1024];
 	snprintf(path, sizeof path, "%s/config/headroom.conf.example", SRCDIR);
 	c = conf_load(path, &err);
-	assert_null(c);	/* it references secrets that only exist at a venue */
-	assert_non_null(strstr(err, "community: secret 'wlc1-community'"));
-	assert_null(strstr(err, "must"));
-	free(err);
+	if (!c)
+		fprintf(stderr, "%s", err);
+	assert_non_null(c);
+	assert_null(c->secrets_path);
+	conf_free(c);
 }
 
 int main(void)
