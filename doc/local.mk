@@ -11,4 +11,7 @@ $(hr_man_pages): Makefile
 	$(AM_V_GEN)$(MKDIR_P) doc && rm -f $@ $@.tmp && \
 	$(edit_paths) $(srcdir)/$@.in >$@.tmp && mv $@.tmp $@
 
-EXTRA_DIST += doc/ARCHITECTURE.md doc/benchmarks.md doc/hardening.md
+# The README and doc/*.md go to $(docdir), doc/ kept so the README's links
+# still work there.
+dist_doc_DATA = README.md
+nobase_dist_doc_DATA = doc/ARCHITECTURE.md doc/benchmarks.md doc/hardening.md
