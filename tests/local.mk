@@ -40,3 +40,4 @@ include tests/schedule.mk
 include tests/fuzz.mk
 include tests/soak.mk
 include tests/valgrind.mk
+include tests/install.mk
