@@ -1,12 +1,14 @@
 # The man pages are templates: make fills in configure's paths (edit_paths
 # in Makefile.am), so they name the files the installed binaries use.
-hr_man_pages = doc/headroomd.8 doc/headroom.conf.5 doc/headroom-report.1
+# headroom(1) is an alias of headroom-report(1), the only command so far.
+hr_man_pages = doc/headroomd.8 doc/headroom.conf.5 doc/headroom-report.1 doc/headroom.1
 man_MANS += $(hr_man_pages)
 EXTRA_DIST += $(hr_man_pages:=.in)
 CLEANFILES += $(hr_man_pages)
 doc/headroomd.8: $(srcdir)/doc/headroomd.8.in
 doc/headroom.conf.5: $(srcdir)/doc/headroom.conf.5.in
 doc/headroom-report.1: $(srcdir)/doc/headroom-report.1.in
+doc/headroom.1: $(srcdir)/doc/headroom.1.in
 $(hr_man_pages): Makefile
 	$(AM_V_GEN)$(MKDIR_P) doc && rm -f $@ $@.tmp && \
 	$(edit_paths) $(srcdir)/$@.in >$@.tmp && mv $@.tmp $@
