@@ -420,17 +420,31 @@ static void build_timeline(struct schedule *s, const struct conf *c)
 	free(people);
 }
 
+/* Exporters write UTC, the venue's offset or their server's: the wall
+ * clock shown is the schedule's zone's, whatever the source said. */
+static void show_in_zone(struct schedule *s, struct schedule_builder *b)
+{
+	s->zone = sb_local_zone(b) ? xstrdup(sb_local_zone(b)) : NULL;
+	s->zone_source = b->venue_zone ? "config" : b->file_zone ? "file" : "system";
+	for (size_t i = 0; i < s->n_sessions; i++)
+		s->sessions[i].utc_offset = sb_offset_at(b, s->zone, s->sessions[i].start);
+	sb_tz_restore(b);
+	if (!s->zone)
+		sb_warn(b, 0, NULL, "no time zone in the config or the file: starts are shown "
+			"in the system's zone (set timezone in the event block)");
+}
+
 static struct schedule *build(const struct conf *c, struct schedule_builder *b,
 			      enum schedule_format fmt)
 {
 	struct schedule *s = xcalloc(1, sizeof *s);
 	s->path = xstrdup(b->name);
 	s->format = fmt;
-	s->zone = sb_local_zone(b) ? xstrdup(sb_local_zone(b)) : NULL;
 	s->sessions = b->sessions;
 	s->n_sessions = b->n_sessions;
 	b->sessions = NULL;
 	b->n_sessions = 0;
+	show_in_zone(s, b);
 	qsort(s->sessions, s->n_sessions, sizeof *s->sessions, by_start_then_room);
 	collect_rooms(s, b);
 	s->n_local_dates = count_local_dates(s);

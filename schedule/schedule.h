@@ -7,9 +7,12 @@
  * no line numbers, names the element's path instead).
  *
  * Times are UTC instants. An event's own date with offset wins; a bare
- * local time (pentabarf day@date + start, iCalendar floating time) is
- * read in the file's zone, else conf->event.timezone, else the process
- * zone; an iCalendar TZID is resolved through the system tz database.
+ * local time (pentabarf day@date + start, iCalendar floating time,
+ * Sessionize) is read in the schedule's zone: conf->event.timezone, else
+ * the file's (<time_zone_name>, X-WR-TIMEZONE, the TZID its events use),
+ * else the process zone. An iCalendar TZID is resolved through the system
+ * tz database. Every start is shown in the schedule's zone, whatever
+ * offset the source wrote (utc_offset is that zone's at the start).
  *
  * Expected attendance of a session in venue room R (bounded by R's seats
  * and by the event's attendees):
@@ -58,7 +61,7 @@ struct schedule_session {
 	char *room;			/* room name in the schedule */
 	time_t start;
 	long duration;			/* seconds, > 0 */
-	int utc_offset;			/* seconds east of UTC of the local wall clock */
+	int utc_offset;			/* seconds east of UTC in the schedule's zone */
 	int line;			/* 0 when the format has no lines (JSON) */
 	char *element;			/* what to name in messages */
 	enum schedule_kind kind;
@@ -79,7 +82,8 @@ struct schedule_room {
 struct schedule {
 	char *path;
 	enum schedule_format format;
-	char *zone;			/* zone of bare local times, NULL = process zone */
+	char *zone;			/* the schedule's zone, NULL = process zone */
+	const char *zone_source;	/* "config", "file" or "system" */
 	size_t n_days;			/* day containers, else distinct local dates */
 	size_t n_local_dates;		/* distinct local dates of session starts */
 	struct schedule_session *sessions;	size_t n_sessions;	/* by start, room */

@@ -115,9 +115,11 @@ void sb_set_file_zone(struct schedule_builder *b, const char *zone, int line)
 	b->file_zone = xstrdup(zone);
 }
 
+/* The venue's clock is what volunteers read: the config's zone wins over
+ * whatever the exporter wrote. */
 const char *sb_local_zone(const struct schedule_builder *b)
 {
-	return b->file_zone ? b->file_zone : b->venue_zone;
+	return b->venue_zone ? b->venue_zone : b->file_zone;
 }
 
 void sb_free_sessions(struct schedule_session *sessions, size_t n)

@@ -3,8 +3,9 @@
  * UID, SUMMARY, LOCATION, CATEGORIES, DTSTART and DTEND or DURATION. Lines
  * are unfolded as bytes (CRLF or LF) before anything is decoded. A TZID
  * naming an IANA zone is resolved through the system tz database, never
- * through the file's VTIMEZONE (exports get those wrong); floating times
- * are read in the file's X-WR-TIMEZONE, else the venue's zone.
+ * through the file's VTIMEZONE (exports get those wrong), even when the
+ * file has no VTIMEZONE at all; floating times are read in the schedule's
+ * zone: the config's, else X-WR-TIMEZONE, else the first TZID's.
  */
 #include "config.h"
 #include "schedule/schedule_parse.h"
@@ -425,12 +426,35 @@ static int handle_line(struct schedule_builder *b, struct ics_state *st, struct 
 	}
 	if (top_is(st, "VEVENT"))
 		event_property(&st->ev, &p, l->line);
-	else if (top_is(st, "VCALENDAR") && strcasecmp(p.name, "X-WR-TIMEZONE") == 0) {
-		char *zone = unescape(p.value);
-		sb_set_file_zone(b, zone, l->line);
-		free(zone);
-	}
 	return 0;
+}
+
+/* The file's zone, before any time is read: X-WR-TIMEZONE, else the
+ * first TZID naming a zone of the tz database (exports without either
+ * name none). Floating times are read in it when the config names none. */
+static void find_file_zone(struct schedule_builder *b, const struct ics_lines *lines)
+{
+	char tzid_zone[128] = "";
+	int tzid_line = 0;
+	for (size_t i = 0; i < lines->n && !b->file_zone; i++) {
+		bool wr = strncasecmp(lines->v[i].text, "X-WR-TIMEZONE", 13) == 0;
+		bool start = strncasecmp(lines->v[i].text, "DTSTART;", 8) == 0;
+		if (!wr && !(start && !tzid_zone[0]))
+			continue;
+		char *copy = xstrdup(lines->v[i].text);
+		struct ics_prop p;
+		if (split_prop(copy, &p) == 0 && wr) {
+			char *zone = unescape(p.value);
+			sb_set_file_zone(b, zone, lines->v[i].line);
+			free(zone);
+		} else if (split_prop(copy, &p) == 0 && known_zone_in(p.tzid)) {
+			snprintf(tzid_zone, sizeof tzid_zone, "%s", known_zone_in(p.tzid));
+			tzid_line = lines->v[i].line;
+		}
+		free(copy);
+	}
+	if (!b->file_zone && tzid_zone[0])
+		sb_set_file_zone(b, tzid_zone, tzid_line);
 }
 
 int schedule_parse_ics(struct schedule_builder *b, const char *buf, size_t len)
@@ -438,6 +462,7 @@ int schedule_parse_ics(struct schedule_builder *b, const char *buf, size_t len)
 	struct ics_lines lines = { 0 };
 	struct ics_state st = { 0 };
 	unfold(buf, len, &lines);
+	find_file_zone(b, &lines);
 	int rc = 0;
 	for (size_t i = 0; i < lines.n && rc == 0; i++)
 		rc = handle_line(b, &st, &lines.v[i]);

@@ -60,7 +60,8 @@ struct schedule_session *sb_add_session(struct schedule_builder *b);
 void sb_declare_room(struct schedule_builder *b, const char *name, int line);
 /* The file's zone name; ignored (with a warning) when not in the tz database. */
 void sb_set_file_zone(struct schedule_builder *b, const char *zone, int line);
-/* The zone bare local times are read in: file, venue, process. */
+/* The zone bare local times are read and every start shown in: the
+ * config's, else the file's; NULL: the process zone. */
 const char *sb_local_zone(const struct schedule_builder *b);
 /* A malloc'd copy of s without its leading and trailing white space. */
 char *sb_trimmed(const char *s);

@@ -32,7 +32,7 @@ check pyconau-2023.schedule.ics 'timezone = "Australia/Adelaide"' \
 check fosdem-2019.xml 'timezone = "Europe/Brussels"' \
 	"(schedule XML): 2 days, 33 rooms (1 mapped), 775 sessions, first 2019-02-02T09:30+01:00, last 2019-02-03T17:55+01:00" \
 	'room "JANSON" { seats = 1400 }'
-check 31c3.schedule.xml "" \
+check 31c3.schedule.xml 'timezone = "Europe/Berlin"' \
 	"(schedule XML): 4 days, 4 rooms (0 mapped), 138 sessions, first 2014-12-27T11:00+01:00, last 2014-12-30T18:30+01:00" ""
 check camp2019.frab.json "" \
 	"(schedule JSON): 5 days, 2 rooms (0 mapped), 79 sessions, first 2019-08-21T11:00+02:00, last 2019-08-25T18:00+02:00" ""

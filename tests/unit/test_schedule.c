@@ -330,9 +330,10 @@ static void test_fixture_fosdem2019_process_zone(void **state)
 	conf_free(c);
 }
 
+/* 31C3 names no zone, only offsets: the venue's zone comes from the config. */
 static void test_fixture_31c3_after_midnight(void **state)
 {
-	struct conf *c = load_conf(plain_conf);
+	struct conf *c = load_conf("event \"t\" { attendees = 500 timezone = \"Europe/Berlin\" }\n");
 	struct schedule *s = load_fixture(c, "31c3.schedule.xml");
 	if (!s) {
 		conf_free(c);
@@ -507,7 +508,8 @@ static void test_ics_times(void **state)
 	assert_int_equal(a->start, 1692315000);
 	assert_int_equal(a->duration, 20 * 60);
 	assert_string_equal(a->title, "Caf\xc3\xa9 talk, part 1; more");
-	assert_string_equal(fmt(a->start, a->utc_offset), "2023-08-18T09:00+09:30");
+	/* 09:00 in Adelaide, shown on the venue's (Berlin's) clock */
+	assert_string_equal(fmt(a->start, a->utc_offset), "2023-08-18T01:30+02:00");
 	const struct schedule_session *b = session_titled(s, "Utc");
 	assert_int_equal(b->start, 1692360000);
 	assert_int_equal(b->duration, 90 * 60);
@@ -517,7 +519,7 @@ static void test_ics_times(void **state)
 	assert_int_equal(f->duration, 90 * 60);
 	assert_int_equal(f->start, 1692392400);
 	const struct schedule_session *l = session_titled(s, "Odd TZID");
-	assert_string_equal(fmt(l->start, l->utc_offset), "2023-08-20T10:00+01:00");
+	assert_string_equal(fmt(l->start, l->utc_offset), "2023-08-20T11:00+02:00");
 	/* local dates: 18th (three) and 20th */
 	assert_int_equal(s->n_days, 2);
 	/* the projection runs past midnight */
@@ -556,6 +558,41 @@ static void test_xml_pentabarf_day_change_and_dst(void **state)
 	assert_int_equal(night->start + night->duration, dawn->start - 5400);
 	schedule_free(s);
 	conf_free(c);
+}
+
+/* wafer (DebConf) writes every <date> in UTC: starts are shown on the
+ * venue's clock, the config's zone first, else <time_zone_name>. */
+static void test_utc_dates_shown_in_venue_zone(void **state)
+{
+	const char *xml =
+		"<?xml version='1.0' encoding='UTF-8'?>\n"
+		"<schedule><conference><title>DebConf23</title>"
+		"<time_zone_name>Asia/Kolkata</time_zone_name></conference>\n"
+		"<day index='1' date='2023-09-10'><room name='Anamudi'>\n"
+		"<event id='1'><date>2023-09-10T01:30:00+00:00</date><duration>00:45</duration>"
+		"<room>Anamudi</room><title>Opening</title></event>\n"
+		"</room></day></schedule>\n";
+	static const struct {
+		const char *conf, *shown, *source;
+	} cases[] = {
+		{ "event \"t\" { attendees = 10 timezone = \"Asia/Kolkata\" }\n",
+		  "2023-09-10T07:00+05:30", "config" },
+		{ "event \"t\" { attendees = 10 }\n", "2023-09-10T07:00+05:30", "file" },
+		{ "event \"t\" { attendees = 10 timezone = \"Europe/Berlin\" }\n",
+		  "2023-09-10T03:30+02:00", "config" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		struct conf *c = load_conf(cases[i].conf);
+		struct schedule *s = parse_ok(c, "debconf.xml", xml);
+		const struct schedule_session *x = &s->sessions[0];
+		assert_int_equal(x->start, 1694309400);		/* 2023-09-10T01:30Z */
+		assert_string_equal(fmt(x->start, x->utc_offset), cases[i].shown);
+		assert_string_equal(fmt(s->rooms[0].first_start, s->rooms[0].first_offset),
+				    cases[i].shown);
+		assert_string_equal(s->zone_source, cases[i].source);
+		schedule_free(s);
+		conf_free(c);
+	}
 }
 
 /* ---- malformed input ---- */
@@ -860,7 +897,7 @@ static void test_keynote_bounded_by_attendees(void **state)
  * session blocks move a session to another room. */
 static void test_room_mapping(void **state)
 {
-	struct conf *c = load_conf("event \"t\" { attendees = 500 }\n"
+	struct conf *c = load_conf("event \"t\" { attendees = 500 timezone = \"UTC\" }\n"
 				   "room \"hall-c-plenary\" { seats = 100 }\n"
 				   "room \"b\" { seats = 100 schedule_room = \"HALL B\" }\n"
 				   "room \"annex\" { seats = 100 }\n"
@@ -911,6 +948,7 @@ int main(void)
 		cmocka_unit_test(test_fixture_camp2019_json),
 		cmocka_unit_test(test_ics_times),
 		cmocka_unit_test(test_xml_pentabarf_day_change_and_dst),
+		cmocka_unit_test(test_utc_dates_shown_in_venue_zone),
 		cmocka_unit_test(test_malformed_xml),
 		cmocka_unit_test(test_malformed_json),
 		cmocka_unit_test(test_malformed_ics),
