@@ -149,14 +149,11 @@ static int load_schedule(const struct conf *conf, struct schedule **out, const c
 	*out = NULL;
 	if (!conf->event.schedule)
 		return 0;
-	*out = schedule_load(conf, conf->event.schedule, &errors);
+	*out = schedule_load_source(conf, &errors);
 	if (!*out)
 		log_error_lines(prefix, errors);
 	else
-		log_info("schedule %s: %zu sessions, %zu rooms", (*out)->path, (*out)->n_sessions,
-			 (*out)->n_rooms);
-	if (*out && (*out)->warnings)
-		log_error_lines("schedule: ", (*out)->warnings);
+		schedule_log(*out);
 	free(errors);
 	return *out ? 0 : -1;
 }

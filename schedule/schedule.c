@@ -165,36 +165,46 @@ static void fill_missing_strings(struct schedule_session *s)
 			*fields[i] = xstrdup("");
 }
 
+/* A session ending before it starts is read as lasting no time, like
+ * one without an end (RFC 5545); both are counted. */
 static void check_durations(struct schedule_builder *b)
 {
 	for (size_t i = 0; i < b->n_sessions; i++) {
 		struct schedule_session *s = &b->sessions[i];
-		if (s->duration <= 0)
-			sb_error(b, s->line, s->element, "%s duration (%ld min): a session needs a length",
-				 s->duration == 0 ? "zero" : "negative", s->duration / 60);
+		if (s->duration < 0) {
+			sb_oddity(b, SCHEDULE_ODD_BAD_LENGTH, s->line, s->element,
+				  "negative duration (%ld min): read as zero length", s->duration / 60);
+			s->duration = 0;
+		}
+		if (s->duration == 0)
+			sb_oddity(b, SCHEDULE_ODD_ZERO_LENGTH, s->line, s->element,
+				  "\"%s\" lasts no time", s->title);
 	}
 }
 
-/* Sessions of one schedule room must not overlap: the file is wrong. */
+/* Overlaps in one room are real (a lightning-talk block and its talks,
+ * merged sources): kept, counted, and projected once (build_timeline). */
 static void check_overlaps(struct schedule_builder *b)
 {
 	if (b->n_sessions < 2)
 		return;
 	qsort(b->sessions, b->n_sessions, sizeof *b->sessions, by_room_then_start);
-	for (size_t i = 1; i < b->n_sessions; i++) {
-		struct schedule_session *p = &b->sessions[i - 1], *s = &b->sessions[i];
-		if (strcmp(p->room, s->room) != 0 || p->duration <= 0)
-			continue;
-		if (s->start >= p->start + p->duration)
-			continue;
-		char at[32] = "";
-		if (p->line > 0)
-			snprintf(at, sizeof at, " at line %d", p->line);
-		sb_error(b, s->line, s->element, "overlaps \"%s\" (%s%s) in room \"%s\"",
-			 p->title, p->element, at, s->room);
+	for (size_t i = 0; i < b->n_sessions; i++) {
+		struct schedule_session *s = &b->sessions[i];
+		for (size_t j = i + 1; j < b->n_sessions && *s->room; j++) {
+			struct schedule_session *t = &b->sessions[j];
+			if (strcmp(s->room, t->room) != 0 ||
+			    (t->start != s->start && t->start >= s->start + s->duration))
+				break;
+			char at[32] = "";
+			if (s->line > 0)
+				snprintf(at, sizeof at, " at line %d", s->line);
+			sb_oddity(b, SCHEDULE_ODD_OVERLAP, t->line, t->element,
+				  "overlaps \"%s\" (%s%s) in room \"%s\"; both kept", s->title,
+				  s->element, at, t->room);
+		}
 	}
 }
-
 
 static int by_id(const void *a, const void *b)
 {
@@ -202,6 +212,7 @@ static int by_id(const void *a, const void *b)
 	return strcmp((*x)->id, (*y)->id);
 }
 
+/* Merged sources reuse ids: nothing here keys sessions by id. */
 static void check_ids(struct schedule_builder *b)
 {
 	size_t n = b->n_sessions;
@@ -211,9 +222,13 @@ static void check_ids(struct schedule_builder *b)
 	for (size_t i = 0; i < n; i++)
 		v[i] = &b->sessions[i];
 	qsort(v, n, sizeof *v, by_id);
-	for (size_t i = 1; i < n; i++)
-		if (*v[i]->id && strcmp(v[i]->id, v[i - 1]->id) == 0)
-			sb_warn(b, v[i]->line, v[i]->element, "id \"%s\" is used twice", v[i]->id);
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && strcmp(v[i]->id, v[j]->id) == 0; j++)
+			;
+		if (j - i >= 2 && *v[i]->id)
+			sb_oddity(b, SCHEDULE_ODD_DUPLICATE_ID, v[i + 1]->line, v[i + 1]->element,
+				  "id \"%s\" is used by %zu sessions; kept apart", v[i]->id, j - i);
+	}
 	free(v);
 }
 
@@ -221,35 +236,60 @@ static void check_rooms_named(struct schedule_builder *b)
 {
 	for (size_t i = 0; i < b->n_sessions; i++)
 		if (!*b->sessions[i].room)
-			sb_error(b, b->sessions[i].line, b->sessions[i].element,
-				 "the session \"%s\" names no room", b->sessions[i].title);
+			sb_oddity(b, SCHEDULE_ODD_NO_ROOM, b->sessions[i].line, b->sessions[i].element,
+				  "the session \"%s\" names no room; it is not projected",
+				  b->sessions[i].title);
 }
 
-static void span(const struct schedule_builder *b, time_t *first, time_t *last_end)
+static int by_time(const void *a, const void *b)
 {
-	*first = 0;
-	*last_end = 0;
-	for (size_t i = 0; i < b->n_sessions; i++) {
-		const struct schedule_session *s = &b->sessions[i];
-		if (i == 0 || s->start < *first)
-			*first = s->start;
-		if (i == 0 || s->start + s->duration > *last_end)
-			*last_end = s->start + s->duration;
-	}
+	time_t x = *(const time_t *)a, y = *(const time_t *)b;
+	return x < y ? -1 : x > y;
 }
 
+static time_t median_start(const struct schedule_builder *b)
+{
+	time_t *t = xcalloc(b->n_sessions, sizeof *t);
+	for (size_t i = 0; i < b->n_sessions; i++)
+		t[i] = b->sessions[i].start;
+	qsort(t, b->n_sessions, sizeof *t, by_time);
+	time_t m = t[b->n_sessions / 2];
+	free(t);
+	return m;
+}
+
+/* A wrong year in one session would stretch the timeline over decades:
+ * sessions more than half the longest schedule away from the median
+ * start are left out, and a length longer than that is not believed. */
 static void check_span(struct schedule_builder *b)
 {
 	if (b->n_sessions == 0) {
-		sb_error(b, 0, NULL, "no sessions found");
+		sb_error(b, 0, NULL, "no sessions found: not a schedule, or every session was left "
+			 "out (see below)");
 		return;
 	}
-	time_t first, last_end;
-	span(b, &first, &last_end);
-	double days = difftime(last_end, first) / 86400.0;
-	if (days > SCHEDULE_MAX_DAYS)
-		sb_error(b, 0, NULL, "the sessions span %.0f days (more than %d): is a date wrong?",
-			 days, SCHEDULE_MAX_DAYS);
+	const long half = SCHEDULE_MAX_DAYS / 2 * 86400L;
+	time_t mid = median_start(b);
+	size_t kept = 0;
+	for (size_t i = 0; i < b->n_sessions; i++) {
+		struct schedule_session *s = &b->sessions[i];
+		char at[40];
+		schedule_format_time(s->start, 0, at, sizeof at);
+		if (s->start < mid - half || s->start > mid + half) {
+			sb_oddity(b, SCHEDULE_ODD_SKIPPED, s->line, s->element, "starts %s, more than "
+				  "%d days from the other sessions (a wrong date?): left out", at,
+				  SCHEDULE_MAX_DAYS / 2);
+			sb_free_session(s);
+			continue;
+		}
+		if (s->duration > half) {
+			sb_oddity(b, SCHEDULE_ODD_BAD_LENGTH, s->line, s->element, "lasts %ld days: "
+				  "read as zero length", s->duration / 86400);
+			s->duration = 0;
+		}
+		b->sessions[kept++] = *s;
+	}
+	b->n_sessions = kept;
 }
 
 /* ---- the schedule ---- */
@@ -288,8 +328,9 @@ static void collect_rooms(struct schedule *s, const struct schedule_builder *b)
 	struct room_seen *seen = xcalloc(b->n_declared + s->n_sessions + 1, sizeof *seen);
 	for (size_t i = 0; i < b->n_declared; i++, n++)
 		seen[n] = (struct room_seen){ b->declared[i].name, b->declared[i].line, n };
-	for (size_t i = 0; i < s->n_sessions; i++, n++)
-		seen[n] = (struct room_seen){ s->sessions[i].room, s->sessions[i].line, n };
+	for (size_t i = 0; i < s->n_sessions; i++)
+		if (*s->sessions[i].room)
+			seen[n++] = (struct room_seen){ s->sessions[i].room, s->sessions[i].line, n };
 	qsort(seen, n, sizeof *seen, seen_order);
 	s->rooms = xcalloc(n + 1, sizeof *s->rooms);
 	for (size_t i = 0; i < n; i++) {
@@ -302,6 +343,8 @@ static void collect_rooms(struct schedule *s, const struct schedule_builder *b)
 	for (size_t i = 0; i < s->n_sessions; i++) {
 		const struct schedule_session *x = &s->sessions[i];
 		struct schedule_room *r = find_room(s, x->room);
+		if (!r)
+			continue;
 		if (r->n_sessions == 0 || x->start < r->first_start) {
 			r->first_start = x->start;
 			r->first_offset = x->utc_offset;
@@ -337,20 +380,40 @@ static size_t count_local_dates(const struct schedule *s)
 	return n;
 }
 
-static void map_rooms(struct schedule *s, const struct conf *c, struct schedule_builder *b)
+/* "Lunch", "Social Event", "Elsewhere": rooms that name a moment or no
+ * place; their sessions are real, their room rarely is a venue room. */
+static bool pseudo_room(const char *name)
+{
+	static const char *const words[] = { "break", "breaks", "lunch", "coffee", "pause",
+		"pauses", "mittag", "kaffee", "elsewhere", "outside", "everywhere", "social",
+		"dinner", "breakfast", "registration", "accueil", "restauration", "buffet",
+		"party", "online", "virtual", "tbd", "tba", "hallway", NULL };
+	return has_any_word(name, words);
+}
+
+static void check_rooms(struct schedule *s, struct schedule_builder *b)
 {
 	for (size_t i = 0; i < s->n_rooms; i++) {
-		struct schedule_room *r = &s->rooms[i];
-		r->room_idx = map_room(c, r->name);
-		if (r->room_idx < 0 && r->n_sessions > 0)
-			sb_warn(b, r->line, NULL, "room \"%s\": no venue room has that name or "
-				"schedule_room; its %zu %s not projected", r->name, r->n_sessions,
-				r->n_sessions == 1 ? "session is" : "sessions are");
+		const struct schedule_room *r = &s->rooms[i];
+		if (r->n_sessions == 0)
+			sb_oddity(b, SCHEDULE_ODD_UNUSED_ROOM, r->line, NULL,
+				  "room \"%s\" is declared but holds no session", r->name);
+		else if (pseudo_room(r->name))
+			sb_oddity(b, SCHEDULE_ODD_PSEUDO_ROOM, r->line, NULL,
+				  "room \"%s\" looks like no place (a break, a meal, elsewhere); "
+				  "give it a venue room's schedule_room if it is one", r->name);
 	}
+}
+
+static void map_rooms(struct schedule *s, const struct conf *c)
+{
+	for (size_t i = 0; i < s->n_rooms; i++)
+		s->rooms[i].room_idx = map_room(c, s->rooms[i].name);
 	for (size_t i = 0; i < s->n_sessions; i++) {
 		struct schedule_session *x = &s->sessions[i];
+		const struct schedule_room *r = find_room(s, x->room);
 		x->kind = classify(x);
-		x->room_idx = find_room(s, x->room)->room_idx;
+		x->room_idx = r ? r->room_idx : -1;
 		assign_attendance(c, x);
 	}
 }
@@ -360,13 +423,18 @@ static long minute_of(const struct schedule *s, time_t t)
 	return (long)((t - s->begin) / 60);
 }
 
+/* Sessions overlapping in one room share its people: a lightning-talk
+ * block and its talks, or two schedule rooms mapped to one venue room,
+ * count the busiest of them, not their sum. */
 static void add_session_load(struct schedule *s, double *people, int idx)
 {
 	const struct schedule_session *x = &s->sessions[idx];
 	long m0 = minute_of(s, x->start), m1 = minute_of(s, x->start + x->duration + 59);
 	size_t base = (size_t)x->room_idx * s->n_minutes;
 	for (long m = m0; m < m1; m++) {
-		people[base + (size_t)m] += x->attendance;
+		if (people[base + (size_t)m] >= x->attendance)
+			continue;
+		people[base + (size_t)m] = x->attendance;
 		s->cause[base + (size_t)m] = idx;
 	}
 }
@@ -447,10 +515,14 @@ static struct schedule *build(const struct conf *c, struct schedule_builder *b,
 	show_in_zone(s, b);
 	qsort(s->sessions, s->n_sessions, sizeof *s->sessions, by_start_then_room);
 	collect_rooms(s, b);
+	check_rooms(s, b);
 	s->n_local_dates = count_local_dates(s);
+	s->n_day_containers = b->n_day_containers;
 	s->n_days = b->n_day_containers ? b->n_day_containers : s->n_local_dates;
-	map_rooms(s, c, b);
+	map_rooms(s, c);
 	build_timeline(s, c);
+	sb_oddity_totals(b);
+	memcpy(s->oddities, b->oddities, sizeof s->oddities);
 	s->warnings = b->warnings.buf;
 	b->warnings.buf = NULL;
 	return s;
@@ -511,16 +583,19 @@ struct schedule *schedule_parse(const struct conf *conf, enum schedule_format fm
 		goto out;
 	for (size_t i = 0; i < b.n_sessions; i++)
 		fill_missing_strings(&b.sessions[i]);
+	check_span(&b);
+	if (b.n_errors)
+		goto out;
 	check_rooms_named(&b);
 	check_durations(&b);
 	check_overlaps(&b);
 	check_ids(&b);
-	check_span(&b);
-	if (b.n_errors == 0)
-		s = build(conf, &b, fmt);
+	s = build(conf, &b, fmt);
 out:
+	/* The warnings tell why nothing was left (every start unreadable). */
 	if (!s && err_out)
-		*err_out = b.errors.buf ? xstrdup(b.errors.buf) : xstrdup("schedule: unknown error\n");
+		*err_out = xasprintf("%s%s", b.errors.buf ? b.errors.buf : "schedule: unknown error\n",
+				     b.warnings.buf ? b.warnings.buf : "");
 	sb_free(&b);
 	return s;
 }
@@ -576,6 +651,11 @@ struct schedule *schedule_load(const struct conf *conf, const char *path, char *
 	else
 		free(err);
 	return s;
+}
+
+struct schedule *schedule_load_source(const struct conf *conf, char **err_out)
+{
+	return schedule_load(conf, conf->event.schedule, err_out);
 }
 
 void schedule_free(struct schedule *s)
@@ -722,71 +802,4 @@ void schedule_format_time(time_t t, int utc_offset, char *buf, size_t size)
 	int off = utc_offset < 0 ? -utc_offset : utc_offset;
 	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d%c%02d:%02d", c.year, c.month, c.day,
 		 c.hour, c.min, utc_offset < 0 ? '-' : '+', off / 3600, off / 60 % 60);
-}
-
-/* ---- headroomd -t ---- */
-
-static void print_lines(FILE *out, const char *prefix, const char *text)
-{
-	for (const char *p = text; p && *p;) {
-		const char *nl = strchr(p, '\n');
-		int len = nl ? (int)(nl - p) : (int)strlen(p);
-		fprintf(out, "%s%.*s\n", prefix, len, p);
-		p = nl ? nl + 1 : NULL;
-	}
-}
-
-static void print_overload(FILE *out, const struct conf *c, const struct schedule_overload *o)
-{
-	int off = o->session ? o->session->utc_offset : 0;
-	char from[40], to[40];
-	schedule_format_time(o->start, off, from, sizeof from);
-	schedule_format_time(o->end, off, to, sizeof to);
-	const char *why = "";
-	if (o->session && o->session->room_idx != o->room_idx)
-		why = " (common area filling during a break)";
-	fprintf(out, "OVERLOAD: %s..%s room \"%s\": ", from, to, c->rooms[o->room_idx].name);
-	if (o->session)
-		fprintf(out, "\"%s\" (id %s)%s: ", o->session->title, o->session->id, why);
-	fprintf(out, "projected %ld devices, its APs hold %ld (%ld short)\n", o->peak,
-		o->capacity, o->peak - o->capacity);
-}
-
-int schedule_print_check(const struct conf *conf, FILE *out)
-{
-	if (!conf->event.schedule)
-		return 0;
-	char *err = NULL;
-	struct schedule *s = schedule_load(conf, conf->event.schedule, &err);
-	if (!s) {
-		print_lines(stderr, "", err);
-		fprintf(stderr, "%s: event: the schedule does not load\n", conf->path);
-		free(err);
-		return -1;
-	}
-	char first[40], last[40];
-	const struct schedule_session *a = &s->sessions[0], *z = &s->sessions[s->n_sessions - 1];
-	schedule_format_time(a->start, a->utc_offset, first, sizeof first);
-	schedule_format_time(z->start, z->utc_offset, last, sizeof last);
-	size_t used = 0, mapped = 0;
-	for (size_t i = 0; i < s->n_rooms; i++) {
-		used += s->rooms[i].n_sessions > 0;
-		mapped += s->rooms[i].n_sessions > 0 && s->rooms[i].room_idx >= 0;
-	}
-	fprintf(out, "\nSchedule %s (%s): %zu days, %zu rooms (%zu mapped), %zu sessions, "
-		"first %s, last %s\n", s->path, schedule_format_name(s->format), s->n_days, used,
-		mapped, s->n_sessions, first, last);
-	print_lines(out, "WARNING: ", s->warnings);
-	struct schedule_overload *ov = NULL;
-	size_t n = schedule_overloads(s, conf, &ov);
-	for (size_t i = 0; i < n; i++)
-		print_overload(out, conf, &ov[i]);
-	if (n)
-		fprintf(out, "Schedule verdict: %zu overloaded slot%s; move or add APs, or swap rooms, "
-			"before the event.\n", n, n == 1 ? "" : "s");
-	else
-		fprintf(out, "Schedule verdict: every session fits its room's APs.\n");
-	free(ov);
-	schedule_free(s);
-	return 0;
 }

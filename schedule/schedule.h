@@ -54,6 +54,35 @@ enum schedule_format { SCHEDULE_AUTO = 0, SCHEDULE_XML, SCHEDULE_JSON, SCHEDULE_
 
 enum schedule_kind { SCHEDULE_TALK = 0, SCHEDULE_PLENARY, SCHEDULE_BREAK };
 
+/*
+ * What real exporters do, kept and counted rather than refused: each is
+ * a warning ("FILE:LINE: element: why", the first few of each kind) and
+ * a count in schedule->oddities. Only a file that is not a schedule at
+ * all fails to load.
+ */
+enum schedule_oddity {
+	SCHEDULE_ODD_OPEN_ENDED,	/* no end or duration: zero length (RFC 5545) */
+	SCHEDULE_ODD_BAD_LENGTH,	/* negative or unreadable length: zero length */
+	SCHEDULE_ODD_ZERO_LENGTH,	/* sessions lasting no time, whatever the cause */
+	SCHEDULE_ODD_OVERLAP,		/* same-room pairs overlapping: both kept */
+	SCHEDULE_ODD_DUPLICATE_ID,	/* ids or UIDs several sessions use: kept apart */
+	SCHEDULE_ODD_NO_ROOM,		/* sessions naming no room */
+	SCHEDULE_ODD_EMPTY_ROOM,	/* room containers holding no session */
+	SCHEDULE_ODD_UNUSED_ROOM,	/* declared rooms no session uses */
+	SCHEDULE_ODD_OTHER_ROOM,	/* a session's room is not its container's */
+	SCHEDULE_ODD_OUTSIDE_DAY,	/* starts on another date than its day's */
+	SCHEDULE_ODD_PSEUDO_ROOM,	/* rooms that are no place: breaks, "Elsewhere" */
+	SCHEDULE_ODD_START_MISMATCH,	/* <start> disagrees with <date>; <date> wins */
+	SCHEDULE_ODD_UNKNOWN_TZID,	/* TZID outside the tz database */
+	SCHEDULE_ODD_SKIPPED,		/* sessions without a readable start: left out */
+	SCHEDULE_ODD_COUNT
+};
+
+/* "overlaps": the oddity's key in JSON. */
+const char *schedule_oddity_key(enum schedule_oddity k);
+/* "same-room overlaps (both kept)": what -t and the log print after the count. */
+const char *schedule_oddity_text(enum schedule_oddity k);
+
 struct schedule_session {
 	char *id;			/* event id or iCalendar UID */
 	char *title;			/* trimmed */
@@ -86,6 +115,8 @@ struct schedule {
 	const char *zone_source;	/* "config", "file" or "system" */
 	size_t n_days;			/* day containers, else distinct local dates */
 	size_t n_local_dates;		/* distinct local dates of session starts */
+	size_t n_day_containers;	/* <day> / days[]; 0 for other formats */
+	size_t oddities[SCHEDULE_ODD_COUNT];
 	struct schedule_session *sessions;	size_t n_sessions;	/* by start, room */
 	struct schedule_room *rooms;	size_t n_rooms;		/* by name */
 	char *warnings;			/* "FILE:LINE: ..." lines or NULL */
@@ -142,9 +173,31 @@ size_t schedule_overloads(const struct schedule *s, const struct conf *c,
 /* "2024-11-22T09:20+11:00" */
 void schedule_format_time(time_t t, int utc_offset, char *buf, size_t size);
 
-/* headroomd -t: load conf->event.schedule, print a summary, the unmapped
- * rooms as warnings and the overloads; errors go to stderr. Returns 0, or
- * -1 when the schedule does not load. Nothing when there is no schedule. */
+/* Load conf->event.schedule, a path (relative: to the config file).
+ * *err_out may hold lines even on success (what was worked around). */
+struct schedule *schedule_load_source(const struct conf *conf, char **err_out);
+
+/* headroomd -t: load conf->event.schedule, print a summary (days, rooms,
+ * sessions, first and last start, the zone, the oddities' counts), the
+ * warnings, the schedule rooms no venue room takes with their sessions,
+ * and the overloads; errors go to stderr. Returns 0, or -1 when the
+ * schedule does not load. Nothing when there is no schedule. */
 int schedule_print_check(const struct conf *conf, FILE *out);
+void schedule_print(const struct schedule *s, const struct conf *conf, FILE *out);
+/* The same for the log: a summary line, the warnings, the unmapped rooms. */
+void schedule_log(const struct schedule *s);
+/* "261 same-room overlaps (both kept), ..." or "none"; the kinds seen. */
+size_t schedule_oddities_text(const struct schedule *s, char *buf, size_t size);
+/* Schedule rooms with sessions that map to no venue room; *sessions
+ * their sessions. */
+size_t schedule_unmapped(const struct schedule *s, size_t *sessions);
+
+/* Everything tests compare, as JSON: counts, zone, per-room sessions,
+ * first/last start (local and UTC), every session, the oddities. */
+struct json_t;
+struct json_t *schedule_json(const struct schedule *s);
+/* headroomd --dump-schedule: schedule_json() of conf's schedule on out;
+ * 0, or -1 (errors on stderr). */
+int schedule_dump(const struct conf *conf, FILE *out);
 
 #endif

@@ -9,6 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+void sb_free_session(struct schedule_session *s)
+{
+	free(s->id); free(s->title); free(s->type); free(s->room); free(s->element);
+	memset(s, 0, sizeof *s);
+}
+
 static void text_vadd(struct sb_text *t, const char *fmt, va_list ap)
 {
 	va_list copy;
@@ -73,6 +79,56 @@ void sb_warn(struct schedule_builder *b, int line, const char *element, const ch
 	va_end(ap);
 }
 
+static const struct {
+	const char *key, *text;
+} oddities[SCHEDULE_ODD_COUNT] = {
+	[SCHEDULE_ODD_OPEN_ENDED] = { "open_ended", "open-ended (no end or duration: zero length)" },
+	[SCHEDULE_ODD_BAD_LENGTH] = { "bad_length", "negative or unreadable lengths (zero length)" },
+	[SCHEDULE_ODD_ZERO_LENGTH] = { "zero_length", "zero-length sessions" },
+	[SCHEDULE_ODD_OVERLAP] = { "overlaps", "same-room overlaps (both kept)" },
+	[SCHEDULE_ODD_DUPLICATE_ID] = { "duplicate_ids", "ids shared by sessions (kept apart)" },
+	[SCHEDULE_ODD_NO_ROOM] = { "no_room", "sessions without a room" },
+	[SCHEDULE_ODD_EMPTY_ROOM] = { "empty_room_containers", "empty room containers" },
+	[SCHEDULE_ODD_UNUSED_ROOM] = { "unused_rooms", "declared rooms without sessions" },
+	[SCHEDULE_ODD_OTHER_ROOM] = { "room_not_container", "sessions in another room than their container" },
+	[SCHEDULE_ODD_OUTSIDE_DAY] = { "outside_day", "sessions outside their day" },
+	[SCHEDULE_ODD_PSEUDO_ROOM] = { "pseudo_rooms", "pseudo-rooms (breaks, lunch, elsewhere)" },
+	[SCHEDULE_ODD_START_MISMATCH] = { "start_mismatch", "<start> disagreeing with <date> (<date> used)" },
+	[SCHEDULE_ODD_UNKNOWN_TZID] = { "unknown_tzid", "TZIDs outside the tz database" },
+	[SCHEDULE_ODD_SKIPPED] = { "skipped", "sessions without a readable start (left out)" },
+};
+
+const char *schedule_oddity_key(enum schedule_oddity k)
+{
+	return k < SCHEDULE_ODD_COUNT ? oddities[k].key : "unknown";
+}
+
+const char *schedule_oddity_text(enum schedule_oddity k)
+{
+	return k < SCHEDULE_ODD_COUNT ? oddities[k].text : "unknown";
+}
+
+void sb_oddity(struct schedule_builder *b, enum schedule_oddity k, int line, const char *element,
+	       const char *fmt, ...)
+{
+	if (++b->oddities[k] > SB_EXAMPLES)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	note(&b->warnings, b->name, line, element, fmt, ap);
+	va_end(ap);
+}
+
+/* A 261-pair overlap list would bury every other warning: the examples
+ * stand for their kind, one line tells how many more there are. */
+void sb_oddity_totals(struct schedule_builder *b)
+{
+	for (int k = 0; k < SCHEDULE_ODD_COUNT; k++)
+		if (b->oddities[k] > SB_EXAMPLES)
+			text_add(&b->warnings, "%s: %zu more %s not listed", b->name,
+				 b->oddities[k] - SB_EXAMPLES, oddities[k].text);
+}
+
 struct schedule_session *sb_add_session(struct schedule_builder *b)
 {
 	if (b->n_sessions == b->cap_sessions) {
@@ -83,6 +139,14 @@ struct schedule_session *sb_add_session(struct schedule_builder *b)
 	memset(s, 0, sizeof *s);
 	s->room_idx = -1;
 	return s;
+}
+
+void sb_drop_session(struct schedule_builder *b)
+{
+	if (b->n_sessions == 0)
+		return;
+	b->n_sessions--;
+	sb_free_session(&b->sessions[b->n_sessions]);
 }
 
 void sb_declare_room(struct schedule_builder *b, const char *name, int line)
@@ -117,6 +181,22 @@ void sb_set_file_zone(struct schedule_builder *b, const char *zone, int line)
 
 /* The venue's clock is what volunteers read: the config's zone wins over
  * whatever the exporter wrote. */
+/* Congresses list after-midnight talks in the previous day and merged
+ * files misplace some: counted, never used to drop a session. */
+void sb_check_day(struct schedule_builder *b, const struct schedule_session *s,
+		  const struct schedule_civil *day, long day_change)
+{
+	int offset = sb_offset_at(b, sb_local_zone(b), s->start);
+	struct schedule_civil c;
+	schedule_utc_to_civil(s->start + offset - day_change, &c);
+	if (c.year == day->year && c.month == day->month && c.day == day->day)
+		return;
+	char at[40];
+	schedule_format_time(s->start, offset, at, sizeof at);
+	sb_oddity(b, SCHEDULE_ODD_OUTSIDE_DAY, s->line, s->element,
+		  "starts %s, outside its day %04d-%02d-%02d", at, day->year, day->month, day->day);
+}
+
 const char *sb_local_zone(const struct schedule_builder *b)
 {
 	return b->venue_zone ? b->venue_zone : b->file_zone;
@@ -124,10 +204,8 @@ const char *sb_local_zone(const struct schedule_builder *b)
 
 void sb_free_sessions(struct schedule_session *sessions, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		struct schedule_session *s = &sessions[i];
-		free(s->id); free(s->title); free(s->type); free(s->room); free(s->element);
-	}
+	for (size_t i = 0; i < n; i++)
+		sb_free_session(&sessions[i]);
 	free(sessions);
 }
 

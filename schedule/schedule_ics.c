@@ -253,12 +253,11 @@ static int resolve_time(struct schedule_builder *b, const struct ics_time *t, co
 	struct schedule_civil c;
 	bool utc;
 	if (parse_ics_civil(t->value, &c, date_only, &utc) != 0) {
-		sb_error(b, t->line, prop, "\"%s\" in %s is not YYYYMMDD[THHMMSS[Z]]", t->value, element);
+		sb_warn(b, t->line, prop, "\"%s\" in %s is not YYYYMMDD[THHMMSS[Z]]", t->value, element);
 		return -1;
 	}
 	if (utc) {
 		*out = schedule_civil_to_utc(&c);
-		*offset = sb_offset_at(b, sb_local_zone(b), *out);
 		return 0;
 	}
 	const char *zone = sb_local_zone(b);
@@ -267,11 +266,12 @@ static int resolve_time(struct schedule_builder *b, const struct ics_time *t, co
 		if (known)
 			zone = known;
 		else
-			sb_warn(b, t->line, prop, "TZID \"%s\" is not in the tz database; read as %s",
-				t->tzid, zone ? zone : "the local zone");
+			sb_oddity(b, SCHEDULE_ODD_UNKNOWN_TZID, t->line, prop,
+				  "TZID \"%s\" is not in the tz database; read as %s", t->tzid,
+				  zone ? zone : "the local zone");
 	}
 	if (sb_local_to_utc(b, zone, &c, out, offset) != 0) {
-		sb_error(b, t->line, prop, "cannot place \"%s\" in a time zone", t->value);
+		sb_warn(b, t->line, prop, "cannot place \"%s\" in a time zone", t->value);
 		return -1;
 	}
 	return 0;
@@ -322,6 +322,33 @@ static int parse_ics_duration(const char *v, long *secs)
 	return 0;
 }
 
+/* The length: DTEND - DTSTART, else DURATION, else a whole day for a
+ * date, else none (RFC 5545: the event takes no time). */
+static void event_length(struct schedule_builder *b, const struct ics_event *e,
+			 struct schedule_session *s, bool date_only)
+{
+	if (e->dtend.value) {
+		time_t end;
+		int off;
+		bool end_date;
+		if (resolve_time(b, &e->dtend, "DTEND", s->element, &end, &off, &end_date) == 0)
+			s->duration = (long)(end - s->start);
+		else
+			sb_oddity(b, SCHEDULE_ODD_BAD_LENGTH, e->dtend.line, s->element,
+				  "unreadable DTEND: read as zero length");
+	} else if (e->duration) {
+		if (parse_ics_duration(e->duration, &s->duration) != 0)
+			sb_oddity(b, SCHEDULE_ODD_BAD_LENGTH, e->duration_line, "DURATION",
+				  "\"%s\" in %s is not PnDTnHnMnS: read as zero length",
+				  e->duration, s->element);
+	} else if (date_only) {
+		s->duration = 86400;
+	} else {
+		sb_oddity(b, SCHEDULE_ODD_OPEN_ENDED, e->line, s->element,
+			  "neither DTEND nor DURATION: zero length (RFC 5545)");
+	}
+}
+
 static void finish_event(struct schedule_builder *b, struct ics_event *e)
 {
 	struct schedule_session *s = sb_add_session(b);
@@ -331,26 +358,17 @@ static void finish_event(struct schedule_builder *b, struct ics_event *e)
 	s->title = e->summary ? xstrdup(e->summary) : NULL;
 	s->room = e->location ? xstrdup(e->location) : NULL;
 	s->type = e->categories ? xstrdup(e->categories) : NULL;
-	if (!e->dtstart.value) {
-		sb_error(b, e->line, s->element, "no DTSTART");
-		return;
-	}
 	bool date_only;
-	if (resolve_time(b, &e->dtstart, "DTSTART", s->element, &s->start, &s->utc_offset,
-			 &date_only) != 0)
-		return;
-	if (e->dtend.value) {
-		time_t end;
-		int off;
-		bool end_date;
-		if (resolve_time(b, &e->dtend, "DTEND", s->element, &end, &off, &end_date) == 0)
-			s->duration = (long)(end - s->start);
-	} else if (e->duration) {
-		if (parse_ics_duration(e->duration, &s->duration) != 0)
-			sb_error(b, e->duration_line, "DURATION", "\"%s\" in %s is not PnDTnHnMnS",
-				 e->duration, s->element);
-	} else if (date_only) {
-		s->duration = 86400;
+	if (!e->dtstart.value) {
+		sb_oddity(b, SCHEDULE_ODD_SKIPPED, e->line, s->element, "no DTSTART: left out");
+		sb_drop_session(b);
+	} else if (resolve_time(b, &e->dtstart, "DTSTART", s->element, &s->start, &s->utc_offset,
+				&date_only) != 0) {
+		sb_oddity(b, SCHEDULE_ODD_SKIPPED, e->dtstart.line, s->element,
+			  "unreadable DTSTART: left out");
+		sb_drop_session(b);
+	} else {
+		event_length(b, e, s, date_only);
 	}
 }
 
@@ -413,8 +431,8 @@ static int handle_line(struct schedule_builder *b, struct ics_state *st, struct 
 {
 	struct ics_prop p;
 	if (split_prop(l->text, &p) != 0) {
-		sb_error(b, l->line, NULL, "not an iCalendar content line (NAME:VALUE)");
-		return -1;
+		sb_warn(b, l->line, NULL, "not an iCalendar content line (NAME:VALUE); ignored");
+		return 0;
 	}
 	if (strcasecmp(p.name, "BEGIN") == 0)
 		return begin_component(b, st, p.value, l->line);

@@ -33,57 +33,97 @@ struct day_ctx {
 	long day_change;
 };
 
+/* Missing or empty: open-ended, zero length (as in schedule XML). */
 static void event_duration(struct schedule_builder *b, const json_t *ev,
 			   struct schedule_session *s)
 {
 	char *text = string_of(ev, "duration");
-	if (!text)
-		sb_error(b, 0, s->element, "duration: missing, or not a string \"HH:MM\"");
-	else if (text[0] == '-')
-		sb_error(b, 0, s->element, "duration: negative duration \"%s\"", text);
-	else if (schedule_parse_hms(text, &s->duration) != 0)
-		sb_error(b, 0, s->element, "duration: \"%s\" is not H:MM, HH:MM or HH:MM:SS", text);
+	if (!text || !*text)
+		sb_oddity(b, SCHEDULE_ODD_OPEN_ENDED, 0, s->element,
+			  "duration: missing or not a string \"HH:MM\": read as zero length");
+	else if (text[0] == '-' || schedule_parse_hms(text, &s->duration) != 0)
+		sb_oddity(b, SCHEDULE_ODD_BAD_LENGTH, 0, s->element,
+			  "duration: \"%s\" is not H:MM, HH:MM or HH:MM:SS: read as zero length", text);
 	free(text);
 }
 
-static void event_start(struct schedule_builder *b, const json_t *ev,
-			struct schedule_session *s, const struct day_ctx *day)
+/* The local civil time of the start: "date" (with its offset, if any),
+ * else the day's date plus "start". -1 when neither reads. */
+static int civil_start(struct schedule_builder *b, const json_t *ev, struct schedule_session *s,
+		       const struct day_ctx *day, struct schedule_civil *c, bool *has_offset,
+		       int *offset)
 {
 	char *date = string_of(ev, "date");
 	char *start = string_of(ev, "start");
-	struct schedule_civil c;
-	bool has_offset = false;
-	int offset = 0;
 	long secs;
+	int rc = -1;
+	*has_offset = false;
+	*offset = 0;
 	if (date && *date) {
-		if (schedule_parse_iso(date, &c, &has_offset, &offset) != 0) {
-			sb_error(b, 0, s->element, "date: \"%s\" is not a date and time", date);
-			goto out;
-		}
+		rc = schedule_parse_iso(date, c, has_offset, offset);
+		if (rc != 0)
+			sb_oddity(b, SCHEDULE_ODD_SKIPPED, 0, s->element,
+				  "date: \"%s\" is not a date and time: left out", date);
 	} else if (!start) {
-		sb_error(b, 0, s->element, "neither \"date\" nor \"start\"");
-		goto out;
+		sb_oddity(b, SCHEDULE_ODD_SKIPPED, 0, s->element,
+			  "neither \"date\" nor \"start\": left out");
 	} else if (schedule_parse_hms(start, &secs) != 0 || secs >= 86400) {
-		sb_error(b, 0, s->element, "start: \"%s\" is not a time of day (HH:MM)", start);
-		goto out;
+		sb_oddity(b, SCHEDULE_ODD_SKIPPED, 0, s->element,
+			  "start: \"%s\" is not a time of day (HH:MM): left out", start);
 	} else if (!day->has_date) {
-		sb_error(b, 0, s->element, "no \"date\" and its day has no date");
-		goto out;
+		sb_oddity(b, SCHEDULE_ODD_SKIPPED, 0, s->element,
+			  "no \"date\" and its day has no date: left out");
 	} else {
-		c = day->date;
+		*c = day->date;
 		if (secs < day->day_change)
-			schedule_civil_add_days(&c, 1);
-		c.hour = (int)(secs / 3600);
-		c.min = (int)(secs / 60 % 60);
-		c.sec = (int)(secs % 60);
+			schedule_civil_add_days(c, 1);
+		c->hour = (int)(secs / 3600);
+		c->min = (int)(secs / 60 % 60);
+		c->sec = (int)(secs % 60);
+		rc = 0;
 	}
+	free(date);
+	free(start);
+	return rc;
+}
+
+static int event_start(struct schedule_builder *b, const json_t *ev,
+		       struct schedule_session *s, const struct day_ctx *day)
+{
+	struct schedule_civil c;
+	bool has_offset;
+	int offset;
+	if (civil_start(b, ev, s, day, &c, &has_offset, &offset) != 0)
+		return -1;
 	if (has_offset) {
 		s->start = schedule_civil_to_utc(&c) - offset;
-		s->utc_offset = offset;
-	} else if (sb_local_to_utc(b, sb_local_zone(b), &c, &s->start, &s->utc_offset) != 0) {
-		sb_error(b, 0, s->element, "cannot place the start in a time zone");
+		return 0;
 	}
-out:
+	if (sb_local_to_utc(b, sb_local_zone(b), &c, &s->start, &s->utc_offset) == 0)
+		return 0;
+	sb_oddity(b, SCHEDULE_ODD_SKIPPED, 0, s->element,
+		  "cannot place the start in a time zone: left out");
+	return -1;
+}
+
+/* "start" disagreeing with "date" in the file's zone (else the
+ * schedule's) means one of them is wrong; "date" wins, as in XML. */
+static void check_start(struct schedule_builder *b, const json_t *ev,
+			const struct schedule_session *s)
+{
+	char *date = string_of(ev, "date");
+	char *start = string_of(ev, "start");
+	long secs;
+	if (date && *date && start && schedule_parse_hms(start, &secs) == 0) {
+		const char *zone = b->file_zone ? b->file_zone : sb_local_zone(b);
+		struct schedule_civil c;
+		schedule_utc_to_civil(s->start + sb_offset_at(b, zone, s->start), &c);
+		if (c.hour * 3600 + c.min * 60 != secs - secs % 60)
+			sb_oddity(b, SCHEDULE_ODD_START_MISMATCH, 0, s->element,
+				  "start: \"%s\" disagrees with date \"%s\" (%02d:%02d in %s); "
+				  "the date is used", start, date, c.hour, c.min,
+				  zone ? zone : "the system's zone");
+	}
 	free(date);
 	free(start);
 }
@@ -91,12 +131,11 @@ out:
 static void parse_event(struct schedule_builder *b, const json_t *ev, const char *path,
 			const char *room, const struct day_ctx *day)
 {
-	struct schedule_session *s = sb_add_session(b);
 	if (!json_is_object(ev)) {
-		s->element = xstrdup(path);
-		sb_error(b, 0, path, "an event must be an object");
+		sb_warn(b, 0, path, "an event must be an object; ignored");
 		return;
 	}
+	struct schedule_session *s = sb_add_session(b);
 	s->id = id_of(ev);
 	s->element = s->id ? xasprintf("%s (id %s)", path, s->id) : xstrdup(path);
 	s->title = string_of(ev, "title");
@@ -105,9 +144,19 @@ static void parse_event(struct schedule_builder *b, const json_t *ev, const char
 	if (!s->room || !*s->room) {
 		free(s->room);
 		s->room = xstrdup(room);
+	} else if (strcmp(s->room, room) != 0) {
+		sb_oddity(b, SCHEDULE_ODD_OTHER_ROOM, 0, s->element,
+			  "room: \"%s\" is not its container \"%s\"; \"%s\" used", s->room, room,
+			  s->room);
 	}
 	event_duration(b, ev, s);
-	event_start(b, ev, s, day);
+	if (event_start(b, ev, s, day) != 0) {
+		sb_drop_session(b);
+		return;
+	}
+	check_start(b, ev, s);
+	if (day->has_date)
+		sb_check_day(b, s, &day->date, day->day_change);
 }
 
 static void parse_day(struct schedule_builder *b, const json_t *dj, size_t di, long day_change)
@@ -117,18 +166,18 @@ static void parse_day(struct schedule_builder *b, const json_t *dj, size_t di, l
 	snprintf(path, sizeof path, "days[%zu]", di);
 	b->n_day_containers++;
 	if (!json_is_object(dj)) {
-		sb_error(b, 0, path, "a day must be an object");
+		sb_warn(b, 0, path, "a day must be an object; ignored");
 		return;
 	}
 	char *date = string_of(dj, "date");
 	if (date && schedule_parse_date(date, &day.date) == 0)
 		day.has_date = true;
 	else if (date)
-		sb_error(b, 0, path, "date: \"%s\" is not YYYY-MM-DD", date);
+		sb_warn(b, 0, path, "date: \"%s\" is not YYYY-MM-DD; ignored", date);
 	free(date);
 	const json_t *rooms = json_object_get(dj, "rooms");
 	if (rooms && !json_is_object(rooms)) {
-		sb_error(b, 0, path, "rooms: must be an object of room name to events");
+		sb_warn(b, 0, path, "rooms: must be an object of room name to events; ignored");
 		return;
 	}
 	const char *name;
@@ -136,9 +185,12 @@ static void parse_day(struct schedule_builder *b, const json_t *dj, size_t di, l
 	json_object_foreach((json_t *)rooms, name, events) {
 		sb_declare_room(b, name, 0);
 		if (!json_is_array(events)) {
-			sb_error(b, 0, path, "rooms[\"%s\"]: must be an array of events", name);
+			sb_warn(b, 0, path, "rooms[\"%s\"]: must be an array of events; ignored", name);
 			continue;
 		}
+		if (json_array_size(events) == 0)
+			sb_oddity(b, SCHEDULE_ODD_EMPTY_ROOM, 0, path,
+				  "rooms[\"%s\"] holds no event on this day", name);
 		size_t ei;
 		const json_t *ev;
 		json_array_foreach(events, ei, ev) {

@@ -20,6 +20,8 @@
 
 #include "schedule/schedule.h"
 
+struct schedule_civil;
+
 struct sb_text {
 	char *buf;
 	size_t len, cap;
@@ -36,6 +38,7 @@ struct schedule_builder {
 	size_t n_day_containers;
 	struct sb_text errors, warnings;
 	size_t n_errors;
+	size_t oddities[SCHEDULE_ODD_COUNT];
 
 	/* TZ switching */
 	bool tz_saved;
@@ -49,14 +52,30 @@ void sb_error(struct schedule_builder *b, int line, const char *element, const c
 void sb_warn(struct schedule_builder *b, int line, const char *element, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* Something real exporters do: counted, and a warning for the first
+ * SB_EXAMPLES of its kind (sb_oddity_totals() notes the rest). */
+#define SB_EXAMPLES 3
+void sb_oddity(struct schedule_builder *b, enum schedule_oddity k, int line, const char *element,
+	       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void sb_oddity_totals(struct schedule_builder *b);
+
+/* Count a session whose local start date (before day_change seconds
+ * past midnight: the previous date) is not its day container's. */
+void sb_check_day(struct schedule_builder *b, const struct schedule_session *s,
+		  const struct schedule_civil *day, long day_change);
+
 /* The builder's sessions, rooms and texts; restores TZ too. */
 void sb_free(struct schedule_builder *b);
 /* n sessions with their strings: the builder's, or a built schedule's,
  * which took them over from the builder. */
 void sb_free_sessions(struct schedule_session *sessions, size_t n);
+/* One session's strings (the session itself is zeroed, not freed). */
+void sb_free_session(struct schedule_session *s);
 /* A zeroed session appended to the builder; the parser fills it with
  * malloc'd strings (NULL ones are set to "" by schedule.c). */
 struct schedule_session *sb_add_session(struct schedule_builder *b);
+/* Forget the session sb_add_session() returned last (it cannot be placed). */
+void sb_drop_session(struct schedule_builder *b);
 void sb_declare_room(struct schedule_builder *b, const char *name, int line);
 /* The file's zone name; ignored (with a warning) when not in the tz database. */
 void sb_set_file_zone(struct schedule_builder *b, const char *zone, int line);

@@ -84,25 +84,21 @@ struct day_ctx {
 	long day_change;		/* seconds after midnight a day begins */
 };
 
-static int event_duration(struct schedule_builder *b, const xmlNode *ev,
-			  struct schedule_session *s)
+/* Missing or empty: open-ended, zero length (RFC 5545 reads a VEVENT
+ * without an end so; schedule XML has no rule of its own). */
+static void event_duration(struct schedule_builder *b, const xmlNode *ev,
+			   struct schedule_session *s)
 {
 	const xmlNode *n = child(ev, "duration");
 	char *text = text_of(n);
-	int rc = 0;
-	if (!text) {
-		sb_error(b, s->line, s->element, "no <duration>");
-		rc = -1;
-	} else if (text[0] == '-') {
-		sb_error(b, line_of(n), "duration", "negative duration \"%s\" in %s", text, s->element);
-		rc = -1;
-	} else if (schedule_parse_hms(text, &s->duration) != 0) {
-		sb_error(b, line_of(n), "duration", "\"%s\" in %s is not H:MM, HH:MM or HH:MM:SS",
-			 text, s->element);
-		rc = -1;
-	}
+	if (!text || !*text)
+		sb_oddity(b, SCHEDULE_ODD_OPEN_ENDED, n ? line_of(n) : s->line, s->element,
+			  "no %s: read as zero length", n ? "value in <duration>" : "<duration>");
+	else if (text[0] == '-' || schedule_parse_hms(text, &s->duration) != 0)
+		sb_oddity(b, SCHEDULE_ODD_BAD_LENGTH, line_of(n), "duration",
+			  "\"%s\" in %s is not H:MM, HH:MM or HH:MM:SS: read as zero length",
+			  text, s->element);
 	free(text);
-	return rc;
 }
 
 /* <date> with offset wins; a bare <date> is local time. */
@@ -113,17 +109,17 @@ static int start_from_date(struct schedule_builder *b, const xmlNode *n,
 	bool has_offset;
 	int offset;
 	if (schedule_parse_iso(text, &c, &has_offset, &offset) != 0) {
-		sb_error(b, line_of(n), "date", "\"%s\" in %s is not a date and time", text, s->element);
+		sb_oddity(b, SCHEDULE_ODD_SKIPPED, line_of(n), "date",
+			  "\"%s\" in %s is not a date and time: left out", text, s->element);
 		return -1;
 	}
 	if (has_offset) {
 		s->start = schedule_civil_to_utc(&c) - offset;
-		s->utc_offset = offset;
 		return 0;
 	}
 	if (sb_local_to_utc(b, sb_local_zone(b), &c, &s->start, &s->utc_offset) != 0) {
-		sb_error(b, line_of(n), "date", "cannot place \"%s\" in %s in a time zone", text,
-			 s->element);
+		sb_oddity(b, SCHEDULE_ODD_SKIPPED, line_of(n), "date",
+			  "cannot place \"%s\" in %s in a time zone: left out", text, s->element);
 		return -1;
 	}
 	return 0;
@@ -138,12 +134,14 @@ static int start_from_day(struct schedule_builder *b, const xmlNode *ev,
 	long secs;
 	int rc = -1;
 	if (!text)
-		sb_error(b, s->line, s->element, "neither <date> nor <start>");
+		sb_oddity(b, SCHEDULE_ODD_SKIPPED, s->line, s->element,
+			  "neither <date> nor <start>: left out");
 	else if (schedule_parse_hms(text, &secs) != 0 || secs >= 86400)
-		sb_error(b, line_of(n), "start", "\"%s\" in %s is not a time of day (HH:MM)", text,
-			 s->element);
+		sb_oddity(b, SCHEDULE_ODD_SKIPPED, line_of(n), "start",
+			  "\"%s\" in %s is not a time of day (HH:MM): left out", text, s->element);
 	else if (!day->has_date)
-		sb_error(b, s->line, s->element, "no <date> and its <day> has no date");
+		sb_oddity(b, SCHEDULE_ODD_SKIPPED, s->line, s->element,
+			  "no <date> and its <day> has no date: left out");
 	else {
 		struct schedule_civil c = day->date;
 		if (secs < day->day_change)
@@ -153,10 +151,49 @@ static int start_from_day(struct schedule_builder *b, const xmlNode *ev,
 		c.sec = (int)(secs % 60);
 		rc = sb_local_to_utc(b, sb_local_zone(b), &c, &s->start, &s->utc_offset);
 		if (rc != 0)
-			sb_error(b, line_of(n), "start", "cannot place %s in a time zone", s->element);
+			sb_oddity(b, SCHEDULE_ODD_SKIPPED, line_of(n), "start",
+				  "cannot place %s in a time zone: left out", s->element);
 	}
 	free(text);
 	return rc;
+}
+
+/* The event's own <room> wins over its container (merged files put
+ * events into other stages' containers). */
+static void event_room(struct schedule_builder *b, const xmlNode *ev,
+		       struct schedule_session *s, const struct day_ctx *day)
+{
+	s->room = child_text(ev, "room");
+	if ((!s->room || !*s->room) && day->room) {
+		free(s->room);
+		s->room = xstrdup(day->room);
+	} else if (s->room && day->room && strcmp(s->room, day->room) != 0) {
+		sb_oddity(b, SCHEDULE_ODD_OTHER_ROOM, s->line, s->element,
+			  "its <room> \"%s\" is not its container \"%s\"; \"%s\" used", s->room,
+			  day->room, s->room);
+	}
+}
+
+/* An exporter writing local wall clock and labelling it UTC shows as
+ * <start> disagreeing with <date>: the file's own zone judges, else the
+ * schedule's. <date> still wins; the warning says which reading to doubt. */
+static void check_start(struct schedule_builder *b, const xmlNode *ev,
+			const struct schedule_session *s, const char *date)
+{
+	const xmlNode *n = child(ev, "start");
+	char *text = text_of(n);
+	long secs;
+	if (text && schedule_parse_hms(text, &secs) == 0) {
+		const char *zone = b->file_zone ? b->file_zone : sb_local_zone(b);
+		struct schedule_civil c;
+		schedule_utc_to_civil(s->start + sb_offset_at(b, zone, s->start), &c);
+		if (c.hour * 3600 + c.min * 60 != secs - secs % 60)
+			sb_oddity(b, SCHEDULE_ODD_START_MISMATCH, line_of(n), "start",
+				  "<start>%s in %s disagrees with <date>%s (%02d:%02d in %s); "
+				  "<date> used", text, s->element, date, c.hour, c.min,
+				  zone ? zone : "the system's zone");
+	}
+	free(text);
 }
 
 static void parse_event(struct schedule_builder *b, const xmlNode *ev, const struct day_ctx *day)
@@ -169,19 +206,39 @@ static void parse_event(struct schedule_builder *b, const xmlNode *ev, const str
 	s->element = s->id ? xasprintf("<event id='%s'>", s->id) : xstrdup("<event>");
 	s->title = child_text(ev, "title");
 	s->type = child_text(ev, "type");
-	s->room = child_text(ev, "room");
-	if ((!s->room || !*s->room) && day->room) {
-		free(s->room);
-		s->room = xstrdup(day->room);
-	}
+	event_room(b, ev, s, day);
 	event_duration(b, ev, s);
 	const xmlNode *date = child(ev, "date");
 	char *text = text_of(date);
-	if (text && *text)
-		start_from_date(b, date, s, text);
-	else
-		start_from_day(b, ev, s, day);
+	bool dated = text && *text;
+	int rc = dated ? start_from_date(b, date, s, text) : start_from_day(b, ev, s, day);
+	if (rc != 0)
+		sb_drop_session(b);
+	else {
+		if (dated)
+			check_start(b, ev, s, text);
+		if (day->has_date)
+			sb_check_day(b, s, &day->date, day->day_change);
+	}
 	free(text);
+}
+
+static void parse_room(struct schedule_builder *b, const xmlNode *rn, struct day_ctx *day)
+{
+	char *name = attr(rn, "name");
+	size_t events = 0;
+	sb_declare_room(b, name, line_of(rn));
+	day->room = name;
+	for (const xmlNode *e = rn->children; e; e = e->next)
+		if (named(e, "event")) {
+			parse_event(b, e, day);
+			events++;
+		}
+	day->room = NULL;
+	if (events == 0)
+		sb_oddity(b, SCHEDULE_ODD_EMPTY_ROOM, line_of(rn), "room",
+			  "\"%s\" holds no event on this day", name ? name : "");
+	free(name);
 }
 
 static void parse_day(struct schedule_builder *b, const xmlNode *dn, long day_change)
@@ -193,7 +250,7 @@ static void parse_day(struct schedule_builder *b, const xmlNode *dn, long day_ch
 		if (schedule_parse_date(date, &day.date) == 0)
 			day.has_date = true;
 		else
-			sb_error(b, line_of(dn), "day", "date \"%s\" is not YYYY-MM-DD", date);
+			sb_warn(b, line_of(dn), "day", "date \"%s\" is not YYYY-MM-DD; ignored", date);
 	}
 	free(date);
 	for (const xmlNode *c = dn->children; c; c = c->next) {
@@ -201,14 +258,7 @@ static void parse_day(struct schedule_builder *b, const xmlNode *dn, long day_ch
 			day.room = NULL;
 			parse_event(b, c, &day);
 		} else if (named(c, "room")) {
-			char *name = attr(c, "name");
-			sb_declare_room(b, name, line_of(c));
-			day.room = name;
-			for (const xmlNode *e = c->children; e; e = e->next)
-				if (named(e, "event"))
-					parse_event(b, e, &day);
-			day.room = NULL;
-			free(name);
+			parse_room(b, c, &day);
 		}
 	}
 }

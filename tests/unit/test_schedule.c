@@ -631,6 +631,30 @@ static void expect_frab_error(const struct conf *c, const char *events, const ch
 #define EV(id, date, dur) \
 	"<event id='" id "'><date>" date "</date><duration>" dur "</duration><room>hall</room><title>T" id "</title></event>\n"
 
+/* Parsing must succeed with a warning holding want and count oddities
+ * of kind k. */
+static void expect_oddity(const struct conf *c, const char *name, const char *text,
+			  enum schedule_oddity k, size_t count, const char *want)
+{
+	struct schedule *s = parse_ok(c, name, text);
+	if (!s->warnings || !strstr(s->warnings, want))
+		fail_msg("warnings\n%swithout\n%s", s->warnings ? s->warnings : "(none)\n", want);
+	if (s->oddities[k] != count)
+		fail_msg("%s: %zu %s, expected %zu", name, s->oddities[k], schedule_oddity_key(k),
+			 count);
+	schedule_free(s);
+}
+
+static void expect_frab_oddity(const struct conf *c, const char *events, enum schedule_oddity k,
+			       size_t count, const char *want)
+{
+	char *xml = frab(events);
+	expect_oddity(c, "t.xml", xml, k, count, want);
+	free(xml);
+}
+
+/* Only a file that is no schedule fails; what exporters get wrong in a
+ * session is a counted warning naming file, line and element. */
 static void test_malformed_xml(void **state)
 {
 	struct conf *c = load_conf(venue_conf);
@@ -642,31 +666,47 @@ static void test_malformed_xml(void **state)
 	expect_error(c, "t.xml", "<schedule><day></schedule>\n", "t.xml:1: XML: ");
 	expect_error(c, "t.xml", "<calendar/>\n", "t.xml:1: XML: the root element is <calendar>, not <schedule>");
 	expect_error(c, "t.xml", "<schedule/>\n", "t.xml: no sessions found");
-	expect_frab_error(c, EV("1", "2027-06-10T10:00:00+02:00", "00:30")
-			  EV("2", "2027-13-45T10:00:00+02:00", "00:30"),
-			  "t.xml:5: date: \"2027-13-45T10:00:00+02:00\" in <event id='2'> is not a date and time");
-	expect_frab_error(c, EV("1", "2027-06-10T10:00:00+02:00", "00:00"),
-			  "t.xml:4: <event id='1'>: zero duration");
-	expect_frab_error(c, EV("1", "2027-06-10T10:00:00+02:00", "-00:30"),
-			  "t.xml:4: duration: negative duration \"-00:30\" in <event id='1'>");
-	expect_frab_error(c, EV("1", "2027-06-10T10:00:00+02:00", "half an hour"),
-			  "t.xml:4: duration: \"half an hour\" in <event id='1'> is not H:MM, HH:MM or HH:MM:SS");
-	expect_frab_error(c, EV("1", "2027-06-10T10:00:00+02:00", "00:45")
-			  EV("2", "2027-06-10T10:30:00+02:00", "00:30"),
-			  "t.xml:5: <event id='2'>: overlaps \"T1\" (<event id='1'> at line 4) in room \"hall\"");
-	expect_frab_error(c, "<event id='9'><start>10:00</start><duration>00:30</duration></event>\n"
-			  "<event id='8'><date>2027-06-10T10:00:00+02:00</date></event>\n",
-			  "t.xml:5: <event id='8'>: no <duration>");
-	/* a wrong year far away */
-	expect_frab_error(c, EV("1", "2027-06-10T10:00:00+02:00", "00:30")
-			  EV("2", "2072-06-10T10:00:00+02:00", "00:30"),
-			  "t.xml: the sessions span");
-	/* an unknown room is a warning naming its line, not an error */
+	expect_frab_oddity(c, EV("1", "2027-06-10T10:00:00+02:00", "00:30")
+			   EV("2", "2027-13-45T10:00:00+02:00", "00:30"), SCHEDULE_ODD_SKIPPED, 1,
+			   "t.xml:5: date: \"2027-13-45T10:00:00+02:00\" in <event id='2'> is not a date and time: left out");
+	/* every session unreadable: no schedule, and the warnings say why */
+	expect_frab_error(c, EV("2", "2027-13-45T10:00:00+02:00", "00:30"),
+			  "t.xml: no sessions found");
+	expect_frab_error(c, EV("2", "2027-13-45T10:00:00+02:00", "00:30"),
+			  "t.xml:4: date: \"2027-13-45T10:00:00+02:00\" in <event id='2'> is not a date and time: left out");
+	expect_frab_oddity(c, EV("1", "2027-06-10T10:00:00+02:00", "00:00"),
+			   SCHEDULE_ODD_ZERO_LENGTH, 1, "t.xml:4: <event id='1'>: \"T1\" lasts no time");
+	expect_frab_oddity(c, EV("1", "2027-06-10T10:00:00+02:00", "-00:30"),
+			   SCHEDULE_ODD_BAD_LENGTH, 1,
+			   "t.xml:4: duration: \"-00:30\" in <event id='1'> is not H:MM, HH:MM or HH:MM:SS: read as zero length");
+	expect_frab_oddity(c, EV("1", "2027-06-10T10:00:00+02:00", "half an hour"),
+			   SCHEDULE_ODD_BAD_LENGTH, 1,
+			   "t.xml:4: duration: \"half an hour\" in <event id='1'> is not H:MM");
+	expect_frab_oddity(c, EV("1", "2027-06-10T10:00:00+02:00", "00:45")
+			   EV("2", "2027-06-10T10:30:00+02:00", "00:30"), SCHEDULE_ODD_OVERLAP, 1,
+			   "t.xml:5: <event id='2'>: overlaps \"T1\" (<event id='1'> at line 4) in room \"hall\"; both kept");
+	expect_frab_oddity(c, "<event id='9'><start>10:00</start><duration>00:30</duration></event>\n"
+			   "<event id='8'><date>2027-06-10T10:00:00+02:00</date></event>\n",
+			   SCHEDULE_ODD_OPEN_ENDED, 1, "t.xml:5: <event id='8'>: no <duration>: read as zero length");
+	expect_frab_oddity(c, EV("1", "2027-06-10T10:00:00+02:00", "00:30")
+			   EV("1", "2027-06-10T11:00:00+02:00", "00:30"), SCHEDULE_ODD_DUPLICATE_ID, 1,
+			   "<event id='1'>: id \"1\" is used by 2 sessions; kept apart");
+	/* a wrong year far away leaves out that session only */
+	expect_frab_oddity(c, EV("1", "2027-06-10T10:00:00+02:00", "00:30")
+			   EV("2", "2072-06-10T10:00:00+02:00", "00:30")
+			   EV("3", "2027-06-10T11:00:00+02:00", "00:30"), SCHEDULE_ODD_SKIPPED, 1,
+			   "t.xml:5: <event id='2'>: starts 2072-06-10T08:00+00:00, more than 31 days from the other sessions (a wrong date?): left out");
+	/* an event without a room container or a <room> is kept, unprojected */
+	expect_frab_oddity(c, "</room><event id='7'><date>2027-06-10T10:00:00+02:00</date><duration>00:30</duration><title>X</title></event><room name='hall'>\n",
+			   SCHEDULE_ODD_NO_ROOM, 1, "t.xml:4: <event id='7'>: the session \"X\" names no room; it is not projected");
+	/* an unknown room is listed, not an error */
 	xml = frab("<event id='1'><date>2027-06-10T10:00:00+02:00</date><duration>00:30</duration><room>Nowhere</room><title>X</title></event>\n");
 	struct schedule *s = parse_ok(c, "t.xml", xml);
-	assert_non_null(s->warnings);
-	assert_non_null(strstr(s->warnings, "t.xml:4: room \"Nowhere\": no venue room has that name or schedule_room; its 1 session is not projected"));
+	size_t unmapped_sessions;
+	assert_int_equal(schedule_unmapped(s, &unmapped_sessions), 1);
+	assert_int_equal(unmapped_sessions, 1);
 	assert_int_equal(s->sessions[0].room_idx, -1);
+	assert_int_equal(s->oddities[SCHEDULE_ODD_OTHER_ROOM], 1);
 	schedule_free(s);
 	free(xml);
 	conf_free(c);
@@ -678,17 +718,22 @@ static void test_malformed_json(void **state)
 	expect_error(c, "t.json", "{\"schedule\": {\"conference\": {\"days\": [\n{\"date\": \"2027-06-10\",\n",
 		     "t.json:3: JSON: ");
 	expect_error(c, "t.json", "{\"schedule\": {}}", "t.json: schedule.conference: missing");
-	expect_error(c, "t.json",
-		     "{\"schedule\": {\"conference\": {\"days\": [{\"date\": \"2027-06-10\", \"rooms\": {\"hall\": ["
-		     "{\"id\": 1, \"date\": \"2027-06-10T10:00:00+02:00\", \"duration\": \"00:30\", \"room\": \"hall\", \"title\": \"A\"},"
-		     "{\"id\": 2, \"date\": \"2027-06-10T25:00:00+02:00\", \"duration\": \"00:30\", \"room\": \"hall\", \"title\": \"B\"}"
-		     "]}}]}}}",
-		     "t.json: days[0].rooms[\"hall\"][1] (id 2): date: \"2027-06-10T25:00:00+02:00\" is not a date and time");
-	expect_error(c, "t.json",
-		     "{\"schedule\": {\"conference\": {\"days\": [{\"date\": \"2027-06-10\", \"rooms\": {\"hall\": ["
-		     "{\"id\": 1, \"date\": \"2027-06-10T10:00:00+02:00\", \"duration\": 30, \"room\": \"hall\"}"
-		     "]}}]}}}",
-		     "t.json: days[0].rooms[\"hall\"][0] (id 1): duration: missing, or not a string");
+	expect_oddity(c, "t.json",
+		      "{\"schedule\": {\"conference\": {\"days\": [{\"date\": \"2027-06-10\", \"rooms\": {\"hall\": ["
+		      "{\"id\": 1, \"date\": \"2027-06-10T10:00:00+02:00\", \"duration\": \"00:30\", \"room\": \"hall\", \"title\": \"A\"},"
+		      "{\"id\": 2, \"date\": \"2027-06-10T25:00:00+02:00\", \"duration\": \"00:30\", \"room\": \"hall\", \"title\": \"B\"}"
+		      "]}}]}}}", SCHEDULE_ODD_SKIPPED, 1,
+		      "t.json: days[0].rooms[\"hall\"][1] (id 2): date: \"2027-06-10T25:00:00+02:00\" is not a date and time: left out");
+	expect_oddity(c, "t.json",
+		      "{\"schedule\": {\"conference\": {\"days\": [{\"date\": \"2027-06-10\", \"rooms\": {\"hall\": ["
+		      "{\"id\": 1, \"date\": \"2027-06-10T10:00:00+02:00\", \"duration\": 30, \"room\": \"hall\"}"
+		      "], \"annex\": []}}]}}}", SCHEDULE_ODD_OPEN_ENDED, 1,
+		      "t.json: days[0].rooms[\"hall\"][0] (id 1): duration: missing or not a string \"HH:MM\": read as zero length");
+	expect_oddity(c, "t.json",
+		      "{\"schedule\": {\"conference\": {\"days\": [{\"date\": \"2027-06-10\", \"rooms\": {\"hall\": ["
+		      "{\"id\": 1, \"date\": \"2027-06-10T10:00:00+02:00\", \"duration\": \"00:30\", \"room\": \"hall\"}"
+		      "], \"annex\": []}}]}}}", SCHEDULE_ODD_EMPTY_ROOM, 1,
+		      "t.json: days[0]: rooms[\"annex\"] holds no event on this day");
 	expect_error(c, "t.json", "[1, 2]", "schedule.conference: missing");
 	conf_free(c);
 }
@@ -710,6 +755,16 @@ static void expect_ics_error(const struct conf *c, const char *body, const char 
 	free(text);
 }
 
+static void expect_ics_oddity(const struct conf *c, const char *body, enum schedule_oddity k,
+			     size_t count, const char *want)
+{
+	char *text = NULL;
+	if (asprintf(&text, "%s%s", ics_event(), body) < 0)
+		abort();
+	expect_oddity(c, "t.ics", text, k, count, want);
+	free(text);
+}
+
 static void test_malformed_ics(void **state)
 {
 	struct conf *c = load_conf(venue_conf);
@@ -719,15 +774,28 @@ static void test_malformed_ics(void **state)
 			 "t.ics:7: END: END:VCALENDAR does not close BEGIN:VEVENT at line 2");
 	expect_ics_error(c, "DTSTART:20271310T100000Z\nDTEND:20270610T103000Z\nEND:VEVENT\nEND:VCALENDAR\n",
 			 "t.ics:5: DTSTART: \"20271310T100000Z\" in VEVENT x is not YYYYMMDD[THHMMSS[Z]]");
-	expect_ics_error(c, "DTSTART:20270610T100000Z\nDTEND:20270610T093000Z\nEND:VEVENT\nEND:VCALENDAR\n",
-			 "t.ics:2: VEVENT x: negative duration (-30 min)");
-	expect_ics_error(c, "DTSTART:20270610T100000Z\nEND:VEVENT\nEND:VCALENDAR\n",
-			 "t.ics:2: VEVENT x: zero duration");
-	expect_ics_error(c, "DTSTART:20270610T100000Z\nDURATION:1 hour\nEND:VEVENT\nEND:VCALENDAR\n",
-			 "t.ics:6: DURATION: \"1 hour\" in VEVENT x is not PnDTnHnMnS");
-	expect_ics_error(c, "END:VEVENT\nEND:VCALENDAR\n", "t.ics:2: VEVENT x: no DTSTART");
-	expect_ics_error(c, "garbage line\n", "t.ics:5: not an iCalendar content line");
+	expect_ics_error(c, "DTSTART:20271310T100000Z\nDTEND:20270610T103000Z\nEND:VEVENT\nEND:VCALENDAR\n",
+			 "t.ics:5: VEVENT x: unreadable DTSTART: left out");
+	expect_ics_oddity(c, "DTSTART:20270610T100000Z\nDTEND:20270610T093000Z\nEND:VEVENT\nEND:VCALENDAR\n",
+			  SCHEDULE_ODD_BAD_LENGTH, 1,
+			  "t.ics:2: VEVENT x: negative duration (-30 min): read as zero length");
+	/* RFC 5545: without DTEND or DURATION an event takes no time */
+	expect_ics_oddity(c, "DTSTART:20270610T100000Z\nEND:VEVENT\nEND:VCALENDAR\n",
+			  SCHEDULE_ODD_OPEN_ENDED, 1,
+			  "t.ics:2: VEVENT x: neither DTEND nor DURATION: zero length (RFC 5545)");
+	expect_ics_oddity(c, "DTSTART:20270610T100000Z\nDURATION:1 hour\nEND:VEVENT\nEND:VCALENDAR\n",
+			  SCHEDULE_ODD_BAD_LENGTH, 1,
+			  "t.ics:6: DURATION: \"1 hour\" in VEVENT x is not PnDTnHnMnS: read as zero length");
+	expect_ics_error(c, "END:VEVENT\nEND:VCALENDAR\n", "t.ics:2: VEVENT x: no DTSTART: left out");
+	expect_ics_oddity(c, "DTSTART:20270610T100000Z\ngarbage line\nEND:VEVENT\nEND:VCALENDAR\n",
+			  SCHEDULE_ODD_OPEN_ENDED, 1,
+			  "t.ics:6: not an iCalendar content line (NAME:VALUE); ignored");
 	expect_error(c, "t.ics", "BEGIN:VCALENDAR\nEND:VCALENDAR\n", "t.ics: no sessions found");
+	/* two UIDs alike, overlapping in one room: both kept */
+	expect_ics_oddity(c, "DTSTART:20270610T100000Z\nDURATION:PT1H\nEND:VEVENT\n"
+			  "BEGIN:VEVENT\nUID:x\nLOCATION:hall\nDTSTART:20270610T103000Z\nEND:VEVENT\n"
+			  "END:VCALENDAR\n", SCHEDULE_ODD_DUPLICATE_ID, 1,
+			  "t.ics:8: VEVENT x: id \"x\" is used by 2 sessions; kept apart");
 	/* a TZID outside the tz database is read in the venue zone, with a warning */
 	struct conf *berlin = load_conf("event \"t\" { attendees = 10 timezone = \"Europe/Berlin\" }\n");
 	struct schedule *s = parse_ok(berlin, "t.ics",
@@ -735,6 +803,7 @@ static void test_malformed_ics(void **state)
 		"DTSTART;TZID=Nowhere/City:20270610T100000\nDTEND;TZID=Nowhere/City:20270610T110000\n"
 		"END:VEVENT\nEND:VCALENDAR\n");
 	assert_non_null(strstr(s->warnings, "t.ics:5: DTSTART: TZID \"Nowhere/City\" is not in the tz database; read as Europe/Berlin"));
+	assert_int_equal(s->oddities[SCHEDULE_ODD_UNKNOWN_TZID], 2);
 	assert_string_equal(fmt(s->sessions[0].start, s->sessions[0].utc_offset), "2027-06-10T10:00+02:00");
 	schedule_free(s);
 	conf_free(berlin);
@@ -823,7 +892,8 @@ static void test_projection_timeline(void **state)
 	/* Garden is not a venue room */
 	const struct schedule_session *picnic = session_titled(s, "Picnic");
 	assert_int_equal(picnic->room_idx, -1);
-	assert_non_null(strstr(s->warnings, "p.xml:17: room \"Garden\""));
+	assert_int_equal(s->rooms[1].room_idx, -1);
+	assert_string_equal(s->rooms[1].name, "Garden");
 
 	/* slots over capacity */
 	struct schedule_overload *ov = NULL;
@@ -873,6 +943,26 @@ static void test_projection_timeline(void **state)
 	assert_string_equal(up[1]->title, "Talk B");
 	assert_string_equal(up[2]->title, "Coffee break");
 	schedule_free(s);
+	conf_free(c);
+}
+
+/* Two sessions at once in one room (a block and its talks) share the
+ * room's people: the busiest counts, not their sum. */
+static void test_overlaps_projected_once(void **state)
+{
+	struct conf *c = load_conf(venue_conf);
+	char *xml = frab(EV("1", "2027-06-10T10:00:00+02:00", "02:00")
+			 EV("2", "2027-06-10T10:30:00+02:00", "00:30")
+			 "<event id='3'><date>2027-06-10T11:00:00+02:00</date><duration>00:30</duration>"
+			 "<room>hall</room><title>Workshop Y</title></event>\n");
+	struct schedule *s = parse_ok(c, "t.xml", xml);
+	assert_int_equal(s->oddities[SCHEDULE_ODD_OVERLAP], 2);
+	/* a talk: 0.7 x 400 = 280 people, 378 devices, overlapping or not */
+	assert_int_equal(schedule_room_projection(s, 0, 1812614400 + 45 * 60), 378);
+	/* the workshop (0.5) under the block (0.7): the block's 378 */
+	assert_int_equal(schedule_room_projection(s, 0, 1812618000 + 10 * 60), 378);
+	schedule_free(s);
+	free(xml);
 	conf_free(c);
 }
 
@@ -953,6 +1043,7 @@ int main(void)
 		cmocka_unit_test(test_malformed_json),
 		cmocka_unit_test(test_malformed_ics),
 		cmocka_unit_test(test_projection_timeline),
+		cmocka_unit_test(test_overlaps_projected_once),
 		cmocka_unit_test(test_keynote_bounded_by_attendees),
 		cmocka_unit_test(test_room_mapping),
 		cmocka_unit_test(test_truncations_never_crash),
