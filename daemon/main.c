@@ -27,13 +27,14 @@ struct options {
 	const char *pidfile;
 	const char *user;
 	const char *test_notify;
-	bool foreground, debug, check, once;
+	bool foreground, debug, check, once, dump_schedule;
 };
 
 static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: headroomd [-fdtTVh] [-c FILE] [-p PIDFILE] [-u USER] [--test-notify NAME]\n"
+		"                 [--dump-schedule]\n"
 		"  -c FILE   config file (default %s)\n"
 		"  -f        stay in the foreground, log to stderr\n"
 		"  -d        debug logging (implies -f)\n"
@@ -42,6 +43,7 @@ static void usage(FILE *out)
 		"  -p FILE   write the process id to FILE\n"
 		"  -u USER   drop privileges to USER after opening captures and ports\n"
 		"  --test-notify NAME  send a test message through notifier NAME and exit\n"
+		"  --dump-schedule     print the config's schedule as JSON and exit\n"
 		"  -V        print the version\n"
 		"  -h        this help\n",
 		conf_default_path());
@@ -51,6 +53,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
 		{ "test-notify", required_argument, NULL, 'N' },
+		{ "dump-schedule", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -67,6 +70,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'p': o->pidfile = optarg; break;
 		case 'u': o->user = optarg; break;
 		case 'N': o->test_notify = optarg; o->foreground = true; break;
+		case 'S': o->dump_schedule = true; break;
 		case 'V': printf("headroomd %s\n", PACKAGE_VERSION); exit(0);
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return -1;
@@ -191,6 +195,11 @@ int main(int argc, char **argv)
 	}
 	if (!conf)
 		return 1;
+	if (o.dump_schedule) {
+		int rc = schedule_dump(conf, stdout);
+		conf_free(conf);
+		return rc == 0 ? 0 : 1;
+	}
 	if (o.test_notify) {
 		int rc = notify_test_send(conf, o.test_notify);
 		conf_free(conf);
