@@ -221,15 +221,46 @@ void sb_free(struct schedule_builder *b)
 	sb_tz_restore(b);
 }
 
+/* Bytes of the white space character starting at p, Unicode's too
+ * (exporters pad titles with no-break spaces); 0 for anything else. */
+static size_t space_at(const unsigned char *p)
+{
+	if (*p < 0x80)
+		return isspace(*p) ? 1 : 0;
+	if (p[0] == 0xc2 && (p[1] == 0x85 || p[1] == 0xa0))
+		return 2;
+	if (p[0] == 0xe1 && p[1] == 0x9a && p[2] == 0x80)
+		return 3;			/* U+1680 */
+	if (p[0] == 0xe2 && p[1] == 0x80 && ((p[2] >= 0x80 && p[2] <= 0x8a) || p[2] == 0xa8 ||
+					      p[2] == 0xa9 || p[2] == 0xaf))
+		return 3;			/* U+2000-200A, 2028, 2029, 202F */
+	if (p[0] == 0xe2 && p[1] == 0x81 && p[2] == 0x9f)
+		return 3;			/* U+205F */
+	if (p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80)
+		return 3;			/* U+3000 */
+	return 0;
+}
+
+/* The bytes of a white space character ending just before end, or 0. */
+static size_t space_before(const unsigned char *start, const unsigned char *end)
+{
+	for (size_t n = 1; n <= 3 && (size_t)(end - start) >= n; n++)
+		if (space_at(end - n) == n)
+			return n;
+	return 0;
+}
+
 char *sb_trimmed(const char *s)
 {
-	while (isspace((unsigned char)*s))
-		s++;
-	size_t n = strlen(s);
-	while (n && isspace((unsigned char)s[n - 1]))
-		n--;
-	char *out = xmalloc(n + 1);
-	memcpy(out, s, n);
-	out[n] = '\0';
+	const unsigned char *p = (const unsigned char *)s;
+	for (size_t n; (n = space_at(p)) > 0;)
+		p += n;
+	const unsigned char *end = p + strlen((const char *)p);
+	for (size_t n; (n = space_before(p, end)) > 0;)
+		end -= n;
+	size_t len = (size_t)(end - p);
+	char *out = xmalloc(len + 1);
+	memcpy(out, p, len);
+	out[len] = '\0';
 	return out;
 }

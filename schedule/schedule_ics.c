@@ -128,7 +128,7 @@ static int split_prop(char *text, struct ics_prop *p)
 	return 0;
 }
 
-/* Text values escape \, \; \n and \\. */
+/* Text values escape \, \; \n and \\; surrounding white space goes. */
 static char *unescape(const char *v)
 {
 	char *out = xmalloc(strlen(v) + 1), *o = out;
@@ -140,14 +140,10 @@ static char *unescape(const char *v)
 			*o++ = *p;
 		}
 	}
-	while (o > out && isspace((unsigned char)o[-1]))
-		o--;
 	*o = '\0';
-	char *t = out;
-	while (isspace((unsigned char)*t))
-		t++;
-	memmove(out, t, strlen(t) + 1);
-	return out;
+	char *t = sb_trimmed(out);
+	free(out);
+	return t;
 }
 
 struct ics_time {
