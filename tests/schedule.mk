@@ -7,7 +7,10 @@ tests_unit_test_schedule_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/test_schedule \
 	tests/integration/schedule_check.sh \
 	tests/integration/schedule_fixtures.sh \
-	tests/integration/schedule_reload.sh
+	tests/integration/schedule_reload.sh \
+	tests/integration/schedule_corpus.sh
 dist_noinst_SCRIPTS += tests/integration/schedule_check.sh \
 	tests/integration/schedule_fixtures.sh \
-	tests/integration/schedule_reload.sh
+	tests/integration/schedule_reload.sh \
+	tests/integration/schedule_corpus.sh \
+	tests/integration/schedule_corpus.py
