@@ -528,6 +528,13 @@ static struct schedule *build(const struct conf *c, struct schedule_builder *b,
 	return s;
 }
 
+/* Sessionize's sessions carry "startsAt"; frab and pretalx JSON always
+ * has a "conference" and never that key. */
+static bool is_sessionize(const char *buf, size_t len)
+{
+	return memmem(buf, len, "\"startsAt\"", 10) && !memmem(buf, len, "\"conference\"", 12);
+}
+
 enum schedule_format schedule_detect(const char *buf, size_t len)
 {
 	size_t i = 0;
@@ -538,7 +545,7 @@ enum schedule_format schedule_detect(const char *buf, size_t len)
 	if (i < len && buf[i] == '<')
 		return SCHEDULE_XML;
 	if (i < len && (buf[i] == '{' || buf[i] == '['))
-		return SCHEDULE_JSON;
+		return is_sessionize(buf + i, len - i) ? SCHEDULE_SESSIONIZE : SCHEDULE_JSON;
 	if (len - i >= 15 && strncasecmp(buf + i, "BEGIN:VCALENDAR", 15) == 0)
 		return SCHEDULE_ICS;
 	return SCHEDULE_AUTO;
@@ -550,6 +557,7 @@ const char *schedule_format_name(enum schedule_format f)
 	case SCHEDULE_XML: return "schedule XML";
 	case SCHEDULE_JSON: return "schedule JSON";
 	case SCHEDULE_ICS: return "iCalendar";
+	case SCHEDULE_SESSIONIZE: return "Sessionize JSON";
 	default: return "unknown";
 	}
 }
@@ -572,8 +580,9 @@ struct schedule *schedule_parse(const struct conf *conf, enum schedule_format fm
 	case SCHEDULE_XML: rc = schedule_parse_xml(&b, buf, len); break;
 	case SCHEDULE_JSON: rc = schedule_parse_json(&b, buf, len); break;
 	case SCHEDULE_ICS: rc = schedule_parse_ics(&b, buf, len); break;
+	case SCHEDULE_SESSIONIZE: rc = schedule_parse_sessionize(&b, buf, len); break;
 	default:
-		sb_error(&b, 1, NULL, "not a schedule: expected schedule XML, JSON or iCalendar");
+		sb_error(&b, 1, NULL, "not a schedule: expected schedule XML, JSON, iCalendar or Sessionize JSON");
 		break;
 	}
 	sb_tz_restore(&b);

@@ -1,8 +1,9 @@
 /*
  * schedule: the conference programme and the per-room projection it
  * implies. schedule_load() reads frab/pentabarf/pretalx schedule XML, its
- * JSON variant (frab and pretalx shapes) or iCalendar, detecting the
- * format by content, and returns a complete, immutable schedule or NULL
+ * JSON variant (frab and pretalx shapes), iCalendar or a Sessionize API
+ * export (JSON with startsAt and no conference), detecting the format by
+ * content, and returns a complete, immutable schedule or NULL
  * with every problem as a "FILE:LINE: element: why" line (JSON, which has
  * no line numbers, names the element's path instead).
  *
@@ -50,7 +51,8 @@
 /* Longest schedule accepted: a longer span means a wrong date. */
 #define SCHEDULE_MAX_DAYS 62
 
-enum schedule_format { SCHEDULE_AUTO = 0, SCHEDULE_XML, SCHEDULE_JSON, SCHEDULE_ICS };
+enum schedule_format { SCHEDULE_AUTO = 0, SCHEDULE_XML, SCHEDULE_JSON, SCHEDULE_ICS,
+		       SCHEDULE_SESSIONIZE };
 
 enum schedule_kind { SCHEDULE_TALK = 0, SCHEDULE_PLENARY, SCHEDULE_BREAK };
 

@@ -1,6 +1,6 @@
 /*
  * schedule_parse: what the format parsers (schedule_xml.c, schedule_json.c,
- * schedule_ics.c) share with schedule.c. Calls run one way: schedule.c
+ * schedule_ics.c, schedule_sessionize.c) share with schedule.c. Calls run one way: schedule.c
  * calls a parser, the parser fills a builder (schedule_build.c) with
  * sessions with UTC starts and durations as given, declared rooms and day
  * containers, and errors/warnings naming the element; schedule.c then
@@ -125,5 +125,6 @@ int schedule_parse_date(const char *s, struct schedule_civil *c);
 int schedule_parse_xml(struct schedule_builder *b, const char *buf, size_t len);
 int schedule_parse_json(struct schedule_builder *b, const char *buf, size_t len);
 int schedule_parse_ics(struct schedule_builder *b, const char *buf, size_t len);
+int schedule_parse_sessionize(struct schedule_builder *b, const char *buf, size_t len);
 
 #endif

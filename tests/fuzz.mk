@@ -38,19 +38,22 @@ fuzz-smoke:
 	done; exit $$rc
 .PHONY: fuzz-smoke
 
-# schedule parsers (XML, JSON, iCalendar)
-FUZZ_NAMES += schedule_xml schedule_json schedule_ics
+# schedule parsers (XML, JSON, iCalendar, Sessionize)
+FUZZ_NAMES += schedule_xml schedule_json schedule_ics schedule_sessionize
 check_PROGRAMS += tests/fuzz/fuzz_schedule_xml_replay tests/fuzz/fuzz_schedule_json_replay \
-	tests/fuzz/fuzz_schedule_ics_replay
+	tests/fuzz/fuzz_schedule_ics_replay tests/fuzz/fuzz_schedule_sessionize_replay
 tests_fuzz_fuzz_schedule_xml_replay_SOURCES = tests/fuzz/fuzz_schedule_xml.c tests/fuzz/replay.c
 tests_fuzz_fuzz_schedule_xml_replay_LDADD = $(HR_LIBS)
 tests_fuzz_fuzz_schedule_json_replay_SOURCES = tests/fuzz/fuzz_schedule_json.c tests/fuzz/replay.c
 tests_fuzz_fuzz_schedule_json_replay_LDADD = $(HR_LIBS)
 tests_fuzz_fuzz_schedule_ics_replay_SOURCES = tests/fuzz/fuzz_schedule_ics.c tests/fuzz/replay.c
 tests_fuzz_fuzz_schedule_ics_replay_LDADD = $(HR_LIBS)
+tests_fuzz_fuzz_schedule_sessionize_replay_SOURCES = tests/fuzz/fuzz_schedule_sessionize.c \
+	tests/fuzz/replay.c
+tests_fuzz_fuzz_schedule_sessionize_replay_LDADD = $(HR_LIBS)
 if ENABLE_FUZZING
 noinst_PROGRAMS += tests/fuzz/fuzz_schedule_xml tests/fuzz/fuzz_schedule_json \
-	tests/fuzz/fuzz_schedule_ics
+	tests/fuzz/fuzz_schedule_ics tests/fuzz/fuzz_schedule_sessionize
 tests_fuzz_fuzz_schedule_json_SOURCES = tests/fuzz/fuzz_schedule_json.c
 tests_fuzz_fuzz_schedule_json_LDFLAGS = -fsanitize=fuzzer
 tests_fuzz_fuzz_schedule_json_LDADD = $(HR_LIBS)
@@ -60,6 +63,9 @@ tests_fuzz_fuzz_schedule_xml_LDADD = $(HR_LIBS)
 tests_fuzz_fuzz_schedule_ics_SOURCES = tests/fuzz/fuzz_schedule_ics.c
 tests_fuzz_fuzz_schedule_ics_LDFLAGS = -fsanitize=fuzzer
 tests_fuzz_fuzz_schedule_ics_LDADD = $(HR_LIBS)
+tests_fuzz_fuzz_schedule_sessionize_SOURCES = tests/fuzz/fuzz_schedule_sessionize.c
+tests_fuzz_fuzz_schedule_sessionize_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_schedule_sessionize_LDADD = $(HR_LIBS)
 endif
 
 # pcap decoders (Ethernet/IP/UDP/DHCP, radiotap/Prism/802.11) and tables

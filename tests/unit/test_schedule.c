@@ -595,6 +595,47 @@ static void test_utc_dates_shown_in_venue_zone(void **state)
 	}
 }
 
+/* Sessionize: floating times in the venue's zone, rooms by id, service
+ * sessions as breaks, plenum sessions as keynotes, detected by content. */
+static void test_sessionize(void **state)
+{
+	struct conf *c = load_conf("event \"t\" { attendees = 500 timezone = \"Europe/London\" }\n"
+				   "room \"hall\" { seats = 400 schedule_room = \"Hall (400)\" }\n"
+				   "room \"foyer\" { seats = 100 common_area = true }\n");
+	const char *json =
+		"{\"sessions\": ["
+		"{\"id\": \"101\", \"title\": \" Keynote: the year ahead\", \"startsAt\": \"2027-06-10T09:00:00\","
+		" \"endsAt\": \"2027-06-10T10:00:00\", \"isPlenumSession\": true, \"roomId\": 1},"
+		"{\"id\": \"6f1c\", \"title\": \"Networking\", \"startsAt\": \"2027-06-10T12:00:00\","
+		" \"endsAt\": \"2027-06-10T13:00:00\", \"isServiceSession\": true, \"roomId\": 3},"
+		"{\"id\": \"103\", \"title\": \"Open end\", \"startsAt\": \"2027-06-10T11:00:00\", \"roomId\": 1},"
+		"{\"id\": 104, \"title\": \"Not yet\", \"startsAt\": null, \"roomId\": null}],"
+		"\"speakers\": [], \"rooms\": [{\"id\": 1, \"name\": \"Hall (400)\"}, {\"id\": 3, \"name\": \"Foyer\"}]}";
+	assert_int_equal(schedule_detect(json, strlen(json)), SCHEDULE_SESSIONIZE);
+	struct schedule *s = parse_ok(c, "s.json", json);
+	assert_int_equal(s->format, SCHEDULE_SESSIONIZE);
+	assert_int_equal(s->n_sessions, 3);
+	const struct schedule_session *k = &s->sessions[0];
+	assert_string_equal(k->title, "Keynote: the year ahead");
+	assert_string_equal(fmt(k->start, k->utc_offset), "2027-06-10T09:00+01:00");
+	assert_int_equal(k->duration, 3600);
+	assert_int_equal(k->kind, SCHEDULE_PLENARY);
+	assert_int_equal(k->room_idx, 0);
+	const struct schedule_session *n = session_titled(s, "Networking");
+	assert_string_equal(n->room, "Foyer");
+	assert_string_equal(n->type, "service");
+	assert_int_equal(session_titled(s, "Open end")->duration, 0);
+	assert_int_equal(s->oddities[SCHEDULE_ODD_OPEN_ENDED], 1);
+	assert_int_equal(s->oddities[SCHEDULE_ODD_SKIPPED], 1);
+	assert_non_null(strstr(s->warnings, "s.json: sessions[3] (id 104): no startsAt (not scheduled yet): left out"));
+	schedule_free(s);
+	/* frab JSON stays frab JSON */
+	const char *frab_json = "{\"schedule\": {\"conference\": {}}}";
+	assert_int_equal(schedule_detect(frab_json, strlen(frab_json)), SCHEDULE_JSON);
+	expect_error(c, "s.json", "{\"startsAt\": 1}", "s.json: sessions: missing or not an array");
+	conf_free(c);
+}
+
 /* ---- malformed input ---- */
 
 static const char *venue_conf =
@@ -1039,6 +1080,7 @@ int main(void)
 		cmocka_unit_test(test_ics_times),
 		cmocka_unit_test(test_xml_pentabarf_day_change_and_dst),
 		cmocka_unit_test(test_utc_dates_shown_in_venue_zone),
+		cmocka_unit_test(test_sessionize),
 		cmocka_unit_test(test_malformed_xml),
 		cmocka_unit_test(test_malformed_json),
 		cmocka_unit_test(test_malformed_ics),
