@@ -217,7 +217,7 @@ static cfg_opt_t event_opts[] = {
 
 static cfg_opt_t room_opts[] = {
 	CFG_INT("seats", 0, CFGF_NODEFAULT),
-	CFG_STR("schedule_room", NULL, CFGF_NODEFAULT),
+	CFG_STR_LIST("schedule_room", NULL, CFGF_NODEFAULT),
 	CFG_BOOL("common_area", cfg_false, CFGF_NONE),
 	CFG_END()
 };
@@ -718,7 +718,12 @@ static void build_rooms(struct build_ctx *b, cfg_t *root)
 		r->line = SEC_LINE(b, sec);
 		need(b, sec, "room", "seats");
 		r->seats = cfg_size(sec, "seats") ? cfg_getint(sec, "seats") : 0;
-		r->schedule_room = dup_or_null(sec, "schedule_room");
+		/* a list: sponsors rename rooms between days */
+		r->schedule_rooms = dup_list(sec, "schedule_room", &r->n_schedule_rooms);
+		for (size_t k = 0; k < r->n_schedule_rooms; k++)
+			if (!r->schedule_rooms[k][0])
+				errbuf_add(b->errors, "%s:%d: schedule_room: an empty name matches no "
+					   "schedule room", b->file, FIELD_LINE(b, sec, "schedule_room"));
 		r->common_area = cfg_getbool(sec, "common_area");
 	}
 }
@@ -1194,7 +1199,8 @@ void conf_free(struct conf *c)
 	free_secret(w->basic_auth_password); free_secret(w->api_token);
 	free(w->public_url); free(w->static_dir);
 	for (size_t i = 0; i < c->n_rooms; i++) {
-		free(c->rooms[i].name); free(c->rooms[i].schedule_room);
+		free(c->rooms[i].name);
+		free_list(c->rooms[i].schedule_rooms, c->rooms[i].n_schedule_rooms);
 	}
 	free(c->rooms);
 	for (size_t i = 0; i < c->n_aps; i++) {

@@ -29,7 +29,8 @@ struct conf_event {
 struct conf_room {
 	char *name;
 	long seats;
-	char *schedule_room;		/* name in the schedule, or NULL */
+	char **schedule_rooms;		/* names or glob patterns in the schedule */
+	size_t n_schedule_rooms;	/* 0: the schedule names it like the room */
 	bool common_area;		/* lobby, catering: fills at breaks */
 	int line;
 };

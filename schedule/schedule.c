@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -116,24 +117,59 @@ static void slug(const char *in, char *out, size_t size)
 	out[n] = '\0';
 }
 
+static bool is_pattern(const char *s)
+{
+	return strpbrk(s, "*?[") != NULL;
+}
+
+/* Does a room's schedule_room list name this schedule room: exactly
+ * (patterns false) or by a glob pattern (patterns true)? Both ignore case. */
+static bool listed(const struct conf_room *r, const char *name, bool patterns)
+{
+	for (size_t k = 0; k < r->n_schedule_rooms; k++) {
+		const char *p = r->schedule_rooms[k];
+		if (!patterns && strcasecmp(p, name) == 0)
+			return true;
+		if (patterns && is_pattern(p) && fnmatch(p, name, FNM_CASEFOLD) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The slug of a room's own name and of its schedule_room names. */
+static bool same_slug(const struct conf_room *r, const char *want)
+{
+	char have[256];
+	slug(r->name, have, sizeof have);
+	if (r->n_schedule_rooms == 0 && strcmp(want, have) == 0)
+		return true;
+	for (size_t k = 0; k < r->n_schedule_rooms; k++) {
+		if (is_pattern(r->schedule_rooms[k]))
+			continue;
+		slug(r->schedule_rooms[k], have, sizeof have);
+		if (strcmp(want, have) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Exact schedule_room names first, then its patterns, then the names of
+ * rooms without a list, then the same ignoring punctuation; the first
+ * room in the config wins at each step. */
 static int map_room(const struct conf *c, const char *name)
 {
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < c->n_rooms; i++)
+			if (listed(&c->rooms[i], name, pass == 1))
+				return (int)i;
 	for (size_t i = 0; i < c->n_rooms; i++)
-		if (c->rooms[i].schedule_room && strcasecmp(c->rooms[i].schedule_room, name) == 0)
+		if (c->rooms[i].n_schedule_rooms == 0 && strcasecmp(c->rooms[i].name, name) == 0)
 			return (int)i;
-	for (size_t i = 0; i < c->n_rooms; i++)
-		if (!c->rooms[i].schedule_room && strcasecmp(c->rooms[i].name, name) == 0)
-			return (int)i;
-	char want[256], have[256];
+	char want[256];
 	slug(name, want, sizeof want);
-	if (!*want)
-		return -1;
-	for (size_t i = 0; i < c->n_rooms; i++) {
-		slug(c->rooms[i].schedule_room ? c->rooms[i].schedule_room : c->rooms[i].name,
-		     have, sizeof have);
-		if (strcmp(want, have) == 0)
+	for (size_t i = 0; *want && i < c->n_rooms; i++)
+		if (same_slug(&c->rooms[i], want))
 			return (int)i;
-	}
 	return -1;
 }
 

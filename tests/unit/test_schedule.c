@@ -1048,6 +1048,41 @@ static void test_room_mapping(void **state)
 	conf_free(c);
 }
 
+/* A sponsor renames a room between days: schedule_room takes a list of
+ * names and glob patterns (ignoring case); a single string still works. */
+static void test_room_lists_and_patterns(void **state)
+{
+	struct conf *c = load_conf("event \"t\" { attendees = 500 timezone = \"UTC\" }\n"
+				   "room \"cc2.1\" { seats = 100 schedule_room = { \"LaterPay Room (CC2.1)\","
+				   " \"* Room (CC2.1)\" } }\n"
+				   "room \"kids\" { seats = 50 schedule_room = \"kidspace - *\" }\n"
+				   "room \"hall\" { seats = 300 schedule_room = \"Saal 1\" }\n");
+	const char *ics =
+		"BEGIN:VCALENDAR\n"
+		"BEGIN:VEVENT\nUID:1\nDTSTART:20270610T100000Z\nDURATION:PT30M\nLOCATION:LaterPay Room (CC2.1)\nSUMMARY:Fri\nEND:VEVENT\n"
+		"BEGIN:VEVENT\nUID:2\nDTSTART:20270611T100000Z\nDURATION:PT30M\nLOCATION:The Software Sustainability Institute Room (CC2.1)\nSUMMARY:Sat\nEND:VEVENT\n"
+		"BEGIN:VEVENT\nUID:3\nDTSTART:20270611T100000Z\nDURATION:PT30M\nLOCATION:Kidspace - Elektrotisch\nSUMMARY:Kids\nEND:VEVENT\n"
+		"BEGIN:VEVENT\nUID:4\nDTSTART:20270611T100000Z\nDURATION:PT30M\nLOCATION:saal 1\nSUMMARY:Talk\nEND:VEVENT\n"
+		"BEGIN:VEVENT\nUID:5\nDTSTART:20270611T110000Z\nDURATION:PT30M\nLOCATION:Saal 2\nSUMMARY:Elsewhere\nEND:VEVENT\n"
+		"END:VCALENDAR\n";
+	struct schedule *s = parse_ok(c, "t.ics", ics);
+	assert_int_equal(session_titled(s, "Fri")->room_idx, 0);
+	assert_int_equal(session_titled(s, "Sat")->room_idx, 0);
+	assert_int_equal(session_titled(s, "Kids")->room_idx, 1);
+	assert_int_equal(session_titled(s, "Talk")->room_idx, 2);
+	assert_int_equal(session_titled(s, "Elsewhere")->room_idx, -1);
+	size_t sessions;
+	assert_int_equal(schedule_unmapped(s, &sessions), 1);
+	assert_int_equal(sessions, 1);
+	schedule_free(s);
+	conf_free(c);
+	char *err = NULL;
+	assert_null(conf_load_buffer("event \"t\" { attendees = 5 }\nroom \"r\" { seats = 5 schedule_room = \"\" }\n",
+				     "e.conf", &err));
+	assert_non_null(strstr(err, "e.conf:2: schedule_room: an empty name matches no schedule room"));
+	free(err);
+}
+
 static void test_truncations_never_crash(void **state)
 {
 	struct conf *c = load_conf(venue_conf);
@@ -1088,6 +1123,7 @@ int main(void)
 		cmocka_unit_test(test_overlaps_projected_once),
 		cmocka_unit_test(test_keynote_bounded_by_attendees),
 		cmocka_unit_test(test_room_mapping),
+		cmocka_unit_test(test_room_lists_and_patterns),
 		cmocka_unit_test(test_truncations_never_crash),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
