@@ -141,21 +141,34 @@ static void log_error_lines(const char *prefix, const char *text)
 	}
 }
 
-/* The schedule belongs to its config: a config naming a broken schedule
- * is a broken config. 0 and *out (NULL without a schedule), or -1. */
-static int load_schedule(const struct conf *conf, struct schedule **out, const char *prefix)
+/* The schedule belongs to its config: each config gets its own build.
+ * A file that is no schedule keeps the last good one in force (built
+ * again for the new config); at the start there is none, and the start
+ * fails. 0 and *out (NULL without a schedule), or -1. */
+static int load_schedule(const struct conf *conf, const struct schedule *last,
+			 struct schedule **out)
 {
 	char *errors = NULL;
 	*out = NULL;
 	if (!conf->event.schedule)
 		return 0;
 	*out = schedule_load_source(conf, &errors);
-	if (!*out)
-		log_error_lines(prefix, errors);
-	else
+	if (*out) {
 		schedule_log(*out);
+		free(errors);
+		return 0;
+	}
+	log_error_lines("schedule: ", errors);
 	free(errors);
-	return *out ? 0 : -1;
+	errors = NULL;
+	if (last && last->source)
+		*out = schedule_rebuild(conf, last, &errors);
+	free(errors);
+	if (!*out)
+		return -1;
+	log_err("schedule: %s does not load; the last good copy (%s, %zu sessions) stays in force",
+		conf->event.schedule, last->path, (*out)->n_sessions);
+	return 0;
 }
 
 int daemon_reload(struct daemon *d)
@@ -163,7 +176,7 @@ int daemon_reload(struct daemon *d)
 	char *errors = NULL;
 	struct schedule *schedule = NULL;
 	struct conf *fresh = conf_load(d->config_path, &errors);
-	if (!fresh || load_schedule(fresh, &schedule, "reload rejected: ") != 0) {
+	if (!fresh || load_schedule(fresh, d->m.schedule, &schedule) != 0) {
 		log_error_lines("reload rejected: ", errors);
 		log_err("reload rejected: keeping the running config");
 		free(errors);
@@ -228,7 +241,7 @@ int daemon_init(struct daemon *d, struct conf *conf, const char *config_path, bo
 	d->config_path = xstrdup(config_path);
 	d->once = once;
 	d->m.venue = venue_new(conf);
-	if (load_schedule(conf, &d->m.schedule, "") != 0) {
+	if (load_schedule(conf, NULL, &d->m.schedule) != 0) {
 		log_err("%s: the schedule does not load", config_path);
 		return -1;
 	}

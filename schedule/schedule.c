@@ -636,6 +636,10 @@ struct schedule *schedule_parse(const struct conf *conf, enum schedule_format fm
 	check_overlaps(&b);
 	check_ids(&b);
 	s = build(conf, &b, fmt);
+	s->source = xmalloc(len + 1);
+	memcpy(s->source, buf, len);
+	s->source[len] = '\0';
+	s->source_len = len;
 out:
 	/* The warnings tell why nothing was left (every start unreadable). */
 	if (!s && err_out)
@@ -714,9 +718,38 @@ void schedule_free(struct schedule *s)
 	free(s->devices);
 	free(s->cause);
 	free(s->warnings);
+	free(s->source);
 	free(s->zone);
 	free(s->path);
 	free(s);
+}
+
+struct schedule *schedule_rebuild(const struct conf *conf, const struct schedule *old,
+				  char **err_out)
+{
+	struct schedule *s = schedule_parse(conf, old->format, old->source, old->source_len,
+					    old->path, err_out);
+	if (s)
+		s->status = old->status;
+	return s;
+}
+
+struct schedule *schedule_empty(const struct conf *conf, const char *source)
+{
+	struct schedule *s = xcalloc(1, sizeof *s);
+	s->path = xstrdup(source);
+	s->zone = conf->event.timezone ? xstrdup(conf->event.timezone) : NULL;
+	s->zone_source = conf->event.timezone ? "config" : "system";
+	s->n_venue_rooms = conf->n_rooms;
+	s->rooms = xcalloc(1, sizeof *s->rooms);
+	s->sessions = xcalloc(1, sizeof *s->sessions);
+	return s;
+}
+
+bool schedule_is_stale(const struct schedule *s, double now)
+{
+	return s && s->status.live && s->status.stale_after > 0 &&
+	       now - s->status.confirmed > (double)s->status.stale_after;
 }
 
 /* ---- queries ---- */

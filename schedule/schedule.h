@@ -110,6 +110,19 @@ struct schedule_room {
 	int line;
 };
 
+/* How current a schedule is. A schedule fetched from a URL is fetched
+ * again every schedule_refresh; the loop updates this after each try,
+ * everything else only reads it. */
+struct schedule_status {
+	bool live;			/* the source is an http(s) URL */
+	double loaded;			/* when this copy was taken in (loop clock) */
+	double confirmed;		/* the source last delivered or confirmed it */
+	long stale_after;		/* seconds unconfirmed before it is stale */
+	char error[256];		/* why the last fetch failed; "" after a success */
+	char note[256];			/* "schedule changed: 3 sessions moved"; "" */
+	double noted;			/* when note was written */
+};
+
 struct schedule {
 	char *path;
 	enum schedule_format format;
@@ -122,6 +135,9 @@ struct schedule {
 	struct schedule_session *sessions;	size_t n_sessions;	/* by start, room */
 	struct schedule_room *rooms;	size_t n_rooms;		/* by name */
 	char *warnings;			/* "FILE:LINE: ..." lines or NULL */
+	char *source;			/* the bytes it was built from */
+	size_t source_len;
+	struct schedule_status status;
 
 	/* the timeline: devices[room * n_minutes + minute] */
 	time_t begin;			/* start of minute 0 */
@@ -137,6 +153,20 @@ struct schedule *schedule_load(const struct conf *conf, const char *path, char *
 struct schedule *schedule_parse(const struct conf *conf, enum schedule_format fmt,
 				const char *buf, size_t len, const char *name, char **err_out);
 void schedule_free(struct schedule *s);
+/* old's bytes built again for conf (a reload may change rooms and zone);
+ * the status is carried over. NULL and *err_out when they do not load. */
+struct schedule *schedule_rebuild(const struct conf *conf, const struct schedule *old,
+				  char **err_out);
+/* A schedule without sessions (a URL not fetched yet): it carries the
+ * status, so a source that never answers still turns stale. */
+struct schedule *schedule_empty(const struct conf *conf, const char *source);
+/* Is its source a URL that has not confirmed it for stale_after seconds? */
+bool schedule_is_stale(const struct schedule *s, double now);
+/* The sessions moved, resized, added and removed from old to new, as a
+ * note: "schedule changed: 3 sessions moved, 1 added"; the count of
+ * changed sessions (0: "schedule updated: no session moved"). */
+size_t schedule_diff(const struct schedule *old, const struct schedule *new, char *note,
+		     size_t size);
 enum schedule_format schedule_detect(const char *buf, size_t len);
 const char *schedule_format_name(enum schedule_format f);
 

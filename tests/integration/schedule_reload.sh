@@ -1,7 +1,8 @@
 #!/bin/sh
 # The schedule follows the config: a file that is no schedule (cut short)
 # stops the start; on SIGHUP overlaps are taken with a warning, a cut file
-# is rejected (the old schedule stays) and a fixed one is taken.
+# leaves the last good schedule in force (the rest of the config is
+# taken) and a fixed one is taken.
 . "$(dirname "$0")/lib.sh"
 
 conf="$TMP/headroom.conf"
@@ -70,16 +71,22 @@ wait_for 20 opening 90 || { api_get "$port" /api/v1/rooms; fail "overlapping ses
 grep -qF "schedule: $TMP/s.ics:10: VEVENT b: overlaps \"Opening\" (VEVENT a at line 3) in room \"hall\"; both kept" "$TMP/daemon.log" ||
 	{ cat "$TMP/daemon.log"; fail "overlap warning lacks the element and line"; }
 
-# Cut short: the reload is rejected, the daemon keeps going with the
-# schedule it had. Two ticks after the signal the loop has handled it.
+# Cut short, with a new room in the config: the room is taken, the last
+# good schedule stays in force (built for the new rooms). Two ticks
+# after the signal the loop has handled it.
 write_ics "Opening" 20270610T093000 14
+echo 'room "annex" { seats = 50 }' >>"$conf"
 seq=$(api_seq "$port")
 kill -HUP $pid
 wait_for 20 seq_at_least "$port" $((seq + 2)) || fail "the daemon stopped ticking after a broken schedule"
 kill -0 $pid || fail "daemon died on a broken schedule"
-opening 90 || { api_get "$port" /api/v1/rooms; fail "a broken schedule was loaded"; }
-grep -qF "reload rejected: $TMP/s.ics:10: BEGIN: BEGIN:VEVENT is never closed: the file is truncated" "$TMP/daemon.log" ||
+opening 90 || { api_get "$port" /api/v1/rooms; fail "the last good schedule was dropped"; }
+api_check "$port" /api/v1/rooms 'by(d["rooms"], "annex") is not None' ||
+	{ api_get "$port" /api/v1/rooms; fail "the rest of the config was not taken"; }
+grep -qF "schedule: $TMP/s.ics:10: BEGIN: BEGIN:VEVENT is never closed: the file is truncated" "$TMP/daemon.log" ||
 	{ cat "$TMP/daemon.log"; fail "reload error lacks the element and line"; }
+grep -qF "schedule: s.ics does not load; the last good copy ($TMP/s.ics, 2 sessions) stays in force" "$TMP/daemon.log" ||
+	{ cat "$TMP/daemon.log"; fail "the log does not say the last good schedule stays"; }
 
 # Fixed: taken on the next SIGHUP.
 write_ics "Opening" 20270610T094500

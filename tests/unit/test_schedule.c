@@ -1083,6 +1083,47 @@ static void test_room_lists_and_patterns(void **state)
 	free(err);
 }
 
+/* A new version of a schedule, in words: moved (start or room),
+ * resized, added, removed; shared ids pair up in order. */
+static void test_diff_and_rebuild(void **state)
+{
+	struct conf *c = load_conf(venue_conf);
+	char *v1 = frab(EV("1", "2027-06-10T10:00:00+02:00", "00:30")
+			EV("2", "2027-06-10T11:00:00+02:00", "00:30")
+			EV("3", "2027-06-10T12:00:00+02:00", "00:30")
+			EV("4", "2027-06-10T13:00:00+02:00", "00:30")
+			EV("4", "2027-06-10T14:00:00+02:00", "00:30"));
+	char *v2 = frab(EV("1", "2027-06-10T10:30:00+02:00", "00:30")
+			EV("2", "2027-06-10T11:00:00+02:00", "00:45")
+			EV("4", "2027-06-10T13:00:00+02:00", "00:30")
+			EV("4", "2027-06-10T15:00:00+02:00", "00:30")
+			EV("5", "2027-06-10T16:00:00+02:00", "00:30"));
+	struct schedule *a = parse_ok(c, "v1.xml", v1), *b = parse_ok(c, "v2.xml", v2);
+	char note[256];
+	assert_int_equal(schedule_diff(a, b, note, sizeof note), 5);
+	assert_string_equal(note, "schedule changed: 2 sessions moved, 1 session resized, "
+			    "1 session added, 1 session removed");
+	assert_int_equal(schedule_diff(a, a, note, sizeof note), 0);
+	assert_string_equal(note, "schedule updated: no session moved");
+	/* built again for a config with other rooms, from the bytes kept */
+	a->status.live = true;
+	struct conf *c2 = load_conf("event \"t\" { attendees = 10 }\nroom \"x\" { seats = 5 }\n"
+				    "room \"h\" { seats = 5 schedule_room = \"hall\" }\n");
+	char *err = NULL;
+	struct schedule *r = schedule_rebuild(c2, a, &err);
+	assert_non_null(r);
+	assert_int_equal(r->n_sessions, 5);
+	assert_int_equal(r->sessions[0].room_idx, 1);
+	assert_true(r->status.live);
+	schedule_free(r);
+	schedule_free(a);
+	schedule_free(b);
+	free(v1);
+	free(v2);
+	conf_free(c2);
+	conf_free(c);
+}
+
 static void test_truncations_never_crash(void **state)
 {
 	struct conf *c = load_conf(venue_conf);
@@ -1124,6 +1165,7 @@ int main(void)
 		cmocka_unit_test(test_keynote_bounded_by_attendees),
 		cmocka_unit_test(test_room_mapping),
 		cmocka_unit_test(test_room_lists_and_patterns),
+		cmocka_unit_test(test_diff_and_rebuild),
 		cmocka_unit_test(test_truncations_never_crash),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
