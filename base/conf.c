@@ -212,6 +212,8 @@ static cfg_opt_t event_opts[] = {
 	CFG_STR("end", NULL, CFGF_NODEFAULT),
 	CFG_STR("schedule", NULL, CFGF_NODEFAULT),
 	CFG_STR("timezone", NULL, CFGF_NODEFAULT),
+	CFG_STR("schedule_refresh", "5m", CFGF_NONE),
+	CFG_STR("schedule_stale_after", "30m", CFGF_NONE),
 	CFG_END()
 };
 
@@ -651,6 +653,17 @@ static void need(struct build_ctx *b, cfg_t *sec, const char *kind, const char *
 			   FIELD_LINE(b, sec, field), field, kind, cfg_title(sec), field);
 }
 
+/* A positive duration of the event block ("90s", "5m", "1h"). */
+static void event_duration(struct build_ctx *b, cfg_t *sec, const char *field, long *out)
+{
+	const char *d = cfg_getstr(sec, field);
+	if (d && parse_duration(d, out) == 0 && *out > 0)
+		return;
+	errbuf_add(b->errors, "%s:%d: %s: \"%s\" is not a duration above zero (e.g. 90s, 5m, 1h)",
+		   b->file, FIELD_LINE(b, sec, field), field, d ? d : "");
+	*out = 0;
+}
+
 static void build_event(struct build_ctx *b, cfg_t *root)
 {
 	struct conf_event *e = &b->conf->event;
@@ -680,6 +693,8 @@ static void build_event(struct build_ctx *b, cfg_t *root)
 			   b->file, FIELD_LINE(b, sec, "end"));
 	e->schedule = dup_or_null(sec, "schedule");
 	e->timezone = dup_or_null(sec, "timezone");
+	event_duration(b, sec, "schedule_refresh", &e->schedule_refresh);
+	event_duration(b, sec, "schedule_stale_after", &e->schedule_stale_after);
 }
 
 static void build_web(struct build_ctx *b, cfg_t *root)
@@ -960,7 +975,7 @@ static const char *const known_rules[] = {
 	"uplink_utilisation", "dhcp_pool_exhaustion", "plan_shortfall",
 	"target_down", "client_drop", "forecast_saturation",
 	"collector_stalled", "watchdog", "session_over_capacity",
-	"notifier_failing", NULL
+	"notifier_failing", "schedule_stale", NULL
 };
 
 static void build_rules(struct build_ctx *b, cfg_t *root)

@@ -22,8 +22,10 @@ struct conf_event {
 	double devices_per_attendee;
 	double kbps_per_device;		/* bandwidth budget per device */
 	time_t start, end;		/* 0 when not configured */
-	char *schedule;			/* path or NULL */
+	char *schedule;			/* path, http(s) URL or NULL */
 	char *timezone;			/* TZ name for the schedule or NULL */
+	long schedule_refresh;		/* seconds between fetches of a URL */
+	long schedule_stale_after;	/* seconds unconfirmed until schedule_stale */
 };
 
 struct conf_room {

@@ -146,13 +146,19 @@ static void log_error_lines(const char *prefix, const char *text)
  * again for the new config); at the start there is none, and the start
  * fails. 0 and *out (NULL without a schedule), or -1. */
 static int load_schedule(const struct conf *conf, const struct schedule *last,
-			 struct schedule **out)
+			 struct schedule **out, double now)
 {
 	char *errors = NULL;
 	*out = NULL;
 	if (!conf->event.schedule)
 		return 0;
-	*out = schedule_load_source(conf, &errors);
+	/* a URL is fetched on the loop (schedule_live), never here */
+	if (schedule_is_url(conf->event.schedule)) {
+		*out = schedule_live_initial(conf, last, now);
+		schedule_log(*out);
+		return 0;
+	}
+	*out = schedule_load(conf, conf->event.schedule, &errors);
 	if (*out) {
 		schedule_log(*out);
 		free(errors);
@@ -171,12 +177,24 @@ static int load_schedule(const struct conf *conf, const struct schedule *last,
 	return 0;
 }
 
+/* A new copy of a schedule URL: in force at once, like a reload's (the
+ * projections and the alerts' lead times follow on this tick). */
+static void apply_fetched(void *ctx, struct schedule *fresh)
+{
+	struct daemon *d = ctx;
+	struct schedule *old = d->m.schedule;
+	d->m.schedule = fresh;
+	schedule_log(fresh);
+	schedule_free(old);
+	daemon_tick(d);
+}
+
 int daemon_reload(struct daemon *d)
 {
 	char *errors = NULL;
 	struct schedule *schedule = NULL;
 	struct conf *fresh = conf_load(d->config_path, &errors);
-	if (!fresh || load_schedule(fresh, d->m.schedule, &schedule) != 0) {
+	if (!fresh || load_schedule(fresh, d->m.schedule, &schedule, module_now(&d->m)) != 0) {
 		log_error_lines("reload rejected: ", errors);
 		log_err("reload rejected: keeping the running config");
 		free(errors);
@@ -203,6 +221,7 @@ int daemon_reload(struct daemon *d)
 			log_err("%s: reload failed", module_registry[i]->name);
 	if (fresh->tick != old->tick)
 		arm_tick(d);
+	schedule_live_reconfigure(d->live);
 	venue_free(old_venue);
 	schedule_free(old_schedule);
 	conf_free(old);
@@ -241,7 +260,7 @@ int daemon_init(struct daemon *d, struct conf *conf, const char *config_path, bo
 	d->config_path = xstrdup(config_path);
 	d->once = once;
 	d->m.venue = venue_new(conf);
-	if (load_schedule(conf, NULL, &d->m.schedule) != 0) {
+	if (load_schedule(conf, NULL, &d->m.schedule, module_now(&d->m)) != 0) {
 		log_err("%s: the schedule does not load", config_path);
 		return -1;
 	}
@@ -331,6 +350,8 @@ int daemon_start(struct daemon *d, const char *user)
 		return -1;
 	if (d->once)
 		return 0;
+	/* after the privilege drop: the copy it keeps belongs to the daemon */
+	d->live = schedule_live_start(&d->m, apply_fetched, d);
 	arm_tick(d);
 	daemon_tick(d);
 	return 0;
@@ -346,6 +367,8 @@ int daemon_run(struct daemon *d)
 
 void daemon_shutdown(struct daemon *d)
 {
+	schedule_live_stop(d->live);
+	d->live = NULL;
 	for (size_t i = d->n_collectors; i-- > 0;)
 		d->collectors[i].ops->stop(&d->collectors[i]);
 	d->n_collectors = 0;

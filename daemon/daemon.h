@@ -35,6 +35,7 @@ struct daemon {
 	size_t collectors_expected;
 
 	struct event *tick_ev, *sigterm_ev, *sigint_ev, *sighup_ev, *sigusr1_ev;
+	struct schedule_live *live;	/* fetches a schedule URL; NULL under -T */
 	int exit_code;
 };
 

@@ -4,4 +4,5 @@ libheadroom_a_SOURCES += \
 	schedule/schedule_build.c \
 	schedule/schedule_time.c schedule/schedule_xml.c schedule/schedule_json.c \
 	schedule/schedule_ics.c schedule/schedule_print.c \
-	schedule/schedule_sessionize.c schedule/schedule_diff.c
+	schedule/schedule_sessionize.c schedule/schedule_diff.c \
+	schedule/schedule_live.c

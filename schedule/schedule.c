@@ -704,6 +704,8 @@ struct schedule *schedule_load(const struct conf *conf, const char *path, char *
 
 struct schedule *schedule_load_source(const struct conf *conf, char **err_out)
 {
+	if (schedule_is_url(conf->event.schedule))
+		return schedule_fetch_once(conf, err_out);
 	return schedule_load(conf, conf->event.schedule, err_out);
 }
 

@@ -209,6 +209,33 @@ void schedule_format_time(time_t t, int utc_offset, char *buf, size_t size);
  * *err_out may hold lines even on success (what was worked around). */
 struct schedule *schedule_load_source(const struct conf *conf, char **err_out);
 
+/* ---- schedules at a URL (schedule_live.c) ---- */
+
+/* "http://..." or "https://...": fetched, not read from disk. */
+bool schedule_is_url(const char *source);
+/* headroomd -t and --dump-schedule: fetch conf's URL now (blocking);
+ * when that fails, the copy kept in the state dir, with a line in
+ * *err_out saying so. */
+struct schedule *schedule_fetch_once(const struct conf *conf, char **err_out);
+/* The daemon's schedule for conf's URL before the first fetch answers:
+ * last built again when it is a copy of the same URL, else the copy in
+ * the state dir, else an empty schedule. Never NULL. */
+struct schedule *schedule_live_initial(const struct conf *conf, const struct schedule *last,
+				       double now);
+
+/* The fetcher on the daemon's loop: fetches conf->event.schedule at once
+ * and every schedule_refresh, updates m->schedule's status, and hands a
+ * changed copy (built for m->conf, with a note) to apply, which takes it
+ * over (swap, recompute, free the old one). Without a URL it rests. */
+struct module_ctx;
+struct schedule_live;
+typedef void (*schedule_live_apply)(void *ctx, struct schedule *fresh);
+struct schedule_live *schedule_live_start(struct module_ctx *m, schedule_live_apply apply,
+					  void *ctx);
+/* After a reload: a new URL, a new refresh; fetches at once. */
+void schedule_live_reconfigure(struct schedule_live *l);
+void schedule_live_stop(struct schedule_live *l);
+
 /* headroomd -t: load conf->event.schedule, print a summary (days, rooms,
  * sessions, first and last start, the zone, the oddities' counts), the
  * warnings, the schedule rooms no venue room takes with their sessions,
