@@ -255,6 +255,11 @@ size_t schedule_unmapped(const struct schedule *s, size_t *sessions);
  * first/last start (local and UTC), every session, the oddities. */
 struct json_t;
 struct json_t *schedule_json(const struct schedule *s);
+/* Where volunteers look (the API's venue, the dashboard's stream): the
+ * source, sessions, whether it is live or stale, the last fetch error,
+ * the note of the last change ("schedule changed: 3 sessions moved");
+ * JSON null without a schedule. */
+struct json_t *schedule_status_json(const struct schedule *s, double now);
 /* headroomd --dump-schedule: schedule_json() of conf's schedule on out;
  * 0, or -1 (errors on stderr). */
 int schedule_dump(const struct conf *conf, FILE *out);

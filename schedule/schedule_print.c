@@ -266,6 +266,40 @@ json_t *schedule_json(const struct schedule *s)
 	return o;
 }
 
+static json_t *time_or_null(double t)
+{
+	return t > 0 ? json_real(t) : json_null();
+}
+
+static json_t *text_or_null(const char *t)
+{
+	return t && *t ? json_string(t) : json_null();
+}
+
+json_t *schedule_status_json(const struct schedule *s, double now)
+{
+	if (!s)
+		return json_null();
+	const struct schedule_status *st = &s->status;
+	char odd[1024];
+	schedule_oddities_text(s, odd, sizeof odd);
+	size_t unmapped_sessions, unmapped = schedule_unmapped(s, &unmapped_sessions);
+	json_t *o = json_pack("{s:s, s:s, s:I, s:s?, s:s, s:I, s:b, s:b}", "source", s->path,
+			      "format", schedule_format_name(s->format),
+			      "sessions", (json_int_t)s->n_sessions, "zone", s->zone,
+			      "oddities", odd, "unmapped_rooms", (json_int_t)unmapped,
+			      "live", st->live, "stale", schedule_is_stale(s, now));
+	if (!o)
+		return json_null();
+	json_object_set_new(o, "loaded", time_or_null(st->loaded));
+	json_object_set_new(o, "confirmed", time_or_null(st->live ? st->confirmed : 0));
+	json_object_set_new(o, "stale_after", st->live ? json_integer(st->stale_after) : json_null());
+	json_object_set_new(o, "error", text_or_null(st->error));
+	json_object_set_new(o, "note", text_or_null(st->note));
+	json_object_set_new(o, "noted", time_or_null(st->noted));
+	return o;
+}
+
 int schedule_dump(const struct conf *conf, FILE *out)
 {
 	if (!conf->event.schedule) {

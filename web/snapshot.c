@@ -483,6 +483,16 @@ static json_t *venue_json(const struct venue *v, double now, size_t alerts_activ
 	return o;
 }
 
+/* The venue with the schedule's state: a change of the programme or a
+ * source gone quiet shows where volunteers look. */
+static json_t *venue_with_schedule(const struct venue *v, const struct schedule *sched,
+				   double now, size_t alerts_active)
+{
+	json_t *o = venue_json(v, now, alerts_active, false);
+	json_object_set_new(o, "schedule", schedule_status_json(sched, now));
+	return o;
+}
+
 /* ---- the live model for server-sent events ---- */
 
 static json_t *live_model(const struct venue *v, const struct schedule *sched, double now,
@@ -500,7 +510,7 @@ static json_t *live_model(const struct venue *v, const struct schedule *sched, d
 	for (size_t i = 0; i < c->n_targets; i++)
 		json_object_set_new(targets, c->targets[i].name, target_json(&v->targets[i], true));
 	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:O}",
-			 "venue", venue_json(v, now, json_array_size(alerts), false),
+			 "venue", venue_with_schedule(v, sched, now, json_array_size(alerts)),
 			 "rooms", rooms, "aps", aps, "uplinks", ups, "targets", targets,
 			 "alerts", alerts);
 }
@@ -618,7 +628,8 @@ struct web_snapshot *web_snapshot_build(struct web *w, const struct module_ctx *
 	json_t *silences = alerts_or_empty(alert_engine_silences_json, d->alerts);
 	json_t *transitions = alerts_or_empty(alert_engine_transitions_json, d->alerts);
 
-	set_json_body(s, WB_VENUE, venue_json(v, now, json_array_size(alerts), false));
+	set_json_body(s, WB_VENUE, venue_with_schedule(v, d->schedule, now,
+						       json_array_size(alerts)));
 	json_t *rooms = json_array();
 	for (size_t i = 0; i < c->n_rooms; i++)
 		json_array_append_new(rooms, room_json(v, d->schedule, i, now, false));
