@@ -24,8 +24,10 @@
  *                         room's AP capacity, from lead_minutes (15) before
  *                         it starts until it ends (warn 1.0); see
  *                         alert_rules_sessions()
+ *   schedule_stale        time a schedule URL went unconfirmed (failed
+ *                         fetches) / schedule_stale_after (warn 1.0)
  * Entities for `match`: ap:NAME room:NAME uplink:NAME pool:NAME
- * target:NAME capture:NAME notifier:NAME venue.
+ * target:NAME capture:NAME notifier:NAME venue schedule.
  */
 #include "config.h"
 #include "alerts/alert_core.h"
@@ -668,12 +670,35 @@ static void session_rule(struct ctx *x, const struct schedule *s,
 		 room, sess->title, start, projected, capacity);
 }
 
+/* ---- schedule_stale: the programme online no longer answers ---- */
+
+static void stale_rule(struct ctx *x, const struct schedule *s)
+{
+	const struct schedule_status *st = &s->status;
+	if (!st->live || st->stale_after <= 0)
+		return;
+	double age = x->now - st->confirmed;
+	struct defaults d = { .warn = 1.0, .crit = NAN, .clear = 1.0, .for_warn = 0,
+			      .for_crit = 0, .repeat = -1, .group_wait = -1 };
+	struct alert_obs *o = observe(x, "schedule_stale", "schedule", &d,
+				      age / (double)st->stale_after);
+	if (!o)
+		return;
+	alert_obs_label(o, "source", s->path);
+	snprintf(o->summary, sizeof o->summary,
+		 "schedule %.60s unconfirmed for %ld min (%.50s); %s", s->path, (long)(age / 60),
+		 st->error[0] ? st->error : "no answer yet",
+		 s->n_sessions ? "the last copy stays in force" : "no copy of it yet");
+}
+
 size_t alert_rules_sessions(struct alert_rules *rs, const struct conf *c,
 			    const struct schedule *s, double now, struct alert_obs **obs,
 			    size_t *cap, size_t n)
 {
 	struct ctx x = { .rs = rs, .c = c, .now = now, .started = now, .obs = obs, .cap = cap,
 			 .n = n };
+	if (s)
+		stale_rule(&x, s);
 	for (size_t i = 0; s && i < s->n_sessions; i++) {
 		const struct schedule_session *sess = &s->sessions[i];
 		if (sess->room_idx >= 0 && (size_t)sess->room_idx < c->n_rooms)
