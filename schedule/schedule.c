@@ -686,15 +686,19 @@ static char *read_file(const char *path, size_t *len, char **err_out)
 
 struct schedule *schedule_load(const struct conf *conf, const char *path, char **err_out)
 {
-	char *full = resolve_path(conf, path);
-	size_t len = 0;
 	char *err = NULL;
 	struct schedule *s = NULL;
-	char *buf = read_file(full, &len, &err);
-	if (buf)
-		s = schedule_parse(conf, SCHEDULE_AUTO, buf, len, full, &err);
-	free(buf);
-	free(full);
+	if (schedule_is_url(path) && same_string(path, conf->event.schedule)) {
+		s = schedule_load_kept(conf, &err);
+	} else {
+		char *full = resolve_path(conf, path);
+		size_t len = 0;
+		char *buf = read_file(full, &len, &err);
+		if (buf)
+			s = schedule_parse(conf, SCHEDULE_AUTO, buf, len, full, &err);
+		free(buf);
+		free(full);
+	}
 	if (err_out)
 		*err_out = err;
 	else

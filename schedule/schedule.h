@@ -147,7 +147,9 @@ struct schedule {
 	int *cause;			/* session index behind each minute, -1 none */
 };
 
-/* Load PATH (relative paths are taken from the config file's folder). */
+/* Load PATH (relative paths are taken from the config file's folder);
+ * for conf's schedule URL, the copy the daemon keeps in the state dir
+ * (no network: headroom report reads it after the event). */
 struct schedule *schedule_load(const struct conf *conf, const char *path, char **err_out);
 /* Parse a buffer; NAME is used in messages. */
 struct schedule *schedule_parse(const struct conf *conf, enum schedule_format fmt,
@@ -213,6 +215,8 @@ struct schedule *schedule_load_source(const struct conf *conf, char **err_out);
 
 /* "http://..." or "https://...": fetched, not read from disk. */
 bool schedule_is_url(const char *source);
+/* The copy of conf's URL kept in the state dir, or NULL and why. */
+struct schedule *schedule_load_kept(const struct conf *conf, char **err_out);
 /* headroomd -t and --dump-schedule: fetch conf's URL now (blocking);
  * when that fails, the copy kept in the state dir, with a line in
  * *err_out saying so. */

@@ -171,6 +171,18 @@ static struct schedule *load_cached(const struct conf *conf, struct cache_meta *
 	return s;
 }
 
+struct schedule *schedule_load_kept(const struct conf *conf, char **err_out)
+{
+	struct cache_meta meta;
+	struct schedule *s = load_cached(conf, &meta, err_out);
+	if (s) {
+		s->status.live = true;
+		s->status.loaded = s->status.confirmed = meta.fetched;
+	}
+	meta_free(&meta);
+	return s;
+}
+
 static void set_live(struct schedule *s, const struct conf *conf)
 {
 	s->status.live = true;
