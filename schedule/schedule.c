@@ -649,7 +649,7 @@ out:
 	return s;
 }
 
-static char *resolve_path(const struct conf *conf, const char *path)
+char *schedule_resolve_path(const struct conf *conf, const char *path)
 {
 	const char *slash = conf->path ? strrchr(conf->path, '/') : NULL;
 	if (path[0] == '/' || !slash)
@@ -691,7 +691,7 @@ struct schedule *schedule_load(const struct conf *conf, const char *path, char *
 	if (schedule_is_url(path) && same_string(path, conf->event.schedule)) {
 		s = schedule_load_kept(conf, &err);
 	} else {
-		char *full = resolve_path(conf, path);
+		char *full = schedule_resolve_path(conf, path);
 		size_t len = 0;
 		char *buf = read_file(full, &len, &err);
 		if (buf)

@@ -227,16 +227,17 @@ struct schedule *schedule_fetch_once(const struct conf *conf, char **err_out);
 struct schedule *schedule_live_initial(const struct conf *conf, const struct schedule *last,
 				       double now);
 
-/* The fetcher on the daemon's loop: fetches conf->event.schedule at once
- * and every schedule_refresh, updates m->schedule's status, and hands a
- * changed copy (built for m->conf, with a note) to apply, which takes it
- * over (swap, recompute, free the old one). Without a URL it rests. */
+/* The fetcher on the daemon's loop: fetches a URL conf->event.schedule at
+ * once and every schedule_refresh, updates m->schedule's status, and
+ * hands a changed copy (built for m->conf, with a note) to apply, which
+ * takes it over (swap, recompute, free the old one). A schedule file is
+ * looked at every schedule_refresh and handed over when it changed. */
 struct module_ctx;
 struct schedule_live;
 typedef void (*schedule_live_apply)(void *ctx, struct schedule *fresh);
 struct schedule_live *schedule_live_start(struct module_ctx *m, schedule_live_apply apply,
 					  void *ctx);
-/* After a reload: a new URL, a new refresh; fetches at once. */
+/* After a reload: a new source, a new refresh; a URL is fetched at once. */
 void schedule_live_reconfigure(struct schedule_live *l);
 void schedule_live_stop(struct schedule_live *l);
 

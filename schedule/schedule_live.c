@@ -1,4 +1,4 @@
-/* A schedule at an http(s) URL: fetched on the loop with libcurl, kept in the state dir. */
+/* A schedule that changes: a URL fetched on the loop with libcurl, or a file watched. */
 /*
  * The fetch runs on libcurl's multi socket interface on the daemon's
  * libevent loop (as notify.c does), so a slow server never stalls a tick;
@@ -9,9 +9,12 @@
  * schedule.cache.json: URL, validators, time) and used at the next start.
  * A failed fetch keeps the copy in force; it turns stale after
  * schedule_stale_after without confirmation (schedule_is_stale()).
+ * A schedule file is looked at as often and taken again when it changed,
+ * so a new export dropped in place needs no SIGHUP.
  */
 #include "config.h"
 #include "schedule/schedule.h"
+#include "schedule/schedule_parse.h"
 #include "base/log.h"
 #include "base/module.h"
 #include "base/util.h"
@@ -24,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* A schedule larger than this is not a conference programme. */
@@ -391,8 +395,10 @@ struct schedule_live {
 	CURL *easy;			/* the transfer in flight, or NULL */
 	struct transfer t;
 	struct event *next_fetch, *curl_timer;
-	char *url;			/* the source the validators belong to */
-	struct validators v;		/* of the copy in force */
+	char *source;			/* the URL, or the file's full path */
+	bool is_file;			/* a file, watched for changes */
+	struct stat seen;		/* the file as last read */
+	struct validators v;		/* of the copy in force (a URL's) */
 	bool failing;
 };
 
@@ -417,18 +423,18 @@ static void cancel(struct schedule_live *l)
 	transfer_clear(&l->t);
 }
 
-/* Does the schedule in force hold a copy of l->url (not a placeholder)? */
+/* Does the schedule in force hold a copy of l->source (not a placeholder)? */
 static bool have_copy(const struct schedule_live *l)
 {
 	const struct schedule *s = l->m->schedule;
-	return s && s->source && l->url && strcmp(s->path, l->url) == 0;
+	return s && s->source && l->source && strcmp(s->path, l->source) == 0;
 }
 
 static void confirm(struct schedule_live *l)
 {
 	struct schedule *s = l->m->schedule;
 	if (l->failing)
-		log_info("schedule: %s answers again", l->url);
+		log_info("schedule: %s answers again", l->source);
 	l->failing = false;
 	if (s) {
 		s->status.confirmed = live_now(l);
@@ -442,11 +448,12 @@ static void fail(struct schedule_live *l, const char *why)
 	l->failing = true;
 	if (s)
 		snprintf(s->status.error, sizeof s->status.error, "%s", why);
+	const char *verb = l->is_file ? "reading" : "fetching";
 	if (have_copy(l))
-		log_warn("schedule: fetching %s failed: %s; the copy fetched %.0f s ago stays in force",
-			 l->url, why, live_now(l) - s->status.loaded);
+		log_warn("schedule: %s %s failed: %s; the copy taken %.0f s ago stays in force", verb,
+			 l->source, why, live_now(l) - s->status.loaded);
 	else
-		log_warn("schedule: fetching %s failed: %s; no copy of it yet", l->url, why);
+		log_warn("schedule: %s %s failed: %s; no copy of it yet", verb, l->source, why);
 }
 
 static void log_lines(const char *text)
@@ -472,11 +479,12 @@ static void take(struct schedule_live *l)
 	}
 	char *err = NULL;
 	struct schedule *fresh = schedule_parse(conf, SCHEDULE_AUTO, l->t.body ? l->t.body : "",
-						l->t.len, l->url, &err);
+						l->t.len, l->source, &err);
 	if (!fresh) {
 		log_lines(err);
 		char why[200];
-		snprintf(why, sizeof why, "the server sent no schedule: %.*s", (int)strcspn(err, "\n"), err);
+		snprintf(why, sizeof why, "%s: %.*s", l->is_file ? "no schedule in the file" :
+			 "the server sent no schedule", (int)strcspn(err, "\n"), err);
 		free(err);
 		fail(l, why);
 		return;
@@ -490,13 +498,15 @@ static void take(struct schedule_live *l)
 		snprintf(fresh->status.note, sizeof fresh->status.note, "schedule loaded: %zu sessions",
 			 fresh->n_sessions);
 	fresh->status.noted = fresh->status.loaded = now;
-	set_live(fresh, conf);
-	l->v = l->t.got;
-	cache_save(conf, l->url, &l->v, l->t.body ? l->t.body : "", l->t.len, now);
+	if (!l->is_file) {
+		set_live(fresh, conf);
+		l->v = l->t.got;
+		cache_save(conf, l->source, &l->v, l->t.body ? l->t.body : "", l->t.len, now);
+	}
 	confirm(l);
 	fresh->status.confirmed = now;
 	fresh->status.error[0] = '\0';
-	log_info("%s (%s)", fresh->status.note, l->url);
+	log_info("%s (%s)", fresh->status.note, l->source);
 	l->apply(l->ctx, fresh);
 }
 
@@ -525,18 +535,50 @@ static void drain_done(struct schedule_live *l)
 			on_done(l, msg->data.result);
 }
 
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_ino == b->st_ino && a->st_dev == b->st_dev && a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+/* A file source: taken again when it changed since it was last read,
+ * once it stays the same while it is read (a copy in progress waits). */
+static void watch_file(struct schedule_live *l)
+{
+	struct stat before, after;
+	if (stat(l->source, &before) != 0) {
+		fail(l, strerror(errno));
+		return;
+	}
+	if (same_file(&before, &l->seen))
+		return;
+	l->t.body = read_all(l->source, &l->t.len);
+	if (!l->t.body)
+		fail(l, strerror(errno));
+	else if (stat(l->source, &after) == 0 && same_file(&before, &after)) {
+		l->seen = after;
+		take(l);
+	}
+	transfer_clear(&l->t);
+}
+
 static void on_fetch_timer(evutil_socket_t fd, short what, void *arg)
 {
 	struct schedule_live *l = arg;
-	if (l->easy || !l->url)
+	if (l->is_file) {
+		watch_file(l);
+		arm(l, l->m->conf->event.schedule_refresh);
 		return;
-	l->easy = easy_for(l->url, &l->t, have_copy(l) ? &l->v : NULL);
+	}
+	if (l->easy || !l->source)
+		return;
+	l->easy = easy_for(l->source, &l->t, have_copy(l) ? &l->v : NULL);
 	if (!l->easy) {
 		fail(l, "cannot start libcurl");
 		arm(l, l->m->conf->event.schedule_refresh);
 		return;
 	}
-	log_debug("schedule: fetching %s", l->url);
+	log_debug("schedule: fetching %s", l->source);
 	curl_multi_add_handle(l->multi, l->easy);
 }
 
@@ -618,7 +660,7 @@ static void validators_from_cache(struct schedule_live *l)
 {
 	struct cache_meta meta;
 	memset(&l->v, 0, sizeof l->v);
-	if (meta_read(l->m->conf, &meta) == 0 && strcmp(meta.url, l->url) == 0)
+	if (meta_read(l->m->conf, &meta) == 0 && strcmp(meta.url, l->source) == 0)
 		l->v = meta.v;
 	meta_free(&meta);
 }
@@ -630,14 +672,26 @@ void schedule_live_reconfigure(struct schedule_live *l)
 	const char *source = l->m->conf->event.schedule;
 	cancel(l);
 	evtimer_del(l->next_fetch);
-	if (!schedule_is_url(source)) {
-		free(l->url);
-		l->url = NULL;
+	if (!source) {
+		free(l->source);
+		l->source = NULL;
 		return;
 	}
-	if (!l->url || strcmp(l->url, source) != 0) {
-		free(l->url);
-		l->url = xstrdup(source);
+	if (!schedule_is_url(source)) {
+		/* just loaded by the daemon: the next change is what counts */
+		free(l->source);
+		l->source = schedule_resolve_path(l->m->conf, source);
+		l->is_file = true;
+		l->failing = false;
+		if (stat(l->source, &l->seen) != 0)
+			memset(&l->seen, 0, sizeof l->seen);
+		arm(l, l->m->conf->event.schedule_refresh);
+		return;
+	}
+	l->is_file = false;
+	if (!l->source || strcmp(l->source, source) != 0) {
+		free(l->source);
+		l->source = xstrdup(source);
 		validators_from_cache(l);
 		l->failing = false;
 	}
@@ -653,7 +707,7 @@ void schedule_live_stop(struct schedule_live *l)
 	curl_multi_cleanup(l->multi);
 	event_free(l->next_fetch);
 	event_free(l->curl_timer);
-	free(l->url);
+	free(l->source);
 	free(l);
 	curl_global_cleanup();
 }

@@ -85,6 +85,10 @@ const char *sb_local_zone(const struct schedule_builder *b);
 /* A malloc'd copy of s without its leading and trailing white space. */
 char *sb_trimmed(const char *s);
 
+/* A schedule path as schedule_load() opens it: relative to the config
+ * file's folder. Malloc'd. */
+char *schedule_resolve_path(const struct conf *conf, const char *path);
+
 /* ---- time helpers (schedule_time.c) ---- */
 
 /* A calendar wall-clock time; validated by schedule_civil_valid(). */
