@@ -530,6 +530,35 @@ static void test_ics_times(void **state)
 	conf_free(c);
 }
 
+/* JRES: TZID=Europe/Paris and no VTIMEZONE, no X-WR-TIMEZONE: the tz
+ * database resolves it, and it is the file's zone for floating times. */
+static void test_ics_tzid_without_vtimezone(void **state)
+{
+	struct conf *c = load_conf(plain_conf);
+	const char *ics =
+		"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+		"BEGIN:VEVENT\r\nUID:f\r\nDTSTART:20220517T090000\r\nDTEND:20220517T093000\r\n"
+		"LOCATION;CHARSET=UTF-8;ENCODING=8BIT:Accueil\r\nSUMMARY:Floating\r\nEND:VEVENT\r\n"
+		"BEGIN:VEVENT\r\nUID:p\r\nDTSTAMP;TZID=Europe/Paris:20220501T000000\r\n"
+		"DTSTART;TZID=Europe/Paris:20220517T110000\r\nDTEND;TZID=Europe/Paris:20220517T123000\r\n"
+		"LOCATION:Amphi\r\nSUMMARY;CHARSET=UTF-8:Accueil congressistes\\, caf\xc3\xa9\r\nEND:VEVENT\r\n"
+		"END:VCALENDAR\r\n";
+	struct schedule *s = parse_ok(c, "jres.ics", ics);
+	assert_string_equal(s->zone, "Europe/Paris");
+	assert_string_equal(s->zone_source, "file");
+	const struct schedule_session *p = session_titled(s, "Accueil congressistes, caf\xc3\xa9");
+	assert_non_null(p);
+	assert_int_equal(p->start, 1652778000);		/* 2022-05-17T09:00Z */
+	assert_string_equal(fmt(p->start, p->utc_offset), "2022-05-17T11:00+02:00");
+	assert_int_equal(p->duration, 90 * 60);
+	const struct schedule_session *f = session_titled(s, "Floating");
+	assert_string_equal(fmt(f->start, f->utc_offset), "2022-05-17T09:00+02:00");
+	assert_string_equal(f->room, "Accueil");
+	assert_int_equal(s->oddities[SCHEDULE_ODD_PSEUDO_ROOM], 1);
+	schedule_free(s);
+	conf_free(c);
+}
+
 /* pentabarf: no <date>, day_change moves early starts to the next
  * calendar day, and the zone's DST change is honoured. */
 static void test_xml_pentabarf_day_change_and_dst(void **state)
@@ -1154,6 +1183,7 @@ int main(void)
 		cmocka_unit_test(test_fixture_31c3_after_midnight),
 		cmocka_unit_test(test_fixture_camp2019_json),
 		cmocka_unit_test(test_ics_times),
+		cmocka_unit_test(test_ics_tzid_without_vtimezone),
 		cmocka_unit_test(test_xml_pentabarf_day_change_and_dst),
 		cmocka_unit_test(test_utc_dates_shown_in_venue_zone),
 		cmocka_unit_test(test_sessionize),
