@@ -212,8 +212,8 @@ struct schedule *schedule_live_initial(const struct conf *conf, const struct sch
 			 conf->event.schedule, now - meta.fetched);
 		s->status.loaded = meta.fetched;
 	} else {
-		log_info("schedule: %s not fetched yet (%s)", conf->event.schedule,
-			 "no copy in the state dir");
+		log_info("schedule: %s not fetched yet: %.*s", conf->event.schedule,
+			 err ? (int)strcspn(err, "\n") : 0, err ? err : "");
 		s = schedule_empty(conf, conf->event.schedule);
 		strlcpy_hr(s->status.error, "not fetched yet", sizeof s->status.error);
 		s->status.loaded = now;
