@@ -249,7 +249,7 @@ static cfg_opt_t target_opts[] = {
 	CFG_INT("port", 161, CFGF_NONE),
 	CFG_STR("snmp_version", "2c", CFGF_NONE),
 	CFG_STR("community", "public", CFGF_NONE),
-	CFG_STR("profile", "generic-ifmib", CFGF_NONE),
+	CFG_STR("profile", "auto", CFGF_NONE),
 	CFG_INT("interval", 30, CFGF_NONE),
 	CFG_FLOAT("timeout", 5, CFGF_NONE),
 	CFG_INT("retries", 2, CFGF_NONE),

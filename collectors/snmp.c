@@ -1,8 +1,7 @@
 /* The SNMP collector: asynchronous net-snmp polls of every target in the event loop. */
 #include "config.h"
 #include "collectors/snmp.h"
-#include "collectors/snmp_profile.h"
-#include "collectors/snmp_rate.h"
+#include "collectors/snmp_target.h"
 #include "base/log.h"
 #include "base/util.h"
 
@@ -14,25 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <event2/event.h>
-#include <net-snmp/net-snmp-config.h>
-#include <net-snmp/net-snmp-includes.h>
-#include <net-snmp/library/large_fd_set.h>
-
-/* net-snmp spells GETBULK's fields as macros over errstat/errindex; they
- * would rewrite struct conf_target's max_repetitions too. */
-#undef max_repetitions
-#undef non_repeaters
-
-#define MAX_INDEX 32		/* index arcs kept per table cell */
-#define MAX_COLS 4		/* columns walked side by side */
-#define TEXT_MAX 128
-#define ERRORS_LOGGED_PER_POLL 5
-
+static const oid OID_SYS_DESCR[] = { 1, 3, 6, 1, 2, 1, 1, 1, 0 };
+static const oid OID_SYS_OBJECTID[] = { 1, 3, 6, 1, 2, 1, 1, 2, 0 };
 static const oid OID_SYS_UPTIME[] = { 1, 3, 6, 1, 2, 1, 1, 3, 0 };
 static const oid OID_SYS_NAME[] = { 1, 3, 6, 1, 2, 1, 1, 5, 0 };
 static const oid OID_IF_DESCR[] = { 1, 3, 6, 1, 2, 1, 2, 2, 1, 2 };
 static const oid OID_IF_SPEED[] = { 1, 3, 6, 1, 2, 1, 2, 2, 1, 5 };
+static const oid OID_IF_OPER[] = { 1, 3, 6, 1, 2, 1, 2, 2, 1, 8 };
 static const oid OID_IF_IN[] = { 1, 3, 6, 1, 2, 1, 2, 2, 1, 10 };
 static const oid OID_IF_OUT[] = { 1, 3, 6, 1, 2, 1, 2, 2, 1, 16 };
 static const oid OID_IF_NAME[] = { 1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 1 };
@@ -42,108 +29,7 @@ static const oid OID_IF_HIGH_SPEED[] = { 1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 15 };
 static const oid OID_IF_ALIAS[] = { 1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 18 };
 
 #define OIDLEN(a) (sizeof (a) / sizeof *(a))
-
-/* ---- data ---- */
-
-struct cell {
-	oid idx[MAX_INDEX];
-	size_t idx_len;
-	u_char type;			/* ASN type or SNMP exception */
-	bool negative;
-	uint64_t num;
-	char *text;			/* OCTET STRING, printable, NUL-terminated */
-};
-
-struct column {
-	struct snmp_oid root;
-	struct cell *cells;
-	size_t n, cap;
-	oid cursor[MAX_OID_LEN];
-	size_t cursor_len;
-	bool done;
-};
-
-enum step {
-	STEP_IDLE = 0, STEP_BASE, STEP_IFNAMES, STEP_UPLINK, STEP_APS, STEP_RADIOS, STEP_SSIDS,
-	STEP_DONE
-};
-
-/* The columns walked side by side for a table, by name. */
-enum if_col { IF_NAME, IF_DESCR, IF_ALIAS, IF_COLS };	/* the order an interface is looked up in */
-enum radio_col { RADIO_CLIENTS, RADIO_BAND, RADIO_AP_NAME, RADIO_SSID, RADIO_COLS };
-enum ssid_col { SSID_NAME, SSID_CLIENTS, SSID_COLS };
-_Static_assert(IF_COLS <= MAX_COLS && RADIO_COLS <= MAX_COLS && SSID_COLS <= MAX_COLS,
-	       "a table's columns are walked in one request");
-
-struct uplink_state {
-	char *name;
-	long ifindex;			/* 0: not resolved yet */
-	struct snmp_counter in, out;
-	bool configured;
-};
-
-struct snmp_state;
-
-struct target {
-	struct snmp_state *st;
-	struct collector *c;
-	const struct conf_target *conf;
-	char *name;
-	struct snmp_profile *profile;
-	void *sessp;
-	int fd;
-	netsnmp_large_fd_set fdset, scratch;
-	bool fdsets;
-	struct event *read_ev, *timer_ev, *poll_ev;
-	bool v3_ready;			/* engine discovered, keys localized */
-
-	/* the poll in progress */
-	enum step step;
-	bool waiting;			/* a request is outstanding */
-	double poll_started;
-	size_t uplink_cursor;
-	unsigned poll_errors;
-	char fail_reason[SAMPLE_TEXT_MAX];
-	struct column get;		/* GET answers in varbind order */
-	struct column *walk[MAX_COLS];
-	size_t n_walk;
-	size_t active[MAX_COLS], n_active;
-	struct column ifcols[IF_COLS];
-	struct column apcol;
-	struct column radiocols[RADIO_COLS];
-	struct column ssidcols[SSID_COLS];
-	bool has_uptime;
-	uint32_t uptime;
-	char sysname[TEXT_MAX];
-
-	/* across polls */
-	struct uplink_state *uplinks;
-	size_t n_uplinks;
-	int failures;			/* consecutive failed polls */
-	int up;				/* -1 unknown, 0 down, 1 up */
-	unsigned long errors_total;
-	bool polled_once;
-	bool counted_once;
-};
-
-/* Profiles are immutable once loaded: targets of one config share them. */
-struct shared_profile {
-	struct snmp_profile *profile;
-	unsigned generation;		/* the config it was loaded for */
-	int refs;
-};
-
-struct snmp_state {
-	struct collector *c;
-	struct shared_profile *profiles;
-	size_t n_profiles;
-	unsigned generation;
-	struct target **targets;
-	size_t n_targets;
-	size_t once_pending;
-	bool once_reported;
-	bool library;			/* init_snmp done */
-};
+#define BASE_FIXED 2		/* sysUpTime, sysName */
 
 static void poll_start(struct target *t);
 static void profile_put(struct snmp_state *st, struct snmp_profile *p);
@@ -151,8 +37,17 @@ static bool step_send(struct target *t);
 static void step_next(struct target *t);
 static void poll_finish(struct target *t, bool ok);
 static void arm_timer(struct target *t);
+static void sync_uplinks(struct target *t);
+static void schedule_poll(struct target *t, double delay);
+static bool send_probe(struct target *t);
+static int on_snmp_event(int op, netsnmp_session *session, int reqid, netsnmp_pdu *pdu, void *magic);
 
 /* ---- helpers ---- */
+
+double target_now(const struct target *t)
+{
+	return collector_now(t->c);
+}
 
 static double now_of(const struct target *t)
 {
@@ -175,6 +70,9 @@ static void column_clear(struct column *col)
 		free(col->cells[i].text);
 	col->n = 0;
 	col->done = false;
+	col->walked = false;
+	col->answers = 0;
+	col->last_len = 0;
 	memcpy(col->cursor, col->root.arcs, col->root.len * sizeof(oid));
 	col->cursor_len = col->root.len;
 }
@@ -198,23 +96,21 @@ static void printable_copy(char *dst, size_t size, const u_char *src, size_t len
 		dst[--n] = '\0';
 }
 
-static struct cell *column_add(struct column *col, const netsnmp_variable_list *v,
-			       const oid *idx, size_t idx_len)
+/* A cell from a varbind: numbers as numbers, strings (and object ids, as
+ * dotted text) as printable text. */
+static void cell_set(struct snmp_cell *c, const netsnmp_variable_list *v, const oid *idx,
+		     size_t idx_len)
 {
-	if (col->n == col->cap) {
-		col->cap = col->cap ? col->cap * 2 : 64;
-		col->cells = xrealloc(col->cells, col->cap * sizeof *col->cells);
-	}
-	struct cell *c = &col->cells[col->n++];
 	memset(c, 0, sizeof *c);
-	c->idx_len = idx_len < MAX_INDEX ? idx_len : MAX_INDEX;
+	c->idx_len = idx_len < SNMP_MAX_INDEX ? idx_len : SNMP_MAX_INDEX;
 	if (idx_len)
 		memcpy(c->idx, idx, c->idx_len * sizeof *idx);
 	c->type = v->type;
+	char buf[SYSDESCR_MAX];
 	switch (v->type) {
 	case ASN_INTEGER:
 		c->negative = *v->val.integer < 0;
-		c->num = c->negative ? 0 : (uint64_t)*v->val.integer;
+		c->num = c->negative ? (uint64_t)-(int64_t)*v->val.integer : (uint64_t)*v->val.integer;
 		break;
 	case ASN_COUNTER:
 	case ASN_GAUGE:
@@ -224,65 +120,41 @@ static struct cell *column_add(struct column *col, const netsnmp_variable_list *
 	case ASN_COUNTER64:
 		c->num = ((uint64_t)v->val.counter64->high << 32) | v->val.counter64->low;
 		break;
-	case ASN_OCTET_STR: {
-		char buf[TEXT_MAX];
+	case ASN_OCTET_STR:
 		printable_copy(buf, sizeof buf, v->val.string, v->val_len);
 		c->text = xstrdup(buf);
 		break;
-	}
+	case ASN_OBJECT_ID:
+		snmp_oid_format(v->val.objid, v->val_len / sizeof(oid), buf, sizeof buf);
+		c->text = xstrdup(buf);
+		break;
 	default:
 		break;
 	}
+}
+
+static struct snmp_cell *column_add(struct column *col, const netsnmp_variable_list *v,
+				    const oid *idx, size_t idx_len)
+{
+	if (col->n == col->cap) {
+		col->cap = col->cap ? col->cap * 2 : 64;
+		col->cells = xrealloc(col->cells, col->cap * sizeof *col->cells);
+	}
+	struct snmp_cell *c = &col->cells[col->n++];
+	cell_set(c, v, idx, idx_len);
 	return c;
 }
 
-static int idx_compare(const oid *a, size_t alen, const oid *b, size_t blen)
-{
-	size_t n = alen < blen ? alen : blen;
-	for (size_t i = 0; i < n; i++)
-		if (a[i] != b[i])
-			return a[i] < b[i] ? -1 : 1;
-	return alen < blen ? -1 : alen > blen ? 1 : 0;
-}
-
-/* Walked columns are in OID order, so cells are sorted by index. */
-static const struct cell *column_find(const struct column *col, const oid *idx, size_t len)
-{
-	size_t lo = 0, hi = col->n;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int cmp = idx_compare(col->cells[mid].idx, col->cells[mid].idx_len, idx, len);
-		if (cmp == 0)
-			return &col->cells[mid];
-		if (cmp < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
 /* "kind:name", cut to the buffer. */
-static void entity_of(char *buf, size_t size, const char *kind, const char *name)
+void entity_of(char *buf, size_t size, const char *kind, const char *name)
 {
 	size_t n = strlcpy_hr(buf, kind, size);
 	if (n < size)
 		strlcpy_hr(buf + n, name, size - n);
 }
 
-static void format_index(char *buf, size_t size, const oid *idx, size_t len)
-{
-	size_t off = 0;
-	buf[0] = '\0';
-	for (size_t i = 0; i < len && off < size; i++)
-		off += (size_t)snprintf(buf + off, size - off, i ? ".%lu" : "%lu", (unsigned long)idx[i]);
-}
-
-static void target_error(struct target *t, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
 /* A malformed or unexpected reply: counted, logged (a few per poll). */
-static void target_error(struct target *t, const char *fmt, ...)
+void target_error(struct target *t, const char *fmt, ...)
 {
 	t->errors_total++;
 	if (++t->poll_errors > ERRORS_LOGGED_PER_POLL)
@@ -293,82 +165,6 @@ static void target_error(struct target *t, const char *fmt, ...)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	log_warn("snmp: target %s: %s", t->name, msg);
-}
-
-static const char *type_name(u_char type)
-{
-	switch (type) {
-	case ASN_INTEGER: return "INTEGER";
-	case ASN_OCTET_STR: return "OCTET STRING";
-	case ASN_OBJECT_ID: return "OBJECT IDENTIFIER";
-	case ASN_IPADDRESS: return "IpAddress";
-	case ASN_COUNTER: return "Counter32";
-	case ASN_GAUGE: return "Gauge32";
-	case ASN_TIMETICKS: return "TimeTicks";
-	case ASN_COUNTER64: return "Counter64";
-	case SNMP_NOSUCHOBJECT: return "noSuchObject";
-	case SNMP_NOSUCHINSTANCE: return "noSuchInstance";
-	case SNMP_ENDOFMIBVIEW: return "endOfMibView";
-	case ASN_NULL: return "NULL";
-	default: return "unknown type";
-	}
-}
-
-static bool is_number_type(u_char type)
-{
-	return type == ASN_INTEGER || type == ASN_COUNTER || type == ASN_GAUGE ||
-	       type == ASN_COUNTER64;
-}
-
-static bool parse_text_count(const char *s, double *out)
-{
-	while (isspace((unsigned char)*s))
-		s++;
-	if (!isdigit((unsigned char)*s))
-		return false;
-	char *end;
-	errno = 0;
-	unsigned long v = strtoul(s, &end, 10);
-	while (isspace((unsigned char)*end))
-		end++;
-	if (errno || *end || v > 10000000UL)
-		return false;
-	*out = (double)v;
-	return true;
-}
-
-/* A client count from a cell, per the profile's value type. */
-static bool cell_count(struct target *t, const struct cell *c, enum snmp_vtype vt,
-		       const char *what, double *out)
-{
-	char idx[160];
-	format_index(idx, sizeof idx, c->idx, c->idx_len);
-	if (is_number_type(c->type)) {
-		if (c->negative) {
-			target_error(t, "%s.%s: negative count", what, idx);
-			return false;
-		}
-		*out = (double)c->num;
-		return true;
-	}
-	if (c->type == ASN_OCTET_STR && vt == SNMP_VT_TEXT) {
-		if (parse_text_count(c->text, out))
-			return true;
-		target_error(t, "%s.%s: text count \"%s\" is not a number", what, idx, c->text);
-		return false;
-	}
-	target_error(t, "%s.%s: %s where a count was expected", what, idx, type_name(c->type));
-	return false;
-}
-
-static void cell_text(const struct cell *c, char *buf, size_t size)
-{
-	if (c->type == ASN_OCTET_STR)
-		strlcpy_hr(buf, c->text, size);
-	else if (is_number_type(c->type) || c->type == ASN_TIMETICKS)
-		snprintf(buf, size, "%s%llu", c->negative ? "-" : "", (unsigned long long)c->num);
-	else
-		buf[0] = '\0';
 }
 
 /* ---- requests ---- */
@@ -424,14 +220,15 @@ static bool send_walk(struct target *t)
 }
 
 /* Start walking columns side by side; false when there is nothing to do. */
-static bool walk_begin(struct target *t, struct column *cols, size_t n)
+static bool walk_begin(struct target *t, struct column *const *cols, size_t n)
 {
 	t->n_walk = 0;
-	for (size_t i = 0; i < n && i < MAX_COLS; i++) {
-		if (!cols[i].root.len)
+	for (size_t i = 0; i < n && t->n_walk < MAX_COLS; i++) {
+		if (!cols[i]->root.len)
 			continue;
-		column_clear(&cols[i]);
-		t->walk[t->n_walk++] = &cols[i];
+		column_clear(cols[i]);
+		cols[i]->walked = true;
+		t->walk[t->n_walk++] = cols[i];
 	}
 	return t->n_walk > 0 && send_walk(t);
 }
@@ -440,6 +237,36 @@ static bool in_subtree(const struct column *col, const oid *name, size_t len)
 {
 	return len > col->root.len &&
 	       netsnmp_oid_is_subtree(col->root.arcs, col->root.len, name, len) == 0;
+}
+
+/* An agent whose next OID goes backwards does not walk in OID order: its
+ * tables are read whole (see send_tables). */
+static void note_order(struct target *t, struct column *col, const netsnmp_variable_list *v)
+{
+	if (v->type == SNMP_ENDOFMIBVIEW)	/* repeats the name it was asked for */
+		return;
+	if (col->last_len && snmp_oid_compare(v->name, v->name_length, col->last, col->last_len) <= 0)
+		t->unsorted = true;
+	size_t n = v->name_length < MAX_OID_LEN ? v->name_length : MAX_OID_LEN;
+	memcpy(col->last, v->name, n * sizeof(oid));
+	col->last_len = n;
+}
+
+#define ENTRY_MAX_ANSWERS 200000	/* an unsorted agent's walk ends here at the latest */
+
+/* Whether varbind v ends column col's walk. */
+static bool walk_ends(struct target *t, struct column *col, const netsnmp_variable_list *v)
+{
+	if (v->type == SNMP_ENDOFMIBVIEW || !in_subtree(col, v->name, v->name_length))
+		return true;
+	int cmp = snmp_oid_compare(v->name, v->name_length, col->cursor, col->cursor_len);
+	if (col->unordered)
+		return cmp == 0 || ++col->answers > ENTRY_MAX_ANSWERS;
+	if (cmp <= 0) {
+		target_error(t, "walk: agent returned OIDs out of order");
+		return true;
+	}
+	return false;
 }
 
 /* One GETBULK answer: varbind i belongs to active column i mod n_active. */
@@ -456,20 +283,17 @@ static bool walk_absorb(struct target *t, netsnmp_pdu *resp)
 	size_t k = 0;
 	for (netsnmp_variable_list *v = resp->variables; v; v = v->next_variable, k++) {
 		struct column *col = t->walk[t->active[k % t->n_active]];
+		if (!col->unordered)
+			note_order(t, col, v);
 		if (col->done)
 			continue;
-		if (v->type == SNMP_ENDOFMIBVIEW || !in_subtree(col, v->name, v->name_length)) {
-			col->done = true;
-			continue;
-		}
-		if (snmp_oid_compare(v->name, v->name_length, col->cursor, col->cursor_len) <= 0) {
-			target_error(t, "walk: agent returned OIDs out of order");
+		if (walk_ends(t, col, v)) {
 			col->done = true;
 			continue;
 		}
 		column_add(col, v, v->name + col->root.len, v->name_length - col->root.len);
-		if (v->name_length - col->root.len > MAX_INDEX)
-			target_error(t, "walk: index longer than %d arcs", MAX_INDEX);
+		if (v->name_length - col->root.len > SNMP_MAX_INDEX)
+			target_error(t, "walk: index longer than %d arcs", SNMP_MAX_INDEX);
 		memcpy(col->cursor, v->name, v->name_length * sizeof(oid));
 		col->cursor_len = v->name_length;
 	}
@@ -503,52 +327,487 @@ static void get_absorb(struct target *t, netsnmp_pdu *resp)
 }
 
 /* The k-th answer of the last GET, or NULL when missing or an exception. */
-static const struct cell *got(const struct target *t, size_t k)
+static const struct snmp_cell *got(const struct target *t, size_t k)
 {
-	if (k >= t->get.n)
+	if (k >= t->get.n || snmp_cell_missing(&t->get.cells[k]))
 		return NULL;
-	const struct cell *c = &t->get.cells[k];
-	if (c->type == SNMP_NOSUCHOBJECT || c->type == SNMP_NOSUCHINSTANCE ||
-	    c->type == SNMP_ENDOFMIBVIEW || c->type == ASN_NULL)
-		return NULL;
-	return c;
+	return &t->get.cells[k];
 }
 
-/* ---- steps ---- */
+/* ---- profiles: shared, chosen, bound to a target ---- */
+
+static struct snmp_profile *profile_ref(struct snmp_state *st, struct snmp_profile *p)
+{
+	for (size_t i = 0; p && i < st->n_profiles; i++)
+		if (st->profiles[i].profile == p) {
+			st->profiles[i].refs++;
+			return p;
+		}
+	return p;
+}
+
+static void profile_share(struct snmp_state *st, struct snmp_profile *p)
+{
+	st->profiles = xrealloc(st->profiles, (st->n_profiles + 1) * sizeof *st->profiles);
+	st->profiles[st->n_profiles++] = (struct shared_profile){ p, st->generation, 1 };
+}
+
+static struct snmp_profile *profile_get(struct snmp_state *st, const char *name, char **err)
+{
+	for (size_t i = 0; i < st->n_profiles; i++) {
+		struct shared_profile *sp = &st->profiles[i];
+		if (sp->generation == st->generation && strcmp(sp->profile->name, name) == 0) {
+			sp->refs++;
+			return sp->profile;
+		}
+	}
+	struct snmp_profile *p = snmp_profile_load(NULL, name, err);
+	if (p)
+		profile_share(st, p);
+	return p;
+}
+
+static void profile_put(struct snmp_state *st, struct snmp_profile *p)
+{
+	for (size_t i = 0; p && i < st->n_profiles; i++) {
+		if (st->profiles[i].profile != p)
+			continue;
+		if (--st->profiles[i].refs == 0) {
+			snmp_profile_free(p);
+			st->profiles[i] = st->profiles[--st->n_profiles];
+		}
+		return;
+	}
+}
+
+/* Every profile file, read once per config for profile = "auto". */
+static void catalog_load(struct snmp_state *st)
+{
+	if (st->catalog_loaded)
+		return;
+	st->catalog_loaded = true;
+	char *errors = NULL;
+	st->catalog = snmp_profile_load_all(NULL, &st->n_catalog, &errors);
+	for (size_t i = 0; i < st->n_catalog; i++)
+		profile_share(st, st->catalog[i]);
+	for (char *line = errors ? strtok(errors, "\n") : NULL; line; line = strtok(NULL, "\n"))
+		log_warn("snmp: profile skipped for profile = \"auto\": %s", line);
+	free(errors);
+}
+
+static void catalog_release(struct snmp_state *st)
+{
+	for (size_t i = 0; i < st->n_catalog; i++)
+		profile_put(st, st->catalog[i]);
+	free(st->catalog);	/* the array only: shared_profile owns the profiles */
+	st->catalog = NULL;
+	st->n_catalog = 0;
+	st->catalog_loaded = false;
+}
+
+static void resolve_oid(const struct target *t, const struct snmp_oid *o, bool rel,
+			struct snmp_oid *out)
+{
+	if (!rel) {
+		*out = *o;
+		return;
+	}
+	out->len = 0;
+	if (!t->sysoid_len || t->sysoid_len + o->len > MAX_OID_LEN)
+		return;
+	memcpy(out->arcs, t->sysoid, t->sysoid_len * sizeof(oid));
+	memcpy(out->arcs + t->sysoid_len, o->arcs, o->len * sizeof(oid));
+	out->len = t->sysoid_len + o->len;
+}
+
+static void scalar_cells_clear(struct target *t)
+{
+	for (size_t i = 0; i < t->n_scalar_oids; i++) {
+		free(t->scalar_cells[i].text);
+		memset(&t->scalar_cells[i], 0, sizeof t->scalar_cells[i]);
+		t->scalar_cells[i].type = SNMP_NOSUCHOBJECT;
+	}
+}
+
+static void unprepare(struct target *t)
+{
+	const struct snmp_profile *p = t->profile;
+	for (size_t i = 0; p && t->pcols && i < p->n_columns; i++)
+		column_free(&t->pcols[i]);
+	free(t->pcols);
+	scalar_cells_clear(t);
+	free(t->scalar_cells);
+	free(t->scalar_oids);
+	free(t->table_read);
+	free(t->table_skip);
+	free(t->table_entry);
+	column_free(&t->entry);
+	t->table_entry = NULL;
+	t->pcols = NULL;
+	t->scalar_cells = NULL;
+	t->scalar_oids = NULL;
+	t->n_scalar_oids = 0;
+	t->table_read = t->table_skip = NULL;
+}
+
+static bool prepared(const struct target *t)
+{
+	return t->profile && t->table_read;
+}
+
+/* The profile's OIDs for this device (some are relative to its
+ * sysObjectID) and the per-poll state of its tables. */
+static void prepare(struct target *t)
+{
+	const struct snmp_profile *p = t->profile;
+	if (!p || prepared(t))
+		return;
+	t->pcols = xcalloc(p->n_columns + 1, sizeof *t->pcols);
+	for (size_t i = 0; i < p->n_columns; i++) {
+		struct snmp_oid o;
+		resolve_oid(t, &p->columns[i].oid, p->columns[i].rel_sysobjectid, &o);
+		column_init(&t->pcols[i], o.arcs, o.len);
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < p->n_scalars; i++)
+		n += p->scalars[i].n_oids;
+	t->scalar_oids = xcalloc(n + 1, sizeof *t->scalar_oids);
+	t->scalar_cells = xcalloc(n + 1, sizeof *t->scalar_cells);
+	t->n_scalar_oids = 0;
+	for (size_t i = 0; i < p->n_scalars; i++)
+		for (size_t k = 0; k < p->scalars[i].n_oids; k++)
+			resolve_oid(t, &p->scalars[i].oids[k], p->scalars[i].rel_sysobjectid[k],
+				    &t->scalar_oids[t->n_scalar_oids++]);
+	scalar_cells_clear(t);
+	t->table_read = xcalloc(p->n_tables + 1, sizeof *t->table_read);
+	t->table_skip = xcalloc(p->n_tables + 1, sizeof *t->table_skip);
+	t->table_entry = xcalloc(p->n_tables + 1, sizeof *t->table_entry);
+	if (!t->auto_profile) {
+		struct snmp_device dev = { t->sysoid, t->sysoid_len, t->sysdescr };
+		t->device_ap = snmp_profile_device_ap(p, &dev);
+	}
+}
+
+static bool probe_answered(void *ctx, const struct snmp_oid *o)
+{
+	const struct target *t = ctx;
+	for (size_t i = 0; i < t->n_probes; i++)
+		if (netsnmp_oid_equals(t->probes[i].arcs, t->probes[i].len, o->arcs, o->len) == 0)
+			return t->probe_ok[i];
+	return false;
+}
+
+/* profile = "auto": the longest declared sysObjectID prefix whose other
+ * conditions hold; generic-ifmib when nothing matches. */
+static void choose_profile(struct target *t)
+{
+	struct snmp_state *st = t->st;
+	catalog_load(st);
+	struct snmp_device dev = { t->sysoid, t->sysoid_len, t->sysdescr };
+	char reason[SAMPLE_TEXT_MAX];
+	bool device_ap = false;
+	int i = snmp_profile_choose(st->catalog, st->n_catalog, &dev, probe_answered, t, &device_ap,
+				    reason, sizeof reason);
+	struct snmp_profile *p = NULL;
+	if (i >= 0) {
+		p = profile_ref(st, st->catalog[i]);
+		snprintf(t->profile_reason, sizeof t->profile_reason, "%s", reason);
+	} else {
+		char *err = NULL;
+		p = profile_get(st, "generic-ifmib", &err);
+		free(err);
+		snprintf(t->profile_reason, sizeof t->profile_reason, "generic-ifmib: %.140s", reason);
+	}
+	t->profile = p;
+	t->device_ap = device_ap;
+	t->auto_profile = false;	/* chosen: it stays for this config */
+	t->profile_announced = false;
+	log_info("snmp: target %s: profile %s", t->name, t->profile_reason);
+}
+
+/* GETNEXT from just before X finds X itself or anything under it. */
+static void probe_oid(const struct snmp_oid *x, oid *out, size_t *len)
+{
+	size_t n = x->len;
+	memcpy(out, x->arcs, n * sizeof(oid));
+	if (n > 1 && x->arcs[n - 1] == 0) {
+		*len = n - 1;
+		return;
+	}
+	out[n - 1] = x->arcs[n - 1] - 1;
+	*len = n;
+	for (int k = 0; k < 2 && *len < MAX_OID_LEN; k++)
+		out[(*len)++] = 0xffffffffUL;
+}
+
+static bool send_detect(struct target *t)
+{
+	catalog_load(t->st);
+	struct snmp_device dev = { t->sysoid, t->sysoid_len, t->sysdescr };
+	t->n_probes = snmp_profile_probes(t->st->catalog, t->st->n_catalog, &dev, t->probes,
+					  MAX_PROBES);
+	memset(t->probe_ok, 0, sizeof t->probe_ok);
+	if (t->n_probes == 0)
+		return false;
+	netsnmp_pdu *pdu = new_pdu(t, SNMP_MSG_GETNEXT);
+	for (size_t i = 0; i < t->n_probes; i++) {
+		oid name[MAX_OID_LEN];
+		size_t len;
+		probe_oid(&t->probes[i], name, &len);
+		snmp_add_null_var(pdu, name, len);
+	}
+	return send_pdu(t, pdu);
+}
+
+static void absorb_detect(struct target *t, netsnmp_pdu *resp)
+{
+	if (resp->errstat != SNMP_ERR_NOERROR)
+		return;		/* v1 noSuchName: one probe failed, so treat all as absent */
+	size_t k = 0;
+	for (netsnmp_variable_list *v = resp->variables; v && k < t->n_probes; v = v->next_variable, k++) {
+		const struct snmp_oid *x = &t->probes[k];
+		t->probe_ok[k] = v->type != SNMP_ENDOFMIBVIEW && v->type != SNMP_NOSUCHOBJECT &&
+				 v->type != SNMP_NOSUCHINSTANCE &&
+				 netsnmp_oid_is_subtree(x->arcs, x->len, v->name, v->name_length) == 0;
+	}
+}
+
+/* ---- the base GET: uptime, name, what the device is, the scalars ---- */
+
+static bool need_sysinfo(const struct target *t)
+{
+	return !t->have_sysinfo &&
+	       (t->auto_profile || t->st->probe_fn || (t->profile && t->profile->has_clients));
+}
 
 static bool send_base(struct target *t)
 {
 	netsnmp_pdu *pdu = new_pdu(t, SNMP_MSG_GET);
 	snmp_add_null_var(pdu, OID_SYS_UPTIME, OIDLEN(OID_SYS_UPTIME));
 	snmp_add_null_var(pdu, OID_SYS_NAME, OIDLEN(OID_SYS_NAME));
-	for (size_t i = 0; i < t->profile->n_scalars; i++)
-		snmp_add_null_var(pdu, t->profile->scalars[i].oid.arcs, t->profile->scalars[i].oid.len);
+	t->base_sysinfo = need_sysinfo(t);
+	if (t->base_sysinfo) {
+		snmp_add_null_var(pdu, OID_SYS_DESCR, OIDLEN(OID_SYS_DESCR));
+		snmp_add_null_var(pdu, OID_SYS_OBJECTID, OIDLEN(OID_SYS_OBJECTID));
+	}
+	t->base_scalars = prepared(t) && t->n_scalar_oids > 0;
+	for (size_t i = 0; t->base_scalars && i < t->n_scalar_oids; i++)
+		if (t->scalar_oids[i].len)
+			snmp_add_null_var(pdu, t->scalar_oids[i].arcs, t->scalar_oids[i].len);
+		else	/* unresolved (no sysObjectID): ask for something absent */
+			snmp_add_null_var(pdu, OID_SYS_UPTIME, OIDLEN(OID_SYS_UPTIME) - 1);
 	return send_pdu(t, pdu);
+}
+
+static void take_scalars(struct target *t, size_t first)
+{
+	for (size_t i = 0; i < t->n_scalar_oids; i++) {
+		const struct snmp_cell *c = got(t, first + i);
+		if (!c || !t->scalar_oids[i].len)
+			continue;
+		free(t->scalar_cells[i].text);
+		t->scalar_cells[i] = *c;
+		t->scalar_cells[i].text = c->text ? xstrdup(c->text) : NULL;
+	}
+}
+
+static void take_sysinfo(struct target *t)
+{
+	const struct snmp_cell *descr = got(t, BASE_FIXED), *objid = got(t, BASE_FIXED + 1);
+	struct snmp_oid o;
+	t->sysdescr[0] = '\0';
+	if (descr && descr->type == ASN_OCTET_STR)
+		strlcpy_hr(t->sysdescr, descr->text, sizeof t->sysdescr);
+	t->sysoid_len = 0;
+	if (objid && objid->type == ASN_OBJECT_ID && snmp_oid_parse(objid->text, &o) == 0) {
+		memcpy(t->sysoid, o.arcs, o.len * sizeof(oid));
+		t->sysoid_len = o.len;
+	}
+	t->have_sysinfo = descr || objid;
 }
 
 static void absorb_base(struct target *t)
 {
-	const struct cell *up = got(t, 0), *name = got(t, 1);
+	const struct snmp_cell *up = got(t, 0), *name = got(t, 1);
 	t->has_uptime = up && up->type == ASN_TIMETICKS;
 	t->uptime = t->has_uptime ? (uint32_t)up->num : 0;
-	if (name && name->type == ASN_OCTET_STR)
+	if (name && name->type == ASN_OCTET_STR && name->text[0])
 		strlcpy_hr(t->sysname, name->text, sizeof t->sysname);
 	else
 		snprintf(t->sysname, sizeof t->sysname, "%s", t->name);
-	char entity[SAMPLE_ENTITY_MAX];
-	entity_of(entity, sizeof entity, "target:", t->name);
-	for (size_t i = 0; i < t->profile->n_scalars; i++) {
-		const struct snmp_scalar *s = &t->profile->scalars[i];
-		const struct cell *c = got(t, 2 + i);
-		double v;
-		if (!c) {
-			target_error(t, "scalar %s: no such object", s->metric);
+	size_t next = BASE_FIXED;
+	if (t->base_sysinfo) {
+		take_sysinfo(t);
+		next += 2;
+	}
+	if (t->base_scalars)
+		take_scalars(t, next);
+}
+
+static bool send_scalars(struct target *t)
+{
+	if (!t->profile)
+		return false;
+	prepare(t);
+	if (t->base_scalars || t->n_scalar_oids == 0)
+		return false;
+	netsnmp_pdu *pdu = new_pdu(t, SNMP_MSG_GET);
+	for (size_t i = 0; i < t->n_scalar_oids; i++)
+		if (t->scalar_oids[i].len)
+			snmp_add_null_var(pdu, t->scalar_oids[i].arcs, t->scalar_oids[i].len);
+		else
+			snmp_add_null_var(pdu, OID_SYS_UPTIME, OIDLEN(OID_SYS_UPTIME) - 1);
+	return send_pdu(t, pdu);
+}
+
+/* ---- the profile's tables ---- */
+
+static bool clients_answered(const struct target *t, const struct snmp_table *tab)
+{
+	if (tab->has_clients && tab->clients.kind == SNMP_REF_COLUMN)
+		return t->pcols[tab->clients.column].n > 0;
+	for (size_t i = 0; i < tab->n_clients_band; i++)
+		if (tab->clients_band[i].ref.kind == SNMP_REF_COLUMN &&
+		    t->pcols[tab->clients_band[i].ref.column].n > 0)
+			return true;
+	for (size_t i = 0; tab->rows == SNMP_ROWS_STATION && i < tab->n_drivers; i++)
+		if (t->pcols[tab->drivers[i]].n > 0)
+			return true;
+	return false;
+}
+
+/* A table is read: it counts unless an earlier alternative answered, and
+ * when it answers, the later alternatives of its group are not read. */
+static void table_done(struct target *t, size_t ti)
+{
+	const struct snmp_profile *p = t->profile;
+	const struct snmp_table *tab = &p->tables[ti];
+	t->table_read[ti] = !t->table_skip[ti];
+	if (!t->table_read[ti] || !tab->alternative || !clients_answered(t, tab))
+		return;
+	for (size_t j = ti + 1; j < p->n_tables; j++)
+		if (p->tables[j].alternative && strcmp(p->tables[j].alternative, tab->alternative) == 0)
+			t->table_skip[j] = true;
+}
+
+/* Columns of a table that lie under its entry: an entry walk reads them. */
+static bool under_entry(const struct target *t, const struct column *col)
+{
+	return t->entry.root.len && col->root.len > t->entry.root.len &&
+	       netsnmp_oid_is_subtree(t->entry.root.arcs, t->entry.root.len, col->root.arcs,
+				      col->root.len) == 0;
+}
+
+static int compare_cells(const void *a, const void *b)
+{
+	const struct snmp_cell *x = a, *y = b;
+	return snmp_oid_compare(x->idx, x->idx_len, y->idx, y->idx_len);
+}
+
+/* The entry walk's cells, dealt to the table's columns in index order. */
+static void deal_entry(struct target *t, const struct snmp_table *tab)
+{
+	size_t base = t->entry.root.len;
+	for (size_t c = 0; c < tab->n_columns; c++) {
+		struct column *col = &t->pcols[tab->columns[c]];
+		if (!under_entry(t, col))
 			continue;
+		column_clear(col);
+		col->walked = true;
+		size_t rel = col->root.len - base;
+		for (size_t i = 0; i < t->entry.n; i++) {
+			const struct snmp_cell *e = &t->entry.cells[i];
+			if (e->idx_len <= rel || memcmp(e->idx, col->root.arcs + base, rel * sizeof(oid)))
+				continue;
+			if (col->n == col->cap) {
+				col->cap = col->cap ? col->cap * 2 : 64;
+				col->cells = xrealloc(col->cells, col->cap * sizeof *col->cells);
+			}
+			struct snmp_cell *d = &col->cells[col->n++];
+			*d = *e;
+			d->idx_len = e->idx_len - rel;
+			memmove(d->idx, e->idx + rel, d->idx_len * sizeof(oid));
+			d->text = e->text ? xstrdup(e->text) : NULL;
 		}
-		if (cell_count(t, c, s->type, s->metric, &v))
-			collector_emit(t->c, entity, s->metric, v, now_of(t), NULL);
+		if (col->n > 1)
+			qsort(col->cells, col->n, sizeof *col->cells, compare_cells);
 	}
 }
+
+static void entry_root(struct target *t, const struct snmp_table *tab)
+{
+	struct snmp_oid o;
+	resolve_oid(t, &tab->oid, tab->rel_sysobjectid, &o);
+	column_free(&t->entry);
+	column_init(&t->entry, o.arcs, o.len);
+	t->entry.unordered = true;
+}
+
+/* The next batch of a table's columns; in entry mode the entry walk first,
+ * then the columns outside it. false when the table is read. */
+static bool send_table_batch(struct target *t, const struct snmp_table *tab)
+{
+	bool entry = t->table_entry[t->table_cursor];
+	if (entry && t->entry_phase == 0) {
+		entry_root(t, tab);
+		t->entry_phase = 1;
+		struct column *cols[1] = { &t->entry };
+		if (walk_begin(t, cols, 1))
+			return true;
+	}
+	while (t->column_cursor < tab->n_columns) {
+		struct column *cols[MAX_COLS];
+		size_t n = 0;
+		while (t->column_cursor < tab->n_columns && n < MAX_COLS) {
+			struct column *col = &t->pcols[tab->columns[t->column_cursor++]];
+			if (!entry || !under_entry(t, col))
+				cols[n++] = col;
+		}
+		if (n && walk_begin(t, cols, n))
+			return true;
+		if (t->fail_reason[0])
+			return false;
+	}
+	return false;
+}
+
+/* The next batch of columns of the next table to read; false when done. */
+static bool send_tables(struct target *t)
+{
+	const struct snmp_profile *p = t->profile;
+	while (p && t->table_cursor < p->n_tables) {
+		const struct snmp_table *tab = &p->tables[t->table_cursor];
+		if (t->column_cursor == 0 && t->entry_phase == 0) {
+			if (t->table_skip[t->table_cursor] && !tab->referenced) {
+				t->table_cursor++;
+				continue;
+			}
+			t->unsorted = false;
+		}
+		if (send_table_batch(t, tab))
+			return true;
+		if (t->fail_reason[0])
+			return false;
+		if (t->table_entry[t->table_cursor]) {
+			deal_entry(t, tab);
+		} else if (t->unsorted) {
+			/* rows went backwards: read this table again, whole */
+			log_info("snmp: target %s: the agent walks table %s out of OID order; "
+				 "reading its whole entry", t->name, tab->name);
+			t->table_entry[t->table_cursor] = true;
+			t->column_cursor = 0;
+			t->entry_phase = 0;
+			continue;
+		}
+		table_done(t, t->table_cursor);
+		t->table_cursor++;
+		t->column_cursor = 0;
+		t->entry_phase = 0;
+	}
+	return false;
+}
+
+/* ---- uplinks ---- */
 
 static void sync_uplinks(struct target *t)
 {
@@ -589,10 +848,10 @@ static const struct conf_uplink *uplink_conf(const struct target *t, const char 
 
 static long find_ifindex(const struct target *t, const char *interface)
 {
-	for (size_t k = 0; k < IF_COLS; k++) {
+	for (size_t k = 0; k < IF_LOOKUP_COLS; k++) {
 		const struct column *col = &t->ifcols[k];
 		for (size_t i = 0; i < col->n; i++) {
-			const struct cell *c = &col->cells[i];
+			const struct snmp_cell *c = &col->cells[i];
 			if (c->type == ASN_OCTET_STR && c->idx_len == 1 && strcmp(c->text, interface) == 0)
 				return (long)c->idx[0];
 		}
@@ -656,7 +915,7 @@ static bool send_uplink(struct target *t, const struct uplink_state *s)
 static bool names_interface(const struct target *t, const char *interface)
 {
 	for (size_t k = UV_NAME; k <= UV_ALIAS; k++) {
-		const struct cell *c = got(t, k);
+		const struct snmp_cell *c = got(t, k);
 		if (c && c->type == ASN_OCTET_STR && strcmp(c->text, interface) == 0)
 			return true;
 	}
@@ -666,7 +925,7 @@ static bool names_interface(const struct target *t, const char *interface)
 /* Pick the 64-bit counter, or the 32-bit one only where 64-bit is absent. */
 static bool read_octets(const struct target *t, size_t hc, size_t lo, uint64_t *v, bool *is_hc)
 {
-	const struct cell *c = got(t, hc);
+	const struct snmp_cell *c = got(t, hc);
 	if (c && c->type == ASN_COUNTER64) {
 		*v = c->num;
 		*is_hc = true;
@@ -683,7 +942,7 @@ static bool read_octets(const struct target *t, size_t hc, size_t lo, uint64_t *
 
 static double link_speed_mbps(const struct target *t)
 {
-	const struct cell *c = got(t, UV_HIGH_SPEED);
+	const struct snmp_cell *c = got(t, UV_HIGH_SPEED);
 	if (c && c->type == ASN_GAUGE && c->num > 0)
 		return (double)c->num;
 	c = got(t, UV_SPEED);
@@ -720,7 +979,7 @@ static void absorb_uplink(struct target *t, struct uplink_state *s)
 		target_error(t, "uplink %s: no octet counters on ifIndex %ld", s->name, s->ifindex);
 		return;
 	}
-	const struct cell *up = got(t, UV_UPTIME);
+	const struct snmp_cell *up = got(t, UV_UPTIME);
 	bool has_up = up && up->type == ASN_TIMETICKS;
 	uint32_t uptime = has_up ? (uint32_t)up->num : 0;
 	double now = now_of(t), speed = link_speed_mbps(t);
@@ -749,302 +1008,59 @@ static void absorb_uplink(struct target *t, struct uplink_state *s)
 	}
 }
 
-/* ---- joining tables into APs and SSIDs ---- */
-
-struct ap_row {
-	oid key[MAX_INDEX];
-	size_t key_len;
-	char name[TEXT_MAX];
-	double clients;
-	double band[4];			/* by enum snmp_band */
-	bool has_band[4];
-	int conf_idx;			/* matched ap block, -1 when unplanned */
-};
-
-struct ap_list {
-	struct ap_row *rows;
-	size_t n, cap;
-};
-
-static struct ap_row *ap_list_add(struct ap_list *l, const oid *key, size_t len, const char *name)
-{
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 32;
-		l->rows = xrealloc(l->rows, l->cap * sizeof *l->rows);
-	}
-	struct ap_row *r = &l->rows[l->n++];
-	memset(r, 0, sizeof *r);
-	r->key_len = len;
-	if (len)
-		memcpy(r->key, key, len * sizeof *key);
-	r->conf_idx = -1;
-	strlcpy_hr(r->name, name, sizeof r->name);
-	return r;
-}
-
-static struct ap_row *ap_list_find(struct ap_list *l, const oid *key, size_t len)
-{
-	size_t lo = 0, hi = l->n;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int cmp = idx_compare(l->rows[mid].key, l->rows[mid].key_len, key, len);
-		if (cmp == 0)
-			return &l->rows[mid];
-		if (cmp < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
-struct ssid_sum {
-	char name[TEXT_MAX];
-	double clients;
-};
-
-struct ssid_list {
-	struct ssid_sum *rows;
-	size_t n, cap;
-};
-
-static void ssid_add(struct ssid_list *l, const char *name, double clients)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (strcmp(l->rows[i].name, name) == 0) {
-			l->rows[i].clients += clients;
-			return;
-		}
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 16;
-		l->rows = xrealloc(l->rows, l->cap * sizeof *l->rows);
-	}
-	strlcpy_hr(l->rows[l->n].name, name, sizeof l->rows[l->n].name);
-	l->rows[l->n++].clients = clients;
-}
-
-static void build_ap_table(struct target *t, struct ap_list *aps)
-{
-	for (size_t i = 0; i < t->apcol.n; i++) {
-		const struct cell *c = &t->apcol.cells[i];
-		if (c->type != ASN_OCTET_STR || !c->text[0]) {
-			target_error(t, "AP name table: %s instead of a name", type_name(c->type));
-			continue;
-		}
-		ap_list_add(aps, c->idx, c->idx_len, c->text);
-	}
-}
-
-/* The AP a radio row belongs to, creating it from the radio's own AP
- * name column or the device's sysName when the profile says so. */
-static struct ap_row *radio_ap(struct target *t, struct ap_list *aps, const struct cell *r)
-{
-	const struct snmp_profile *p = t->profile;
-	bool standalone = !p->ap_name.len && !p->radio_ap_name.len;
-	if (standalone)
-		return aps->n ? &aps->rows[0] : ap_list_add(aps, NULL, 0, t->sysname);
-	if (r->idx_len <= (size_t)p->index_extra_arcs) {
-		target_error(t, "radio row index too short to name its AP");
-		return NULL;
-	}
-	size_t key_len = r->idx_len - (size_t)p->index_extra_arcs;
-	if (p->ap_name.len) {
-		struct ap_row *a = ap_list_find(aps, r->idx, key_len);
-		if (!a) {
-			char idx[160];
-			format_index(idx, sizeof idx, r->idx, r->idx_len);
-			target_error(t, "radio %s: its AP is not in the AP name table", idx);
-		}
-		return a;
-	}
-	/* AP name per radio row: rows of one AP are adjacent in OID order. */
-	if (aps->n && idx_compare(aps->rows[aps->n - 1].key, aps->rows[aps->n - 1].key_len,
-				  r->idx, key_len) == 0)
-		return &aps->rows[aps->n - 1];
-	const struct cell *name = column_find(&t->radiocols[RADIO_AP_NAME], r->idx, r->idx_len);
-	if (!name || name->type != ASN_OCTET_STR || !name->text[0]) {
-		target_error(t, "radio row without an AP name");
-		return NULL;
-	}
-	return ap_list_add(aps, r->idx, key_len, name->text);
-}
-
-static enum snmp_band radio_band(struct target *t, const struct cell *r)
-{
-	if (!t->profile->radio_band.len)
-		return SNMP_BAND_UNKNOWN;
-	const struct cell *b = column_find(&t->radiocols[RADIO_BAND], r->idx, r->idx_len);
-	if (!b) {
-		target_error(t, "radio row without a band column");
-		return SNMP_BAND_UNKNOWN;
-	}
-	char text[TEXT_MAX];
-	cell_text(b, text, sizeof text);
-	return snmp_profile_band(t->profile, text);
-}
-
-static void join_radios(struct target *t, struct ap_list *aps, struct ssid_list *ssids)
-{
-	const struct column *clients = &t->radiocols[RADIO_CLIENTS];
-	if (clients->n == 0) {
-		target_error(t, "radio table is empty");
-		return;
-	}
-	for (size_t i = 0; i < clients->n; i++) {
-		const struct cell *r = &clients->cells[i];
-		double n;
-		if (!cell_count(t, r, t->profile->radio_type, "radio clients", &n))
-			continue;
-		struct ap_row *a = radio_ap(t, aps, r);
-		if (!a)
-			continue;
-		enum snmp_band band = radio_band(t, r);
-		a->clients += n;
-		a->band[band] += n;
-		a->has_band[band] = true;
-		char idx[160], ssid[TEXT_MAX] = "";
-		format_index(idx, sizeof idx, r->idx, r->idx_len);
-		if (t->profile->radio_ssid.len) {
-			const struct cell *s = column_find(&t->radiocols[RADIO_SSID], r->idx, r->idx_len);
-			if (s && s->type == ASN_OCTET_STR) {
-				strlcpy_hr(ssid, s->text, sizeof ssid);
-				if (!t->profile->ssid_name.len && ssid[0])
-					ssid_add(ssids, ssid, n);
-			} else {
-				target_error(t, "radio %s: no SSID", idx);
-			}
-		}
-		log_debug("snmp: target %s: radio %s ap \"%s\" band %s ssid \"%s\" clients %.0f",
-			  t->name, idx, a->name, snmp_band_name(band), ssid, n);
-	}
-}
-
-static void join_ssids(struct target *t, struct ssid_list *ssids)
-{
-	const struct column *names = &t->ssidcols[SSID_NAME], *clients = &t->ssidcols[SSID_CLIENTS];
-	if (clients->n == 0) {
-		target_error(t, "SSID table is empty");
-		return;
-	}
-	for (size_t i = 0; i < clients->n; i++) {
-		const struct cell *c = &clients->cells[i];
-		char idx[160];
-		format_index(idx, sizeof idx, c->idx, c->idx_len);
-		double n;
-		if (!cell_count(t, c, t->profile->ssid_type, "SSID clients", &n))
-			continue;
-		const struct cell *name = column_find(names, c->idx, c->idx_len);
-		if (!name || name->type != ASN_OCTET_STR || !name->text[0]) {
-			target_error(t, "SSID row %s has no name", idx);
-			continue;
-		}
-		log_debug("snmp: target %s: wlan %s ssid \"%s\" clients %.0f", t->name, idx,
-			  name->text, n);
-		ssid_add(ssids, name->text, n);
-	}
-}
-
-static int match_ap(const struct target *t, const struct ap_row *a)
-{
-	const struct conf *conf = t->c->conf;
-	bool standalone = !t->profile->ap_name.len && !t->profile->radio_ap_name.len;
-	for (size_t i = 0; i < conf->n_aps; i++) {
-		const struct conf_ap *ap = &conf->aps[i];
-		if (!ap->target || strcmp(ap->target, t->name) != 0)
-			continue;
-		if (strcmp(ap->match_name, a->name) == 0)
-			return (int)i;
-		if (standalone && ap->address && strcmp(ap->address, t->conf->address) == 0)
-			return (int)i;
-	}
-	return -1;
-}
-
-static void emit_ap(struct target *t, const struct ap_row *a, const struct conf_ap *ap, double now)
-{
-	static const char *const band_metric[4] = { NULL, "clients_2g4", "clients_5g", "clients_6g" };
-	char entity[SAMPLE_ENTITY_MAX];
-	entity_of(entity, sizeof entity, "ap:", ap ? ap->name : a->name);
-	collector_emit(t->c, entity, "clients", a->clients, now, a->name);
-	for (int b = SNMP_BAND_2G4; b <= SNMP_BAND_6G; b++)
-		if (a->has_band[b])
-			collector_emit(t->c, entity, band_metric[b], a->band[b], now, a->name);
-	if (!ap)
-		collector_emit(t->c, entity, "unplanned", 1, now, a->name);
-}
-
-/* Configured APs of this target the device did not list are unknown. */
-static void emit_missing_aps(struct target *t, const struct ap_list *aps, double now)
-{
-	const struct conf *conf = t->c->conf;
-	bool *seen = xcalloc(conf->n_aps + 1, sizeof *seen);
-	for (size_t k = 0; k < aps->n; k++)
-		if (aps->rows[k].conf_idx >= 0)
-			seen[aps->rows[k].conf_idx] = true;
-	for (size_t i = 0; i < conf->n_aps; i++) {
-		const struct conf_ap *ap = &conf->aps[i];
-		if (!ap->target || strcmp(ap->target, t->name) != 0 || seen[i])
-			continue;
-		char entity[SAMPLE_ENTITY_MAX], text[SAMPLE_TEXT_MAX];
-		entity_of(entity, sizeof entity, "ap:", ap->name);
-		snprintf(text, sizeof text, "%s: not listed by %s", ap->match_name, t->name);
-		collector_emit(t->c, entity, "clients", NAN, now, text);
-	}
-	free(seen);
-}
-
-static void emit_wireless(struct target *t)
-{
-	const struct snmp_profile *p = t->profile;
-	struct ap_list aps = { 0 };
-	struct ssid_list ssids = { 0 };
-	double now = now_of(t);
-	if (p->ap_name.len)
-		build_ap_table(t, &aps);
-	if (p->has_radio)
-		join_radios(t, &aps, &ssids);
-	if (p->ssid_name.len)
-		join_ssids(t, &ssids);
-	for (size_t i = 0; i < aps.n; i++) {
-		struct ap_row *a = &aps.rows[i];
-		if (!p->ap_name.len || a->has_band[0] || a->has_band[1] || a->has_band[2] ||
-		    a->has_band[3]) {
-			a->conf_idx = match_ap(t, a);
-			emit_ap(t, a, a->conf_idx >= 0 ? &t->c->conf->aps[a->conf_idx] : NULL, now);
-		}
-	}
-	if (p->has_radio && t->radiocols[RADIO_CLIENTS].n > 0)
-		emit_missing_aps(t, &aps, now);
-	for (size_t i = 0; i < ssids.n; i++) {
-		char entity[SAMPLE_ENTITY_MAX];
-		entity_of(entity, sizeof entity, "ssid:", ssids.rows[i].name);
-		collector_emit(t->c, entity, "clients", ssids.rows[i].clients, now, t->name);
-	}
-	free(aps.rows);
-	free(ssids.rows);
-}
 
 /* ---- the poll state machine ---- */
 
+static bool want_ifnames(const struct target *t)
+{
+	return need_ifwalk(t) || (t->profile && t->profile->needs_ifmib) || t->st->probe_fn;
+}
+
+static bool send_ifnames(struct target *t)
+{
+	struct column *cols[IF_LOOKUP_COLS];
+	for (size_t i = 0; i < IF_LOOKUP_COLS; i++)
+		cols[i] = &t->ifcols[i];
+	return want_ifnames(t) && walk_begin(t, cols, IF_LOOKUP_COLS);
+}
+
+/* --probe: the counters of every interface. */
+static bool send_probe_ifs(struct target *t)
+{
+	struct column *cols[IF_COLS - IF_LOOKUP_COLS];
+	for (size_t i = IF_LOOKUP_COLS; i < IF_COLS; i++)
+		cols[i - IF_LOOKUP_COLS] = &t->ifcols[i];
+	return t->st->probe_fn && walk_begin(t, cols, IF_COLS - IF_LOOKUP_COLS);
+}
+
 static bool step_send(struct target *t)
 {
-	const struct snmp_profile *p = t->profile;
 	switch (t->step) {
 	case STEP_BASE:
 		return send_base(t);
+	case STEP_DETECT:
+		if (!t->auto_profile)
+			return false;
+		if (send_detect(t))
+			return true;
+		if (!t->fail_reason[0])
+			choose_profile(t);
+		return false;
+	case STEP_SCALARS:
+		return send_scalars(t);
 	case STEP_IFNAMES:
-		return need_ifwalk(t) && walk_begin(t, t->ifcols, IF_COLS);
+		return send_ifnames(t);
 	case STEP_UPLINK:
 		while (t->uplink_cursor < t->n_uplinks && !t->uplinks[t->uplink_cursor].ifindex)
 			t->uplink_cursor++;
 		return t->uplink_cursor < t->n_uplinks &&
 		       send_uplink(t, &t->uplinks[t->uplink_cursor]);
-	case STEP_APS:
-		return p->ap_name.len && walk_begin(t, &t->apcol, 1);
-	case STEP_RADIOS:
-		return p->has_radio && walk_begin(t, t->radiocols, RADIO_COLS);
-	case STEP_SSIDS:
-		return p->ssid_name.len && walk_begin(t, t->ssidcols, SSID_COLS);
+	case STEP_PROBE_IF:
+		return send_probe_ifs(t);
+	case STEP_TABLES:
+		t->table_cursor = t->column_cursor = 0;
+		t->entry_phase = 0;
+		return prepared(t) && send_tables(t);
 	default:
 		return false;
 	}
@@ -1070,8 +1086,27 @@ static void step_next(struct target *t)
 			return;
 		}
 	}
-	emit_wireless(t);
+	snmp_emit_poll(t);
 	poll_finish(t, true);
+}
+
+/* A walk's answer: more to walk, or the step's work is done. */
+static bool walk_answer(struct target *t, netsnmp_pdu *resp)
+{
+	if (walk_absorb(t, resp)) {
+		if (!send_walk(t))
+			poll_finish(t, false);
+		return true;
+	}
+	if (t->step == STEP_IFNAMES)
+		resolve_uplinks(t);
+	if (t->step == STEP_TABLES && send_tables(t))
+		return true;
+	if (t->step == STEP_TABLES && t->fail_reason[0]) {
+		poll_finish(t, false);
+		return true;
+	}
+	return false;
 }
 
 static void on_answer(struct target *t, netsnmp_pdu *resp)
@@ -1080,23 +1115,26 @@ static void on_answer(struct target *t, netsnmp_pdu *resp)
 	case STEP_BASE:
 		get_absorb(t, resp);
 		absorb_base(t);
+		if (!t->auto_profile)
+			prepare(t);
+		break;
+	case STEP_DETECT:
+		absorb_detect(t, resp);
+		choose_profile(t);
+		break;
+	case STEP_SCALARS:
+		get_absorb(t, resp);
+		take_scalars(t, 0);
 		break;
 	case STEP_UPLINK:
 		get_absorb(t, resp);
 		absorb_uplink(t, &t->uplinks[t->uplink_cursor]);
 		break;
 	case STEP_IFNAMES:
-	case STEP_APS:
-	case STEP_RADIOS:
-	case STEP_SSIDS:
-		if (walk_absorb(t, resp)) {
-			if (send_walk(t))
-				return;
-			poll_finish(t, false);
+	case STEP_PROBE_IF:
+	case STEP_TABLES:
+		if (walk_answer(t, resp))
 			return;
-		}
-		if (t->step == STEP_IFNAMES)
-			resolve_uplinks(t);
 		break;
 	default:
 		return;
@@ -1104,7 +1142,6 @@ static void on_answer(struct target *t, netsnmp_pdu *resp)
 	step_next(t);
 }
 
-/* An SNMPv3 Report: the answer to our engine discovery probe, or an error. */
 static bool on_report(struct target *t, netsnmp_pdu *resp)
 {
 	netsnmp_session *ss = snmp_sess_session(t->sessp);
@@ -1232,6 +1269,7 @@ static void emit_health(struct target *t, bool ok, double now)
 	collector_emit(t->c, entity, "errors_total", (double)t->errors_total, now, NULL);
 }
 
+
 static void poll_finish(struct target *t, bool ok)
 {
 	double now = now_of(t);
@@ -1242,6 +1280,8 @@ static void poll_finish(struct target *t, bool ok)
 			 t->poll_errors - ERRORS_LOGGED_PER_POLL);
 	if (!ok && !t->fail_reason[0])
 		snprintf(t->fail_reason, sizeof t->fail_reason, "poll failed");
+	if (!ok && t->st->probe_fn)
+		snmp_emit_probe_failed(t);
 	emit_health(t, ok, now);
 	if (ok) {
 		if (t->up == 0)
@@ -1266,28 +1306,44 @@ static void poll_finish(struct target *t, bool ok)
 	schedule_poll(t, next);
 }
 
+/* What one poll starts from: no answers yet, every table unread. */
+static void poll_reset(struct target *t)
+{
+	t->poll_started = now_of(t);
+	t->poll_errors = 0;
+	t->fail_reason[0] = '\0';
+	t->step = STEP_BASE;
+	t->uplink_cursor = 0;
+	t->base_sysinfo = t->base_scalars = false;
+	for (size_t i = 0; i < IF_COLS; i++)
+		t->ifcols[i].walked = false;
+	if (!prepared(t))
+		return;
+	scalar_cells_clear(t);
+	for (size_t i = 0; i < t->profile->n_columns; i++)
+		t->pcols[i].walked = false;
+	memset(t->table_read, 0, t->profile->n_tables * sizeof *t->table_read);
+	memset(t->table_skip, 0, t->profile->n_tables * sizeof *t->table_skip);
+}
+
 static void poll_start(struct target *t)
 {
 	if (t->step != STEP_IDLE) {
 		log_debug("snmp: target %s: previous poll still running, skipping", t->name);
 		return;
 	}
-	t->poll_started = now_of(t);
-	t->poll_errors = 0;
-	t->fail_reason[0] = '\0';
+	poll_reset(t);
 	sync_uplinks(t);
 	if (!t->sessp) {
+		t->step = STEP_IDLE;
 		snprintf(t->fail_reason, sizeof t->fail_reason, "no SNMP session");
 		poll_finish(t, false);
 		return;
 	}
-	t->step = STEP_BASE;
-	t->uplink_cursor = 0;
 	bool probe = t->conf->snmp_version == CONF_SNMP_V3 && !t->v3_ready;
 	if (!(probe ? send_probe(t) : step_send(t)))
 		poll_finish(t, false);
 }
-
 /* ---- libevent glue ---- */
 
 static void arm_timer(struct target *t)
@@ -1470,53 +1526,29 @@ static int open_session(struct target *t)
 	return 0;
 }
 
-static void init_columns(struct target *t)
+
+static void init_ifcols(struct target *t)
 {
-	const struct snmp_profile *p = t->profile;
-	column_init(&t->ifcols[IF_NAME], OID_IF_NAME, OIDLEN(OID_IF_NAME));
-	column_init(&t->ifcols[IF_DESCR], OID_IF_DESCR, OIDLEN(OID_IF_DESCR));
-	column_init(&t->ifcols[IF_ALIAS], OID_IF_ALIAS, OIDLEN(OID_IF_ALIAS));
-	column_init(&t->apcol, p->ap_name.arcs, p->ap_name.len);
-	column_init(&t->radiocols[RADIO_CLIENTS], p->radio_clients.arcs, p->radio_clients.len);
-	column_init(&t->radiocols[RADIO_BAND], p->radio_band.arcs, p->radio_band.len);
-	column_init(&t->radiocols[RADIO_AP_NAME], p->radio_ap_name.arcs, p->radio_ap_name.len);
-	column_init(&t->radiocols[RADIO_SSID], p->radio_ssid.arcs, p->radio_ssid.len);
-	column_init(&t->ssidcols[SSID_NAME], p->ssid_name.arcs, p->ssid_name.len);
-	column_init(&t->ssidcols[SSID_CLIENTS], p->ssid_clients.arcs, p->ssid_clients.len);
+	static const oid *const roots[IF_COLS] = {
+		OID_IF_NAME, OID_IF_DESCR, OID_IF_ALIAS, OID_IF_HC_IN, OID_IF_HC_OUT,
+		OID_IF_HIGH_SPEED, OID_IF_OPER
+	};
+	static const size_t lens[IF_COLS] = {
+		OIDLEN(OID_IF_NAME), OIDLEN(OID_IF_DESCR), OIDLEN(OID_IF_ALIAS), OIDLEN(OID_IF_HC_IN),
+		OIDLEN(OID_IF_HC_OUT), OIDLEN(OID_IF_HIGH_SPEED), OIDLEN(OID_IF_OPER)
+	};
+	for (size_t i = 0; i < IF_COLS; i++)
+		column_init(&t->ifcols[i], roots[i], lens[i]);
 	column_init(&t->get, NULL, 0);
+	column_init(&t->entry, NULL, 0);
 }
 
-static struct snmp_profile *profile_get(struct snmp_state *st, const char *name, char **err)
+static bool is_auto(const char *profile)
 {
-	for (size_t i = 0; i < st->n_profiles; i++) {
-		struct shared_profile *sp = &st->profiles[i];
-		if (sp->generation == st->generation && strcmp(sp->profile->name, name) == 0) {
-			sp->refs++;
-			return sp->profile;
-		}
-	}
-	struct snmp_profile *p = snmp_profile_load(NULL, name, err);
-	if (!p)
-		return NULL;
-	st->profiles = xrealloc(st->profiles, (st->n_profiles + 1) * sizeof *st->profiles);
-	st->profiles[st->n_profiles++] = (struct shared_profile){ p, st->generation, 1 };
-	return p;
+	return !profile || !*profile || strcmp(profile, "auto") == 0;
 }
 
-static void profile_put(struct snmp_state *st, struct snmp_profile *p)
-{
-	for (size_t i = 0; p && i < st->n_profiles; i++) {
-		if (st->profiles[i].profile != p)
-			continue;
-		if (--st->profiles[i].refs == 0) {
-			snmp_profile_free(p);
-			st->profiles[i] = st->profiles[--st->n_profiles];
-		}
-		return;
-	}
-}
-
-static struct target *target_new(struct snmp_state *st, const struct conf_target *conf)
+static struct target *target_alloc(struct snmp_state *st, const struct conf_target *conf)
 {
 	struct target *t = xcalloc(1, sizeof *t);
 	t->st = st;
@@ -1524,19 +1556,38 @@ static struct target *target_new(struct snmp_state *st, const struct conf_target
 	t->conf = conf;
 	t->name = xstrdup(conf->name);
 	t->up = -1;
+	t->no_data = -1;
 	t->fd = -1;
 	t->timer_ev = event_new(t->c->base, -1, 0, on_timer, t);
 	t->poll_ev = event_new(t->c->base, -1, 0, on_poll_due, t);
+	init_ifcols(t);
+	return t;
+}
+
+/* The configured profile, or none yet when the device will choose it.
+ * false when the configured file does not load. */
+static bool target_profile(struct target *t)
+{
+	if (is_auto(t->conf->profile)) {
+		t->auto_profile = true;
+		return true;
+	}
 	char *err = NULL;
-	t->profile = profile_get(st, conf->profile, &err);
+	t->profile = profile_get(t->st, t->conf->profile, &err);
 	if (!t->profile) {
 		log_err("snmp: target %s: %s", t->name, err);
 		snprintf(t->fail_reason, sizeof t->fail_reason, "profile: %s", err);
 		free(err);
-		return t;
+		return false;
 	}
-	init_columns(t);
-	if (open_session(t) != 0)
+	snprintf(t->profile_reason, sizeof t->profile_reason, "%s: configured", t->profile->name);
+	return true;
+}
+
+static struct target *target_new(struct snmp_state *st, const struct conf_target *conf)
+{
+	struct target *t = target_alloc(st, conf);
+	if (target_profile(t) && open_session(t) != 0)
 		log_err("snmp: target %s: %s", t->name, t->fail_reason);
 	return t;
 }
@@ -1555,16 +1606,10 @@ static void target_free(struct target *t)
 		netsnmp_large_fd_set_cleanup(&t->fdset);
 		netsnmp_large_fd_set_cleanup(&t->scratch);
 	}
-	if (t->profile) {
-		column_free(&t->get);
-		for (size_t i = 0; i < IF_COLS; i++)
-			column_free(&t->ifcols[i]);
-		column_free(&t->apcol);
-		for (size_t i = 0; i < RADIO_COLS; i++)
-			column_free(&t->radiocols[i]);
-		for (size_t i = 0; i < SSID_COLS; i++)
-			column_free(&t->ssidcols[i]);
-	}
+	column_free(&t->get);
+	for (size_t i = 0; i < IF_COLS; i++)
+		column_free(&t->ifcols[i]);
+	unprepare(t);
 	for (size_t i = 0; i < t->n_uplinks; i++)
 		free(t->uplinks[i].name);
 	free(t->uplinks);
@@ -1573,8 +1618,8 @@ static void target_free(struct target *t)
 	free(t);
 }
 
-/* A target stays (session, counters, health) when nothing about how it is
- * reached or read changed. */
+/* A target stays (session, counters, health, chosen profile) when nothing
+ * about how it is reached or read changed. */
 static bool same_target(const struct conf_target *a, const struct conf_target *b)
 {
 	return same_string(a->address, b->address) && a->port == b->port &&
@@ -1588,7 +1633,6 @@ static bool same_target(const struct conf_target *a, const struct conf_target *b
 	       same_string(a->v3_priv_passphrase, b->v3_priv_passphrase) &&
 	       same_string(a->v3_context, b->v3_context);
 }
-
 /* ---- net-snmp library setup ---- */
 
 static int on_snmp_log(int major, int minor, void *server_arg, void *client_arg)
@@ -1614,6 +1658,7 @@ static void library_init(void)
 	init_snmp("headroomd");
 }
 
+
 /* ---- collector ops ---- */
 
 static void add_target(struct snmp_state *st, struct target *t)
@@ -1622,9 +1667,14 @@ static void add_target(struct snmp_state *st, struct target *t)
 	st->targets[st->n_targets++] = t;
 }
 
+static bool target_usable(const struct target *t)
+{
+	return t->profile || t->auto_profile;
+}
+
 static void start_target(struct target *t, double delay)
 {
-	if (!t->profile) {
+	if (!target_usable(t)) {
 		t->poll_started = now_of(t);
 		poll_finish(t, false);
 		return;
@@ -1663,6 +1713,7 @@ static int snmp_reconfigure(struct collector *c, const struct conf *conf)
 	struct target **old = st->targets;
 	size_t n_old = st->n_targets;
 	st->generation++;	/* new targets read the profile files again */
+	catalog_release(st);
 	st->targets = NULL;
 	st->n_targets = 0;
 	for (size_t i = 0; i < conf->n_targets; i++) {
@@ -1670,7 +1721,7 @@ static int snmp_reconfigure(struct collector *c, const struct conf *conf)
 		struct target *keep = NULL;
 		for (size_t k = 0; k < n_old && !keep; k++)
 			if (old[k] && strcmp(old[k]->name, ct->name) == 0 &&
-			    same_target(old[k]->conf, ct) && old[k]->profile) {
+			    same_target(old[k]->conf, ct) && target_usable(old[k])) {
 				keep = old[k];
 				old[k] = NULL;
 			}
@@ -1699,11 +1750,34 @@ static void snmp_stop(struct collector *c)
 	for (size_t i = 0; i < st->n_targets; i++)
 		target_free(st->targets[i]);
 	free(st->targets);
+	catalog_release(st);
+	for (size_t i = 0; i < st->n_profiles; i++)
+		snmp_profile_free(st->profiles[i].profile);
 	free(st->profiles);
 	free(st);
 	c->priv = NULL;
 	if (had_library)
 		snmp_shutdown("headroomd");
+}
+
+/* ---- headroomd --probe ---- */
+
+int snmp_probe_start(struct collector *c, const struct conf_target *ct, snmp_probe_report_fn fn,
+		     void *ctx)
+{
+	struct snmp_state *st = xcalloc(1, sizeof *st);
+	st->c = c;
+	c->priv = st;
+	st->probe_target = ct;
+	st->probe_fn = fn;
+	st->probe_ctx = ctx;
+	library_init();
+	st->library = true;
+	st->once_pending = 1;
+	struct target *t = target_new(st, ct);
+	add_target(st, t);
+	start_target(t, 0);
+	return 0;
 }
 
 /* ---- replay (fuzzing) ---- */
@@ -1712,27 +1786,11 @@ void snmp_replay_poll(struct collector *c, const struct conf_target *conf,
 		      netsnmp_pdu *const *replies, size_t n)
 {
 	struct snmp_state st = { .c = c };
-	struct target *t = xcalloc(1, sizeof *t);
-	t->st = &st;
-	t->c = c;
-	t->conf = conf;
-	t->name = xstrdup(conf->name);
-	t->up = -1;
-	t->fd = -1;
-	t->timer_ev = event_new(c->base, -1, 0, on_timer, t);
-	t->poll_ev = event_new(c->base, -1, 0, on_poll_due, t);
-	char *err = NULL;
-	t->profile = profile_get(&st, conf->profile, &err);
-	free(err);
-	if (t->profile)
-		init_columns(t);
-	for (size_t i = 0; t->profile && i < n;) {
-		t->poll_started = now_of(t);
-		t->poll_errors = 0;
-		t->fail_reason[0] = '\0';
+	struct target *t = target_alloc(&st, conf);
+	bool usable = target_profile(t);
+	for (size_t i = 0; usable && i < n;) {
+		poll_reset(t);
 		sync_uplinks(t);
-		t->step = STEP_BASE;
-		t->uplink_cursor = 0;
 		if (!step_send(t))
 			poll_finish(t, false);
 		for (; i < n && t->step != STEP_IDLE && t->waiting; i++) {
@@ -1743,6 +1801,9 @@ void snmp_replay_poll(struct collector *c, const struct conf_target *conf,
 			poll_finish(t, false);
 	}
 	target_free(t);
+	catalog_release(&st);
+	for (size_t i = 0; i < st.n_profiles; i++)
+		snmp_profile_free(st.profiles[i].profile);
 	free(st.profiles);
 }
 

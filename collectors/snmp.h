@@ -5,21 +5,44 @@
  * for net-snmp's retransmissions). Every target is in flight at once with
  * its own interval, timeout and retries; tables are read with GETBULK.
  *
- * What a target's vendor profile (config/profiles/NAME.conf, see
- * snmp_profile.h) names becomes samples (names from venue.h):
- *   ap:<config name>  clients clients_2g4 clients_5g clients_6g
- *                     (text: the AP's name on the device) for rows matched
- *                     to an `ap` block whose target is this target, by name
- *                     (or, for a device that is itself the AP, by address);
+ * A target's profile (config/profiles/NAME.conf, the language is in
+ * snmp_profile.h) is the configured one, or with profile = "auto" (the
+ * default) the one its sysObjectID, sysDescr and probe objects choose on
+ * the first poll. What the profile finds becomes samples (names from
+ * venue.h):
+ *   ap:<config name>  clients, clients_2g4 clients_5g clients_6g
+ *                     clients_3g5 clients_60g (text: the AP's name on the
+ *                     device) for rows matched to an `ap` block whose
+ *                     target is this target, by name (or, for a device
+ *                     that is itself the AP, by address);
  *   ap:<device name>  the same plus unplanned=1 for rows the config lacks;
- *                     a configured AP the device no longer lists gets
- *                     clients=NAN (unknown);
- *   ssid:<ssid>       clients (text: target name), summed per SSID name;
- *   target:<name>     up (1/0, text: why down), poll_ms, errors_total, and
- *                     the profile's controller scalars (e.g.
- *                     controller_clients). The plan is fed by the per-AP
- *                     rows; controller scalars are reported as the device
- *                     says and never used to correct the per-AP numbers.
+ *                     a device that is itself one AP is named by sysName
+ *                     (the target's name without one); a configured AP the
+ *                     device no longer lists gets clients=NAN (unknown);
+ *   radio:<ap>/<band>[/<radio>]   clients, utilization and
+ *                     utilization#<variant> (percent: #total, #self-rx,
+ *                     #airtime, #downlink-1m, ...) per radio; <ap> is the
+ *                     ap entity's name, <band> 2g4 5g 6g 3g5 60g or unk,
+ *                     <radio> only when the AP has several in that band;
+ *   vap:<ap>/<name>   clients of a virtual AP whose radio is unknown;
+ *   ssid:<ssid>       clients (text: target name), clients_<band> when the
+ *                     device splits them; WLANs sharing a name on one
+ *                     device are ssid:<name>[<index>];
+ *   target:<name>     up (1/0, text: why down), poll_ms, errors_total;
+ *                     clients (the device's own total), aps and
+ *                     aps#<variant> (AP counts), exactly as the device
+ *                     states them: never reconciled with the rows above;
+ *                     profile (once per choice; 1, or 0 when auto found
+ *                     no profile and fell back to generic-ifmib; text
+ *                     "unifi: sysObjectID 1.3.6.1.4.1.41112 (longest
+ *                     prefix)" or "cisco-wlc: configured");
+ *                     no_data: for a profile that gives client counts,
+ *                     1 when the device answered but no client figure
+ *                     came back, text the reason ("profile huawei:
+ *                     1.3.6.1.4.1.2011.6.139.16.1.2.1.40 empty;
+ *                     sysObjectID 1.3.6.1.4.1.2011.2.240.6"), and 0 on
+ *                     every poll that finds one. Never sent while the
+ *                     target is down (up = 0 says that);
  *   uplink:<name>     bps_in bps_out (rate across counter wraps; a reboot or
  *                     counter reset discards the interval and logs it),
  *                     octets_in_total octets_out_total, capacity_mbps
@@ -43,6 +66,8 @@
 #ifndef HEADROOM_SNMP_H
 #define HEADROOM_SNMP_H
 
+#include <stdio.h>
+
 #include "base/collector.h"
 
 extern const struct collector_ops snmp_collector_ops;
@@ -53,5 +78,11 @@ extern const struct collector_ops snmp_collector_ops;
 struct snmp_pdu;
 void snmp_replay_poll(struct collector *c, const struct conf_target *conf,
 		      struct snmp_pdu *const *replies, size_t n);
+
+/* headroomd --probe: poll target `name` of conf once and print to out the
+ * device, the profile and why, every AP with its radios, the SSIDs, the
+ * totals, the interfaces and what the profile expected but did not get.
+ * 0: client counts found; 1: none; 2: no such target. */
+int snmp_probe(const struct conf *conf, const char *name, FILE *out);
 
 #endif

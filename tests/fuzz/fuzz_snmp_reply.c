@@ -38,7 +38,7 @@ static const char *const profiles[] = {
 	"ruckus-sz", "mikrotik", "fortinet", "huawei", "extreme",
 };
 #define N_PROFILES (sizeof profiles / sizeof *profiles)
-#define MAX_ROOTS 24
+#define MAX_ROOTS 64
 #define MAX_REPLIES 16
 
 struct fixture {
@@ -125,15 +125,16 @@ static void fixture_init(struct fixture *f, const char *name)
 		add_text_root(f, standard[i]);
 	if (!p)
 		return;
-	add_root(f, &p->ap_name);
-	add_root(f, &p->radio_clients);
-	add_root(f, &p->radio_band);
-	add_root(f, &p->radio_ap_name);
-	add_root(f, &p->radio_ssid);
-	add_root(f, &p->ssid_name);
-	add_root(f, &p->ssid_clients);
+	for (size_t i = 0; i < p->n_columns; i++)
+		if (!p->columns[i].rel_sysobjectid)
+			add_root(f, &p->columns[i].oid);
+	for (size_t i = 0; i < p->n_tables; i++)
+		if (!p->tables[i].rel_sysobjectid)
+			add_root(f, &p->tables[i].oid);
 	for (size_t i = 0; i < p->n_scalars; i++)
-		add_root(f, &p->scalars[i].oid);
+		for (size_t k = 0; k < p->scalars[i].n_oids; k++)
+			if (!p->scalars[i].rel_sysobjectid[k])
+				add_root(f, &p->scalars[i].oids[k]);
 	snmp_profile_free(p);
 }
 
