@@ -163,6 +163,12 @@ static int parse_band_token(const char *s, enum snmp_band *out)
 	return -1;
 }
 
+enum snmp_band snmp_band_parse(const char *token)
+{
+	enum snmp_band b;
+	return parse_band_token(token, &b) == 0 ? b : SNMP_BAND_UNKNOWN;
+}
+
 enum snmp_band snmp_band_of_mhz(double mhz)
 {
 	if (mhz >= 2400 && mhz < 2500)

@@ -343,6 +343,8 @@ enum snmp_band snmp_table_band(const struct snmp_table *t, const char *value);
 enum snmp_band snmp_band_of_mhz(double mhz);
 enum snmp_band snmp_band_of_channel(long channel);
 const char *snmp_band_name(enum snmp_band b);
+/* "2g4", "5g", ... back to the band; SNMP_BAND_UNKNOWN otherwise. */
+enum snmp_band snmp_band_parse(const char *token);
 
 /* Parse "1.3.6.1..." (leading dot allowed); 0 on success. */
 int snmp_oid_parse(const char *text, struct snmp_oid *out);

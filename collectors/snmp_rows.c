@@ -153,6 +153,7 @@ static void strmap_free(struct strmap *m)
 struct ap_rec {
 	struct snmp_ap_row out;
 	bool named;
+	bool listed;			/* a row of an ap table */
 	bool has_direct;		/* an ap table gave its clients */
 	double direct;
 	bool has_rows;			/* radio, vap or station rows counted */
@@ -200,6 +201,7 @@ struct build {
 	bool station_table;
 	bool tables_answered;		/* the device speaks this profile's MIB */
 	bool vap_counts;		/* radio clients are sums of VAP rows */
+	bool ap_table;			/* an ap table answered */
 };
 
 static void report(struct build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -542,6 +544,8 @@ static bool row_kept(const struct build *b, const struct row *r)
 
 /* ---- APs ---- */
 
+/* key identifies the AP across tables; name is how the device calls it,
+ * shown when no table names it (a MAC, an index). */
 static size_t ap_add(struct build *b, const char *key, const char *name, bool self)
 {
 	size_t i;
@@ -558,7 +562,7 @@ static size_t ap_add(struct build *b, const char *key, const char *name, bool se
 	memset(a, 0, sizeof *a);
 	a->out.self = self;
 	a->named = name && name[0];
-	strlcpy_hr(a->out.name, a->named ? name : key, sizeof a->out.name);
+	strlcpy_hr(a->out.name, a->named ? name : key + (key[0] ? 2 : 0), sizeof a->out.name);
 	strmap_put(&b->ap_keys, key, i);
 	return i;
 }
@@ -568,12 +572,12 @@ static size_t self_ap(struct build *b)
 	return ap_add(b, "", b->self_name, true);
 }
 
+/* "a:" and the AP part as the device would print it (a MAC, a name). */
 static void ap_key_of(const struct row *r, char *key, size_t size)
 {
-	const oid *a = r->cell->idx + r->off[r->t->ap_part];
 	key[0] = 'a';
 	key[1] = ':';
-	snmp_oid_format(a, r->len[r->t->ap_part], key + 2, size - 2);
+	render_part(r, r->t->ap_part, key + 2, size - 2);
 }
 
 /* The AP a radio, vap or station row belongs to. */
@@ -606,6 +610,8 @@ static void take_ap_row(struct build *b, const struct row *r)
 		name[0] = '\0';
 	size_t i = ap_add(b, key, name, false);
 	struct ap_rec *a = &b->aps[i];
+	a->listed = true;
+	b->ap_table = true;
 	double v;
 	if (r->t->has_clients && ref_value(b, r, &r->t->clients, "clients", &v)) {
 		a->has_direct = true;
@@ -613,7 +619,7 @@ static void take_ap_row(struct build *b, const struct row *r)
 	}
 	for (size_t k = 0; k < r->t->n_clients_band; k++) {
 		const struct snmp_variant *cb = &r->t->clients_band[k];
-		enum snmp_band band = snmp_table_band(r->t, cb->name);
+		enum snmp_band band = snmp_band_parse(cb->name);
 		if (!ref_value(b, r, &cb->ref, "clients", &v))
 			continue;
 		a->has_direct = true;
@@ -710,6 +716,11 @@ static void take_radio_row(struct build *b, const struct row *r)
 	char text[SNMP_TEXT_MAX];
 	bool band_known = refs_text(b, r, &t->band, text, sizeof text);
 	enum snmp_band band = band_known ? snmp_table_band(t, text) : SNMP_BAND_UNKNOWN;
+	if (t->band.n && !band_known) {
+		char idx[160];
+		snmp_oid_format(r->cell->idx, r->cell->idx_len, idx, sizeof idx);
+		report(b, "table %s row %s: no band (%s)", t->name, idx, t->band.v[0].source);
+	}
 	bool vap = t->unknown_band_vap && band == SNMP_BAND_UNKNOWN;
 	bool has = false;
 	double clients = 0;
@@ -753,9 +764,11 @@ static void take_ssid_row(struct build *b, const struct row *r)
 {
 	const struct snmp_table *t = r->t;
 	char name[SNMP_TEXT_MAX];
-	if (!refs_text(b, r, &t->label, name, sizeof name)) {
-		int part = -1;
-		for (int i = 0; i < t->n_parts && part < 0; i++)
+	if (t->label.n) {
+		refs_text(b, r, &t->label, name, sizeof name);
+	} else {	/* no name column: the SSID is the index (a string part) */
+		int part = t->string_part;
+		for (int i = 0; i < t->n_parts; i++)
 			if (strcmp(t->parts[i].name, "ssid") == 0)
 				part = i;
 		if (part >= 0)
@@ -784,7 +797,7 @@ static void take_ssid_row(struct build *b, const struct row *r)
 	}
 	for (size_t k = 0; k < t->n_clients_band; k++) {
 		const struct snmp_variant *cb = &t->clients_band[k];
-		enum snmp_band band = snmp_table_band(t, cb->name);
+		enum snmp_band band = snmp_band_parse(cb->name);
 		if (!ref_value(b, r, &cb->ref, "clients", &v))
 			continue;
 		s.out.has_clients = true;
@@ -1005,6 +1018,9 @@ static void finish_aps(struct build *b, struct snmp_result *res)
 	res->aps = xcalloc(b->n_aps + 1, sizeof *res->aps);
 	for (size_t i = 0; i < b->n_aps; i++) {
 		struct ap_rec *a = &b->aps[i];
+		if (b->ap_table && !a->listed && !a->named && !a->out.self)
+			report(b, "radio rows of AP %s: its AP is not in the AP table (kept, named by "
+			       "its index)", a->out.name);
 		a->out.has_clients = a->has_rows || a->has_direct;
 		a->out.clients = a->has_rows ? a->rows : a->direct;
 		res->aps[i] = a->out;
