@@ -1,19 +1,20 @@
 #!/usr/bin/env python3
 """Compare `headroomd -T` samples (JSON lines) for one snmprec recording
-with the fixture's expected/*.tsv tables. Usage:
-  snmp_check.py KIND SAMPLES LOG EXPECTED_DIR COMMUNITY
+with the fixture's expected/*.tsv tables: per AP, per radio (radio:<ap>/<band>
+and vap:<ap>/<if>), per SSID, the device's own totals and the interfaces.
+Usage:
+  snmp_check.py KIND SAMPLES EXPECTED_DIR COMMUNITY
 Exit 0 when every number matches, 1 with the differences otherwise."""
 import csv
 import json
 import re
 import sys
 
-kind, samples_path, log_path, expected_dir, community = sys.argv[1:6]
+kind, samples_path, expected_dir, community = sys.argv[1:5]
 samples = {}
 for line in open(samples_path):
     s = json.loads(line)
     samples[(s["entity"], s["metric"])] = s
-log = open(log_path).read()
 problems = []
 
 
@@ -41,14 +42,6 @@ def tsv(name):
         return list(csv.DictReader(f, delimiter="\t"))
 
 
-# Per-radio and per-WLAN rows are only in the -d log: -T prints their sums
-# per AP and SSID. The row lines stay checked there until -T or the API
-# gives each row (a radio:/wlan: entity with its clients would).
-def log_row(pattern):
-    if not re.search(pattern, log, re.M):
-        problems.append("log lacks a line matching %r" % pattern)
-
-
 def check_ifaces():
     for row in tsv("ifaces"):
         e = "uplink:if%s" % row["ifIndex"]
@@ -70,11 +63,13 @@ def check_controller_aps(planned):
         name = row["ap_name"]
         entity = "ap:" + planned.get(name, name)
         radios = dict(re.findall(r"\((type\d)\)=(\d+)", row["per_radio"]))
-        bands = {"cisco": {"type1": "clients_2g4", "type2": "clients_5g"},
-                 "aruba": {"type1": "clients_5g", "type3": "clients_2g4"}}[kind]
+        bands = {"cisco": {"type1": "2g4", "type2": "5g"},
+                 "aruba": {"type1": "5g", "type3": "2g4"}}[kind]
         expect(entity, "clients", float(row["clients"]), text=name)
-        for radio_type, metric in bands.items():
-            expect(entity, metric, float(radios[radio_type]), text=name)
+        for radio_type, band in bands.items():
+            expect(entity, "clients_" + band, float(radios[radio_type]), text=name)
+            expect("radio:%s/%s" % (planned.get(name, name), band), "clients",
+                   float(radios[radio_type]))
         if name in planned:
             absent(entity, "unplanned")
         else:
@@ -93,7 +88,8 @@ def check_cisco():
     expect("ssid:ssid1", "clients", 23, text="dev")
     for ssid in ("MGMT", "ssid2", "ssid3", "DEFAULT_RLAN"):
         expect("ssid:" + ssid, "clients", 0)
-    expect("target:dev", "controller_aps", 4)
+    expect("target:dev", "aps", 4)
+    expect("target:dev", "clients", 23)      # the sum of the SSIDs
 
 
 def check_aruba():
@@ -101,8 +97,8 @@ def check_aruba():
     if total != 6695:
         problems.append("Aruba total %d, want 6695" % total)
     expect("ap:busiest", "clients", 130, text="ar6-inf1g1nce")
-    expect("target:dev", "controller_clients", 2654)
-    expect("target:dev", "controller_aps", 1386)
+    expect("target:dev", "clients", 2654)    # as the controller states it
+    expect("target:dev", "aps", 1386)
     fives = sum(v["value"] for (e, m), v in samples.items() if m == "clients_5g")
     twos = sum(v["value"] for (e, m), v in samples.items() if m == "clients_2g4")
     if (fives, twos) != (3961, 2734):
@@ -119,8 +115,10 @@ def check_mikrotik():
     expect("ssid:WARKOP-KOPIBOSS-A", "clients", 0)
     expect("ssid:WARKOP-KOPIBOSS", "clients", 4)
     for row in tsv("clients"):
-        log_row(r'radio %s ap "<private>" band \S+ ssid "%s" clients %s$'
-                % (row["ifIndex"], re.escape(row["ssid"]), row["clients"]))
+        mhz = int(row["freq_mhz"])
+        entity = ("radio:router/%s" % ("2g4" if mhz < 3000 else "5g") if mhz
+                  else "vap:router/if%s" % row["ifIndex"])
+        expect(entity, "clients", float(row["clients"]))
 
 
 def check_unifi():
@@ -131,22 +129,24 @@ def check_unifi():
     expect("ssid:homewifi_ac", "clients", 18)
     expect("ssid:vwire-d4aebb3212a82cd8", "clients", 0)
     band = {"ng": "2g4", "na": "5g"}
+    per_band = {}
     for row in tsv("clients"):
-        log_row(r'radio %s ap "<private>" band %s ssid "%s" clients %s$'
-                % (row["vap_index"], band[row["radio"]], re.escape(row["essid"]), row["clients"]))
+        b = band[row["radio"]]
+        per_band[b] = per_band.get(b, 0) + int(row["clients"])
+    for b, n in per_band.items():
+        expect("radio:<private>/" + b, "clients", n)
 
 
-def check_ruckus(total, aps):
+def check_ruckus(total, aps_metric, aps):
     rows = tsv("clients")
-    sums = {}
+    names = [row["ssid"] for row in rows]
     for row in rows:
-        sums[row["ssid"]] = sums.get(row["ssid"], 0) + int(row["clients"])
-        log_row(r'wlan %s ssid "%s" clients %s$' % (row["wlan_index"], re.escape(row["ssid"]),
-                                                    row["clients"]))
-    for ssid, n in sums.items():
-        expect("ssid:" + ssid, "clients", n, text="dev")
-    expect("target:dev", "controller_clients", total)
-    expect("target:dev", "controller_aps", aps)
+        # WLANs sharing an SSID stay apart, as NAME[wlan index]
+        ssid = row["ssid"] if names.count(row["ssid"]) == 1 else "%s[%s]" % (
+            row["ssid"], row["wlan_index"])
+        expect("ssid:" + ssid, "clients", int(row["clients"]), text="dev")
+    expect("target:dev", "clients", total)
+    expect("target:dev", aps_metric, aps)
     if any(e.startswith("ap:") for (e, m) in samples):
         problems.append("a per-SSID-only controller produced AP samples")
 
@@ -156,8 +156,8 @@ checks = {
     "aruba": lambda: (check_aruba(), check_ifaces()),
     "mikrotik": lambda: (check_mikrotik(), check_ifaces()),
     "unifi": lambda: (check_unifi(), check_ifaces()),
-    "ruckus-sz": lambda: check_ruckus(146, 40),
-    "ruckus-zd": lambda: check_ruckus(6, 4),
+    "ruckus-sz": lambda: check_ruckus(146, "aps", 40),
+    "ruckus-zd": lambda: check_ruckus(6, "aps#connected", 4),
 }
 checks[kind]()
 expect("target:dev", "up", 1)
