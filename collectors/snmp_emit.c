@@ -270,29 +270,34 @@ static void sysobjectid_text(const struct target *t, char *buf, size_t size)
 		snprintf(buf, size, "unknown");
 }
 
+/* Why a device that answers gives no client figure: the first client
+ * source that came back empty, and what the device is. */
+static void no_data_reason(const struct target *t, const struct missing *m, char *text, size_t size)
+{
+	char soid[128], what[96];
+	sysobjectid_text(t, soid, sizeof soid);
+	if (m->n_client)
+		snprintf(what, sizeof what, "%.70s empty", m->client_oids[0]);
+	else
+		snprintf(what, sizeof what, "no client rows");
+	snprintf(text, size, "profile %.24s: %.76s; sysObjectID %.34s", t->profile->name, what, soid);
+}
+
 /* no_data: the device answers, but the profile finds no client figure. */
 static void emit_no_data(struct target *t, const struct snmp_result *r, const struct missing *m)
 {
 	if (!t->profile->has_clients)
 		return;
-	char entity[SAMPLE_ENTITY_MAX], text[SAMPLE_TEXT_MAX], soid[128];
+	char entity[SAMPLE_ENTITY_MAX], text[SAMPLE_TEXT_MAX];
 	entity_of(entity, sizeof entity, "target:", t->name);
-	bool none = r->client_values == 0;
-	if (!none) {
+	if (r->client_values > 0) {
 		if (t->no_data == 1)
 			log_info("snmp: target %s: client counts are back", t->name);
 		t->no_data = 0;
 		emit(t, entity, "no_data", 0, NULL);
 		return;
 	}
-	sysobjectid_text(t, soid, sizeof soid);
-	char what[96];
-	if (m->n_client)
-		snprintf(what, sizeof what, "%.70s empty", m->client_oids[0]);
-	else
-		snprintf(what, sizeof what, "no client rows");
-	snprintf(text, sizeof text, "profile %.24s: %.76s; sysObjectID %.34s", t->profile->name,
-		 what, soid);
+	no_data_reason(t, m, text, sizeof text);
 	if (t->no_data != 1)
 		log_warn("snmp: target %s answers but gives no client counts: %s", t->name, text);
 	t->no_data = 1;
@@ -349,13 +354,16 @@ static void probe_report(struct target *t, bool answered, const struct snmp_resu
 	sysobjectid_text(t, soid, sizeof soid);
 	size_t n_ifaces = 0;
 	struct snmp_probe_iface *ifaces = answered ? probe_ifaces(t, &n_ifaces) : NULL;
+	char reason[SAMPLE_TEXT_MAX] = "";
+	if (r && m && r->client_values == 0 && t->profile && t->profile->has_clients)
+		no_data_reason(t, m, reason, sizeof reason);
 	struct snmp_probe_report rep = {
 		.target = t->name, .address = t->conf->address, .answered = answered,
 		.fail_reason = t->fail_reason, .sysname = t->sysname, .sysdescr = t->sysdescr,
 		.sysobjectid = soid, .profile = t->profile ? t->profile->name : NULL,
 		.profile_reason = t->profile_reason, .device_ap = t->device_ap, .result = r,
 		.missing = m ? (const char *const *)m->v : NULL, .n_missing = m ? m->n : 0,
-		.ifaces = ifaces, .n_ifaces = n_ifaces,
+		.ifaces = ifaces, .n_ifaces = n_ifaces, .no_data_reason = reason,
 	};
 	t->st->probe_fn(t->st->probe_ctx, &rep);
 	free(ifaces);

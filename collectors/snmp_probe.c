@@ -133,9 +133,11 @@ void snmp_probe_print(FILE *out, const struct snmp_probe_report *rep)
 		fprintf(out, "  %s\n", rep->missing[i]);
 	size_t values = rep->result ? rep->result->client_values : 0;
 	if (values)
-		fprintf(out, "\nClient counts found: %zu figures.\n", values);
+		fprintf(out, "\nClient figures found: %zu.\n", values);
+	else if (rep->no_data_reason && rep->no_data_reason[0])
+		fprintf(out, "\nNo client counts: %s\n", rep->no_data_reason);
 	else
-		fprintf(out, "\nNo client counts: the profile found nothing to count on this device.\n");
+		fprintf(out, "\nNo client counts: the profile has nothing to count on this device.\n");
 }
 
 /* ---- running one poll ---- */

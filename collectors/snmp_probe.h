@@ -36,6 +36,7 @@ struct snmp_probe_report {
 	const char *profile_reason;
 	bool device_ap;
 	const struct snmp_result *result;	/* NULL without a profile */
+	const char *no_data_reason;	/* why no client figure came back, or "" */
 	const char *const *missing;	/* "OID (what)" */
 	size_t n_missing;
 	const struct snmp_probe_iface *ifaces;

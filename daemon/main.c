@@ -4,6 +4,7 @@
  */
 #include "config.h"
 #include "base/conf.h"
+#include "collectors/snmp.h"
 #include "daemon/daemon.h"
 #include "base/log.h"
 #include "model/plan.h"
@@ -27,6 +28,7 @@ struct options {
 	const char *pidfile;
 	const char *user;
 	const char *test_notify;
+	const char *probe;		/* --probe TARGET */
 	bool foreground, debug, check, once, dump_schedule;
 };
 
@@ -35,6 +37,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: headroomd [-fdtTVh] [-c FILE] [-p PIDFILE] [-u USER] [--test-notify NAME]\n"
 		"                 [--dump-schedule]\n"
+		"       headroomd --probe TARGET [-d] [-c FILE]\n"
 		"  -c FILE   config file (default %s)\n"
 		"  -f        stay in the foreground, log to stderr\n"
 		"  -d        debug logging (implies -f)\n"
@@ -44,6 +47,8 @@ static void usage(FILE *out)
 		"  -u USER   drop privileges to USER after opening captures and ports\n"
 		"  --test-notify NAME  send a test message through notifier NAME and exit\n"
 		"  --dump-schedule     print the config's schedule as JSON and exit\n"
+		"  --probe TARGET      poll SNMP target TARGET once and print what its profile\n"
+		"                      finds (0: client counts found, 1: none, 2: usage)\n"
 		"  -V        print the version\n"
 		"  -h        this help\n",
 		conf_default_path());
@@ -54,6 +59,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	static const struct option longopts[] = {
 		{ "test-notify", required_argument, NULL, 'N' },
 		{ "dump-schedule", no_argument, NULL, 'S' },
+		{ "probe", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -71,6 +77,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'u': o->user = optarg; break;
 		case 'N': o->test_notify = optarg; o->foreground = true; break;
 		case 'S': o->dump_schedule = true; break;
+		case 'P': o->probe = optarg; o->foreground = true; break;
 		case 'V': printf("headroomd %s\n", PACKAGE_VERSION); exit(0);
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return -1;
@@ -174,6 +181,18 @@ static void lifeline_report(char status)
 
 int notify_test_send(const struct conf *conf, const char *name);
 
+/* headroomd --probe TARGET: one poll, printed; 0 found clients, 1 none. */
+static int run_probe(const struct options *o)
+{
+	log_init("headroomd", 0, o->debug ? LOG_LVL_DEBUG : LOG_LVL_WARN);
+	struct conf *conf = load_config(o->config);
+	if (!conf)
+		return 2;
+	int rc = snmp_probe(conf, o->probe, stdout);
+	conf_free(conf);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	/* a graph renderer started by the store (store.h) */
@@ -182,6 +201,8 @@ int main(int argc, char **argv)
 	struct options o = { 0 };
 	if (parse_options(argc, argv, &o) != 0)
 		return 2;	/* usage error, as for headroom(1) */
+	if (o.probe)
+		return run_probe(&o);
 	log_init("headroomd", 0, o.debug ? LOG_LVL_DEBUG : LOG_LVL_INFO);
 
 	struct conf *conf = load_config(o.config);
