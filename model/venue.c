@@ -4,6 +4,7 @@
 #include "base/util.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -237,6 +238,17 @@ static int target_up(const struct venue *v, const char *target)
 	return t >= 0 ? v->targets[t].up : 1;
 }
 
+/* The collector says "name: why" once per choice of profile. */
+static void target_profile(struct venue_target *t, const struct venue_metric *m)
+{
+	if (!m)
+		return;
+	const char *colon = strstr(m->text, ": ");
+	size_t n = colon ? (size_t)(colon - m->text) : strlen(m->text);
+	snprintf(t->profile, sizeof t->profile, "%.*s", (int)n, m->text);
+	strlcpy_hr(t->profile_reason, colon ? colon + 2 : "", sizeof t->profile_reason);
+}
+
 static void update_targets(struct venue *v, double now)
 {
 	for (size_t i = 0; i < v->conf->n_targets; i++) {
@@ -250,6 +262,7 @@ static void update_targets(struct venue *v, double now)
 			strlcpy_hr(t->last_error, m->text, sizeof t->last_error);
 		}
 		t->poll_ms = venue_value(v, entity, "poll_ms", now, 0);
+		target_profile(t, venue_metric_get(v, entity, "profile"));
 	}
 }
 

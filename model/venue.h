@@ -11,7 +11,8 @@
  *                 unplanned=1 for rows the config does not know
  *   ssid:NAME     clients
  *   uplink:NAME   bps_in bps_out capacity_mbps octets_in_total octets_out_total
- *   target:NAME   up (1/0; text: last error) poll_ms
+ *   target:NAME   up (1/0; text: last error) poll_ms, profile (text "name: why
+ *                 it was chosen"), no_data, clients, aps (collectors/snmp.h)
  *   capture:NAME  up active_clients devices_day_global devices_day_random drops_total
  *   pool:NAME     leases
  */
@@ -73,6 +74,8 @@ struct venue_target {
 	const struct conf_target *conf;
 	int up;				/* 1 up, 0 down, -1 not polled yet */
 	char last_error[SAMPLE_TEXT_MAX];
+	char profile[SAMPLE_METRIC_MAX];	/* the profile in use; "" until known */
+	char profile_reason[SAMPLE_TEXT_MAX];	/* why: "configured", the sysObjectID... */
 	double updated;
 	double poll_ms;
 };

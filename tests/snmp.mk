@@ -17,6 +17,7 @@ dist_noinst_SCRIPTS += tests/integration/snmp_rates.sh tests/integration/snmp_do
 	tests/integration/snmp_malformed.sh tests/integration/snmp_v3.sh
 TESTS += tests/integration/snmp_profiles_generated.sh
 dist_noinst_SCRIPTS += tests/integration/snmp_profiles_generated.sh
-TESTS += tests/integration/snmp_corpus.sh tests/integration/snmp_probe.sh
+TESTS += tests/integration/snmp_corpus.sh tests/integration/snmp_probe.sh \
+	tests/integration/snmp_auto_api.sh
 dist_noinst_SCRIPTS += tests/integration/snmp_corpus.sh tests/integration/snmp_corpus_check.py \
-	tests/integration/snmp_probe.sh
+	tests/integration/snmp_probe.sh tests/integration/snmp_auto_api.sh
