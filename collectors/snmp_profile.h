@@ -160,7 +160,7 @@ enum snmp_total { SNMP_TOTAL_NONE, SNMP_TOTAL_SSID, SNMP_TOTAL_RADIO, SNMP_TOTAL
 enum snmp_band_from { SNMP_BAND_FROM_MAP, SNMP_BAND_FROM_MHZ, SNMP_BAND_FROM_KHZ,
 		      SNMP_BAND_FROM_CHANNEL };
 
-#define SNMP_KEY_PARTS 8
+#define SNMP_KEY_PARTS 16
 
 /* A compiled reference: where a field's value is, and how a row's index
  * becomes the key of that cell. */

@@ -6,11 +6,12 @@
  * Input: byte 0 picks a vendor profile; then replies, each
  *   [errstat] [number of varbinds] varbind...
  * and each varbind
- *   [root] [suffix arcs 0..3] arc... [type] value
- * where root indexes the OIDs the profile and IF-MIB name (so most
- * varbinds land in a walked column), an arc is one byte (0xff: four more
- * bytes), and value is 8 bytes for numbers, a length byte and bytes for
- * strings and object ids.
+ *   [root] [suffix arcs 0..7] arc... [type] value
+ * where root indexes the OIDs IF-MIB and the profile name (IF-MIB first,
+ * then the profile's columns in the order its file names them, its table
+ * entries, its scalars: so most varbinds land in a walked column), an arc
+ * is one byte (0xff: four more bytes), and value is 8 bytes for numbers, a
+ * length byte and bytes for strings and object ids.
  */
 #include "config.h"
 
@@ -35,7 +36,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const profiles[] = {
 	"generic-ifmib", "cisco-wlc", "aruba", "unifi", "openwrt-extend", "ruckus-zd",
-	"ruckus-sz", "mikrotik", "fortinet", "huawei", "extreme",
+	"ruckus-sz", "mikrotik", "fortinet", "huawei", "extreme", "aruba-instant",
+	"grandstream", "zyxel-nwa", "ruckus-ap", "xirrus", "cambium-pmp", "airos", "teldat",
 };
 #define N_PROFILES (sizeof profiles / sizeof *profiles)
 #define MAX_ROOTS 64
@@ -165,7 +167,7 @@ static void add_varbind(netsnmp_pdu *pdu, const struct fixture *f, struct input 
 	const struct snmp_oid *root = &f->roots[take(in) % f->n_roots];
 	size_t len = root->len;
 	memcpy(name, root->arcs, len * sizeof(oid));
-	for (unsigned k = take(in) % 4; k > 0 && len < MAX_OID_LEN; k--) {
+	for (unsigned k = take(in) % 8; k > 0 && len < MAX_OID_LEN; k--) {
 		unsigned a = take(in);
 		name[len++] = a == 0xff ? (oid)(take_u64(in) & 0xffffffffu) : a;
 	}

@@ -2,15 +2,20 @@
 """Writes the seed corpus of fuzz_snmp_reply (see the input format at the
 top of fuzz_snmp_reply.c): whole polls of the generic-ifmib and cisco-wlc
 profiles as a healthy agent answers them, then the same with a counter
-wrap, a reboot and an agent error. Usage: snmp_reply_seeds.py DIR"""
+wrap, a reboot and an agent error. Usage: snmp_reply_seeds.py DIR
+
+A cisco-wlc poll is, in order: the base GET (with sysDescr and sysObjectID
+on the first poll), the scalars' GET, the interface-name walk, the
+uplinks' GETs, then one walk per table in file order: aps (name), radios
+(band, clients, utilisation), ssids (name, clients)."""
 import os
 import struct
 import sys
 
 # roots in fuzz_snmp_reply.c's order
 UPTIME, SYSNAME, IFDESCR, IFSPEED, IFIN, IFOUT, IFNAME, IFHCIN, IFHCOUT, IFHIGH, IFALIAS = range(11)
-PROFILE = 11          # first profile root: ap name, radio clients, band, ...
-INT, COUNTER, GAUGE, TICKS, C64, OCTETS, NULL, NOSUCHOBJ, NOSUCHINST, ENDOFMIB = range(10)
+PROFILE = 11          # first profile root: cisco-wlc's columns, as its file names them
+INT, COUNTER, GAUGE, TICKS, C64, OCTETS, NULL, NOSUCHOBJ, NOSUCHINST, ENDOFMIB, OBJID = range(11)
 
 
 def vb(root, arcs, typ, value=None):
@@ -20,6 +25,8 @@ def vb(root, arcs, typ, value=None):
     elif typ == OCTETS:
         data = value.encode()
         out += bytes([len(data)]) + data
+    elif typ == OBJID:          # a length selector (2 + n % 14 arcs), then arcs
+        out += bytes([len(value) - 2]) + bytes(value)
     return out
 
 
@@ -58,21 +65,25 @@ def switch_poll(uptime, octets, first=True):
 
 
 def wlc_poll():
-    # ap name, radio clients, band in PROFILE, PROFILE+1, PROFILE+2; then
-    # ssid name and clients; then the controller_aps scalar.
-    ap_name, r_clients, r_band, s_name, s_clients, scalar = (PROFILE, PROFILE + 1, PROFILE + 2,
-                                                             PROFILE + 3, PROFILE + 4, PROFILE + 5)
-    mac1, mac2 = [11, 3], [11, 4]     # AP keys (a MAC, shortened)
+    # cisco-wlc's roots: aps.3, radios.2 (band), radios.15 (clients), the
+    # load table's utilisation, ssids.2 and .38; the three table entries;
+    # the aps scalar.
+    ap_name, r_band, r_clients, r_util, s_name, s_clients = range(PROFILE, PROFILE + 6)
+    scalar = PROFILE + 9
+    mac1, mac2 = [0, 11, 22, 33, 44, 3], [0, 11, 22, 33, 44, 4]     # AP MACs
     polls = reply([vb(UPTIME, [0], TICKS, 5000), vb(SYSNAME, [0], OCTETS, "wlc"),
-                   vb(scalar, [], GAUGE, 2)])
+                   vb(SYSNAME, [0], OCTETS, "Cisco Business Wireless"),
+                   vb(SYSNAME, [0], OBJID, [1, 3, 6, 1, 4, 1, 9, 6, 1, 37])])
+    polls += reply([vb(scalar, [], GAUGE, 2)])
     polls += reply([vb(UPTIME, [0], ENDOFMIB)] * 3)     # no interfaces on a controller
     polls += reply([vb(ap_name, mac1, OCTETS, "AP-1"), vb(ap_name, mac2, OCTETS, "AP-2"),
-                    vb(r_clients, [], ENDOFMIB)])
+                    vb(ap_name, [], ENDOFMIB)])
     vbs = []
     for mac, (c24, c5) in ((mac1, (10, 30)), (mac2, (4, 12))):
         for slot, count, band in ((0, c24, 1), (1, c5, 2)):
-            vbs += [vb(r_clients, mac + [slot], COUNTER, count), vb(r_band, mac + [slot], INT, band)]
-    vbs += [vb(s_name, [1], ENDOFMIB), vb(s_name, [1], ENDOFMIB)]
+            vbs += [vb(r_band, mac + [slot], INT, band), vb(r_clients, mac + [slot], COUNTER, count),
+                    vb(r_util, mac + [slot], INT, 20 + slot)]
+    vbs += [vb(r_band, [1], ENDOFMIB)] * 3
     polls += reply(vbs)
     polls += reply([vb(s_name, [1], OCTETS, "conf"), vb(s_clients, [1], COUNTER, 56),
                     vb(s_name, [2], OCTETS, "conf-5g"), vb(s_clients, [2], COUNTER, 0),
@@ -91,7 +102,7 @@ def main():
         "generic-agent-error": bytes([0]) + reply([vb(UPTIME, [0], TICKS, 1)], errstat=(2 << 3) | 7),
         "wlc-poll": bytes([1]) + wlc_poll(),
         "wlc-nosuch": bytes([1]) + reply([vb(UPTIME, [0], NOSUCHOBJ), vb(SYSNAME, [0], NOSUCHINST),
-                                          vb(PROFILE + 5, [], NULL)]),
+                                          vb(PROFILE + 9, [], NULL)]),
     }
     for name, data in seeds.items():
         with open(os.path.join(out, name), "wb") as f:
