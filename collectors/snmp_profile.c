@@ -193,20 +193,34 @@ enum snmp_band snmp_band_of_channel(long ch)
 	return SNMP_BAND_UNKNOWN;
 }
 
-enum snmp_band snmp_table_band(const struct snmp_table *t, const char *value)
+static enum snmp_band band_by(enum snmp_band_from from, const struct snmp_band_rule *map,
+			      size_t n_map, const char *value)
 {
-	for (size_t i = 0; i < t->n_band_map; i++)
-		if (fnmatch(t->band_map[i].glob, value, FNM_CASEFOLD) == 0)
-			return t->band_map[i].band;
+	for (size_t i = 0; i < n_map; i++)
+		if (fnmatch(map[i].glob, value, FNM_CASEFOLD) == 0)
+			return map[i].band;
 	double v;
-	if (t->band_from == SNMP_BAND_FROM_MAP || !snmp_text_number(value, &v))
+	if (from == SNMP_BAND_FROM_MAP || !snmp_text_number(value, &v))
 		return SNMP_BAND_UNKNOWN;
-	switch (t->band_from) {
+	switch (from) {
 	case SNMP_BAND_FROM_MHZ: return snmp_band_of_mhz(v);
 	case SNMP_BAND_FROM_KHZ: return snmp_band_of_mhz(v / 1000);
 	case SNMP_BAND_FROM_CHANNEL: return snmp_band_of_channel((long)v);
 	default: return SNMP_BAND_UNKNOWN;
 	}
+}
+
+enum snmp_band snmp_table_band(const struct snmp_table *t, const char *value)
+{
+	return band_by(t->band_from, t->band_map, t->n_band_map, value);
+}
+
+enum snmp_band snmp_table_band_ref(const struct snmp_table *t, size_t i, const char *value)
+{
+	const struct snmp_band_how *h = i < t->band.n ? &t->band_how[i] : NULL;
+	if (!h || !h->own)
+		return snmp_table_band(t, value);
+	return band_by(h->from, h->map, h->n_map, value);
 }
 
 /* ---- the loader ---- */
@@ -778,17 +792,72 @@ static void parse_filters(struct loader *l, cfg_t *sec, int t, struct snmp_table
 	}
 }
 
-static void parse_band_rules(struct loader *l, cfg_t *sec, struct snmp_table *t)
+static int parse_band_from(const char *s, enum snmp_band_from *out)
 {
 	static const char *const froms[] = { "map", "mhz", "khz", "channel" };
-	const char *from = cfg_getstr(sec, "band_from");
-	bool ok = false;
 	for (int i = 0; i < 4; i++)
-		if (strcmp(from, froms[i]) == 0) {
-			t->band_from = (enum snmp_band_from)i;
-			ok = true;
+		if (strcmp(s, froms[i]) == 0) {
+			*out = (enum snmp_band_from)i;
+			return 0;
 		}
-	if (!ok)
+	return -1;
+}
+
+/* "GLOB=BAND" into r; -1 when it is not one. */
+static int parse_band_rule(const char *rule, struct snmp_band_rule *r)
+{
+	const char *eq = strrchr(rule, '=');
+	if (!eq || eq == rule || parse_band_token(eq + 1, &r->band) != 0)
+		return -1;
+	r->glob = xasprintf("%.*s", (int)(eq - rule), rule);
+	return 0;
+}
+
+/* A band entry's own rules, the words after ": ": a conversion and globs. */
+static void parse_band_how(struct loader *l, int line, const char *entry, const char *rules,
+			   struct snmp_band_how *h)
+{
+	char buf[512];
+	strlcpy_hr(buf, rules, sizeof buf);
+	h->own = true;
+	h->from = SNMP_BAND_FROM_MAP;
+	h->map = xcalloc(16, sizeof *h->map);
+	char *save = NULL;
+	for (char *w = strtok_r(buf, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+		if (parse_band_from(w, &h->from) == 0)
+			continue;
+		if (h->n_map >= 16 || parse_band_rule(w, &h->map[h->n_map]) != 0) {
+			fail(l, line, "band", "\"%s\": \"%s\" is not mhz, khz, channel or "
+			     "VALUE=2g4|5g|6g|3g5|60g|unk", entry, w);
+			return;
+		}
+		h->n_map++;
+	}
+}
+
+/* band = { "REF", "REF: RULES" }: references, each with optional rules. */
+static void parse_bands(struct loader *l, cfg_t *sec, int ti, struct snmp_table *t)
+{
+	unsigned n = cfg_size(sec, "band");
+	int line = field_line(l, sec_line(l, sec), "band");
+	t->band.v = xcalloc(n ? n : 1, sizeof *t->band.v);
+	t->band_how = xcalloc(n ? n : 1, sizeof *t->band_how);
+	for (unsigned i = 0; i < n; i++) {
+		const char *entry = cfg_getnstr(sec, "band", i);
+		const char *colon = strstr(entry, ": ");
+		char *ref = colon ? xasprintf("%.*s", (int)(colon - entry), entry) : xstrdup(entry);
+		parse_ref(l, line, "band", ti, ref, &t->band.v[t->band.n]);
+		if (colon)
+			parse_band_how(l, line, entry, colon + 2, &t->band_how[t->band.n]);
+		t->band.n++;
+		free(ref);
+	}
+}
+
+static void parse_band_rules(struct loader *l, cfg_t *sec, struct snmp_table *t)
+{
+	const char *from = cfg_getstr(sec, "band_from");
+	if (parse_band_from(from, &t->band_from) != 0)
 		fail(l, field_line(l, sec_line(l, sec), "band_from"), "band_from",
 		     "\"%s\" is not map, mhz, khz or channel", from);
 	unsigned n = cfg_size(sec, "band_map");
@@ -796,21 +865,21 @@ static void parse_band_rules(struct loader *l, cfg_t *sec, struct snmp_table *t)
 	t->band_map = xcalloc(n ? n : 1, sizeof *t->band_map);
 	for (unsigned i = 0; i < n; i++) {
 		const char *rule = cfg_getnstr(sec, "band_map", i);
-		const char *eq = strrchr(rule, '=');
 		struct snmp_band_rule *r = &t->band_map[t->n_band_map++];
-		if (!eq || eq == rule || parse_band_token(eq + 1, &r->band) != 0) {
+		if (parse_band_rule(rule, r) != 0) {
 			fail(l, line, "band_map", "\"%s\" is not VALUE=2g4|5g|6g|3g5|60g|unk", rule);
 			r->glob = xstrdup("");
-			continue;
 		}
-		r->glob = xasprintf("%.*s", (int)(eq - rule), rule);
 	}
 	const char *unk = cfg_getstr(sec, "unknown_band");
 	t->unknown_band_vap = strcmp(unk, "vap") == 0;
 	if (!t->unknown_band_vap && strcmp(unk, "radio") != 0)
 		fail(l, field_line(l, sec_line(l, sec), "unknown_band"), "unknown_band",
 		     "\"%s\" is not radio or vap", unk);
-	if (t->band.n && t->band_from == SNMP_BAND_FROM_MAP && t->n_band_map == 0)
+	bool ruled = t->band_from != SNMP_BAND_FROM_MAP || t->n_band_map;
+	for (size_t i = 0; i < t->band.n && !ruled; i++)
+		ruled = t->band_how[i].own;
+	if (t->band.n && !ruled)
 		fail(l, field_line(l, sec_line(l, sec), "band"), "band",
 		     "a band needs band_map entries or band_from = mhz, khz or channel");
 }
@@ -916,7 +985,7 @@ static void table_body(struct loader *l, cfg_t *sec, int ti)
 	parse_refs(l, sec, ti, "name", &t->label);
 	parse_refs(l, sec, ti, "ap", &t->ap);
 	parse_refs(l, sec, ti, "ssid", &t->ssid);
-	parse_refs(l, sec, ti, "band", &t->band);
+	parse_bands(l, sec, ti, t);
 	parse_refs(l, sec, ti, "radio", &t->radio);
 	const char *clients = cfg_getstr(sec, "clients");
 	if (clients) {
@@ -1217,6 +1286,12 @@ static void table_free(struct snmp_table *t)
 	for (size_t i = 0; i < t->n_band_map; i++)
 		free(t->band_map[i].glob);
 	free(t->band_map);
+	for (size_t i = 0; t->band_how && i < t->band.n; i++) {
+		for (size_t k = 0; k < t->band_how[i].n_map; k++)
+			free(t->band_how[i].map[k].glob);
+		free(t->band_how[i].map);
+	}
+	free(t->band_how);
 	free(t->columns);
 	free(t->drivers);
 }

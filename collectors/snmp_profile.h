@@ -90,6 +90,9 @@
  *              6g, 3g5 (3.3-3.9 GHz), 60g (57-71 GHz); "unk" otherwise.
  *              MHz 2400-2500 2g4, 3300-3900 3g5, 4900-5924 5g, 5925-7125
  *              6g, 57000-71000 60g; channels 1-14 2g4, 32-196 5g.
+ *              A band entry may carry its own rules after ": ", used
+ *              instead of the table's: "3: channel", "$radio: 0=5g 1=2g4";
+ *              the entries are tried in order until one gives a band.
  *   unknown_band = "vap": rows whose band cannot be told are virtual APs
  *              (key vap:<AP>/<name>), not radios of band unk
  *   ssid       the SSID of a radio, vap or station row
@@ -197,6 +200,15 @@ struct snmp_band_rule {
 	enum snmp_band band;
 };
 
+/* How one band reference's value becomes a band: its own rules (written
+ * after ": " in the entry), else the table's band_from and band_map. */
+struct snmp_band_how {
+	bool own;
+	enum snmp_band_from from;
+	struct snmp_band_rule *map;
+	size_t n_map;
+};
+
 struct snmp_variant {
 	char *name;			/* NULL: the plain metric */
 	struct snmp_ref ref;
@@ -230,6 +242,7 @@ struct snmp_table {
 	char *alternative;		/* NULL: always read */
 	char *match;
 	struct snmp_refs label, ap, ssid, band, radio;	/* label: the `name` field */
+	struct snmp_band_how *band_how;		/* parallel to band */
 	struct snmp_ref clients;
 	bool has_clients;
 	struct snmp_variant *clients_band;	/* name = band token */
@@ -338,8 +351,10 @@ bool snmp_profile_device_ap(const struct snmp_profile *p, const struct snmp_devi
 
 /* ---- values ---- */
 
-/* Map a band value (number or text) through a table's band rules. */
+/* Map a band value (number or text) through a table's band rules, or
+ * through the rules of its band reference i. */
 enum snmp_band snmp_table_band(const struct snmp_table *t, const char *value);
+enum snmp_band snmp_table_band_ref(const struct snmp_table *t, size_t i, const char *value);
 enum snmp_band snmp_band_of_mhz(double mhz);
 enum snmp_band snmp_band_of_channel(long channel);
 const char *snmp_band_name(enum snmp_band b);

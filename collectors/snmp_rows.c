@@ -709,13 +709,28 @@ static void radio_ident(const struct build *b, const struct row *r, enum snmp_ba
 	strlcpy_hr(name, snmp_band_name(band), size);
 }
 
+/* The first band reference that gives a band; *known when any gave a value. */
+static enum snmp_band row_band(const struct build *b, const struct row *r, bool *known)
+{
+	const struct snmp_table *t = r->t;
+	for (size_t i = 0; i < t->band.n; i++) {
+		char text[SNMP_TEXT_MAX];
+		if (!ref_text(b, r, &t->band.v[i], text, sizeof text) || !text[0])
+			continue;
+		*known = true;
+		enum snmp_band band = snmp_table_band_ref(t, i, text);
+		if (band != SNMP_BAND_UNKNOWN)
+			return band;
+	}
+	return SNMP_BAND_UNKNOWN;
+}
+
 static void take_radio_row(struct build *b, const struct row *r)
 {
 	const struct snmp_table *t = r->t;
 	size_t ap = row_ap(b, r);
-	char text[SNMP_TEXT_MAX];
-	bool band_known = refs_text(b, r, &t->band, text, sizeof text);
-	enum snmp_band band = band_known ? snmp_table_band(t, text) : SNMP_BAND_UNKNOWN;
+	bool band_known = false;
+	enum snmp_band band = row_band(b, r, &band_known);
 	if (t->band.n && !band_known) {
 		char idx[160];
 		snmp_oid_format(r->cell->idx, r->cell->idx_len, idx, sizeof idx);

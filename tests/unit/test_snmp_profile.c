@@ -91,7 +91,18 @@ static void test_bands(void **state)
 	assert_int_equal(snmp_table_band(t, "116E"), SNMP_BAND_5G);
 	assert_int_equal(snmp_table_band(t, "11"), SNMP_BAND_2G4);
 	assert_int_equal(snmp_table_band(t, "53S"), SNMP_BAND_6G);
+	/* a band entry with its own rules: Aruba's radio numbering */
+	assert_int_equal(snmp_table_band_ref(t, 1, "0"), SNMP_BAND_5G);
+	assert_int_equal(snmp_table_band_ref(t, 1, "2"), SNMP_BAND_6G);
+	assert_int_equal(snmp_table_band_ref(t, 0, "2"), SNMP_BAND_2G4);	/* as a channel */
 	snmp_profile_free(a);
+	struct snmp_profile *c = load_ok("aruba");
+	t = table(c, "radios");
+	assert_int_equal(snmp_table_band_ref(t, 0, "1"), SNMP_BAND_5G);	/* dot11a */
+	assert_int_equal(snmp_table_band_ref(t, 0, "4"), SNMP_BAND_UNKNOWN);	/* dot11ag */
+	assert_int_equal(snmp_table_band_ref(t, 1, "36"), SNMP_BAND_5G);	/* its channel */
+	assert_int_equal(snmp_table_band_ref(t, 1, "1"), SNMP_BAND_2G4);
+	snmp_profile_free(c);
 	struct snmp_profile *u = load_ok("unifi");
 	assert_int_equal(snmp_table_band(table(u, "vaps"), "NG"), SNMP_BAND_2G4);
 	assert_int_equal(snmp_table_band(table(u, "vaps"), "na"), SNMP_BAND_5G);
@@ -371,6 +382,9 @@ static void test_broken_profiles_rejected(void **state)
 		     "badjoin.conf:11: name: \"a.2\": table b has no index part \"ap\"");
 	expect_error(dir, "badindex", "table \"t\" {\n oid = \"1.3.6.1.4\"\n index = { \"x:float\" }\n"
 		     " rows = \"radio\"\n clients = \"2\"\n}\n", "badindex.conf:3: index: \"x:float\"");
+	expect_error(dir, "badrule", "table \"t\" {\n oid = \"1.3.6.1.4\"\n rows = \"radio\"\n"
+		     " clients = \"2\"\n band = { \"3: furlongs\" }\n}\n",
+		     "badrule.conf:5: band: \"3: furlongs\": \"furlongs\" is not mhz");
 	expect_error(dir, "badscalar", "scalar \"controller_clients\" { oid = { \"1.3.6.1.4.0\" } }\n",
 		     "badscalar.conf:1: scalar: \"controller_clients\" is not clients");
 	expect_error(dir, "badre", "detect {\n sysdescr = \"([\"\n}\n", "badre.conf:2: sysdescr:");
