@@ -1142,9 +1142,11 @@ static void load_detect(struct loader *l, cfg_t *sec, unsigned nth, struct snmp_
 	}
 	n = cfg_size(sec, "exists");
 	d->exists = xcalloc(n ? n : 1, sizeof *d->exists);
+	d->exists_text = xcalloc(n ? n : 1, sizeof *d->exists_text);
 	for (unsigned i = 0; i < n; i++) {
 		const char *text = cfg_getnstr(sec, "exists", i);
 		bool rel;
+		d->exists_text[d->n_exists] = xstrdup(text);
 		if (parse_oid_spec(text, &d->exists[d->n_exists++], &rel, false) != 0)
 			fail(l, field_line(l, line, "exists"), "exists", "\"%s\" is not a numeric OID",
 			     text);
@@ -1308,6 +1310,9 @@ void snmp_profile_free(struct snmp_profile *p)
 		free(d->sysdescr);
 		if (d->has_re)
 			regfree(&d->sysdescr_re);
+		for (size_t e = 0; e < d->n_exists; e++)
+			free(d->exists_text[e]);
+		free(d->exists_text);
 		free(d->exists);
 	}
 	free(p->detect);
@@ -1449,11 +1454,10 @@ static void explain(const struct snmp_profile *p, const struct snmp_detect *d,
 	if (d->has_re)
 		off += (size_t)snprintf(buf + (off < size ? off : size), off < size ? size - off : 0,
 					"%s sysDescr matches \"%s\"", plen > 0 ? "," : "", d->sysdescr);
-	for (size_t e = 0; e < d->n_exists; e++) {
-		snmp_oid_format(d->exists[e].arcs, d->exists[e].len, o, sizeof o);
+	for (size_t e = 0; e < d->n_exists; e++)
 		off += (size_t)snprintf(buf + (off < size ? off : size), off < size ? size - off : 0,
-					"%s %s answers", plen > 0 || d->has_re || e ? "," : "", o);
-	}
+					"%s %s answers", plen > 0 || d->has_re || e ? "," : "",
+					d->exists_text[e]);
 }
 
 int snmp_profile_choose(struct snmp_profile *const *v, size_t n, const struct snmp_device *dev,

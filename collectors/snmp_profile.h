@@ -285,6 +285,7 @@ struct snmp_detect {
 	regex_t sysdescr_re;
 	bool has_re;
 	struct snmp_oid *exists;
+	char **exists_text;		/* as written, for the reason */
 	size_t n_exists;
 	int device_ap;			/* -1 the file's, 0 controller, 1 ap */
 };
