@@ -1581,6 +1581,7 @@ static bool target_profile(struct target *t)
 		return false;
 	}
 	snprintf(t->profile_reason, sizeof t->profile_reason, "%s: configured", t->profile->name);
+	t->profile_configured = true;
 	return true;
 }
 

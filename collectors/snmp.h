@@ -32,10 +32,11 @@
  *                     clients (the device's own total), aps and
  *                     aps#<variant> (AP counts), exactly as the device
  *                     states them: never reconciled with the rows above;
- *                     profile (once per choice; 1, or 0 when auto found
- *                     no profile and fell back to generic-ifmib; text
- *                     "unifi: sysObjectID 1.3.6.1.4.1.41112 (longest
- *                     prefix)" or "cisco-wlc: configured");
+ *                     profile (profile = "auto": once per choice; 1, or
+ *                     0 when no profile matched and generic-ifmib reads
+ *                     the device; text "unifi: sysObjectID
+ *                     1.3.6.1.4.1.41112 (longest prefix)"; a configured
+ *                     profile is not repeated as a sample);
  *                     no_data: for a profile that gives client counts,
  *                     1 when the device answered but no client figure
  *                     came back, text the reason ("profile huawei:

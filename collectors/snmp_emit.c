@@ -309,6 +309,8 @@ void snmp_emit_profile(struct target *t)
 	if (t->profile_announced)
 		return;
 	t->profile_announced = true;
+	if (t->profile_configured)
+		return;		/* the config says it; /api/v1/targets shows "configured" */
 	char entity[SAMPLE_ENTITY_MAX];
 	entity_of(entity, sizeof entity, "target:", t->name);
 	bool matched = t->profile && strncmp(t->profile_reason, "generic-ifmib: no profile", 25) != 0;
@@ -379,7 +381,9 @@ void snmp_emit_probe_failed(struct target *t)
 void snmp_emit_poll(struct target *t)
 {
 	snmp_emit_profile(t);
-	if (!t->profile || !t->pcols) {
+	/* uplinks only (generic-ifmib): nothing to build, keep the poll cheap */
+	bool nothing = !t->profile || !t->pcols || (!t->profile->n_tables && !t->profile->n_scalars);
+	if (nothing) {
 		if (t->st->probe_fn)
 			probe_report(t, true, NULL, NULL);
 		return;

@@ -81,6 +81,7 @@ struct target {
 	bool device_ap;
 	char profile_reason[SAMPLE_TEXT_MAX];
 	bool profile_announced;
+	bool profile_configured;	/* named in the config, not chosen */
 	struct column *pcols;		/* per profile column */
 	struct snmp_oid *scalar_oids;	/* every scalar alternative, resolved */
 	size_t n_scalar_oids;

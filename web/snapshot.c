@@ -323,8 +323,10 @@ static json_t *target_json(const struct venue_target *t, bool live)
 	json_object_set_new(o, "last_error", json_string(t->up == 0 ? t->last_error : ""));
 	if (!live) {
 		json_object_set_new(o, "address", jstr(t->conf->address));
+		bool configured = t->conf->profile && strcmp(t->conf->profile, "auto") != 0;
 		json_object_set_new(o, "profile", jstr(t->profile[0] ? t->profile : t->conf->profile));
-		json_object_set_new(o, "profile_reason", json_string(t->profile_reason));
+		json_object_set_new(o, "profile_reason", json_string(t->profile[0] ? t->profile_reason
+					   : configured ? "configured" : ""));
 		json_object_set_new(o, "poll_ms", jnum(t->poll_ms));
 		json_object_set_new(o, "updated", jtime(t->updated));
 	}
