@@ -309,6 +309,8 @@ static void update_rooms(struct venue *v)
 		}
 		if (room->aps_known == 0)
 			room->clients = NAN;
+		double load = isnan(room->clients) ? room->projected : fmax(room->clients, room->projected);
+		room->headroom = room->capacity - load;
 		room->status = plan_status_of(room->clients, room->capacity, c->warn_ratio, c->crit_ratio);
 		room->plan_status = plan_status_of(room->projected, room->capacity, c->warn_ratio,
 						   c->crit_ratio);
@@ -407,7 +409,14 @@ static void update_totals(struct venue *v)
 		if (v->targets[i].up == 1) t->targets_up++;
 		if (v->targets[i].up == 0) t->targets_down++;
 	}
-	double load = isnan(t->devices) ? (double)t->projected : fmax(t->devices, (double)t->projected);
+	for (size_t r = 0; r < c->n_rooms; r++) {
+		const struct venue_room *room = &v->rooms[r];
+		if (room->clients > room->projected)	/* false for NAN */
+			t->beyond += room->clients - room->projected;
+	}
+	double load = (double)t->projected + t->beyond;
+	if (!isnan(t->devices))
+		load = fmax(t->devices, load);
 	t->headroom = (double)t->capacity - load;
 	t->status = plan_status_of(t->devices, (double)t->capacity, c->warn_ratio, c->crit_ratio);
 }

@@ -56,6 +56,7 @@ struct venue_room {
 	int aps_total, aps_known;
 	double capacity;
 	double projected;
+	double headroom;		/* capacity - max(observed, projected) */
 	enum plan_status status;	/* observed clients against capacity */
 	enum plan_status plan_status;	/* projection against capacity */
 };
@@ -91,7 +92,11 @@ struct venue_totals {
 	double devices;			/* observed now: sum of AP clients */
 	long projected;			/* 90% rule */
 	long capacity;			/* sum of AP max_clients */
-	double headroom;		/* capacity - max(observed, projected) */
+	/* capacity - max(observed, projected + beyond): beyond is what rooms
+	 * draw over their own projection, load the venue's plan did not put
+	 * there. Equals the plan's headroom while every room keeps to it. */
+	double headroom;
+	double beyond;			/* sum over rooms of max(0, clients - projected) */
 	double uplink_mbps_in, uplink_mbps_out, uplink_capacity_mbps;
 	double uplink_projected_mbps;
 	double uplink_utilisation;	/* max(in, out) / capacity; NAN when unknown */

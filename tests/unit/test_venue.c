@@ -182,6 +182,30 @@ static void test_uplink_totals(void **state)
 	conf_free(c);
 }
 
+/* Headroom follows observed load where it exceeds the projection: a room
+ * drawing beyond its own projection takes the venue's headroom with it,
+ * though the venue as a whole is still below its plan. */
+static void test_headroom_follows_load_beyond_projection(void **state)
+{
+	struct conf *c = load(text);	/* hall 270 of 200, foyer 90 of 150 */
+	struct venue *v = venue_new(c);
+	put(v, "target:wlc", "up", 1, 1000, NULL);
+	venue_update(v, 1000);
+	assert_true(v->totals.headroom == 350 - 450);	/* the plan's */
+	assert_true(v->rooms[0].headroom == 200 - 270);
+	put(v, "ap:h1", "clients", 160, 1000, NULL);
+	put(v, "ap:h2", "clients", 140, 1000, NULL);
+	put(v, "ap:f1", "clients", 10, 1000, NULL);
+	venue_update(v, 1001);
+	assert_true(v->totals.devices == 310);
+	assert_true(v->totals.beyond == 30);
+	assert_true(v->totals.headroom == 350 - 480);
+	assert_true(v->rooms[0].headroom == 200 - 300);
+	assert_true(v->rooms[1].headroom == 150 - 90);
+	venue_free(v);
+	conf_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -190,6 +214,7 @@ int main(void)
 		cmocka_unit_test(test_unplanned_ap),
 		cmocka_unit_test(test_rebuild_keeps_state_of_entities_that_stay),
 		cmocka_unit_test(test_uplink_totals),
+		cmocka_unit_test(test_headroom_follows_load_beyond_projection),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
