@@ -29,6 +29,8 @@
 #define HEALTH_SLACK 5
 /* Bodies from this size go out with sendfile() from a memfd. */
 #define SENDFILE_MIN_BYTES 16384
+/* The verdict's place: an alert summary (under 200 bytes) or a room's. */
+#define PLACE_MAX 256
 
 /* ---- responses ---- */
 
@@ -234,7 +236,6 @@ static json_t *room_json(const struct venue *v, const struct schedule *sched, si
 			 double now, bool live)
 {
 	const struct venue_room *room = &v->rooms[r];
-	double load = isnan(room->clients) ? room->projected : fmax(room->clients, room->projected);
 	json_t *o = json_object();
 	json_object_set_new(o, "name", json_string(room->conf->name));
 	json_object_set_new(o, "seats", json_integer(room->conf->seats));
@@ -242,7 +243,7 @@ static json_t *room_json(const struct venue *v, const struct schedule *sched, si
 	json_object_set_new(o, "clients", jnum(room->clients));
 	json_object_set_new(o, "capacity", jnum(room->capacity));
 	json_object_set_new(o, "projected", jnum(room->projected));
-	json_object_set_new(o, "headroom", jnum(room->capacity - load));
+	json_object_set_new(o, "headroom", jnum(room->headroom));
 	json_object_set_new(o, "load", jnum(ratio(room->clients, room->capacity)));
 	json_object_set_new(o, "status", json_string(plan_status_name(room->status)));
 	json_object_set_new(o, "plan_status", json_string(plan_status_name(room->plan_status)));
@@ -365,55 +366,351 @@ static enum plan_status worse(enum plan_status a, enum plan_status b)
 	return b > a ? b : a;
 }
 
-static const char *verdict_label(enum plan_status s)
+/* ---- incidents: the active alerts as the notifications group them ---- */
+
+/* The labels that name an alert's area, in the order the alert engine
+ * groups notifications by (alert_area() in alerts/): an AP's alerts carry
+ * its room and so join the room's incident. */
+static const char *const area_labels[] = { "room", "uplink", "pool", "target", "capture",
+					   "notifier" };
+
+static void alert_area_of(json_t *a, const char **kind, const char **name)
+{
+	json_t *labels = json_object_get(a, "labels");
+	for (size_t i = 0; i < sizeof area_labels / sizeof area_labels[0]; i++) {
+		const char *v = json_string_value(json_object_get(labels, area_labels[i]));
+		if (v) {
+			*kind = area_labels[i];
+			*name = v;
+			return;
+		}
+	}
+	*kind = "venue";
+	*name = "venue";
+}
+
+static int sev_rank(const char *sev)
+{
+	if (!sev)
+		return 0;
+	return strcmp(sev, "crit") == 0 ? 3 : strcmp(sev, "warn") == 0 ? 2
+	     : strcmp(sev, "info") == 0 ? 1 : 0;
+}
+
+static const char *jget_str(json_t *o, const char *key)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+	return v ? v : "";
+}
+
+static bool is_firing(json_t *a)
+{
+	return strcmp(jget_str(a, "state"), "firing") == 0;
+}
+
+/* Rules about what may come (the plan, the programme, a trend) rank
+ * below what is measured now. */
+static bool is_forecast(json_t *a)
+{
+	const char *rule = jget_str(a, "rule");
+	return strcmp(rule, "plan_shortfall") == 0 || strcmp(rule, "session_over_capacity") == 0 ||
+	       strcmp(rule, "forecast_saturation") == 0;
+}
+
+/* Worse first: firing before pending, higher severity, measured before
+ * foreseen, an alert about the whole area before one about an AP or
+ * radio in it, older first. */
+static int alert_cmp(const void *pa, const void *pb)
+{
+	json_t *a = *(json_t *const *)pa, *b = *(json_t *const *)pb;
+	int d = (int)is_firing(b) - (int)is_firing(a);
+	if (!d)
+		d = sev_rank(jget_str(b, "severity")) - sev_rank(jget_str(a, "severity"));
+	if (!d)
+		d = (int)is_forecast(a) - (int)is_forecast(b);
+	if (!d)
+		d = (json_object_get(json_object_get(a, "labels"), "ap") != NULL) -
+		    (json_object_get(json_object_get(b, "labels"), "ap") != NULL);
+	if (!d) {
+		double sa = json_number_value(json_object_get(a, "since"));
+		double sb = json_number_value(json_object_get(b, "since"));
+		d = sa < sb ? -1 : sa > sb;
+	}
+	return d ? d : strcmp(jget_str(a, "id"), jget_str(b, "id"));
+}
+
+/* Severity first, then age: an incident keeps its place while newer ones
+ * line up below it, so the list does not reorder under a finger. */
+static int incident_cmp(const void *pa, const void *pb)
+{
+	json_t *a = *(json_t *const *)pa, *b = *(json_t *const *)pb;
+	int d = (int)json_is_true(json_object_get(b, "firing")) -
+		(int)json_is_true(json_object_get(a, "firing"));
+	if (!d)
+		d = sev_rank(jget_str(b, "severity")) - sev_rank(jget_str(a, "severity"));
+	if (!d) {
+		double sa = json_number_value(json_object_get(a, "since"));
+		double sb = json_number_value(json_object_get(b, "since"));
+		d = sa < sb ? -1 : sa > sb;
+	}
+	return d ? d : strcmp(jget_str(a, "key"), jget_str(b, "key"));
+}
+
+/* The alerts of one area, worst first, with what they are about counted:
+ * the area itself, its APs, their radios. */
+static json_t *incident_json(const char *key, json_t **members, size_t n)
+{
+	qsort(members, n, sizeof *members, alert_cmp);
+	json_t *lead = members[0], *ids = json_array(), *aps = json_object();
+	const char *kind, *name;
+	alert_area_of(lead, &kind, &name);
+	double since = INFINITY;
+	long area = 0, radios = 0;
+	bool acked = true, silenced = true;
+	for (size_t i = 0; i < n; i++) {
+		json_t *labels = json_object_get(members[i], "labels");
+		const char *ap = json_string_value(json_object_get(labels, "ap"));
+		if (json_object_get(labels, "band"))
+			radios++;
+		else if (ap)
+			json_object_set_new(aps, ap, json_true());
+		else
+			area++;
+		since = fmin(since, json_number_value(json_object_get(members[i], "since")));
+		acked = acked && json_is_true(json_object_get(members[i], "acked"));
+		silenced = silenced && json_is_true(json_object_get(members[i], "silenced"));
+		json_array_append_new(ids, json_string(jget_str(members[i], "id")));
+	}
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:o, s:s, s:s, s:I, s:I, s:I, s:I,"
+			      " s:b, s:b, s:o}",
+			      "key", key, "kind", kind, "name", name,
+			      "severity", jget_str(lead, "severity"), "state", jget_str(lead, "state"),
+			      "firing", is_firing(lead), "since", jtime(since),
+			      "rule", jget_str(lead, "rule"), "summary", jget_str(lead, "summary"),
+			      "alerts_n", (json_int_t)n, "area_n", (json_int_t)area,
+			      "aps_n", (json_int_t)json_object_size(aps), "radios_n", (json_int_t)radios,
+			      "acked", acked, "silenced", silenced, "alerts", ids);
+	json_decref(aps);
+	return o;
+}
+
+/* One incident per area (room, uplink, pool, target, capture, notifier,
+ * venue) with its alerts folded inside, worst first. The watchdog is no
+ * incident: it is the heartbeat (monitoring_json). */
+static json_t *incidents_json(json_t *alerts)
+{
+	json_t *by_area = json_object();
+	size_t i;
+	json_t *a;
+	json_array_foreach(alerts, i, a) {
+		if (sev_rank(jget_str(a, "severity")) <= 1)
+			continue;
+		const char *kind, *name;
+		alert_area_of(a, &kind, &name);
+		char key[SAMPLE_ENTITY_MAX + 16];
+		snprintf(key, sizeof key, "%s:%s", kind, name);
+		json_t *list = json_object_get(by_area, key);
+		if (!list) {
+			list = json_array();
+			json_object_set_new(by_area, key, list);
+		}
+		json_array_append(list, a);
+	}
+	size_t n = json_object_size(by_area), k = 0;
+	json_t **out = xcalloc(n ? n : 1, sizeof *out);
+	const char *key;
+	json_t *list;
+	json_object_foreach(by_area, key, list) {
+		size_t m = json_array_size(list);
+		json_t **members = xcalloc(m, sizeof *members);
+		for (size_t j = 0; j < m; j++)
+			members[j] = json_array_get(list, j);
+		out[k++] = incident_json(key, members, m);
+		free(members);
+	}
+	qsort(out, n, sizeof *out, incident_cmp);
+	json_t *arr = json_array();
+	for (k = 0; k < n; k++)
+		json_array_append_new(arr, out[k]);
+	free(out);
+	json_decref(by_area);
+	return arr;
+}
+
+/* The watchdog's heartbeat: alive while it fires. */
+static json_t *monitoring_json(json_t *alerts, bool engine)
+{
+	if (!engine)
+		return json_null();
+	size_t i;
+	json_t *a;
+	json_array_foreach(alerts, i, a)
+		if (strcmp(jget_str(a, "rule"), "watchdog") == 0 && is_firing(a))
+			return json_pack("{s:b, s:O}", "alive", 1, "since", json_object_get(a, "since"));
+	return json_pack("{s:b, s:n}", "alive", 0, "since");
+}
+
+/* ---- the verdict ---- */
+
+static const char *verdict_label(enum plan_status s, bool overloaded)
 {
 	switch (s) {
 	case PLAN_OK: return "Wi-Fi OK";
 	case PLAN_WARN: return "Wi-Fi busy";
-	case PLAN_CRIT: return "Wi-Fi overloaded";
+	case PLAN_CRIT: return overloaded ? "Wi-Fi overloaded" : "Wi-Fi critical";
 	default: return "Wi-Fi unknown";
 	}
 }
 
-/* The one line a volunteer reads: worst of devices, uplink and rooms. */
-static json_t *verdict_json(const struct venue *v)
+static enum plan_status status_of_sev(const char *sev)
 {
-	const struct conf *c = v->conf;
+	int r = sev_rank(sev);
+	return r == 3 ? PLAN_CRIT : r == 2 ? PLAN_WARN : PLAN_UNKNOWN;
+}
+
+/* The worst place at level s: kind, name and the phrase that says it. */
+struct place {
+	const char *kind, *name;
+	char text[PLACE_MAX];
+	double ratio;
+	int count;	/* places at level s */
+};
+
+static void room_place(const struct venue_room *r, enum plan_status s, struct place *p)
+{
+	const char *how = s == PLAN_WARN ? "near capacity"
+			: r->clients >= r->capacity ? "over capacity" : "full";
+	char clients[32], capacity[32];
+	fmt_count(r->clients, clients, sizeof clients);
+	fmt_count(r->capacity, capacity, sizeof capacity);
+	p->kind = "room";
+	p->name = r->conf->name;
+	snprintf(p->text, sizeof p->text, "%s %s: %s of %s clients", r->conf->name, how,
+		 clients, capacity);
+}
+
+static void uplink_place(const struct venue_uplink *u, enum plan_status s, struct place *p)
+{
+	p->kind = "uplink";
+	p->name = u->conf->name;
+	snprintf(p->text, sizeof p->text, "uplink %s %s: %.0f%% of %.0f Mbit/s", u->conf->name,
+		 s == PLAN_WARN ? "busy" : "full", u->utilisation * 100, u->capacity_mbps);
+}
+
+/* Rooms, then uplinks, then firing incidents at level s; the first kind
+ * that has one names the place, the others only count. */
+static void worst_place(const struct venue *v, json_t *incidents, enum plan_status s,
+			struct place *p)
+{
+	memset(p, 0, sizeof *p);
+	p->ratio = -1;
+	for (size_t r = 0; r < v->conf->n_rooms; r++) {
+		const struct venue_room *room = &v->rooms[r];
+		if (room->status != s)
+			continue;
+		p->count++;
+		if (room->clients / room->capacity > p->ratio) {
+			p->ratio = room->clients / room->capacity;
+			room_place(room, s, p);
+		}
+	}
+	bool named = p->count > 0;
+	for (size_t i = 0; i < v->conf->n_uplinks; i++) {
+		const struct venue_uplink *u = &v->uplinks[i];
+		if (u->status != s)
+			continue;
+		p->count++;
+		if (!named && u->utilisation > p->ratio) {
+			p->ratio = u->utilisation;
+			uplink_place(u, s, p);
+		}
+	}
+	named = p->count > 0;
+	size_t i;
+	json_t *inc;
+	json_array_foreach(incidents, i, inc) {
+		if (!json_is_true(json_object_get(inc, "firing")) ||
+		    status_of_sev(jget_str(inc, "severity")) != s)
+			continue;
+		const char *kind = jget_str(inc, "kind"), *name = jget_str(inc, "name");
+		bool counted = strcmp(kind, "room") == 0 &&
+			conf_room_index(v->conf, name) >= 0 &&
+			v->rooms[conf_room_index(v->conf, name)].status == s;
+		if (strcmp(kind, "uplink") == 0 && conf_uplink_index(v->conf, name) >= 0 &&
+		    v->uplinks[conf_uplink_index(v->conf, name)].status == s)
+			counted = true;
+		if (counted)
+			continue;
+		p->count++;
+		if (!named) {
+			named = true;
+			p->kind = kind;
+			p->name = name;
+			snprintf(p->text, sizeof p->text, "%s", jget_str(inc, "summary"));
+		}
+	}
+}
+
+/* The venue in numbers: devices against the projection, headroom, uplink. */
+static void venue_numbers(const struct venue *v, char *buf, size_t len)
+{
 	const struct venue_totals *t = &v->totals;
-	double util = t->uplink_utilisation;
-	enum plan_status s = worse(t->status, t->uplink_status);
-	const char *full = NULL;
-	int n_full = 0;
-	for (size_t r = 0; r < c->n_rooms; r++) {
-		s = worse(s, v->rooms[r].status);
-		if (v->rooms[r].status == PLAN_CRIT && n_full++ == 0)
-			full = v->rooms[r].conf->name;
-	}
-	char devices[32] = "", projected[32], uplink[32] = "unknown", extra[160] = "";
-	if (!isnan(t->devices))
-		fmt_count(t->devices, devices, sizeof devices);
+	char devices[32], projected[32], headroom[32], uplink[32] = "unknown";
+	fmt_count(t->devices, devices, sizeof devices);
 	fmt_count((double)t->projected, projected, sizeof projected);
-	if (isfinite(util))
-		snprintf(uplink, sizeof uplink, "%.0f%%", util * 100);
-	if (n_full == 1)
-		snprintf(extra, sizeof extra, "; %s is full", full);
-	else if (n_full > 1)
-		snprintf(extra, sizeof extra, "; %s and %d more rooms are full", full, n_full - 1);
-	if (t->targets_down > 0) {
-		size_t used = strlen(extra);
-		snprintf(extra + used, sizeof extra - used, "; %d source%s down", t->targets_down,
+	fmt_count(t->headroom, headroom, sizeof headroom);
+	if (isfinite(t->uplink_utilisation))
+		snprintf(uplink, sizeof uplink, "%.0f%%", t->uplink_utilisation * 100);
+	if (isnan(t->devices))
+		snprintf(buf, len, "no AP reporting yet (%s projected devices), uplink %s",
+			 projected, uplink);
+	else
+		snprintf(buf, len, "%s of %s projected devices, headroom %s, uplink %s", devices,
+			 projected, headroom, uplink);
+}
+
+/* The one line a volunteer reads, from the same state as the alerts: the
+ * worst of the rooms, the uplinks, the venue and every firing alert, so
+ * it is never "OK" beside an active critical; it names the worst place. */
+static json_t *verdict_json(const struct venue *v, json_t *incidents)
+{
+	const struct venue_totals *t = &v->totals;
+	enum plan_status s = worse(t->status, t->uplink_status);
+	for (size_t r = 0; r < v->conf->n_rooms; r++)
+		s = worse(s, v->rooms[r].status);
+	for (size_t r = 0; r < v->conf->n_uplinks; r++)
+		s = worse(s, v->uplinks[r].status);
+	bool overloaded = s == PLAN_CRIT;	/* a measured load at crit */
+	size_t i;
+	json_t *inc;
+	json_array_foreach(incidents, i, inc)
+		if (json_is_true(json_object_get(inc, "firing")))
+			s = worse(s, status_of_sev(jget_str(inc, "severity")));
+	struct place p;
+	memset(&p, 0, sizeof p);
+	if (s == PLAN_WARN || s == PLAN_CRIT)
+		worst_place(v, incidents, s, &p);
+	char numbers[160], more[64] = "", down[48] = "";
+	venue_numbers(v, numbers, sizeof numbers);
+	if (p.count > 1)
+		snprintf(more, sizeof more, "; %d more place%s %s", p.count - 1,
+			 p.count == 2 ? "" : "s", s == PLAN_CRIT ? "critical" : "busy");
+	if (t->targets_down > 0)
+		snprintf(down, sizeof down, "; %d source%s down", t->targets_down,
 			 t->targets_down == 1 ? "" : "s");
-	}
+	const char *label = verdict_label(s, overloaded);
 	json_t *o = json_object();
 	json_object_set_new(o, "status", json_string(plan_status_name(s)));
-	json_object_set_new(o, "label", json_string(verdict_label(s)));
-	if (isnan(t->devices))
-		json_object_set_new(o, "text", json_sprintf("%s: no AP reporting yet (%s projected devices), uplink %s%s",
-							    verdict_label(s), projected, uplink, extra));
+	json_object_set_new(o, "label", json_string(label));
+	json_object_set_new(o, "place", p.text[0] ? json_string(p.text) : json_null());
+	json_object_set_new(o, "worst", p.text[0] ? json_pack("{s:s, s:s}", "kind", p.kind,
+				"name", p.name) : json_null());
+	json_object_set_new(o, "detail", json_sprintf("%s%s%s", numbers, more, down));
+	if (p.text[0])
+		json_object_set_new(o, "text", json_sprintf("%s: %s%s; %s%s", label, p.text, more,
+							    numbers, down));
 	else
-		json_object_set_new(o, "text", json_sprintf("%s: %s of %s projected devices, uplink %s%s",
-							    verdict_label(s), devices, projected, uplink,
-							    extra));
+		json_object_set_new(o, "text", json_sprintf("%s: %s%s", label, numbers, down));
 	return o;
 }
 
@@ -440,7 +737,8 @@ static json_t *sources_json(const struct venue *v)
 	return a;
 }
 
-static json_t *venue_json(const struct venue *v, double now, size_t alerts_active, bool live)
+static json_t *venue_json(const struct venue *v, double now, json_t *alerts, json_t *incidents,
+			  bool engine, bool live)
 {
 	const struct conf *c = v->conf;
 	const struct venue_totals *t = &v->totals;
@@ -454,7 +752,9 @@ static json_t *venue_json(const struct venue *v, double now, size_t alerts_activ
 	json_object_set_new(o, "capacity", json_integer(t->capacity));
 	json_object_set_new(o, "headroom", jnum(t->headroom));
 	json_object_set_new(o, "status", json_string(plan_status_name(t->status)));
-	json_object_set_new(o, "verdict", verdict_json(v));
+	json_object_set_new(o, "beyond_projection", jnum(t->beyond));
+	json_object_set_new(o, "verdict", verdict_json(v, incidents));
+	json_object_set_new(o, "monitoring", monitoring_json(alerts, engine));
 	json_t *up = json_object();
 	json_object_set_new(up, "mbps_in", jnum(t->uplink_mbps_in));
 	json_object_set_new(up, "mbps_out", jnum(t->uplink_mbps_out));
@@ -478,7 +778,8 @@ static json_t *venue_json(const struct venue *v, double now, size_t alerts_activ
 	json_object_set_new(o, "aps_unplanned", json_integer(t->aps_unplanned));
 	json_object_set_new(o, "targets_up", json_integer(t->targets_up));
 	json_object_set_new(o, "targets_down", json_integer(t->targets_down));
-	json_object_set_new(o, "alerts_active", json_integer((json_int_t)alerts_active));
+	json_object_set_new(o, "alerts_active", json_integer((json_int_t)json_array_size(alerts)));
+	json_object_set_new(o, "incidents", json_integer((json_int_t)json_array_size(incidents)));
 	json_object_set_new(o, "sources", sources_json(v));
 	json_object_set_new(o, "updated", jtime(t->updated));
 	json_object_set_new(o, "now", jtime(now));
@@ -489,9 +790,9 @@ static json_t *venue_json(const struct venue *v, double now, size_t alerts_activ
 /* The venue with the schedule's state: a change of the programme or a
  * source gone quiet shows where volunteers look. */
 static json_t *venue_with_schedule(const struct venue *v, const struct schedule *sched,
-				   double now, size_t alerts_active)
+				   double now, json_t *alerts, json_t *incidents, bool engine)
 {
-	json_t *o = venue_json(v, now, alerts_active, false);
+	json_t *o = venue_json(v, now, alerts, incidents, engine, false);
 	json_object_set_new(o, "schedule", schedule_status_json(sched, now));
 	return o;
 }
@@ -499,7 +800,7 @@ static json_t *venue_with_schedule(const struct venue *v, const struct schedule 
 /* ---- the live model for server-sent events ---- */
 
 static json_t *live_model(const struct venue *v, const struct schedule *sched, double now,
-			  json_t *alerts)
+			  json_t *alerts, json_t *incidents, bool engine)
 {
 	const struct conf *c = v->conf;
 	json_t *rooms = json_object(), *aps = json_object(), *ups = json_object();
@@ -512,10 +813,10 @@ static json_t *live_model(const struct venue *v, const struct schedule *sched, d
 		json_object_set_new(ups, c->uplinks[i].name, uplink_json(&v->uplinks[i], true));
 	for (size_t i = 0; i < c->n_targets; i++)
 		json_object_set_new(targets, c->targets[i].name, target_json(&v->targets[i], true));
-	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:O}",
-			 "venue", venue_with_schedule(v, sched, now, json_array_size(alerts)),
+	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:O, s:O}",
+			 "venue", venue_with_schedule(v, sched, now, alerts, incidents, engine),
 			 "rooms", rooms, "aps", aps, "uplinks", ups, "targets", targets,
-			 "alerts", alerts);
+			 "alerts", alerts, "incidents", incidents);
 }
 
 /* Members of cur that are new or differ from prev; *same_keys turns
@@ -567,9 +868,12 @@ static void build_sse(struct web *w, struct web_snapshot *s, json_t *live, json_
 		json_object_set_new(tick, maps[i],
 				    changed_members(json_object_get(w->prev_live, maps[i]),
 						    json_object_get(live, maps[i]), &same));
-	json_t *alerts = json_object_get(live, "alerts");
-	if (!json_equal(alerts, json_object_get(w->prev_live, "alerts")))
-		json_object_set(tick, "alerts", alerts);
+	static const char *const lists[] = { "alerts", "incidents" };
+	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+		json_t *list = json_object_get(live, lists[i]);
+		if (!json_equal(list, json_object_get(w->prev_live, lists[i])))
+			json_object_set(tick, lists[i], list);
+	}
 	json_object_set(tick, "transitions", transitions);
 	if (same)
 		s->sse_tick = sse_frame("tick", s->seq, tick, &s->sse_tick_len);
@@ -631,8 +935,10 @@ struct web_snapshot *web_snapshot_build(struct web *w, const struct module_ctx *
 	json_t *silences = alerts_or_empty(alert_engine_silences_json, d->alerts);
 	json_t *transitions = alerts_or_empty(alert_engine_transitions_json, d->alerts);
 
-	set_json_body(s, WB_VENUE, venue_with_schedule(v, d->schedule, now,
-						       json_array_size(alerts)));
+	json_t *incidents = incidents_json(alerts);
+	bool engine = d->alerts != NULL;
+	set_json_body(s, WB_VENUE, venue_with_schedule(v, d->schedule, now, alerts, incidents,
+						       engine));
 	json_t *rooms = json_array();
 	for (size_t i = 0; i < c->n_rooms; i++)
 		json_array_append_new(rooms, room_json(v, d->schedule, i, now, false));
@@ -649,8 +955,9 @@ struct web_snapshot *web_snapshot_build(struct web *w, const struct module_ctx *
 	for (size_t i = 0; i < c->n_targets; i++)
 		json_array_append_new(targets, target_json(&v->targets[i], false));
 	set_json_body(s, WB_TARGETS, wrap_array("targets", targets, now));
-	set_json_body(s, WB_ALERTS, json_pack("{s:O, s:O, s:o}", "alerts", alerts,
-					       "silences", silences, "updated", jtime(now)));
+	set_json_body(s, WB_ALERTS, json_pack("{s:O, s:O, s:O, s:o}", "alerts", alerts,
+					       "incidents", incidents, "silences", silences,
+					       "updated", jtime(now)));
 	set_json_body(s, WB_SILENCES, wrap_array("silences", json_incref(silences), now));
 	set_json_body(s, WB_HEALTHZ, json_pack("{s:s, s:I, s:o}", "status", "ok",
 						"seq", (json_int_t)s->seq, "time", jtime(now)));
@@ -665,12 +972,13 @@ struct web_snapshot *web_snapshot_build(struct web *w, const struct module_ctx *
 		     "text/plain; version=0.0.4; charset=utf-8", "no-store", s->files);
 	free(metrics);
 
-	json_t *live = live_model(v, d->schedule, now, alerts);
+	json_t *live = live_model(v, d->schedule, now, alerts, incidents, engine);
 	build_sse(w, s, live, transitions);
 	json_decref(w->prev_live);
 	w->prev_live = live;
 
 	json_decref(alerts);
+	json_decref(incidents);
 	json_decref(silences);
 	json_decref(transitions);
 	return s;
