@@ -2,14 +2,18 @@
 //   node dashboard.mjs BASE_URL OUT_DIR DAEMON_PID CONF NEXT_CONF TOKEN [live]
 // Loads the page at 1920x1080, waits for live numbers over SSE (with
 // "live": the controller's 262 devices), checks the verdict, a room tile
-// and its AP table, acks an alert with the token; then swaps in NEXT_CONF
-// (a new room whose plan falls short and, with "live", the busy
+// and its AP table, acks an incident with the token; then swaps in
+// NEXT_CONF (a new room whose plan falls short and, with "live", the busy
 // controller) and expects the new tile, hall-a turning "Full" and their
-// alerts to appear without a reload; stops the daemon
-// for a moment and expects the stale banner; a click held across an
-// update still opens its room and an update leaves the focus on an Ack
-// button; last, the phone layout at
-// 390x844 without horizontal scrolling. Screenshots go to OUT_DIR.
+// incidents to appear without a reload; stops the daemon for a moment and
+// expects the stale banner; a click held across an update still opens its
+// room, whose tile did not move, and an update leaves the focus on an Ack
+// button; last, the phone layout at 390x844 without horizontal scrolling,
+// the verdict, every room and the top three incidents on its first
+// screen. Throughout, the verdict never contradicts an active critical
+// (in every SSE message and in the page), and the page shows one card per
+// area with alerts (counted here from the alerts themselves). Screenshots
+// go to OUT_DIR.
 import { chromium } from "playwright-core";
 import { copyFileSync } from "node:fs";
 
@@ -23,22 +27,91 @@ const browser = await chromium.launch({
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
 });
 const errors = [];
+
+/* In the page, beside the dashboard: a second EventSource that checks
+ * every message the daemon sends (a firing critical means a critical
+ * verdict, never "OK"), and an observer that checks the page after every
+ * change (a firing critical card means a critical verdict). */
+async function watchVerdict(page) {
+  await page.evaluate(() => {
+    window.__violations = [];
+    window.__latest = null;
+    const bad = (why) => { if (window.__violations.length < 20) window.__violations.push(why); };
+    const critFiring = (alerts) => (alerts || []).some((a) => a.severity === "crit" && a.state === "firing");
+    const check = (venue, alerts) => {
+      const v = venue.verdict;
+      if (critFiring(alerts) && (v.status !== "crit" || /OK/.test(v.label) || /OK/.test(v.text))) bad("SSE verdict " + v.status + " '" + v.text + "' beside a firing critical");
+    };
+    const es = new EventSource("/events");
+    es.addEventListener("state", (e) => { const m = JSON.parse(e.data); window.__latest = { alerts: m.alerts }; check(m.venue, m.alerts); });
+    es.addEventListener("tick", (e) => {
+      const d = JSON.parse(e.data);
+      if (!window.__latest) return;
+      if (d.alerts) window.__latest.alerts = d.alerts;
+      check(d.venue, window.__latest.alerts);
+    });
+    new MutationObserver(() => {
+      const card = document.querySelector('#alerts > li[data-severity="crit"][data-state="firing"]');
+      const verdict = document.getElementById("verdict");
+      if (card && (verdict.dataset.status !== "crit" || /OK/.test(document.getElementById("verdict-text").textContent)))
+        bad("page verdict " + verdict.dataset.status + " beside the critical card " + card.dataset.key);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    // The areas notifications group alerts by, counted here on their own:
+    // room, uplink, pool, target, capture, notifier, else the venue; the
+    // watchdog (info) is the heartbeat, no incident.
+    window.__groups = (alerts) => {
+      const order = ["room", "uplink", "pool", "target", "capture", "notifier"];
+      const keys = new Set();
+      for (const a of alerts || []) {
+        if (a.severity === "info") continue;
+        const k = order.find((l) => a.labels && l in a.labels);
+        keys.add(k ? k + ":" + a.labels[k] : "venue");
+      }
+      return keys.size;
+    };
+  });
+}
+
+/* As many cards as groups: waits until the page agrees with the latest
+ * alerts; with fold, also that some card holds more than one alert. */
+async function cardsMatchGroups(page, fold) {
+  await page.waitForFunction((fold) => {
+    const l = window.__latest;
+    if (!l) return false;
+    const cards = document.querySelectorAll("#alerts > li").length;
+    const alerts = (l.alerts || []).filter((a) => a.severity !== "info").length;
+    return cards === window.__groups(l.alerts) && (!fold || alerts > cards);
+  }, fold, { timeout: 30000 });
+}
+
+async function noViolations(page) {
+  const v = await page.evaluate(() => window.__violations);
+  if (v.length) fail("the verdict contradicted an active critical: " + v.join("; "));
+}
+
 try {
   const wall = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
   wall.on("pageerror", (e) => errors.push(String(e)));
   wall.on("console", (m) => { if (m.type() === "error" && !/graph\//.test(m.location().url || "")) errors.push(m.text()); });
   await wall.goto(base + "/");
+  await watchVerdict(wall);
   await wall.waitForFunction(() => document.getElementById("conn-text").textContent === "live", null, { timeout: 20000 });
-  const verdict = await wall.locator("#verdict-text").textContent();
+  const verdict = await wall.locator("#verdict").textContent();
   if (!/1,080 projected devices/.test(verdict)) fail("verdict without the projection: " + verdict);
-  if (!/^Wi-Fi /.test(verdict)) fail("verdict does not start with Wi-Fi: " + verdict);
+  if (!/^Wi-Fi /.test(await wall.locator("#verdict-text").textContent())) fail("verdict does not start with Wi-Fi: " + verdict);
   if (await wall.locator("#verdict").getAttribute("role") !== "status") fail("verdict is not a status region");
+  // The plan falls short in hall-a (540 projected, 400 capacity): a
+  // critical from the start, so the verdict is critical and names it.
+  await wall.locator('#alerts > li[data-key="room:hall-a"][data-severity="crit"]').waitFor({ timeout: 15000 });
+  await wall.locator('#verdict[data-status="crit"]').waitFor({ timeout: 15000 });
+  if (!/^Wi-Fi critical: .*hall-a/.test(await wall.locator("#verdict-text").textContent())) fail("verdict does not name hall-a: " + await wall.locator("#verdict-text").textContent());
   if (live) {
     // numbers from the controller in snmpsimd: 262 devices, hall-a at 200 of 400
     await wall.waitForFunction(() => document.getElementById("devices").textContent === "262", null, { timeout: 30000 });
     await wall.locator('[data-room="hall-a"].st-ok').waitFor({ timeout: 15000 });
-    if (!/^Wi-Fi OK: 262 of 1,080/.test(await wall.locator("#verdict-text").textContent())) fail("live verdict");
+    if (!/262 of 1,080/.test(await wall.locator("#verdict-detail").textContent())) fail("live verdict");
   }
+  await cardsMatchGroups(wall, false);
   const projected = await wall.locator("#projected").textContent();
   if (projected !== "1,080") fail("projected card shows " + projected);
 
@@ -51,13 +124,16 @@ try {
   await wall.locator("#room-detail").waitFor({ state: "visible" });
   const rows = await wall.locator("#room-aps tr th").allTextContents();
   if (rows.join(",") !== "a1,a2") fail("hall-a APs listed: " + rows.join(","));
-  await wall.locator('#alerts li:has-text("room hall-a")').first().waitFor({ timeout: 15000 });
 
-  // Ack an alert with the token kept in this tab.
+  // Ack an incident with the token kept in this tab: its alerts open
+  // under the card, the buttons with them.
   await wall.locator(".token summary").click();
   await wall.locator("#token").fill(token);
   await wall.locator("#token-form button[type=submit]").click();
-  await wall.locator('#alerts li:has-text("room hall-a") button:has-text("Ack")').first().click();
+  const hallCard = wall.locator('#alerts > li[data-key="room:hall-a"]');
+  await hallCard.locator("details summary").click();
+  await hallCard.locator('.members li[data-rule="plan_shortfall"]').waitFor();
+  await hallCard.locator('button:has-text("Ack")').click();
   await wall.waitForFunction(() => /^Done/.test(document.getElementById("action-msg").textContent), null, { timeout: 10000 });
   await wall.evaluate(() => window.scrollTo(0, 0));
   await wall.screenshot({ path: outDir + "/dashboard-1920x1080.png", fullPage: false });
@@ -67,15 +143,20 @@ try {
   copyFileSync(nextConf, conf);
   process.kill(pid, "SIGHUP");
   await wall.locator('[data-room="workshop"]').waitFor({ timeout: 20000 });
-  await wall.locator('#alerts li:has-text("room workshop")').first().waitFor({ timeout: 20000 });
+  await wall.locator('#alerts > li[data-key="room:workshop"]').waitFor({ timeout: 20000 });
   if (live) {
     // the busy controller: hall-a at 420 of 400, in colour and in words
     const hallFull = wall.locator('[data-room="hall-a"].st-crit');
     await hallFull.waitFor({ timeout: 30000 });
     if (!/Full/.test(await hallFull.textContent())) fail("hall-a tile does not say Full");
-    await wall.locator('#alerts li[data-rule="room_over_capacity"]').first().waitFor({ timeout: 30000 });
-    if (!/^Wi-Fi overloaded: .*hall-a is full/.test(await wall.locator("#verdict-text").textContent())) fail("verdict does not name the full room");
+    // measured now ranks above the plan: the card leads with it
+    await wall.locator('#alerts > li[data-key="room:hall-a"][data-rule="room_over_capacity"]').waitFor({ timeout: 30000 });
+    if (!/^Wi-Fi overloaded: hall-a over capacity: 4\d\d of 400 clients/.test(await wall.locator("#verdict-text").textContent())) fail("verdict does not name the full room: " + await wall.locator("#verdict-text").textContent());
+    // its APs and radios fold into hall-a's card
+    await cardsMatchGroups(wall, true);
+    if (!/\d+ APs?, \d+ radios?/.test(await hallCard.locator("details summary").textContent())) fail("hall-a's card does not count its APs and radios: " + await hallCard.locator("details summary").textContent());
   }
+  await cardsMatchGroups(wall, false);
   if (!(await wall.evaluate(() => window.__sameDocument === true))) fail("the page reloaded");
   await wall.screenshot({ path: outDir + "/dashboard-1920x1080-after.png", fullPage: true });
 
@@ -94,46 +175,61 @@ try {
   // are rebuilt every tick) still opens the room: the press must not land
   // on a child the update throws away.
   if (await wall.locator("#room-detail").isVisible()) await wall.locator("#room-close").click();
-  // The Ack above changes the alert list over the next ticks, which moves
-  // the rooms; press only once the tile has stayed put for two seconds, so
-  // the release lands on the tile that was pressed.
-  await wall.waitForFunction(() => {
-    const y = document.querySelector('[data-room="lobby"]').getBoundingClientRect().y;
-    const now = performance.now();
-    if (window.__lobbyY !== y) { window.__lobbyY = y; window.__lobbySince = now; }
-    return now - window.__lobbySince > 2000;
-  }, null, { timeout: 20000, polling: 100 });
+  // The rooms come before the incidents: an update does not move the
+  // tile under the finger, so the release lands on the tile pressed.
   const lobbyName = wall.locator('[data-room="lobby"] .name');
   const box = await lobbyName.boundingBox();
   const pressed = await lobbyName.elementHandle();
   await wall.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   await wall.mouse.down();
   await wall.waitForFunction((e) => !e.isConnected, pressed, { timeout: 20000 });
+  const moved = await lobbyName.boundingBox();
+  if (moved.y !== box.y || moved.x !== box.x) fail("an update moved the lobby tile from " + box.y + " to " + moved.y);
   await wall.mouse.up();
   await wall.locator("#room-detail").waitFor({ state: "visible", timeout: 5000 });
   if ((await wall.locator("#room-detail-h").textContent()) !== "lobby") fail("a click across an update opened another room");
   await wall.locator("#room-close").click();
 
-  // Keyboard focus on an alert's Ack button survives the updates.
-  const ackButton = wall.locator("#alerts li button.ack").first();
+  // Keyboard focus on an incident's Ack button survives the updates.
+  const firstCard = wall.locator("#alerts > li").first();
+  if (!(await firstCard.locator("details").evaluate((d) => d.open))) await firstCard.locator("details summary").click();
+  const ackButton = firstCard.locator("button.ack");
   await ackButton.focus();
   const focused = await ackButton.elementHandle();
   const ticked = await wall.locator('[data-room="lobby"] .name').elementHandle();
   await wall.waitForFunction((e) => !e.isConnected, ticked, { timeout: 20000 });
   if (!(await focused.evaluate((b) => b.isConnected && document.activeElement === b))) fail("an update took the focus off an Ack button");
 
+  await noViolations(wall);
+
   const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   phone.on("pageerror", (e) => errors.push(String(e)));
   await phone.goto(base + "/");
+  await watchVerdict(phone);
   await phone.waitForFunction(() => document.getElementById("conn-text").textContent === "live", null, { timeout: 20000 });
   await phone.locator('[data-room="hall-a"]').waitFor();
+  await cardsMatchGroups(phone, false);
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   if (overflow > 0) fail("the phone layout scrolls sideways by " + overflow + " px");
+  // The first screen holds the verdict, every room and the top three
+  // incidents, without scrolling.
+  await phone.screenshot({ path: outDir + "/dashboard-390x844-first.png", fullPage: false });
+  const below = await phone.evaluate(() => {
+    const out = [];
+    const check = (e, what) => { const r = e.getBoundingClientRect(); if (r.bottom > window.innerHeight || r.top < 0) out.push(what + " at " + Math.round(r.top) + ".." + Math.round(r.bottom)); };
+    check(document.getElementById("verdict"), "the verdict");
+    for (const t of document.querySelectorAll("#rooms [data-room]")) check(t, "room " + t.dataset.room);
+    [...document.querySelectorAll("#alerts > li")].slice(0, 3).forEach((c) => check(c, "incident " + c.dataset.key));
+    return { out, cards: document.querySelectorAll("#alerts > li").length };
+  });
+  if (below.out.length) fail("not on the phone's first screen (844 px): " + below.out.join(", "));
+  if (below.cards < 3) fail("want at least three incidents on the phone, have " + below.cards);
   await phone.locator('[data-room="lobby"]').tap();
   await phone.locator("#room-detail").waitFor({ state: "visible" });
   await phone.evaluate(() => window.scrollTo(0, 0));
   await phone.screenshot({ path: outDir + "/dashboard-390x844.png", fullPage: false });
   await phone.screenshot({ path: outDir + "/dashboard-390x844-full.png", fullPage: true });
+  await noViolations(phone);
   if (errors.length) fail("page errors: " + errors.join("; "));
   console.log("dashboard ok");
 } finally {

@@ -67,6 +67,7 @@
     model.venue = d.venue;
     for (const k of ["rooms", "aps", "uplinks", "targets"]) Object.assign(model[k], d[k] || {});
     if (d.alerts) model.alerts = d.alerts;
+    if (d.incidents) model.incidents = d.incidents;
   }
 
   function announce(transitions) {
@@ -99,13 +100,37 @@
 
   /* ---- rendering ---- */
 
+  /* The verdict is the daemon's (web/snapshot.c): worst of the rooms,
+   * the uplinks and every firing alert, and the place that is worst. */
   function renderVerdict(v) {
-    const s = v.verdict.status;
+    const vd = v.verdict;
+    const s = vd.status;
     $("verdict").className = "verdict st-" + s;
+    $("verdict").dataset.status = s;
     $("verdict-badge").textContent = BADGE[s] || "?";
-    $("verdict-text").textContent = v.verdict.text;
+    $("verdict-label").textContent = vd.label;
+    // The place where it is worst, else the venue's numbers; the second
+    // line has the numbers when the first has the place.
+    const place = $("verdict-place");
+    if (vd.place) {
+      const link = vd.worst && vd.worst.kind === "room" && model.rooms[vd.worst.name]
+        ? el("a", { href: "#/room/" + encodeURIComponent(vd.worst.name), text: vd.place }) : document.createTextNode(vd.place);
+      place.replaceChildren(link);
+      $("verdict-detail").textContent = vd.detail;
+    } else {
+      place.textContent = vd.detail.charAt(0).toUpperCase() + vd.detail.slice(1);
+      $("verdict-detail").textContent = "";
+    }
+    $("verdict").setAttribute("aria-label", vd.text);
+    $("verdict").title = vd.text;
     $("event-name").textContent = v.event || "";
-    document.title = v.verdict.label + " \u2013 headroom";
+    document.title = vd.label + " \u2013 headroom";
+    const m = v.monitoring;
+    $("beat").hidden = !m;
+    if (m) {
+      $("beat").className = "beat " + (m.alive ? "alive" : "dead");
+      $("beat-text").textContent = m.alive ? "monitoring alive" : "no heartbeat from the alert engine";
+    }
   }
 
   function renderCards(v) {
@@ -114,7 +139,8 @@
     $("projected").textContent = num(v.projected);
     $("projected-sub").textContent = num(v.attendees) + " attendees";
     $("headroom").textContent = num(v.headroom);
-    $("headroom-sub").textContent = v.headroom < 0 ? num(-v.headroom) + " devices short of " + num(v.capacity) : "of " + num(v.capacity) + " AP capacity";
+    const beyond = v.beyond_projection > 0 ? "; rooms draw " + num(v.beyond_projection) + " beyond their plan" : "";
+    $("headroom-sub").textContent = (v.headroom < 0 ? num(-v.headroom) + " devices short of " + num(v.capacity) : "of " + num(v.capacity) + " AP capacity") + beyond;
     const u = v.uplink;
     $("uplink").textContent = pct(u.utilisation);
     $("uplink-sub").textContent = "in " + mbps(u.mbps_in) + ", out " + mbps(u.mbps_out) + " of " + mbps(u.capacity_mbps);
@@ -267,38 +293,82 @@
     return m < 1 ? "just now" : m < 90 ? m + " min ago" : Math.round(m / 60) + " h ago";
   }
 
-  /* Alert rows are kept per alert id and updated in place: rebuilt every
-   * tick, their Ack and Silence buttons would lose keyboard focus and any
-   * click held across an update. */
-  function alertRow(id) {
-    const current = () => (model.alerts || []).find((x) => x.id === id);
-    const row = el("li", { "data-id": id },
-      el("span", { class: "sev" }), el("span", { class: "sum" }), el("span", { class: "muted" }),
-      el("button", { type: "button", class: "ack", onclick: () => { const a = current(); if (a) ack(a); } }, "Ack"),
-      el("button", { type: "button", class: "silence", onclick: () => { const a = current(); if (a) silence(a); } }, "Silence 1 h"));
+  const SEV = { crit: "critical", warn: "warning", info: "info" };
+
+  /* What an incident holds, counted: "room alert, 8 APs, 8 radios". */
+  function incidentCounts(g) {
+    const parts = [];
+    if (g.area_n) parts.push(g.area_n + " " + (g.kind === "venue" ? "venue" : g.kind) + " alert" + (g.area_n === 1 ? "" : "s"));
+    if (g.aps_n) parts.push(g.aps_n + " AP" + (g.aps_n === 1 ? "" : "s"));
+    if (g.radios_n) parts.push(g.radios_n + " radio" + (g.radios_n === 1 ? "" : "s"));
+    return parts.join(", ");
+  }
+
+  function incidentHref(g) {
+    return g.kind === "room" && model.rooms[g.name] ? "#/room/" + encodeURIComponent(g.name) : null;
+  }
+
+  /* Incident cards are kept per key and updated in place: rebuilt every
+   * tick, their buttons would lose keyboard focus and any click held
+   * across an update. */
+  function incidentRow(key) {
+    const current = () => (model.incidents || []).find((x) => x.key === key);
+    const members = el("ul", { class: "members" });
+    const row = el("li", { "data-key": key },
+      el("div", { class: "inc-head" }, el("span", { class: "sev" }), el("span", { class: "name" }), el("span", { class: "age muted" })),
+      el("p", { class: "sum" }),
+      el("details", {}, el("summary", {}), members,
+        el("div", { class: "actions" },
+          el("button", { type: "button", class: "ack", onclick: () => { const g = current(); if (g) ackIncident(g); } }, "Ack"),
+          el("button", { type: "button", class: "silence", onclick: () => { const g = current(); if (g) silenceIncident(g); } }, "Silence 1 h"))));
     return row;
   }
 
+  function memberItems(g) {
+    const byId = new Map((model.alerts || []).map((a) => [a.id, a]));
+    return g.alerts.map((id) => byId.get(id)).filter(Boolean).map((a) =>
+      el("li", { class: "sev-" + a.severity, "data-id": a.id, "data-rule": a.rule },
+        el("span", { class: "sev", text: SEV[a.severity] || a.severity }), " ",
+        a.summary || a.rule, el("span", { class: "muted", text: " \u00b7 " + [a.state, a.acked ? "acked" : null, a.silenced ? "silenced" : null].filter(Boolean).join(", ") })));
+  }
+
+  function fillIncident(row, g) {
+    row.className = "alert incident sev-" + g.severity;
+    row.dataset.rule = g.rule;
+    row.dataset.kind = g.kind;
+    row.dataset.state = g.state;
+    row.dataset.severity = g.severity;
+    const [head, sum, details] = row.children;
+    const [sev, name, age] = head.children;
+    sev.textContent = SEV[g.severity] || g.severity;
+    const href = incidentHref(g);
+    name.replaceChildren(href ? el("a", { href: href, text: g.name }) : document.createTextNode(g.kind === "venue" ? "venue" : g.kind + " " + g.name));
+    const flags = [g.state === "pending" ? "pending" : null, g.acked ? "acked" : null, g.silenced ? "silenced" : null].filter(Boolean);
+    age.textContent = [since(g.since)].concat(flags).join(" \u00b7 ");
+    sum.textContent = g.summary;
+    const [summary, members, actions] = details.children;
+    summary.textContent = g.alerts_n + " alert" + (g.alerts_n === 1 ? "" : "s") + ": " + incidentCounts(g);
+    if (details.open) members.replaceChildren(...memberItems(g));
+    else if (!details.dataset.wired) {
+      details.dataset.wired = "1";
+      details.addEventListener("toggle", () => { const c = (model.incidents || []).find((x) => x.key === row.dataset.key); if (c && details.open) members.replaceChildren(...memberItems(c)); });
+    }
+    const [ackButton, silenceButton] = actions.children;
+    ackButton.setAttribute("aria-label", "Acknowledge the " + g.alerts_n + " alerts of " + g.name);
+    silenceButton.setAttribute("aria-label", "Silence for 1 hour the alerts of " + g.name);
+  }
+
   function renderAlerts() {
-    const alerts = model.alerts || [];
-    $("alerts-count").textContent = alerts.length ? "(" + alerts.length + ")" : "";
-    $("alerts-empty").hidden = alerts.length > 0;
+    const groups = model.incidents || [];
+    const n = (model.alerts || []).filter((a) => a.severity !== "info").length;
+    $("alerts-count").textContent = groups.length ? "(" + groups.length + (n !== groups.length ? ", " + n + " alerts" : "") + ")" : "";
+    $("alerts-empty").hidden = groups.length > 0;
     const list = $("alerts");
-    const rows = new Map([...list.children].map((li) => [li.dataset.id, li]));
-    alerts.forEach((a, i) => {
-      const sev = a.severity || "warn";
-      const flags = [a.state, a.acked ? "acked" : null, a.silenced ? "silenced" : null].filter(Boolean).join(", ");
-      const summary = a.summary || a.rule || a.id;
-      const row = rows.get(a.id) || alertRow(a.id);
-      rows.delete(a.id);
-      row.className = "alert sev-" + sev;
-      row.dataset.rule = a.rule || "";
-      const [sevText, sum, meta, ackButton, silenceButton] = row.children;
-      sevText.textContent = { crit: "critical", warn: "warning" }[sev] || sev;
-      sum.textContent = summary;
-      meta.textContent = flags + (a.since ? " \u00b7 " + since(a.since) : "");
-      ackButton.setAttribute("aria-label", "Acknowledge: " + (a.summary || a.id));
-      silenceButton.setAttribute("aria-label", "Silence for 1 hour: " + (a.summary || a.id));
+    const rows = new Map([...list.children].map((li) => [li.dataset.key, li]));
+    groups.forEach((g, i) => {
+      const row = rows.get(g.key) || incidentRow(g.key);
+      rows.delete(g.key);
+      fillIncident(row, g);
       if (list.children[i] !== row) list.insertBefore(row, list.children[i] || null);
     });
     for (const stale of rows.values()) stale.remove();
@@ -307,10 +377,10 @@
   function render() {
     if (!model || !model.venue) return;
     renderVerdict(model.venue);
-    renderCards(model.venue);
     renderRooms();
-    renderUplinks();
     renderAlerts();
+    renderCards(model.venue);
+    renderUplinks();
     renderSources();
   }
 
@@ -322,26 +392,43 @@
       document.querySelector(".token").open = true;
       $("token").focus();
       $("action-msg").textContent = "Enter the API token first.";
-      return;
+      return false;
     }
     try {
       const res = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json", Authorization: "Bearer " + token }, body: JSON.stringify(body) });
       const data = await res.json().catch(() => ({}));
       $("action-msg").textContent = res.ok ? "Done; the alert list updates on the next tick." : "Refused (" + res.status + "): " + (data.error || res.statusText);
+      return res.ok;
     } catch (e) {
       $("action-msg").textContent = "Could not reach headroomd: " + e.message;
+      return false;
     }
   }
 
   function ack(a) {
-    post("/api/v1/alerts/" + encodeURIComponent(a.id) + "/ack", { author: "dashboard", comment: "acknowledged on the dashboard" });
+    return post("/api/v1/alerts/" + encodeURIComponent(a.id) + "/ack", { author: "dashboard", comment: "acknowledged on the dashboard" });
   }
 
-  /* a silence for exactly this alert: its rule and every label */
+  async function ackIncident(g) {
+    for (const id of g.alerts) if (!(await ack({ id: id }))) return;
+  }
+
+  /* A silence for exactly this alert: its rule and every label. */
   function silence(a) {
     const matchers = [{ name: "rule", value: a.rule, isEqual: true }].concat(
       Object.entries(a.labels || {}).map(([name, value]) => ({ name, value: String(value), isEqual: true })));
-    post("/api/v1/silences", { matchers: matchers, endsAt: Math.floor(Date.now() / 1000) + 3600, comment: "silenced for 1 h on the dashboard", createdBy: "dashboard" });
+    return post("/api/v1/silences", { matchers: matchers, endsAt: Math.floor(Date.now() / 1000) + 3600, comment: "silenced for 1 h on the dashboard", createdBy: "dashboard" });
+  }
+
+  /* An incident is an area: one silence on its label covers every alert
+   * in it, those to come included; the venue's alerts go one by one. */
+  async function silenceIncident(g) {
+    if (g.kind !== "venue") {
+      await post("/api/v1/silences", { matchers: [{ name: g.kind, value: g.name, isEqual: true }], endsAt: Math.floor(Date.now() / 1000) + 3600, comment: "silenced for 1 h on the dashboard", createdBy: "dashboard" });
+      return;
+    }
+    const byId = new Map((model.alerts || []).map((a) => [a.id, a]));
+    for (const id of g.alerts) if (byId.has(id) && !(await silence(byId.get(id)))) return;
   }
 
   /* ---- wiring ---- */
