@@ -23,6 +23,17 @@ Subcommands:
   schedule --out FILE (--day DAY_JSON | --date DATE) the programme as frab schedule XML:
                                                      on the day's wall clock (at its speed),
                                                      or in real time on DATE (UTC)
+  day-clock --day DAY_JSON --state DIR --out DIR     the demo's store and alert log moved
+                                                     onto the script's clock (see below)
+
+The day clock: at SPEED=N headroomd records on the wall clock, so a day
+from 08:30 to 22:00 lands in the store as 13.5/N hours. `day-clock`
+rewrites the first run through the day onto the script's own clock, the
+day the demo started (local time): every row at wall time t moves to
+start of day + (t - start_wall) x N, each RRD file's step grows N times,
+the alert log's times move the same way and the programme is written on
+that clock. What the demo recorded after the day looped is left out, so
+`make demo-report` (tools/demo/demo-report) shows one day, hour by hour.
 """
 import argparse
 import calendar
@@ -30,6 +41,8 @@ import datetime
 import json
 import os
 import random
+import shutil
+import subprocess
 import sys
 import time
 from xml.sax.saxutils import escape
@@ -464,6 +477,141 @@ def cmd_schedule(args):
     os.replace(tmp, args.out)
 
 
+# ---- the day clock ----
+
+def day_clock(day):
+    """(origin, wall_end, to_day): the day time at which the demo started
+    (local time, the date it ran), the wall time its first day ended, and
+    the map from wall time to day time."""
+    speed, start_wall = float(day["speed"]), float(day["start_wall"])
+    lt = time.localtime(start_wall)
+    midnight = time.mktime((lt.tm_year, lt.tm_mon, lt.tm_mday, 0, 0, 0, 0, 0, -1))
+    origin = midnight + 60 * minutes(day["start"])
+    wall_end = start_wall + (minutes(day["end"]) - minutes(day["start"])) * 60.0 / speed
+    return origin, wall_end, lambda t: origin + (t - start_wall) * speed
+
+
+def rrd_info(path):
+    """step, data sources [(name, type)] of an RRD file."""
+    out = subprocess.run(["rrdtool", "info", path], capture_output=True, text=True, check=True).stdout
+    step, ds = None, {}
+    for line in out.splitlines():
+        key, _, value = line.partition(" = ")
+        if key == "step":
+            step = int(value)
+        elif key.startswith("ds[") and key.endswith("].index"):
+            ds[int(value)] = key[3:key.index("]")]
+        elif key.startswith("ds[") and key.endswith("].type"):
+            ds.setdefault("types", {})[key[3:key.index("]")]] = value.strip('"')
+    types = ds.pop("types", {})
+    return step, [(ds[i], types.get(ds[i], "GAUGE")) for i in sorted(ds)]
+
+
+def rrd_rows(path, begin, end):
+    """[(end of interval, [values])] at the finest archive covering the
+    window; None for unknown."""
+    out = subprocess.run(["rrdtool", "fetch", path, "AVERAGE", "-s", "%d" % begin, "-e", "%d" % end],
+                         capture_output=True, text=True, check=True).stdout
+    rows = []
+    for line in out.splitlines():
+        t, sep, rest = line.partition(":")
+        if not sep or not t.strip().isdigit():
+            continue
+        vals = [None if v.lower() in ("nan", "-nan") else float(v) for v in rest.split()]
+        rows.append((int(t), vals))
+    return rows
+
+
+def clock_rrd(src, dst, day, commands):
+    """Commands for `rrdtool -` that write src's first day into dst on the
+    day clock. Rows come at the archive's width (several samples each on a
+    fast day); the new file's step is at most five minutes, so a
+    five-minute average still exists, and each row's value holds for the
+    steps it covers (a GAUGE holds until the next update)."""
+    origin, wall_end, to_day = day_clock(day)
+    speed = float(day["speed"])
+    step, ds = rrd_info(src)
+    rows = [(to_day(t), v) for t, v in rrd_rows(src, int(day["start_wall"]) - step, int(wall_end) + step)
+            if day["start_wall"] - step < t <= wall_end + step]
+    if not rows or not ds:
+        return 0
+    width = rows[1][0] - rows[0][0] if len(rows) > 1 else step * speed
+    new_step = max(1, min(300, int(round(step * speed))))
+    heartbeat = int(max(3 * new_step, 2 * width))
+    keep = int(2 * 86400 / new_step)
+    first = int(rows[0][0] - width)
+    first -= first % new_step
+    commands.append("create %s --start %d --step %d %s RRA:AVERAGE:0.5:1:%d RRA:MAX:0.5:1:%d" % (
+        dst, first, new_step, " ".join("DS:%s:GAUGE:%d:0:U" % (n, heartbeat) for n, _t in ds), keep, keep))
+    last = first
+    batch = []
+    for t, vals in rows:
+        t = int(round(t))
+        if t <= last:
+            continue
+        last = t
+        batch.append("%d:%s" % (t, ":".join("U" if v is None else "%.6g" % v for v in vals)))
+        if len(batch) == 200:
+            commands.append("update %s %s" % (dst, " ".join(batch)))
+            batch = []
+    if batch:
+        commands.append("update %s %s" % (dst, " ".join(batch)))
+    return len(rows)
+
+
+def clock_log(src, dst, day):
+    """The alert log's first day, its times on the day clock."""
+    _origin, wall_end, to_day = day_clock(day)
+    kept = 0
+    with open(src) as f, open(dst, "w") as out:
+        for line in f:
+            try:
+                o = json.loads(line)
+            except ValueError:
+                continue
+            ts = o.get("ts")
+            if not isinstance(ts, (int, float)) or ts > wall_end:
+                continue
+            o["ts"] = round(to_day(ts), 3)
+            out.write(json.dumps(o, separators=(",", ":")) + "\n")
+            kept += 1
+    return kept
+
+
+def cmd_day_clock(args):
+    day = load_day(args.day)
+    origin, wall_end, _to_day = day_clock(day)
+    state = os.path.join(args.out, "state")
+    if os.path.isdir(state):
+        shutil.rmtree(state)
+    os.makedirs(state)
+    commands, files = [], 0
+    for root, _dirs, names in os.walk(args.state):
+        for name in sorted(names):
+            if not name.endswith(".rrd"):
+                continue
+            rel = os.path.relpath(os.path.join(root, name), args.state)
+            os.makedirs(os.path.dirname(os.path.join(state, rel)), exist_ok=True)
+            files += clock_rrd(os.path.join(root, name), os.path.join(state, rel), day, commands) > 0
+    r = subprocess.run(["rrdtool", "-"], input="\n".join(commands) + "\n", capture_output=True, text=True)
+    errors = [l for l in r.stdout.splitlines() if l.startswith("ERROR")]
+    if r.returncode or errors:
+        sys.exit("rrdtool: " + "; ".join(errors[:3] or [r.stderr.strip()]))
+    lines = 0
+    log = os.path.join(args.state, "alerts.log")
+    if os.path.exists(log):
+        lines = clock_log(log, os.path.join(state, "alerts.log"), day)
+    clocked = dict(day, start_wall=origin, speed=1)
+    with open(os.path.join(args.out, "schedule.xml"), "w") as f:
+        f.write(schedule_xml(programme_wall(clocked), utc=False))
+    end = min(time.time(), wall_end)
+    print("day clock: %d files and %d alert log lines from %s to %s (day time %s to %s at %gx)" % (
+        files, lines, time.strftime("%H:%M:%S", time.localtime(day["start_wall"])),
+        time.strftime("%H:%M:%S", time.localtime(end)), day["start"],
+        hhmm(minutes(day["start"]) + (end - day["start_wall"]) * float(day["speed"]) / 60),
+        float(day["speed"])))
+
+
 def cmd_venue(_args):
     for r, _k, name, _mac, _w in aps():
         print(ROOMS[r][0], name)
@@ -494,6 +642,11 @@ def main():
     when.add_argument("--day")
     when.add_argument("--date")
     sc.set_defaults(fn=cmd_schedule)
+    dc = sub.add_parser("day-clock")
+    dc.add_argument("--day", required=True)
+    dc.add_argument("--state", required=True)
+    dc.add_argument("--out", required=True)
+    dc.set_defaults(fn=cmd_day_clock)
     sub.add_parser("expect").set_defaults(fn=cmd_expect)
     sub.add_parser("venue").set_defaults(fn=cmd_venue)
     args = p.parse_args()
