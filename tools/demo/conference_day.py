@@ -384,22 +384,42 @@ def cmd_daytime(args):
     print(hhmm(minutes(day["begin"]) + m % length))
 
 
+def day_events(day):
+    """The day's script as it is told: each keyframe and each session's
+    start, (minute of the day, text), in order."""
+    events = [(minutes(e["time"]), e["what"]) for e in day["events"]]
+    events += [(minutes(p[1]), "%s: %s (%s) starts" % (p[0], p[3], p[4])) for p in PROGRAMME]
+    return sorted(events, key=lambda e: e[0])
+
+
 def cmd_narrate(args):
+    """Print each scripted event when the day reaches it; what is going
+    on when the demo starts; and when the day ends and starts again."""
     day = load_day(args.day)
-    begin, length = minutes(day["begin"]), minutes(day["end"]) - minutes(day["begin"])
-    start = minutes(day["start"]) - begin
+    begin, end = minutes(day["begin"]), minutes(day["end"])
+    length, start = end - begin, minutes(day["start"])
+    events = day_events(day)
+    now = [e for e in events if e[0] <= start and not e[1].endswith(" starts")]
+    if now:
+        print("[demo day %s] %s (since %s)" % (day["start"], now[-1][1], hhmm(now[-1][0])), flush=True)
     cycle = 0
     while True:
-        for ev in day["events"]:
-            at = minutes(ev["time"]) - begin + cycle * length
-            if at < start:
+        for at, what in events:
+            offset = at - start + cycle * length
+            if offset <= 0:
                 continue
-            wall = day["start_wall"] + (at - start) * 60.0 / day["speed"]
+            wall = day["start_wall"] + offset * 60.0 / day["speed"]
             delay = wall - time.time()
             if delay > 0:
                 time.sleep(delay)
-            print("[demo day %s] %s" % (ev["time"], ev["what"]), flush=True)
+            print("[demo day %s] %s" % (hhmm(at), what), flush=True)
         cycle += 1
+        wall = day["start_wall"] + (end - start + (cycle - 1) * length) * 60.0 / day["speed"]
+        delay = wall - time.time()
+        if delay > 0:
+            time.sleep(delay)
+        print("[demo day %s] The day is over; the demo starts it again at %s (the report, "
+              "make demo-report, covers the first day)" % (day["end"], day["begin"]), flush=True)
 
 
 def cmd_expect(_args):
