@@ -194,7 +194,9 @@ struct report {
 	time_t hours_start;		size_t n_hours;
 	struct report_alert *alerts;	size_t n_alerts;
 	bool alert_log_found;
-	size_t alert_lines_bad;
+	/* lines of the alert log: decisions about alerts, records of
+	 * notifications and silences, and malformed ones (skipped) */
+	size_t alert_lines_alerts, alert_lines_records, alert_lines_bad;
 	struct report_outage *outages;	size_t n_outages;
 	bool schedule_loaded;		/* sessions below are meaningful */
 	struct report_session *sessions; size_t n_sessions;	/* by start, room */

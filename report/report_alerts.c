@@ -1,7 +1,9 @@
 /* The report's alert timeline, read from the alert log through base/eventlog. */
 /*
- * Decisions of one alert are folded into fired / acked / resolved; a
- * malformed line is counted and skipped.
+ * Decisions of one alert are folded into fired / acked / resolved, its
+ * severity the worst it fired at (escalations included). Every line of
+ * the log is classified: a decision about an alert, a record of the
+ * notifications and silences (counted), or malformed (counted, skipped).
  */
 #include "config.h"
 #include "report/report.h"
@@ -63,21 +65,52 @@ static time_t when_field(json_t *o)
 	return 0;
 }
 
-enum decision { D_OTHER, D_FIRED, D_ACKED, D_RESOLVED };
+enum decision { D_UNKNOWN, D_OTHER, D_FIRED, D_ESCALATED, D_ACKED, D_RESOLVED, D_RECORD };
+
+/* The events of base/eventlog.h's alert log (alerts/alert.h lists them)
+ * and the words other tools write. */
+static const struct {
+	const char *name;
+	enum decision d;
+} events[] = {
+	{ "firing", D_FIRED }, { "fired", D_FIRED }, { "fire", D_FIRED },
+	{ "escalated", D_ESCALATED },
+	{ "resolved", D_RESOLVED }, { "resolved_unsent", D_RESOLVED }, { "resolve", D_RESOLVED },
+	{ "acked", D_ACKED }, { "ack", D_ACKED }, { "acknowledged", D_ACKED },
+	/* the alert engine's other decisions about one alert */
+	{ "pending", D_OTHER }, { "pending_cleared", D_OTHER }, { "deescalated", D_OTHER },
+	{ "flapping_start", D_OTHER }, { "flapping_stop", D_OTHER }, { "inhibited", D_OTHER },
+	{ "silenced", D_OTHER }, { "ack_cleared", D_OTHER }, { "unsilenced", D_OTHER },
+	{ "suppressed_flapping", D_OTHER },
+	/* records of notifications and silences: about a group, a
+	 * notification or a silence, not one alert */
+	{ "notified", D_RECORD }, { "repeat", D_RECORD }, { "silence_created", D_RECORD },
+	{ "silence_expired", D_RECORD }, { "spooled", D_RECORD }, { "sent", D_RECORD },
+	{ "retry", D_RECORD }, { "failed", D_RECORD }, { "fallback", D_RECORD },
+	{ "dropped", D_RECORD }, { "expired", D_RECORD }, { "unrouted", D_RECORD },
+};
 
 static enum decision decision_of(json_t *o)
 {
 	static const char *const names[] = { "transition", "event", "action", "to", "state", NULL };
 	const char *s = str_field(o, names);
 	if (!s)
-		return D_OTHER;
-	if (!strcmp(s, "firing") || !strcmp(s, "fired") || !strcmp(s, "fire"))
-		return D_FIRED;
-	if (!strcmp(s, "resolved") || !strcmp(s, "resolved_unsent") || !strcmp(s, "resolve"))
-		return D_RESOLVED;
-	if (!strcmp(s, "acked") || !strcmp(s, "ack") || !strcmp(s, "acknowledged"))
-		return D_ACKED;
-	return D_OTHER;
+		return D_UNKNOWN;
+	for (size_t i = 0; i < sizeof events / sizeof events[0]; i++)
+		if (strcmp(s, events[i].name) == 0)
+			return events[i].d;
+	return D_UNKNOWN;
+}
+
+static int severity_rank(const char *s)
+{
+	if (!s)
+		return 0;
+	if (!strcmp(s, "crit") || !strcmp(s, "critical"))
+		return 3;
+	if (!strcmp(s, "warn") || !strcmp(s, "warning"))
+		return 2;
+	return 1;
 }
 
 static char *dup_or_null(const char *s)
@@ -138,17 +171,22 @@ static void fold(struct report_alert *a, json_t *o, enum decision d, time_t when
 	if (!a->entity)
 		a->entity = entity_of(o);
 	const char *s = str_field(o, sev);
-	if (s) {
-		/* keep the worst severity the alert reached */
-		if (!a->severity || strcmp(s, "crit") == 0 || strcmp(s, "critical") == 0) {
-			free(a->severity);
-			a->severity = xstrdup(s);
-		}
+	/* the worst severity it fired at, and what it said then; an ack or
+	 * resolution says nothing new about that */
+	bool worse = (d == D_FIRED || d == D_ESCALATED) &&
+		     severity_rank(s) > severity_rank(a->severity);
+	if (s && (worse || !a->severity)) {
+		free(a->severity);
+		a->severity = xstrdup(s);
 	}
-	if (!a->summary)
-		a->summary = dup_or_null(str_field(o, sum));
+	const char *text = str_field(o, sum);
+	if (text && (worse || !a->summary)) {
+		free(a->summary);
+		a->summary = xstrdup(text);
+	}
 	switch (d) {
 	case D_FIRED:
+	case D_ESCALATED:
 		if (!a->fired)
 			a->fired = when;
 		break;
@@ -179,6 +217,10 @@ static int handle_event(json_t *o, double ts, void *ctx)
 	struct report *r = rd->r;
 	time_t when = isfinite(ts) ? (time_t)ts : when_field(o);
 	enum decision d = decision_of(o);
+	if (d == D_RECORD && when) {
+		r->alert_lines_records++;
+		return 0;
+	}
 	static const char *const ids[] = { "id", "alert_id", "fingerprint", NULL };
 	const char *id = str_field(o, ids);
 	char *fallback = NULL;
@@ -191,11 +233,12 @@ static int handle_event(json_t *o, double ts, void *ctx)
 		free(entity);
 	}
 	int rc = 0;
-	if (!id || !when) {
+	if (!id || !when || d == D_UNKNOWN || d == D_RECORD) {
 		rc = -1;
-	} else if (d != D_OTHER && (when <= r->to || r->to == 0)) {
-		struct report_alert *a = record_for(r, id, d, &rd->cap);
-		fold(a, o, d, when);
+	} else {
+		r->alert_lines_alerts++;
+		if (d != D_OTHER && (when <= r->to || r->to == 0))
+			fold(record_for(r, id, d, &rd->cap), o, d, when);
 	}
 	free(fallback);
 	return rc;

@@ -544,6 +544,8 @@ static void section_incidents(const struct report *r, FILE *f)
 		      "</tr>\n", f);
 		for (size_t i = 0; i < r->n_alerts; i++) {
 			const struct report_alert *a = &r->alerts[i];
+			if (a->severity && strcmp(a->severity, "info") == 0)
+				continue;	/* the watchdog's heartbeat */
 			fprintf(f, "<tr class=\"%s\">", a->severity && !strncmp(a->severity, "crit", 4)
 				? "crit" : "warn");
 			td_time(f, a->fired, true);
@@ -575,9 +577,16 @@ static void section_incidents(const struct report *r, FILE *f)
 		}
 		fputs("</table>\n", f);
 	}
-	if (r->alert_lines_bad)
-		fprintf(f, "<p class=\"note\">%zu malformed line(s) of the alert log were "
-			"skipped.</p>\n", r->alert_lines_bad);
+	if (r->alert_log_found) {
+		fprintf(f, "<p class=\"note\">The alert log: %zu line%s about alerts (a severity "
+			"is the worst the alert fired or escalated to; the watchdog's heartbeat is "
+			"not listed), %zu about notifications and silences", r->alert_lines_alerts,
+			r->alert_lines_alerts == 1 ? "" : "s", r->alert_lines_records);
+		if (r->alert_lines_bad)
+			fprintf(f, "; %zu malformed line%s skipped", r->alert_lines_bad,
+				r->alert_lines_bad == 1 ? " was" : "s were");
+		fputs(".</p>\n", f);
+	}
 	fputs("<h3>Data gaps and target outages</h3>\n", f);
 	if (r->n_outages == 0) {
 		fputs(r->has_data ? "<p>No gap of a minute or more in the recorded data.</p>\n" :

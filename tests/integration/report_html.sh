@@ -1,7 +1,9 @@
 #!/bin/sh
 # The HTML report in headless Chromium: it renders (screenshot kept in the
 # build directory as report_html.png), every graph is an SVG image that
-# decodes, and the summary numbers are in the page text.
+# decodes, and the summary numbers are in the page text. The alert log
+# holds an alert that escalated to critical (listed as critical, with what
+# it said then) and notification records (counted, not called malformed).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/report_lib.sh"
 report_need_rrdtool
@@ -16,6 +18,15 @@ mkdir -p "$TMP/state"
 report_conf "$TMP/headroom.conf" "$TMP/state"
 report_fill "$TMP/state"
 report_alert_log "$TMP/state/alerts.log"
+t=$((1810252800 + 86400 + 15 * 3600))
+cat >>"$TMP/state/alerts.log" <<EOF
+{"ts": $t, "event": "firing", "id": "fp-esc", "rule": "room_over_capacity", "labels": {"room": "hall"}, "severity": "warn", "summary": "room hall near capacity: 330 of 400 clients", "value": 0.82}
+{"ts": $t, "event": "notified", "notification": "n7", "type": "firing", "group": "room_over_capacity/hall", "alerts": ["fp-esc"]}
+{"ts": $t, "event": "sent", "notification": "n7", "notifier": "chat", "attempt": 1, "http_status": 200}
+{"ts": $((t + 60)), "event": "escalated", "id": "fp-esc", "rule": "room_over_capacity", "labels": {"room": "hall"}, "severity": "crit", "summary": "room hall over capacity: 410 of 400 clients", "value": 1.02}
+{"ts": $((t + 300)), "event": "deescalated", "id": "fp-esc", "rule": "room_over_capacity", "labels": {"room": "hall"}, "severity": "warn", "summary": "room hall near capacity: 340 of 400 clients", "value": 0.85}
+{"ts": $((t + 600)), "event": "resolved", "id": "fp-esc", "rule": "room_over_capacity", "labels": {"room": "hall"}, "severity": "warn", "summary": "room hall: 100 of 400 clients", "value": 0.25}
+EOF
 "$HEADROOM" report -q -c "$TMP/headroom.conf" -o "$TMP/out" --format html ||
 	fail "headroom report failed"
 html="$TMP/out/report.html"
@@ -70,7 +81,12 @@ for needle in ["Summary against the plan", "600", "540", "530", "0.88",
                "2027-05-15 15:30:00", "412", "0.69", "55.0", "hall", "410",
                "Rooms by hour", "never used", "noc-ana", "target:wlc",
                "Recommendations for next year", "Provision 200 Mbit/s",
-               "no samples were recorded for this room"]:
+               "no samples were recorded for this room",
+               "2 about notifications and silences", "1 malformed line was skipped"]:
     assert needle in text, "page text lacks %r" % needle
+# the escalated alert: critical, with what it said when it was worst
+row = re.search(r"room_over_capacity room:hall (\w+)", text)
+assert row and row.group(1) == "crit", "the escalated alert is not listed as crit: %r" % (row and row.group(0))
+assert "room hall over capacity: 410 of 400 clients" in text, "the escalated alert's summary is not its worst"
 PY
 pass "HTML renders with its graphs and numbers (screenshot: $shot)"
