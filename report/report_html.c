@@ -74,10 +74,15 @@ static const char css[] =
 	"body{font:14px/1.45 'DejaVu Sans',Helvetica,Arial,sans-serif;color:#222;margin:0;"
 	"background:#f4f5f7}"
 	"main{max-width:1100px;margin:0 auto;padding:24px 28px;background:#fff}"
+	/* wide tables scroll inside their own box, never the page */
+	".tw{overflow-x:auto;margin:6px 0 12px;max-width:100%}.tw table{margin:0}"
+	".glance{border:2px solid #4e79a7;border-radius:8px;padding:8px 14px;margin:12px 0}"
+	".glance ul{margin:4px 0;padding-left:1.2em}.glance li{margin:3px 0}"
 	"h1{font-size:26px;margin:0 0 4px}h2{font-size:19px;margin:28px 0 10px;"
 	"border-bottom:2px solid #4e79a7;padding-bottom:4px}h3{font-size:15px;margin:18px 0 6px}"
 	".sub{color:#666;margin:0 0 18px}"
-	".cards{display:grid;grid-template-columns:repeat(4,1fr);gap:10px;margin:12px 0}"
+	".cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:10px;"
+	"margin:12px 0}"
 	".card{border:1px solid #dde1e6;border-radius:6px;padding:10px 12px}"
 	".card .v{font-size:24px;font-weight:bold;color:#1f3b5a}.card .l{font-size:12px;color:#555}"
 	"table{border-collapse:collapse;width:100%;margin:6px 0 12px;font-size:12.5px}"
@@ -93,6 +98,8 @@ static const char css[] =
 	"{text-align:left;white-space:nowrap}"
 	".reco li{margin:4px 0}.note{font-size:12px;color:#555}"
 	".legend span{display:inline-block;padding:1px 8px;margin-right:4px;font-size:11px}"
+	"@media (max-width:600px){main{padding:12px 10px}h1{font-size:21px}"
+	".cards{grid-template-columns:repeat(2,1fr)}.card .v{font-size:20px}}"
 	"@media print{body{background:#fff;font-size:10.5pt}main{max-width:none;padding:0}"
 	"h2{break-after:avoid}h3{break-after:avoid}figure,tr,.card{break-inside:avoid}"
 	"thead{display:table-header-group}.cards{grid-template-columns:repeat(4,1fr)}"
@@ -139,6 +146,76 @@ static const struct report_ap *busiest_ap(const struct report *r)
 	return best;
 }
 
+static size_t alerts_at(const struct report *r, const char *sev)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->n_alerts; i++)
+		n += r->alerts[i].severity && strcmp(r->alerts[i].severity, sev) == 0;
+	return n;
+}
+
+/* "10:41" of a time in a one-day report, "2027-05-15 10:41" else. */
+static void clock_time(const struct report *r, time_t t, char *buf, size_t len)
+{
+	char full[32];
+	report_format_time(t, full, sizeof full);
+	if (r->n_days > 1)
+		snprintf(buf, len, "%.16s", full);
+	else
+		snprintf(buf, len, "%.5s", full[0] ? full + 11 : "");
+}
+
+/* The day in a few lines, before any table: what a reader on a phone
+ * needs first. */
+static void section_glance(const struct report *r, FILE *f)
+{
+	char at[24];
+	fputs("<section class=\"glance\" id=\"glance\"><strong>At a glance</strong><ul>\n", f);
+	if (!isnan(r->peak_devices.value)) {
+		clock_time(r, r->peak_devices.at, at, sizeof at);
+		fprintf(f, "<li>Peak: <strong>%.0f devices</strong> at once (%s), %.2f per "
+			"attendee; the plan projected %ld against %ld of AP capacity.</li>\n",
+			r->peak_devices.value, at, r->peak_ratio, r->projected_devices, r->capacity);
+	} else
+		fputs("<li>Peak devices: " NO_DATA ".</li>\n", f);
+	const struct report_room *room = busiest_room(r);
+	if (room) {
+		clock_time(r, room->peak.at, at, sizeof at);
+		fputs("<li>Busiest room: <strong>", f);
+		esc(f, room->conf->name);
+		fprintf(f, "</strong>, %.0f of %ld clients (%.0f%%) at %s", room->peak.value,
+			room->capacity, 100 * room->peak.value / (double)room->capacity, at);
+		if (room->peak_session) {
+			fputs(", during &ldquo;", f);
+			esc(f, room->peak_session);
+			fputs("&rdquo;", f);
+		}
+		fputs(".</li>\n", f);
+	}
+	for (size_t i = 0; i < r->n_uplinks; i++) {
+		const struct report_uplink *u = &r->uplinks[i];
+		if (!u->has_data)
+			continue;
+		fputs("<li>Uplink ", f);
+		esc(f, u->conf->name);
+		fprintf(f, ": peak %.0f of %.0f Mbit/s", fmax(u->peak_in.value, u->peak_out.value),
+			u->capacity_mbps);
+		if (u->minutes_warn > 0)
+			fprintf(f, ", %.0f min at or above %.0f%%", u->minutes_warn,
+				r->conf->warn_ratio * 100);
+		fputs(".</li>\n", f);
+	}
+	if (r->alert_log_found)
+		fprintf(f, "<li>Alerts: %zu critical, %zu warning%s.</li>\n", alerts_at(r, "crit"),
+			alerts_at(r, "warn"), alerts_at(r, "warn") == 1 ? "" : "s");
+	if (r->n_recos) {
+		fputs("<li>First for next year: ", f);
+		esc(f, r->recos[0].text);
+		fputs("</li>\n", f);
+	}
+	fputs("</ul></section>\n", f);
+}
+
 static void section_summary(const struct report *r, FILE *f)
 {
 	const struct conf_event *e = &r->conf->event;
@@ -155,7 +232,7 @@ static void section_summary(const struct report *r, FILE *f)
 	if (!r->has_data)
 		fputs("<p><strong>No samples were recorded in this window:</strong> the store has "
 		      "no data for it, so every measured number below reads \"no data\".</p>\n", f);
-	fputs("<table><tr><th>Plan input</th><th class=\"n\">Value</th></tr>\n", f);
+	fputs("<div class=\"tw\"><table><tr><th>Plan input</th><th class=\"n\">Value</th></tr>\n", f);
 	fprintf(f, "<tr><td>Attendees</td><td class=\"n\">%ld</td></tr>\n", e->attendees);
 	fprintf(f, "<tr><td>Online at once</td><td class=\"n\">%.0f%%</td></tr>\n",
 		e->online_ratio * 100);
@@ -167,9 +244,9 @@ static void section_summary(const struct report *r, FILE *f)
 		r->capacity);
 	fprintf(f, "<tr><td>Uplink budget per device</td><td class=\"n\">%.0f kbit/s</td></tr>\n",
 		e->kbps_per_device);
-	fputs("</table>\n", f);
+	fputs("</table></div>\n", f);
 
-	fputs("<h3>Per day</h3><table><tr><th>Day</th><th class=\"n\">Peak concurrent devices</th>"
+	fputs("<h3>Per day</h3><div class=\"tw\"><table><tr><th>Day</th><th class=\"n\">Peak concurrent devices</th>"
 	      "<th>At</th><th class=\"n\">Peak devices / attendees</th>"
 	      "<th class=\"n\">Distinct devices</th><th class=\"n\">Random MACs</th>"
 	      "<th class=\"n\">Samples missing</th></tr>\n", f);
@@ -194,7 +271,7 @@ static void section_summary(const struct report *r, FILE *f)
 		else
 			fputs("<td class=\"n\">" NO_DATA "</td></tr>\n", f);
 	}
-	fputs("</table>\n", f);
+	fputs("</table></div>\n", f);
 	if (r->conf->n_captures)
 		fputs("<p class=\"legend\">Distinct devices: the globally administered MAC "
 		      "addresses a capture saw that day, about one per device. Random MACs are "
@@ -280,7 +357,7 @@ static void section_uplinks(const struct report *r, FILE *f)
 	}
 	char rule[48];
 	plan_rule_name(&r->conf->event, rule, sizeof rule);
-	fprintf(f, "<table><tr><th>Uplink</th><th class=\"n\">Capacity</th>"
+	fprintf(f, "<div class=\"tw\"><table><tr><th>Uplink</th><th class=\"n\">Capacity</th>"
 		"<th class=\"n\">%s asked</th><th class=\"n\">Peak in</th>"
 		"<th class=\"n\">Peak out</th><th class=\"n\">p95 in</th><th class=\"n\">p95 out</th>"
 		"<th class=\"n\">Avg in</th><th class=\"n\">Avg out</th>"
@@ -304,10 +381,10 @@ static void section_uplinks(const struct report *r, FILE *f)
 		td_num(f, u->minutes_crit, 1);
 		fputs("</tr>\n", f);
 	}
-	fputs("</table><p class=\"note\">Rates in Mbit/s. Peaks at the finest resolution; p95 is "
+	fputs("</table></div><p class=\"note\">Rates in Mbit/s. Peaks at the finest resolution; p95 is "
 	      "the nearest-rank 95th percentile of 5-minute averages (unknown intervals "
 	      "excluded).</p>\n", f);
-	fputs("<h3>Volume per day</h3><table><tr><th>Uplink</th><th>Day</th><th class=\"n\">In</th>"
+	fputs("<h3>Volume per day</h3><div class=\"tw\"><table><tr><th>Uplink</th><th>Day</th><th class=\"n\">In</th>"
 	      "<th class=\"n\">Out</th><th class=\"n\">Samples missing</th></tr>\n", f);
 	for (size_t i = 0; i < r->n_uplinks; i++)
 		for (size_t d = 0; d < r->n_days; d++) {
@@ -324,7 +401,7 @@ static void section_uplinks(const struct report *r, FILE *f)
 			else
 				fputs("<td class=\"n\">" NO_DATA "</td></tr>\n", f);
 		}
-	fputs("</table>\n", f);
+	fputs("</table></div>\n", f);
 	for (size_t i = 0; i < r->n_uplinks; i++) {
 		char cap[160];
 		snprintf(cap, sizeof cap, "Uplink %s: in and out with capacity",
@@ -336,7 +413,7 @@ static void section_uplinks(const struct report *r, FILE *f)
 
 static void section_rooms(const struct report *r, FILE *f)
 {
-	fprintf(f, "<h2 id=\"rooms\">Rooms</h2>\n<table><tr><th>Room</th><th class=\"n\">Seats</th>"
+	fprintf(f, "<h2 id=\"rooms\">Rooms</h2>\n<div class=\"tw\"><table><tr><th>Room</th><th class=\"n\">Seats</th>"
 		"<th class=\"n\">Projected</th><th class=\"n\">AP capacity</th>"
 		"<th class=\"n\">Peak clients</th><th>At</th><th class=\"n\">p95</th>"
 		"<th class=\"n\">Min &ge; %.0f%%</th><th class=\"n\">Min &ge; %.0f%%</th>"
@@ -368,7 +445,7 @@ static void section_rooms(const struct report *r, FILE *f)
 			esc(f, room->peak_session);
 		fputs("</td></tr>\n", f);
 	}
-	fputs("</table>\n", f);
+	fputs("</table></div>\n", f);
 }
 
 static void section_sessions(const struct report *r, FILE *f)
@@ -384,7 +461,7 @@ static void section_sessions(const struct report *r, FILE *f)
 		      "this window</span></p>\n", f);
 		return;
 	}
-	fputs("<table><tr><th>Session</th><th>Room</th><th>Start</th><th>End</th>"
+	fputs("<div class=\"tw\"><table><tr><th>Session</th><th>Room</th><th>Start</th><th>End</th>"
 	      "<th class=\"n\">Projected</th><th class=\"n\">AP capacity</th>"
 	      "<th class=\"n\">Peak clients</th><th>At</th><th>Wi-Fi</th></tr>\n", f);
 	for (size_t i = 0; i < r->n_sessions; i++) {
@@ -408,7 +485,7 @@ static void section_sessions(const struct report *r, FILE *f)
 		fputs(x->overloaded ? "<td><strong>overloaded</strong></td></tr>\n" :
 		      "<td>within capacity</td></tr>\n", f);
 	}
-	fputs("</table>\n", f);
+	fputs("</table></div>\n", f);
 }
 
 /* Load colour: white through amber to red as the room fills. */
@@ -454,7 +531,7 @@ static void heat_day(const struct report *r, FILE *f, const struct report_day *d
 		fputs("<p>" NO_DATA ": no room reported clients on this day.</p>\n", f);
 		return;
 	}
-	fputs("<table class=\"heat\"><tr><th class=\"r\">Room</th>", f);
+	fputs("<div class=\"tw\"><table class=\"heat\"><tr><th class=\"r\">Room</th>", f);
 	for (size_t h = lo; h < hi; h++) {
 		struct tm tm;
 		time_t t = r->hours_start + (time_t)h * 3600;
@@ -480,7 +557,7 @@ static void heat_day(const struct report *r, FILE *f, const struct report_day *d
 		}
 		fputs("</tr>\n", f);
 	}
-	fputs("</table>\n", f);
+	fputs("</table></div>\n", f);
 }
 
 static void section_heatmap(const struct report *r, FILE *f)
@@ -500,7 +577,7 @@ static void section_heatmap(const struct report *r, FILE *f)
 
 static void section_aps(const struct report *r, FILE *f)
 {
-	fprintf(f, "<h2 id=\"aps\">Access points</h2>\n<table><tr><th>AP</th><th>Room</th>"
+	fprintf(f, "<h2 id=\"aps\">Access points</h2>\n<div class=\"tw\"><table><tr><th>AP</th><th>Room</th>"
 		"<th class=\"n\">Capacity</th><th class=\"n\">Peak clients</th><th>At</th>"
 		"<th class=\"n\">2.4 GHz</th><th class=\"n\">5 GHz</th>"
 		"<th class=\"n\">Min &ge; warn</th><th class=\"n\">Min &ge; capacity</th></tr>\n");
@@ -528,7 +605,7 @@ static void section_aps(const struct report *r, FILE *f)
 		td_num(f, ap->minutes_crit, 1);
 		fputs("</tr>\n", f);
 	}
-	fputs("</table>\n", f);
+	fputs("</table></div>\n", f);
 }
 
 static void section_incidents(const struct report *r, FILE *f)
@@ -539,7 +616,7 @@ static void section_incidents(const struct report *r, FILE *f)
 	else if (r->n_alerts == 0)
 		fputs("<p>No alert fired in this window (the alert log has no firing alert).</p>\n", f);
 	else {
-		fputs("<table><tr><th>Fired</th><th>Rule</th><th>Entity</th><th>Severity</th>"
+		fputs("<div class=\"tw\"><table><tr><th>Fired</th><th>Rule</th><th>Entity</th><th>Severity</th>"
 		      "<th>Acked</th><th>Resolved</th><th class=\"n\">Duration</th><th>Summary</th>"
 		      "</tr>\n", f);
 		for (size_t i = 0; i < r->n_alerts; i++) {
@@ -575,7 +652,7 @@ static void section_incidents(const struct report *r, FILE *f)
 			esc(f, a->summary);
 			fputs("</td></tr>\n", f);
 		}
-		fputs("</table>\n", f);
+		fputs("</table></div>\n", f);
 	}
 	if (r->alert_log_found) {
 		fprintf(f, "<p class=\"note\">The alert log: %zu line%s about alerts (a severity "
@@ -594,7 +671,7 @@ static void section_incidents(const struct report *r, FILE *f)
 		      f);
 		return;
 	}
-	fputs("<table><tr><th>Source</th><th>From</th><th>To</th><th class=\"n\">Duration</th>"
+	fputs("<div class=\"tw\"><table><tr><th>Source</th><th>From</th><th>To</th><th class=\"n\">Duration</th>"
 	      "</tr>\n", f);
 	for (size_t i = 0; i < r->n_outages; i++) {
 		const struct report_outage *g = &r->outages[i];
@@ -607,7 +684,7 @@ static void section_incidents(const struct report *r, FILE *f)
 		duration(f, (long)(g->end - g->start));
 		fputs("</td></tr>\n", f);
 	}
-	fputs("</table>\n", f);
+	fputs("</table></div>\n", f);
 }
 
 static void section_recos(const struct report *r, FILE *f)
@@ -636,6 +713,7 @@ static void write_page(const struct report *r, FILE *f)
 	fprintf(f, "</h1>\n<p class=\"sub\">%s to %s%s &middot; headroom %s</p>\n", from, to,
 		r->window_from_data ? " (the extent of the recorded data)" : "",
 		PACKAGE_VERSION);
+	section_glance(r, f);
 	section_summary(r, f);
 	section_timeline(r, f);
 	section_uplinks(r, f);

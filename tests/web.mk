@@ -14,7 +14,7 @@ dist_noinst_SCRIPTS += tests/integration/web_api.sh tests/integration/web_securi
 	tests/integration/web_browser.sh tests/integration/web_lib.sh \
 	tests/integration/web_schedule.sh
 EXTRA_DIST += tests/browser/package.json tests/browser/package-lock.json \
-	tests/browser/dashboard.mjs
+	tests/browser/dashboard.mjs tests/browser/report.mjs
 
 # The browser test installs playwright-core into the build tree; in a VPATH
 # build the whole folder is ours to remove, in-tree only what npm made.

@@ -4,6 +4,8 @@
 # decodes, and the summary numbers are in the page text. The alert log
 # holds an alert that escalated to critical (listed as critical, with what
 # it said then) and notification records (counted, not called malformed).
+# With node and playwright-core (tests/browser/report.mjs): at 390 px the
+# page does not scroll sideways and starts with its summary.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/report_lib.sh"
 report_need_rrdtool
@@ -81,7 +83,7 @@ for needle in ["Summary against the plan", "600", "540", "530", "0.88",
                "2027-05-15 15:30:00", "412", "0.69", "55.0", "hall", "410",
                "Rooms by hour", "never used", "noc-ana", "target:wlc",
                "Recommendations for next year", "Provision 200 Mbit/s",
-               "no samples were recorded for this room",
+               "no samples were recorded for this room", "At a glance",
                "2 about notifications and silences", "1 malformed line was skipped"]:
     assert needle in text, "page text lacks %r" % needle
 # the escalated alert: critical, with what it said when it was worst
@@ -89,4 +91,22 @@ row = re.search(r"room_over_capacity room:hall (\w+)", text)
 assert row and row.group(1) == "crit", "the escalated alert is not listed as crit: %r" % (row and row.group(0))
 assert "room hall over capacity: 410 of 400 clients" in text, "the escalated alert's summary is not its worst"
 PY
+if command -v node >/dev/null 2>&1; then
+	work="$top_builddir/tests/browser"
+	mkdir -p "$work"
+	for f in package.json package-lock.json report.mjs; do
+		[ "$top_srcdir/tests/browser/$f" -ef "$work/$f" ] || cp "$top_srcdir/tests/browser/$f" "$work/$f"
+	done
+	if [ ! -d "$work/node_modules/playwright-core" ]; then
+		(cd "$work" && npm ci --no-audit --no-fund >"$TMP/npm.log" 2>&1) ||
+			echo "SKIP: npm ci could not install playwright-core; no phone check"
+	fi
+	if [ -d "$work/node_modules/playwright-core" ]; then
+		(cd "$work" && CHROMIUM="$CHROMIUM" node report.mjs "$html" "$work") >"$TMP/node.log" 2>&1 ||
+			{ cat "$TMP/node.log"; fail "the report on a phone"; }
+		grep -q "report ok" "$TMP/node.log" || fail "report.mjs did not finish"
+	fi
+else
+	echo "SKIP: no node; the report is not checked at phone width"
+fi
 pass "HTML renders with its graphs and numbers (screenshot: $shot)"
