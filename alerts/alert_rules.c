@@ -6,8 +6,11 @@
  * to 90% of the enter level.
  *
  *   ap_over_capacity      clients / max_clients per AP, and per band when
- *                         known: band clients / radio_max_clients
- *   room_over_capacity    room clients / its APs' capacity
+ *                         known: band clients / radio_max_clients; it warns
+ *                         near capacity (warn_clients, radio_warn_clients)
+ *                         and is critical at capacity, and its summary
+ *                         says which ("near capacity", "over capacity")
+ *   room_over_capacity    room clients / its APs' capacity (likewise)
  *   room_over_projection  room clients / its projected devices (1.0, 1.25)
  *   uplink_utilisation    Mbit/s / capacity, per direction (0.8, 0.95)
  *   dhcp_pool_exhaustion  leases / pool size (0.8, 0.95)
@@ -263,6 +266,14 @@ static const char *room_name(const struct conf *c, int idx)
 	return idx >= 0 && (size_t)idx < c->n_rooms ? c->rooms[idx].name : NULL;
 }
 
+/* A capacity rule fires from its warn level, below capacity: its summary
+ * says how near, so a warning never reads as "over". */
+static const char *how_full(double load, double capacity)
+{
+	return load > capacity ? "over capacity" : load == capacity ? "at capacity"
+								  : "near capacity";
+}
+
 /* ---- rules ---- */
 
 static void rule_ap(struct ctx *x)
@@ -284,8 +295,8 @@ static void rule_ap(struct ctx *x)
 			alert_obs_label(o, "ap", a->name);
 			alert_obs_label(o, "room", room_name(c, a->room_idx));
 			alert_obs_label(o, "target", a->target);
-			snprintf(o->summary, sizeof o->summary, "AP %s: %.0f clients, capacity %.0f",
-				 a->name, a->clients, a->capacity);
+			snprintf(o->summary, sizeof o->summary, "AP %s %s: %.0f of %.0f clients",
+				 a->name, how_full(a->clients, a->capacity), a->clients, a->capacity);
 		}
 		const double band_clients[] = { a->clients_2g4, a->clients_5g, a->clients_6g };
 		double radio_max = (double)c->radio_max_clients;
@@ -302,8 +313,8 @@ static void rule_ap(struct ctx *x)
 			alert_obs_label(o, "room", room_name(c, a->room_idx));
 			alert_obs_label(o, "target", a->target);
 			snprintf(o->summary, sizeof o->summary,
-				 "AP %s %s GHz radio: %.0f clients, capacity %.0f", a->name, bands[b],
-				 band_clients[b], radio_max);
+				 "AP %s %s GHz radio %s: %.0f of %.0f clients", a->name, bands[b],
+				 how_full(band_clients[b], radio_max), band_clients[b], radio_max);
 		}
 	}
 }
@@ -322,8 +333,9 @@ static void rule_rooms(struct ctx *x)
 		if (o) {
 			alert_obs_label(o, "room", r->conf->name);
 			snprintf(o->summary, sizeof o->summary,
-				 "room %s: %.0f clients, its APs hold %.0f (%d of %d APs reporting)",
-				 r->conf->name, r->clients, r->capacity, r->aps_known, r->aps_total);
+				 "room %s %s: %.0f clients, its APs hold %.0f (%d of %d APs reporting)",
+				 r->conf->name, how_full(r->clients, r->capacity), r->clients,
+				 r->capacity, r->aps_known, r->aps_total);
 		}
 		struct defaults p = d;
 		p.warn = 1.0;
@@ -567,9 +579,16 @@ static void forecast(struct ctx *x, const char *entity, const char *label, const
 	if (!o)
 		return;
 	alert_obs_label(o, label, name);
-	snprintf(o->summary, sizeof o->summary,
-		 "%s %s: at the current trend %.0f %s reaches capacity %.0f in %.0f min", label,
-		 name, current, unit, capacity, eta);
+	/* The summary stays with the alert when it resolves: past the clear
+	 * level it says the trend no longer reaches capacity in time. */
+	if (eta > o->clear_warn)
+		snprintf(o->summary, sizeof o->summary,
+			 "%s %s: resolved, the trend no longer reaches capacity %.0f within "
+			 "%.0f min (%.0f %s now)", label, name, capacity, o->warn, current, unit);
+	else
+		snprintf(o->summary, sizeof o->summary,
+			 "%s %s: at the current trend %.0f %s reaches capacity %.0f in %.0f min",
+			 label, name, current, unit, capacity, eta);
 }
 
 static void rule_forecast(struct ctx *x)

@@ -149,6 +149,29 @@ static void test_climb_at_one_second_ticks(void **state)
 	teardown(f);
 }
 
+/* A forecast that resolves says so: its last summary is what the
+ * resolved notification and the report carry. */
+static void test_resolved_forecast_says_so(void **state)
+{
+	(void)state;
+	struct fixture *f = setup("10", "");
+	double t = T0, clients = 100;
+	for (; clients < 230; t += 10, clients += 4 * 10 / 60.0)
+		step(f, t, clients);
+	const struct alert_rec *r = forecast_alert(f);
+	assert_non_null(r);
+	assert_int_equal(r->state, AS_FIRING);
+	assert_non_null(strstr(r->summary, "reaches capacity 300 in"));
+	for (int i = 0; i < 360 && r->state == AS_FIRING; i++, t += 10) {
+		step(f, t, clients);
+		r = forecast_alert(f);
+	}
+	assert_int_equal(r->state, AS_RESOLVED);
+	assert_non_null(strstr(r->summary, "room hall: resolved, the trend no longer reaches "
+				   "capacity 300 within 30 min"));
+	teardown(f);
+}
+
 /* Flat and falling counts forecast nothing. */
 static void test_flat_and_falling(void **state)
 {
@@ -277,6 +300,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_climb_at_ten_second_ticks),
 		cmocka_unit_test(test_climb_at_one_second_ticks),
+		cmocka_unit_test(test_resolved_forecast_says_so),
 		cmocka_unit_test(test_flat_and_falling),
 		cmocka_unit_test(test_trend_minutes),
 		cmocka_unit_test(test_trend_minutes_out_of_range),
