@@ -765,40 +765,98 @@ static json_t *test_notification(const char *name)
 	return n;
 }
 
-int notify_test_send(const struct conf *conf, const char *name)
+/* The receiver's reply of a test message: kept, never printed unasked. */
+struct reply {
+	char *data;
+	size_t len;
+};
+
+static size_t on_test_body(char *data, size_t size, size_t nmemb, void *arg)
 {
-	int idx = conf_notifier_index(conf, name);
-	if (idx < 0) {
-		log_err("no notifier \"%s\" in %s", name, conf->path ? conf->path : "the config");
-		return -1;
+	struct reply *r = arg;
+	size_t len = size * nmemb;
+	size_t keep = r->len + len > RESPONSE_MAX ? RESPONSE_MAX - r->len : len;
+	if (keep) {
+		r->data = xrealloc(r->data, r->len + keep + 1);
+		memcpy(r->data + r->len, data, keep);
+		r->len += keep;
+		r->data[r->len] = '\0';
 	}
-	const struct conf_notifier *nf = &conf->notifiers[idx];
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	json_t *n = test_notification(name);
+	return len;
+}
+
+/* One line for one notifier: its HTTP status (or why it was not
+ * delivered) and how long it took; with -d the reply's body follows,
+ * indented, ending in a newline whatever the receiver sent. */
+static int test_one(const struct conf *conf, const struct conf_notifier *nf)
+{
+	json_t *n = test_notification(nf->name);
 	char txn[64];
 	snprintf(txn, sizeof txn, "hr-test-%.0f", now_seconds() * 1e3);
 	struct notify_request req;
+	struct reply reply = { NULL, 0 };
 	int rc = -1;
-	if (notify_format(nf, n, conf->web.public_url, txn, &req) == 0) {
-		struct curl_slist *headers = NULL;
-		char errbuf[CURL_ERROR_SIZE] = "";
-		CURL *e = easy_for(&req, &headers, errbuf);
-		CURLcode cc = e ? curl_easy_perform(e) : CURLE_FAILED_INIT;
-		long status = 0;
-		if (e)
-			curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
-		if (cc != CURLE_OK)
-			printf("notifier \"%s\" (%s): not delivered: %s\n", name, nf->kind,
-			       curl_easy_strerror(cc));
-		else
-			printf("notifier \"%s\" (%s): HTTP %ld%s\n", name, nf->kind, status,
-			       status >= 200 && status < 300 ? ", accepted" : ", rejected");
-		rc = cc == CURLE_OK && status >= 200 && status < 300 ? 0 : -1;
-		curl_easy_cleanup(e);
-		curl_slist_free_all(headers);
+	if (notify_format(nf, n, conf->web.public_url, txn, &req) != 0) {
+		printf("notifier \"%s\" (%s): the test message cannot be formatted\n", nf->name,
+		       nf->kind);
+		json_decref(n);
+		return -1;
 	}
+	struct curl_slist *headers = NULL;
+	char errbuf[CURL_ERROR_SIZE] = "";
+	CURL *e = easy_for(&req, &headers, errbuf);
+	if (e) {
+		curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_test_body);
+		curl_easy_setopt(e, CURLOPT_WRITEDATA, &reply);
+	}
+	double t0 = now_seconds();
+	CURLcode cc = e ? curl_easy_perform(e) : CURLE_FAILED_INIT;
+	double ms = (now_seconds() - t0) * 1e3;
+	long status = 0;
+	if (e)
+		curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+	if (cc != CURLE_OK)
+		printf("notifier \"%s\" (%s): not delivered after %.0f ms: %s\n", nf->name, nf->kind,
+		       ms, errbuf[0] ? errbuf : curl_easy_strerror(cc));
+	else
+		printf("notifier \"%s\" (%s): HTTP %ld, %s in %.0f ms\n", nf->name, nf->kind, status,
+		       status >= 200 && status < 300 ? "accepted" : "rejected", ms);
+	if (log_get_level() >= LOG_LVL_DEBUG && reply.len) {
+		printf("  reply (%zu bytes):\n    ", reply.len);
+		for (const char *p = reply.data; *p; p++) {
+			putchar(*p);
+			if (*p == '\n' && p[1])
+				fputs("    ", stdout);
+		}
+		if (reply.data[reply.len - 1] != '\n')
+			putchar('\n');
+	}
+	rc = cc == CURLE_OK && status >= 200 && status < 300 ? 0 : -1;
+	curl_easy_cleanup(e);
+	curl_slist_free_all(headers);
 	notify_request_free(&req);
+	free(reply.data);
 	json_decref(n);
+	return rc;
+}
+
+int notify_test_send(const struct conf *conf, const char *name)
+{
+	int idx = conf_notifier_index(conf, name);
+	bool all = idx < 0 && strcmp(name, "all") == 0;
+	if (idx < 0 && !all) {
+		log_err("no notifier \"%s\" in %s", name, conf->path ? conf->path : "the config");
+		return -1;
+	}
+	if (all && conf->n_notifiers == 0) {
+		log_err("no notifier in %s", conf->path ? conf->path : "the config");
+		return -1;
+	}
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	int rc = 0;
+	for (size_t i = 0; i < conf->n_notifiers; i++)
+		if (all || (int)i == idx)
+			rc |= test_one(conf, &conf->notifiers[i]);
 	curl_global_cleanup();
 	fflush(stdout);
 	return rc;

@@ -37,7 +37,10 @@ extern const struct module_ops notify_module_ops;
 struct notify;
 
 /* Outside the loop (headroomd --test-notify): send one test message with
- * a blocking transfer, print the HTTP status, 0 when it was accepted. */
+ * a blocking transfer through notifier name (or, "all" when no notifier
+ * has that name, through every notifier) and print one line per notifier: its
+ * HTTP status or why it was not delivered, and how long it took; the
+ * reply's body only at debug level (-d). 0 when every one accepted. */
 int notify_test_send(const struct conf *conf, const char *name);
 
 /* Fuzzing: load spool directory dir as notifier name's queue does at

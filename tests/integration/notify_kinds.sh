@@ -3,7 +3,8 @@
 # whose rooms project over capacity fires plan_shortfall at start-up; each
 # kind must get the request its service expects (method, URL shape, headers,
 # auth, JSON body), the generic one the Alertmanager v4 body, and secrets
-# must never reach the daemon's log. --test-notify reports the HTTP status.
+# must never reach the daemon's log. --test-notify prints one line per
+# notifier (status and time), the receiver's reply only with -d.
 . "$(dirname "$0")/lib.sh"
 need_cmd python3
 
@@ -11,7 +12,7 @@ port=$(free_port)
 web_port=$(free_port)
 log="$TMP/requests.jsonl"
 cat >"$TMP/script.json" <<'JSON'
-{"/rejects": [{"status": 404, "body": "no such hook"}]}
+{"/rejects": [{"status": 404, "body": "no such hook"}, {"status": 404, "body": "no such hook"}, {"status": 404, "body": "no such hook"}]}
 JSON
 python3 "$top_srcdir/tests/integration/webhook_receiver.py" --port "$port" --log "$log" \
 	--script "$TMP/script.json" 2>"$TMP/receiver.err" &
@@ -52,6 +53,15 @@ if "$HEADROOMD" -c "$TMP/headroom.conf" --test-notify bad >"$TMP/test-bad.out" 2
 	fail "--test-notify succeeded against a 404"
 fi
 grep -q 'HTTP 404' "$TMP/test-bad.out" || fail "--test-notify did not report the 404"
+# one line per notifier, with its time; the receiver's reply only with -d
+grep -Eq '^notifier "bad" \(slack\): HTTP 404, rejected in [0-9]+ ms$' "$TMP/test-bad.out" ||
+	{ cat "$TMP/test-bad.out"; fail "--test-notify's line for bad"; }
+[ "$(wc -l <"$TMP/test-bad.out")" = 1 ] && ! grep -q "no such hook" "$TMP/test-bad.out" ||
+	{ cat "$TMP/test-bad.out"; fail "--test-notify printed more than its line"; }
+"$HEADROOMD" -d -c "$TMP/headroom.conf" --test-notify bad >"$TMP/test-bad-d.out" 2>/dev/null
+grep -q '^    no such hook$' "$TMP/test-bad-d.out" || { cat "$TMP/test-bad-d.out"; fail "--test-notify -d lacks the reply"; }
+"$HEADROOMD" -c "$TMP/headroom.conf" --test-notify all >"$TMP/test-all.out" 2>&1
+[ "$(grep -c '^notifier "' "$TMP/test-all.out")" = 8 ] || { cat "$TMP/test-all.out"; fail "--test-notify all: not one line per notifier"; }
 if "$HEADROOMD" -c "$TMP/headroom.conf" --test-notify nosuch >/dev/null 2>&1; then
 	fail "--test-notify accepted an unknown notifier"
 fi
