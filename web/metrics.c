@@ -93,7 +93,8 @@ static void venue_metrics(struct text *t, const struct venue *v)
 	put(t, "headroom_venue_capacity_devices");
 	value(t, (double)vt->capacity);
 	head(t, "headroom_venue_headroom_devices", "gauge",
-	     "Capacity minus the larger of observed and projected devices.");
+	     "Capacity minus the larger of observed devices and the projection plus what "
+	     "rooms draw beyond their own.");
 	put(t, "headroom_venue_headroom_devices");
 	value(t, vt->headroom);
 	head(t, "headroom_venue_status", "gauge", "Venue status: 0 unknown, 1 ok, 2 warn, 3 crit.");
@@ -184,33 +185,35 @@ static void uplink_metrics(struct text *t, const struct venue *v)
 {
 	const struct conf *c = v->conf;
 	struct label l;
-	head(t, "headroom_uplink_bits_per_second", "gauge", "Uplink traffic rate.");
+	/* Prometheus' base unit for data is the byte: rates are bytes per
+	 * second (promtool check metrics rejects "bits"). */
+	head(t, "headroom_uplink_bytes_per_second", "gauge", "Uplink traffic rate.");
 	for (size_t i = 0; i < c->n_uplinks; i++) {
 		const struct venue_uplink *u = &v->uplinks[i];
 		if (!isnan(u->bps_in)) {
-			put(t, "headroom_uplink_bits_per_second{uplink=\"%s\",direction=\"in\"}",
+			put(t, "headroom_uplink_bytes_per_second{uplink=\"%s\",direction=\"in\"}",
 			    esc(&l, u->conf->name));
-			value(t, u->bps_in);
+			value(t, u->bps_in / 8);
 		}
 		if (!isnan(u->bps_out)) {
-			put(t, "headroom_uplink_bits_per_second{uplink=\"%s\",direction=\"out\"}",
+			put(t, "headroom_uplink_bytes_per_second{uplink=\"%s\",direction=\"out\"}",
 			    esc(&l, u->conf->name));
-			value(t, u->bps_out);
+			value(t, u->bps_out / 8);
 		}
 	}
-	head(t, "headroom_uplink_capacity_bits_per_second", "gauge", "Uplink capacity.");
+	head(t, "headroom_uplink_capacity_bytes_per_second", "gauge", "Uplink capacity.");
 	for (size_t i = 0; i < c->n_uplinks; i++)
 		if (v->uplinks[i].capacity_mbps > 0) {
-			put(t, "headroom_uplink_capacity_bits_per_second{uplink=\"%s\"}",
+			put(t, "headroom_uplink_capacity_bytes_per_second{uplink=\"%s\"}",
 			    esc(&l, c->uplinks[i].name));
-			value(t, v->uplinks[i].capacity_mbps * 1e6);
+			value(t, v->uplinks[i].capacity_mbps * 1e6 / 8);
 		}
-	head(t, "headroom_uplink_projected_bits_per_second", "gauge",
+	head(t, "headroom_uplink_projected_bytes_per_second", "gauge",
 	     "An uplink's share of the projected demand.");
 	for (size_t i = 0; i < c->n_uplinks; i++) {
-		put(t, "headroom_uplink_projected_bits_per_second{uplink=\"%s\"}",
+		put(t, "headroom_uplink_projected_bytes_per_second{uplink=\"%s\"}",
 		    esc(&l, c->uplinks[i].name));
-		value(t, v->uplinks[i].projected_mbps * 1e6);
+		value(t, v->uplinks[i].projected_mbps * 1e6 / 8);
 	}
 	head(t, "headroom_uplink_octets_total", "counter", "Octets through an uplink (interface counter).");
 	static const char *const dirs[2][2] = { { "octets_in_total", "in" }, { "octets_out_total", "out" } };

@@ -56,10 +56,11 @@ import sys, urllib.request
 text = urllib.request.urlopen(sys.argv[1], timeout=30).read().decode()
 v = {}
 for line in text.splitlines():
-    for name in ("headroom_uplink_bits_per_second", "headroom_uplink_octets_total"):
+    for name in ("headroom_uplink_bytes_per_second", "headroom_uplink_octets_total"):
         if line.startswith('%s{uplink="%s",direction="out"} ' % (name, sys.argv[2])):
             v[name] = line.split()[1]
-print(v.get("headroom_uplink_bits_per_second", "nan"), v.get("headroom_uplink_octets_total", "nan"))
+rate = v.get("headroom_uplink_bytes_per_second")
+print(float(rate) * 8 if rate else "nan", v.get("headroom_uplink_octets_total", "nan"))
 PY
 }
 rate_ok() { python3 -c 'import sys; sys.exit(0 if abs(float(sys.argv[1]) - 1e6) <= 2e3 else 1)' "$1"; }

@@ -70,11 +70,11 @@ while True:
     for name in ("wan", "wan32"):
         r = {"rated": ups[name]["updated"]}
         for line in metrics.splitlines():
-            for series, key in (("headroom_uplink_octets_total", "octets"),
-                                ("headroom_uplink_bits_per_second", "bps")):
+            for series, key, scale in (("headroom_uplink_octets_total", "octets", 1),
+                                       ("headroom_uplink_bytes_per_second", "bps", 8)):
                 for d in ("in", "out"):
                     if line.startswith('%s{uplink="%s",direction="%s"} ' % (series, name, d)):
-                        r["%s_%s" % (key, d)] = float(line.split()[1])
+                        r["%s_%s" % (key, d)] = float(line.split()[1]) * scale
         rec[name] = r
     with open(out, "a") as f:
         f.write(json.dumps(rec) + "\n")

@@ -72,7 +72,7 @@ want = {
     'headroom_room_capacity{room="hall-a"}': 400,
     'headroom_room_projected_devices{room="lobby"}': 270,
     'headroom_ap_capacity{ap="a1",room="hall-a"}': 200,
-    'headroom_uplink_capacity_bits_per_second{uplink="wan"}': 1e9,
+    'headroom_uplink_capacity_bytes_per_second{uplink="wan"}': 1e9 / 8,
 }
 for k, v in want.items():
     assert samples.get(k) == v, "%s = %s, want %s" % (k, samples.get(k), v)
@@ -268,7 +268,7 @@ if [ $uplink_live = 1 ]; then
 jwait 15 /api/v1/uplinks 'by(d["uplinks"], "wan")["mbps_in"] == 0 and by(d["uplinks"], "wan")["mbps_out"] == 0'
 jcheck /api/v1/venue 'd["uplink"]["utilisation"] == 0 and d["uplink"]["mbps_in"] == 0'
 get /metrics >"$TMP/metrics.txt"
-grep -q '^headroom_uplink_bits_per_second{uplink="wan",direction="in"} 0$' "$TMP/metrics.txt" || fail "no uplink rate"
+grep -q '^headroom_uplink_bytes_per_second{uplink="wan",direction="in"} 0$' "$TMP/metrics.txt" || fail "no uplink rate"
 grep -q '^headroom_uplink_octets_total{uplink="wan",direction="out"} 987654321$' "$TMP/metrics.txt" || fail "no uplink octet counter"
 fi
 
