@@ -10,7 +10,10 @@
 // room, whose tile did not move, and an update leaves the focus on an Ack
 // button; last, the phone layout at 390x844 without horizontal scrolling,
 // the verdict, every room and the top three incidents on its first
-// screen. Throughout, the verdict never contradicts an active critical
+// screen; a room's address (#/room/hall-a) opened on a phone in dark mode
+// survives a reload, leads to an AP's (#/ap/a1) and back, and with live
+// data draws the room's history with its plan and capacity lines, text
+// at 11 px or more, light on dark. Throughout, the verdict never contradicts an active critical
 // (in every SSE message and in the page), and the page shows one card per
 // area with alerts (counted here from the alerts themselves). Screenshots
 // go to OUT_DIR.
@@ -119,11 +122,17 @@ try {
   await hall.waitFor();
   const label = await hall.getAttribute("aria-label");
   if (!/^hall-a: .*plan 540/.test(label)) fail("hall-a tile label: " + label);
+  // A tile is a link to the room's view: its APs, its history.
   await hall.focus();
   await wall.keyboard.press("Enter");
-  await wall.locator("#room-detail").waitFor({ state: "visible" });
-  const rows = await wall.locator("#room-aps tr th").allTextContents();
+  await wall.locator("#view").waitFor({ state: "visible" });
+  if (new URL(wall.url()).hash !== "#/room/hall-a") fail("the room's view is not at #/room/hall-a: " + wall.url());
+  if ((await wall.locator("#view-h").textContent()) !== "hall-a") fail("the view is not hall-a's");
+  const rows = await wall.locator("#view-list [data-ap] .name").allTextContents();
   if (rows.join(",") !== "a1,a2") fail("hall-a APs listed: " + rows.join(","));
+  if (await wall.locator("#rooms").isVisible()) fail("the room tiles stay beside the room's view");
+  await wall.keyboard.press("Escape");
+  await wall.locator("#rooms").waitFor({ state: "visible" });
 
   // Ack an incident with the token kept in this tab: its alerts open
   // under the card, the buttons with them.
@@ -174,7 +183,6 @@ try {
   // A click whose press and release straddle an update (a tile's contents
   // are rebuilt every tick) still opens the room: the press must not land
   // on a child the update throws away.
-  if (await wall.locator("#room-detail").isVisible()) await wall.locator("#room-close").click();
   // The rooms come before the incidents: an update does not move the
   // tile under the finger, so the release lands on the tile pressed.
   const lobbyName = wall.locator('[data-room="lobby"] .name');
@@ -186,9 +194,10 @@ try {
   const moved = await lobbyName.boundingBox();
   if (moved.y !== box.y || moved.x !== box.x) fail("an update moved the lobby tile from " + box.y + " to " + moved.y);
   await wall.mouse.up();
-  await wall.locator("#room-detail").waitFor({ state: "visible", timeout: 5000 });
-  if ((await wall.locator("#room-detail-h").textContent()) !== "lobby") fail("a click across an update opened another room");
-  await wall.locator("#room-close").click();
+  await wall.locator("#view").waitFor({ state: "visible", timeout: 5000 });
+  if ((await wall.locator("#view-h").textContent()) !== "lobby") fail("a click across an update opened another room");
+  await wall.locator("#view-back").click();
+  await wall.locator("#rooms").waitFor({ state: "visible" });
 
   // Keyboard focus on an incident's Ack button survives the updates.
   const firstCard = wall.locator("#alerts > li").first();
@@ -224,12 +233,59 @@ try {
   });
   if (below.out.length) fail("not on the phone's first screen (844 px): " + below.out.join(", "));
   if (below.cards < 3) fail("want at least three incidents on the phone, have " + below.cards);
-  await phone.locator('[data-room="lobby"]').tap();
-  await phone.locator("#room-detail").waitFor({ state: "visible" });
-  await phone.evaluate(() => window.scrollTo(0, 0));
   await phone.screenshot({ path: outDir + "/dashboard-390x844.png", fullPage: false });
   await phone.screenshot({ path: outDir + "/dashboard-390x844-full.png", fullPage: true });
   await noViolations(phone);
+
+  // A room's address, shared in chat and opened on a phone in dark mode:
+  // the view survives a reload, its AP links lead on and back; with live
+  // data its history is drawn, with plan and capacity lines, in the
+  // page's colours and at a readable size.
+  const dark = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme: "dark" });
+  dark.on("pageerror", (e) => errors.push(String(e)));
+  await dark.goto(base + "/#/room/hall-a");
+  const inView = async (page, name) => {
+    await page.locator("#view").waitFor({ state: "visible", timeout: 20000 });
+    await page.waitForFunction((n) => document.getElementById("view-h").textContent === n, name, { timeout: 20000 });
+  };
+  await inView(dark, "hall-a");
+  await dark.reload();
+  await inView(dark, "hall-a");
+  if (new URL(dark.url()).hash !== "#/room/hall-a") fail("the reload lost the address: " + dark.url());
+  const cut = await dark.evaluate(() => [...document.querySelectorAll("#view-list [data-ap] .state, #view-sub, #view-h")]
+    .filter((e) => e.getBoundingClientRect().right > window.innerWidth).map((e) => e.textContent));
+  if (cut.length) fail("cut off on the phone: " + cut.join(", "));
+  if (await dark.evaluate(() => document.documentElement.scrollWidth - window.innerWidth) > 0) fail("the room's view scrolls sideways on the phone");
+  if (live) {
+    await dark.waitForFunction(() => {
+      const g = document.querySelector("#view-graph svg");
+      return g && Number(g.dataset.points) >= 2;
+    }, null, { timeout: 40000 });
+    const look = await dark.evaluate(() => {
+      const g = document.querySelector("#view-graph svg");
+      const text = g.querySelector(".g-text");
+      const scale = g.getBoundingClientRect().width / g.viewBox.baseVal.width;
+      const rgb = (c) => (c.match(/\d+/g) || []).slice(0, 3).map(Number);
+      const lum = (c) => rgb(c).reduce((a, b) => a + b, 0) / 3;
+      return {
+        cap: !!g.querySelector(".g-level.g-cap"), plan: !!g.querySelector(".g-level.g-plan"),
+        px: parseFloat(getComputedStyle(text).fontSize) * scale,
+        textLum: lum(getComputedStyle(text).fill),
+        bgLum: lum(getComputedStyle(document.querySelector("#view-graph .plot")).backgroundColor),
+      };
+    });
+    if (!look.cap || !look.plan) fail("the history has no capacity or plan line");
+    if (look.px < 11) fail("the graph's text is " + look.px.toFixed(1) + " px on the phone");
+    if (!(look.bgLum < 80 && look.textLum > 150)) fail("the graph ignores dark mode: text " + look.textLum + ", background " + look.bgLum);
+    await dark.screenshot({ path: outDir + "/dashboard-390x844-room-dark.png", fullPage: false });
+  }
+  await dark.locator('#view-list [data-ap="a1"] a').click();
+  await inView(dark, "a1");
+  if (new URL(dark.url()).hash !== "#/ap/a1") fail("the AP's view is not at #/ap/a1: " + dark.url());
+  await dark.reload();
+  await inView(dark, "a1");
+  await dark.locator("#view-back").click();
+  await inView(dark, "hall-a");
   if (errors.length) fail("page errors: " + errors.join("; "));
   console.log("dashboard ok");
 } finally {

@@ -9,7 +9,7 @@
   const TOKEN_KEY = "headroom-token";
   let model = null;
   let lastEvent = 0;
-  let selectedRoom = null;
+  let route = null;	// the view the address names: { kind: "room" | "ap", name }
   let range = "6h";
   let graphStamp = 0;
 
@@ -36,6 +36,8 @@
     span.style.width = w + "%";
     return el("div", { class: "bar", role: "img", "aria-label": label }, span);
   }
+
+  const SEV = { crit: "critical", warn: "warning", info: "info" };
 
   /* ---- live connection ---- */
 
@@ -114,7 +116,7 @@
     const place = $("verdict-place");
     if (vd.place) {
       const link = vd.worst && vd.worst.kind === "room" && model.rooms[vd.worst.name]
-        ? el("a", { href: "#/room/" + encodeURIComponent(vd.worst.name), text: vd.place }) : document.createTextNode(vd.place);
+        ? el("a", { href: roomHref(vd.worst.name), text: vd.place }) : document.createTextNode(vd.place);
       place.replaceChildren(link);
       $("verdict-detail").textContent = vd.detail;
     } else {
@@ -175,12 +177,11 @@
       const r = model.rooms[name];
       let tile = grid.querySelector('[data-room="' + CSS.escape(name) + '"]');
       if (!tile) {
-        tile = el("button", { type: "button", class: "room", "data-room": name, "aria-controls": "room-detail", onclick: () => selectRoom(name) });
+        tile = el("a", { class: "room", "data-room": name, href: roomHref(name) });
         grid.append(tile);
       }
       seen.add(tile);
       tile.className = "room st-" + r.status;
-      tile.setAttribute("aria-expanded", String(selectedRoom === name));
       tile.setAttribute("aria-label", roomLabel(r));
       const count = r.clients == null ? "\u2013 / " + num(r.capacity) : num(r.clients) + " / " + num(r.capacity);
       const state = r.clients == null ? "Unknown: no AP reporting" : word(r.status) + " " + pct(r.load);
@@ -194,14 +195,7 @@
       );
     }
     for (const tile of [...grid.children]) if (!seen.has(tile)) tile.remove();
-    renderRoomDetail();
     renderUnplanned();
-  }
-
-  function selectRoom(name) {
-    selectedRoom = selectedRoom === name ? null : name;
-    renderRooms();
-    if (selectedRoom) $("room-detail").focus();
   }
 
   function apState(a) {
@@ -210,28 +204,8 @@
   }
 
   function bands(a) {
-    if (a.clients_2g4 == null && a.clients_5g == null && a.clients_6g == null) return "\u2013";
-    return [a.clients_2g4, a.clients_5g, a.clients_6g].map(num).join(" / ");
-  }
-
-  function renderRoomDetail() {
-    const box = $("room-detail");
-    const r = selectedRoom && model.rooms[selectedRoom];
-    if (!r) {
-      box.hidden = true;
-      return;
-    }
-    box.hidden = false;
-    $("room-detail-h").textContent = r.name;
-    $("room-detail-sub").textContent = r.seats + " seats \u00b7 plan " + num(r.projected) + " devices \u00b7 capacity " + num(r.capacity) + " \u00b7 " + r.aps_known + " of " + r.aps_total + " APs reporting";
-    const rows = Object.values(model.aps).filter((a) => a.room === r.name).map((a) =>
-      el("tr", {},
-        el("th", { scope: "row", text: a.name }),
-        el("td", { text: num(a.clients) }),
-        el("td", { text: num(a.capacity) }),
-        el("td", { text: bands(a) }),
-        el("td", { class: "st st-" + (a.state === "unknown" ? "unknown" : a.status), text: apState(a) })));
-    $("room-aps").replaceChildren(...rows);
+    const parts = [["2.4", a.clients_2g4], ["5", a.clients_5g], ["6", a.clients_6g]].filter((b) => b[1] != null);
+    return parts.length ? parts.map((b) => b[0] + " GHz " + num(b[1])).join(" \u00b7 ") : "";
   }
 
   function renderUnplanned() {
@@ -240,25 +214,272 @@
     $("unplanned").replaceChildren(...aps.map((a) => el("li", { text: a.name + ": " + num(a.clients) + " clients" })));
   }
 
-  function graphUrl(name) {
-    const v = model.venue;
-    let q = "range=" + range;
-    if (range === "event") {
-      const now = Math.floor(Date.now() / 1000);
-      q = v.event_start ? "from=" + v.event_start + "&to=" + Math.min(now, v.event_end || now) : "range=24h";
+  /* ---- views: #/room/NAME and #/ap/NAME, links that survive a reload ---- */
+
+  const roomHref = (name) => "#/room/" + encodeURIComponent(name);
+  const apHref = (name) => "#/ap/" + encodeURIComponent(name);
+
+  function parseRoute() {
+    const m = /^#\/(room|ap)\/(.+)$/.exec(location.hash);
+    if (!m) return null;
+    try {
+      return { kind: m[1], name: decodeURIComponent(m[2]) };
+    } catch (e) {
+      return null;
     }
-    return "/graph/" + encodeURIComponent("uplink:" + name) + ".svg?" + q + "&width=640&height=200&t=" + graphStamp;
+  }
+
+  function onRoute() {
+    const before = route;
+    route = parseRoute();
+    document.body.dataset.view = route ? route.kind : "";
+    $("view").hidden = !route;
+    viewGraph.fetched = 0;
+    if (model) renderView();
+    if (route) {
+      window.scrollTo(0, 0);
+      $("view-h").focus({ preventScroll: true });
+    } else if (before && before.kind === "room") {
+      const tile = document.querySelector('[data-room="' + CSS.escape(before.name) + '"]');
+      if (tile) tile.focus();
+    }
+  }
+
+  function setSpan(span) {
+    viewGraph.span = span;
+    for (const b of document.querySelectorAll("#view-ranges button")) b.setAttribute("aria-pressed", String(b.dataset.span === span));
+    viewGraph.fetched = 0;
+    if (model) renderView();
+  }
+
+  function apRow(a) {
+    const ratio = a.clients != null && a.capacity ? a.clients / a.capacity : null;
+    const st = a.state === "unknown" ? "unknown" : a.status;
+    return el("li", { class: "ap st-" + st, "data-ap": a.name },
+      el("a", { href: apHref(a.name) },
+        el("span", { class: "name", text: a.name }),
+        el("span", { class: "num", text: num(a.clients) + " / " + num(a.capacity) }),
+        el("span", { class: "state", text: apState(a) })),
+      bar(ratio, "load " + pct(ratio)),
+      el("span", { class: "bands muted", text: bands(a) }));
+  }
+
+  function viewAlerts(key) {
+    const g = (model.incidents || []).find((x) => x.key === key);
+    if (!g) return [el("p", { class: "muted", text: "No active alert here." })];
+    return [el("h3", { text: g.alerts_n + " active alert" + (g.alerts_n === 1 ? "" : "s") + (incidentCounts(g) ? ": " + incidentCounts(g) : "") }),
+      el("ul", { class: "members" }, ...memberItems(g))];
+  }
+
+  function renderRoomView(r) {
+    $("view-back").textContent = "\u2190 All rooms";
+    $("view-back").setAttribute("href", "#/");
+    $("view-h").textContent = r.name;
+    $("view-state").className = "pill st-" + r.status;
+    $("view-state").textContent = r.clients == null ? "Unknown" : word(r.status) + " " + pct(r.load);
+    $("view-sub").textContent = (r.clients == null ? "no AP reporting" : num(r.clients) + " of " + num(r.capacity) + " clients") +
+      " \u00b7 plan " + num(r.projected) + " \u00b7 headroom " + num(r.headroom) + " \u00b7 " + r.aps_known + " of " + r.aps_total + " APs reporting";
+    $("view-sessions").replaceChildren(...sessionLines(r).map((s) => el("span", { class: "line" }, s)));
+    $("view-alerts").replaceChildren(...viewAlerts("room:" + r.name));
+    $("view-list-h").hidden = false;
+    const aps = Object.values(model.aps).filter((a) => a.room === r.name);
+    $("view-list").replaceChildren(...aps.map(apRow));
+    showHistory("room:" + r.name, "Clients in " + r.name, [
+      { key: "clients", label: "clients", cls: "g-main" }],
+      [{ value: r.capacity, label: "capacity " + num(r.capacity), cls: "g-cap" },
+        { value: r.projected, label: "plan " + num(r.projected), cls: "g-plan" }]);
+  }
+
+  function renderApView(a) {
+    const room = a.room && model.rooms[a.room];
+    $("view-back").textContent = room ? "\u2190 " + a.room : "\u2190 All rooms";
+    $("view-back").setAttribute("href", room ? roomHref(a.room) : "#/");
+    $("view-h").textContent = a.name;
+    const st = a.state === "unknown" ? "unknown" : a.status;
+    $("view-state").className = "pill st-" + st;
+    $("view-state").textContent = apState(a) + (a.clients != null && a.capacity ? " " + pct(a.clients / a.capacity) : "");
+    $("view-sub").textContent = (a.clients == null ? "no reading" : num(a.clients) + " of " + num(a.capacity) + " clients") +
+      (a.projected != null ? " \u00b7 plan " + num(a.projected) : "") + (a.room ? " \u00b7 in " + a.room : " \u00b7 not in the config") +
+      (a.target ? " \u00b7 from " + a.target : "");
+    $("view-sessions").replaceChildren(el("span", { class: "line", text: bands(a) }));
+    const mine = (model.incidents || []).find((x) => x.key === "room:" + a.room);
+    const own = mine ? { ...mine, alerts: mine.alerts.filter((id) => { const x = (model.alerts || []).find((y) => y.id === id); return x && x.labels && x.labels.ap === a.name; }) } : null;
+    $("view-alerts").replaceChildren(...(own && own.alerts.length ? [el("ul", { class: "members" }, ...memberItems(own))] : [el("p", { class: "muted", text: "No active alert on this AP." })]));
+    $("view-list-h").hidden = true;
+    $("view-list").replaceChildren();
+    const lines = [{ value: a.capacity, label: "capacity " + num(a.capacity), cls: "g-cap" }];
+    if (a.projected != null) lines.push({ value: a.projected, label: "plan " + num(a.projected), cls: "g-plan" });
+    showHistory("ap:" + a.name, "Clients on " + a.name, [{ key: "clients", label: "clients", cls: "g-main" }], lines);
+  }
+
+  function renderView() {
+    if (!route) return;
+    const item = route.kind === "room" ? model.rooms[route.name] : model.aps[route.name];
+    if (!item) {
+      $("view-h").textContent = route.name;
+      $("view-state").textContent = "";
+      $("view-sub").textContent = "No " + (route.kind === "room" ? "room" : "AP") + " of this name in the venue now.";
+      for (const id of ["view-sessions", "view-alerts", "view-list"]) $(id).replaceChildren();
+      $("view-graph").hidden = true;
+      return;
+    }
+    $("view-graph").hidden = false;
+    if (route.kind === "room") renderRoomView(item);
+    else renderApView(item);
+    document.title = route.name + " \u2013 " + model.venue.verdict.label + " \u2013 headroom";
+  }
+
+  /* ---- history graphs, drawn in the page from /api/v1/series: they
+   * follow the page's colours (dark mode too) and its font size ---- */
+
+  const SVG = "http://www.w3.org/2000/svg";
+  const viewGraph = { span: "1h", fetched: 0, key: "", data: null };
+  const graphs = new Map();	// box -> the last arguments of draw(), to redraw on resize
+
+  function svg(tag, attrs) {
+    const e = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
+    return e;
+  }
+
+  function spanQuery(span) {
+    const now = Math.floor(Date.now() / 1000);
+    if (span === "today") {
+      const midnight = new Date();
+      midnight.setHours(0, 0, 0, 0);
+      return { q: "from=" + Math.floor(midnight / 1000) + "&to=" + now + "&step=60", from: Math.floor(midnight / 1000), to: now };
+    }
+    if (span === "event") {
+      const v = model.venue;
+      if (v.event_start && v.event_start < now) {
+        const to = Math.min(now, v.event_end || now);
+        return { q: "from=" + v.event_start + "&to=" + to + "&step=300", from: v.event_start, to: to };
+      }
+      span = "24h";
+    }
+    const secs = { "1h": 3600, "6h": 21600, "24h": 86400 }[span] || 3600;
+    const step = secs > 3600 ? "&step=" + (secs > 21600 ? 300 : 60) : "";
+    return { q: "range=" + span + step, from: now - secs, to: now };
+  }
+
+  async function series(entity, metric, query, scale) {
+    const res = await fetch("/api/v1/series?entity=" + encodeURIComponent(entity) + "&metric=" + metric + "&" + query);
+    if (!res.ok) throw new Error((await res.json().catch(() => ({}))).error || res.statusText);
+    const d = await res.json();
+    return d.points.map(([t, v]) => [t, v == null ? null : v * (scale || 1)]);
+  }
+
+  /* The series of an entity over the chosen span, fetched again every 30 s
+   * (a tick only moves the last point). */
+  function showHistory(entity, title, lines, levels) {
+    const box = $("view-graph");
+    const key = entity + "|" + viewGraph.span;
+    if (viewGraph.key === key && viewGraph.data) draw(box.querySelector(".plot"), viewGraph.data, levels, title);
+    if (viewGraph.key === key && Date.now() - viewGraph.fetched < 30000) return;
+    viewGraph.key = key;
+    viewGraph.fetched = Date.now();
+    const span = spanQuery(viewGraph.span);
+    Promise.all(lines.map((l) => series(entity, l.key, span.q).then((points) => ({ ...l, points }))))
+      .then((data) => {
+        if (viewGraph.key !== key) return;
+        viewGraph.data = { lines: data, from: span.from, to: span.to };
+        draw(box.querySelector(".plot"), viewGraph.data, levels, title);
+      })
+      .catch((e) => {
+        if (viewGraph.key !== key) return;
+        viewGraph.data = null;
+        box.querySelector(".plot").replaceChildren(el("p", { class: "nograph muted", text: "No history yet: " + e.message + "." }));
+      });
+    box.querySelector("figcaption").replaceChildren(...legend(lines.concat(levels)));
+  }
+
+  function legend(items) {
+    return items.map((i) => el("span", { class: "key" }, el("span", { class: "swatch " + i.cls }), i.label));
+  }
+
+  function nice(max) {
+    const p = Math.pow(10, Math.floor(Math.log10(max)));
+    for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= max) return m * p;
+    return 10 * p;
+  }
+
+  function clock(t, withDay) {
+    const d = new Date(t * 1000);
+    const hm = String(d.getHours()).padStart(2, "0") + ":" + String(d.getMinutes()).padStart(2, "0");
+    return withDay ? d.toLocaleDateString("en", { weekday: "short" }) + " " + hm : hm;
+  }
+
+  /* A line graph of data.lines over [from, to] with horizontal levels
+   * (capacity, plan), at the box's own width so the text keeps its size. */
+  function draw(box, data, levels, title) {
+    graphs.set(box, [data, levels, title]);
+    const w = Math.max(260, Math.round(box.clientWidth || 600));
+    const h = w < 500 ? 190 : 240;
+    const pad = { l: 46, r: 8, t: 12, b: 26 };
+    const known = data.lines.flatMap((l) => l.points.filter((p) => p[1] != null));
+    const top = nice(Math.max(1, ...known.map((p) => p[1]), ...levels.filter((l) => l.value != null).map((l) => l.value)) * 1.08);
+    const x = (t) => pad.l + (t - data.from) / Math.max(1, data.to - data.from) * (w - pad.l - pad.r);
+    const y = (v) => pad.t + (1 - v / top) * (h - pad.t - pad.b);
+    const g = svg("svg", { viewBox: "0 0 " + w + " " + h, width: w, height: h, role: "img", class: "history-svg" });
+    g.append(svg("title"));
+    g.firstChild.textContent = title + ", " + clock(data.from) + " to " + clock(data.to);
+    for (let i = 0; i <= 4; i++) {
+      const v = top * i / 4;
+      g.append(svg("line", { x1: pad.l, x2: w - pad.r, y1: y(v), y2: y(v), class: "g-grid" }));
+      const label = svg("text", { x: pad.l - 6, y: y(v) + 4, "text-anchor": "end", class: "g-text" });
+      label.textContent = num(v);
+      g.append(label);
+    }
+    const spanS = data.to - data.from;
+    const every = [300, 600, 900, 1800, 3600, 7200, 10800, 21600].find((s) => spanS / s <= (w < 500 ? 4 : 8)) || 43200;
+    for (let t = Math.ceil(data.from / every) * every; t <= data.to; t += every) {
+      g.append(svg("line", { x1: x(t), x2: x(t), y1: h - pad.b, y2: h - pad.b + 4, class: "g-axis" }));
+      const label = svg("text", { x: x(t), y: h - 8, "text-anchor": "middle", class: "g-text" });
+      label.textContent = clock(t, spanS > 86400);
+      g.append(label);
+    }
+    g.append(svg("line", { x1: pad.l, x2: w - pad.r, y1: h - pad.b, y2: h - pad.b, class: "g-axis" }));
+    let drawn = 0;
+    for (const l of data.lines) {
+      let d = "", open = false;
+      for (const [t, v] of l.points) {
+        if (v == null) { open = false; continue; }
+        d += (open ? "L" : "M") + x(t).toFixed(1) + " " + y(v).toFixed(1);
+        open = true;
+        drawn++;
+      }
+      if (d) g.append(svg("path", { d: d, class: "g-line " + l.cls }));
+    }
+    for (const lv of levels) {
+      if (lv.value == null) continue;
+      g.append(svg("line", { x1: pad.l, x2: w - pad.r, y1: y(lv.value), y2: y(lv.value), class: "g-level " + lv.cls }));
+      const label = svg("text", { x: w - pad.r - 2, y: y(lv.value) - 4, "text-anchor": "end", class: "g-text g-label " + lv.cls });
+      label.textContent = lv.label;
+      g.append(label);
+    }
+    g.dataset.points = String(drawn);
+    box.replaceChildren(drawn ? g : el("p", { class: "nograph muted", text: "No history yet for this span: the store has no samples in it." }));
+    if (!drawn) box.firstChild.dataset.points = "0";
+  }
+
+  function redrawAll() {
+    for (const [box, args] of graphs) if (box.isConnected) draw(box, ...args);
+  }
+
+  function uplinkQuery() {
+    return spanQuery(range);
   }
 
   function renderUplinks() {
     const box = $("uplinks");
-    const refresh = Date.now() - graphStamp * 1000 > 60000;
-    if (refresh) graphStamp = Math.floor(Date.now() / 1000);
+    const refresh = Date.now() - graphStamp > 60000;
+    if (refresh) graphStamp = Date.now();
     for (const [name, u] of Object.entries(model.uplinks)) {
       let card = box.querySelector('[data-uplink="' + CSS.escape(name) + '"]');
       if (!card) {
         card = el("article", { class: "uplink", "data-uplink": name, "aria-label": "Uplink " + name },
-          el("h3", {}), el("div", { class: "rows" }), el("p", { class: "sub proj" }), el("div", { class: "graph" }));
+          el("h3", {}), el("div", { class: "rows" }), el("p", { class: "sub proj" }),
+          el("figure", { class: "history" }, el("div", { class: "plot" }), el("figcaption", {})));
         box.append(card);
       }
       card.querySelector("h3").textContent = name + ": " + (u.utilisation == null ? "no reading yet" : word(u.status) + " " + pct(u.utilisation));
@@ -267,14 +488,16 @@
         el("span", { text: "In" }), bar(u.mbps_in != null && cap ? u.mbps_in / cap : null, "in " + mbps(u.mbps_in)), el("span", { text: mbps(u.mbps_in) }),
         el("span", { text: "Out" }), bar(u.mbps_out != null && cap ? u.mbps_out / cap : null, "out " + mbps(u.mbps_out)), el("span", { text: mbps(u.mbps_out) }));
       card.querySelector(".proj").textContent = "capacity " + mbps(cap) + " \u00b7 projected demand " + mbps(u.projected_mbps);
-      const g = card.querySelector(".graph");
-      const img = g.querySelector("img");
-      if (!img || refresh || img.dataset.range !== range) {
-        const fresh = el("img", { alt: "Traffic of uplink " + name + ", last " + range, src: graphUrl(name) });
-        fresh.dataset.range = range;
-        fresh.addEventListener("error", () => g.replaceChildren(el("p", { class: "nograph muted", text: "No graph yet: the store has no history for this uplink." })));
-        g.replaceChildren(fresh);
-      }
+      const fig = card.querySelector("figure");
+      if (!refresh && fig.dataset.range === range) continue;
+      fig.dataset.range = range;
+      const lines = [{ key: "bps_in", label: "in", cls: "g-main" }, { key: "bps_out", label: "out", cls: "g-out" }];
+      const levels = [{ value: cap, label: "capacity " + mbps(cap), cls: "g-cap" }, { value: u.projected_mbps, label: "plan " + mbps(u.projected_mbps), cls: "g-plan" }];
+      fig.querySelector("figcaption").replaceChildren(...legend(lines.concat(levels)));
+      const span = uplinkQuery();
+      Promise.all(lines.map((l) => series("uplink:" + name, l.key, span.q, 1e-6).then((points) => ({ ...l, points }))))
+        .then((data) => draw(fig.querySelector(".plot"), { lines: data, from: span.from, to: span.to }, levels, "Traffic of uplink " + name + " in Mbit/s"))
+        .catch(() => fig.querySelector(".plot").replaceChildren(el("p", { class: "nograph muted", text: "No graph yet: the store has no history for this uplink." })));
     }
   }
 
@@ -293,8 +516,6 @@
     return m < 1 ? "just now" : m < 90 ? m + " min ago" : Math.round(m / 60) + " h ago";
   }
 
-  const SEV = { crit: "critical", warn: "warning", info: "info" };
-
   /* What an incident holds, counted: "room alert, 8 APs, 8 radios". */
   function incidentCounts(g) {
     const parts = [];
@@ -305,7 +526,7 @@
   }
 
   function incidentHref(g) {
-    return g.kind === "room" && model.rooms[g.name] ? "#/room/" + encodeURIComponent(g.name) : null;
+    return g.kind === "room" && model.rooms[g.name] ? roomHref(g.name) : null;
   }
 
   /* Incident cards are kept per key and updated in place: rebuilt every
@@ -380,7 +601,8 @@
     renderRooms();
     renderAlerts();
     renderCards(model.venue);
-    renderUplinks();
+    renderView();
+    if (!route) renderUplinks();
     renderSources();
   }
 
@@ -445,20 +667,18 @@
       sessionStorage.removeItem(TOKEN_KEY);
       $("action-msg").textContent = "Token forgotten.";
     });
-    $("room-close").addEventListener("click", () => {
-      const name = selectedRoom;
-      selectedRoom = null;
-      renderRooms();
-      const tile = name && document.querySelector('[data-room="' + CSS.escape(name) + '"]');
-      if (tile) tile.focus();
-    });
     document.addEventListener("keydown", (e) => {
-      if (e.key === "Escape" && selectedRoom) $("room-close").click();
+      if (e.key === "Escape" && route) location.hash = route.kind === "ap" && model && model.aps[route.name] && model.aps[route.name].room ? roomHref(model.aps[route.name].room) : "#/";
     });
-    for (const b of document.querySelectorAll(".ranges button")) {
+    window.addEventListener("hashchange", onRoute);
+    for (const b of document.querySelectorAll("#view-ranges button")) b.addEventListener("click", () => setSpan(b.dataset.span));
+    let resizing = 0;
+    window.addEventListener("resize", () => { clearTimeout(resizing); resizing = setTimeout(redrawAll, 150); });
+    onRoute();
+    for (const b of document.querySelectorAll("#uplink-ranges button")) {
       b.addEventListener("click", () => {
         range = b.dataset.range;
-        for (const o of document.querySelectorAll(".ranges button")) o.setAttribute("aria-pressed", String(o === b));
+        for (const o of document.querySelectorAll("#uplink-ranges button")) o.setAttribute("aria-pressed", String(o === b));
         if (model) renderUplinks();
       });
     }
