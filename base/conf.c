@@ -697,6 +697,41 @@ static void build_event(struct build_ctx *b, cfg_t *root)
 	event_duration(b, sec, "schedule_stale_after", &e->schedule_stale_after);
 }
 
+/* A bearer token shorter than this is guessed before the limiter
+ * matters; an empty one (written "", an empty secret, an unset ${VAR})
+ * would let an empty Authorization header through. */
+#define API_TOKEN_MIN 12
+
+static void check_api_token(struct build_ctx *b, cfg_t *sec, const char *token)
+{
+	if (!token || strlen(token) >= API_TOKEN_MIN)
+		return;
+	errbuf_add(b->errors, "%s:%d: api_token: %s; use at least %d characters or remove the line",
+		   b->file, FIELD_LINE(b, sec, "api_token"),
+		   token[0] ? "is too short" : "is empty (an empty secret or an unset ${VAR}?)",
+		   API_TOKEN_MIN);
+}
+
+/* "127.0.0.1:8080", "[::1]:8080", "localhost:8080": only this host. */
+static bool listen_is_loopback(const char *spec)
+{
+	return strncmp(spec, "127.", 4) == 0 || strncmp(spec, "[::1]:", 6) == 0 ||
+	       strncmp(spec, "localhost:", 10) == 0;
+}
+
+/* Not an error (a venue VLAN may be trusted), but a volunteer should
+ * know the dashboard is open to everyone who can reach the port. */
+static void warn_open_listeners(struct build_ctx *b, cfg_t *sec, const struct conf_web *w)
+{
+	if (w->basic_auth_user)
+		return;
+	for (size_t i = 0; i < w->n_listen; i++)
+		if (!listen_is_loopback(w->listen[i]))
+			log_warn("%s:%d: listen: \"%s\" is reachable beyond this host and there is no basic_auth_user: anyone on that network can read the dashboard%s",
+				 b->file, FIELD_LINE(b, sec, "listen"), w->listen[i],
+				 w->api_token ? "" : " (acks and silences stay off without an api_token)");
+}
+
 static void build_web(struct build_ctx *b, cfg_t *root)
 {
 	struct conf_web *w = &b->conf->web;
@@ -714,6 +749,8 @@ static void build_web(struct build_ctx *b, cfg_t *root)
 		errbuf_add(b->errors, "%s:%d: basic_auth_user: basic auth needs both a user and a password",
 			   b->file, FIELD_LINE(b, sec, "basic_auth_user"));
 	w->api_token = resolve_secret(b, sec, "api_token");
+	check_api_token(b, sec, w->api_token);
+	warn_open_listeners(b, sec, w);
 	w->max_connections = cfg_getint(sec, "max_connections");
 	w->per_ip_connections = cfg_getint(sec, "per_ip_connections");
 	w->timeout = cfg_getint(sec, "timeout");

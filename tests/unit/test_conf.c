@@ -3,6 +3,7 @@
 
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -199,6 +200,76 @@ static void test_secrets(void **s)
 	rmdir(dir);
 }
 
+/* An empty or short bearer token would open acks and silences to
+ * anyone: refused, however it came to be empty. */
+static void test_api_token(void **s)
+{
+	expect_error(HEAD "web {\n api_token = \"\"\n}\n", "venue.conf:4: api_token: is empty");
+	expect_error(HEAD "web { api_token = \"short\" }\n", "venue.conf:3: api_token: is too short");
+	unsetenv("HR_TEST_UNSET_TOKEN");
+	expect_error(HEAD "web { api_token = \"${HR_TEST_UNSET_TOKEN}\" }\n",
+		     "venue.conf:3: api_token: is empty");
+
+	char dir[] = "/tmp/hrconfXXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[256], conf[1024];
+	snprintf(path, sizeof path, "%s/secrets.conf", dir);
+	FILE *f = fopen(path, "w");
+	fputs("secret \"tok\" { value = \"\" }\n", f);
+	fclose(f);
+	chmod(path, 0600);
+	snprintf(conf, sizeof conf, "secrets = \"%s\"\n" HEAD
+		 "web { api_token = \"secret:tok\" }\n", path);
+	expect_error(conf, "venue.conf:4: api_token: is empty");
+	unlink(path);
+	rmdir(dir);
+
+	char *err = NULL;
+	struct conf *c = conf_load_buffer(HEAD "web { api_token = \"twelve-chars\" }\n", "venue.conf", &err);
+	assert_non_null(c);
+	conf_free(c);
+}
+
+/* Run conf_load_buffer and return what it logged to stderr. */
+static char *load_logging(const char *text, bool *ok)
+{
+	char path[] = "/tmp/hrconflogXXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	fflush(stderr);
+	int saved = dup(STDERR_FILENO);
+	dup2(fd, STDERR_FILENO);
+	char *err = NULL;
+	struct conf *c = conf_load_buffer(text, "venue.conf", &err);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	*ok = c != NULL;
+	conf_free(c);
+	free(err);
+	static char buf[8192];
+	ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+	buf[n > 0 ? n : 0] = '\0';
+	close(fd);
+	unlink(path);
+	return buf;
+}
+
+static void test_open_listener_warning(void **s)
+{
+	bool ok;
+	char *log = load_logging(HEAD "web {\n listen = { \"0.0.0.0:8080\" }\n}\n", &ok);
+	assert_true(ok);
+	assert_non_null(strstr(log, "venue.conf:4: listen: \"0.0.0.0:8080\" is reachable beyond this host"));
+	log = load_logging(HEAD "web { listen = { \"127.0.0.1:8080\", \"[::1]:8080\" } }\n", &ok);
+	assert_true(ok);
+	assert_null(strstr(log, "reachable"));
+	log = load_logging(HEAD "web { listen = { \"*:8080\" } basic_auth_user = \"noc\"\n"
+			   " basic_auth_password = \"pw\" }\n", &ok);
+	assert_true(ok);
+	assert_null(strstr(log, "reachable"));
+}
+
 static void test_defaults_and_example(void **s)
 {
 	char *err = NULL;
@@ -240,6 +311,8 @@ int main(void)
 		cmocka_unit_test(test_snmp_version),
 		cmocka_unit_test(test_missing_event_and_file),
 		cmocka_unit_test(test_secrets),
+		cmocka_unit_test(test_api_token),
+		cmocka_unit_test(test_open_listener_warning),
 		cmocka_unit_test(test_defaults_and_example),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
