@@ -160,9 +160,15 @@ int alert_request_silence(struct alert_engine *e, const json_t *body, char *id_o
 		snprintf(err, errlen, "id buffer too small");
 		return -1;
 	}
+	pthread_mutex_lock(&e->lock);
+	if (json_object_size(e->known_silences) >= ALERT_SILENCES_MAX) {
+		pthread_mutex_unlock(&e->lock);
+		snprintf(err, errlen, "there are already %d silences; delete some first",
+			 ALERT_SILENCES_MAX);
+		return -1;
+	}
 	random_uuid(s.id);
 	strlcpy_hr(id_out, s.id, idlen);
-	pthread_mutex_lock(&e->lock);
 	json_object_set_new(e->known_silences, s.id, json_true());
 	if (e->n_new_silences == e->cap_new_silences) {
 		e->cap_new_silences = e->cap_new_silences ? e->cap_new_silences * 2 : 4;

@@ -21,6 +21,7 @@
 #define HEADROOM_ALERT_CORE_H
 
 #include <jansson.h>
+#include <regex.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -98,10 +99,21 @@ struct alert_group {
 	double last_sent;
 };
 
+/* Silences are made over HTTP by anyone with the token and matched on
+ * the loop: their number and each regex's cost are bounded. */
+#define ALERT_SILENCES_MAX 1000
+/* Counted repetitions ({m,n}) above this are refused. */
+#define ALERT_REGEX_REPEAT_MAX 100
+/* Positions the expanded pattern may have: glibc copies a{1,100} into
+ * 100 states, and nesting multiplies, which made one silence cost
+ * seconds and gigabytes. */
+#define ALERT_REGEX_COST_MAX 1000
+
 struct alert_matcher {
 	char name[ALERT_LABEL_NAME_MAX];
 	char value[ALERT_LABEL_VALUE_MAX];
 	bool regex, equal;
+	regex_t *rx;			/* compiled "^(value)$", owned by the core's copy */
 };
 
 struct alert_silence {
@@ -120,6 +132,7 @@ struct alert_core {
 	size_t n_groups, cap_groups;
 	struct alert_silence *silences;
 	size_t n_silences, cap_silences;
+	unsigned long regex_compiles;	/* silences' regexes compiled so far */
 	double group_wait, group_interval;	/* seconds */
 	double flap_high, flap_low;		/* percent */
 	unsigned long next_notification;
@@ -151,7 +164,14 @@ const char *alert_state_name(enum alert_state s);
  * notifier, else "venue". */
 const char *alert_area(const struct alert_label *labels, size_t n);
 
-/* Validate a silence request body (see alert.h); fills out (without id). */
+/* NULL when a regex matcher's value is cheap enough to match on the
+ * loop, else why not (no backreferences, no quantifier on a quantified
+ * group, {m,n} up to ALERT_REGEX_REPEAT_MAX, expanded size up to
+ * ALERT_REGEX_COST_MAX). */
+const char *alert_regex_too_costly(const char *pattern);
+
+/* Validate a silence request body (see alert.h); fills out (without id
+ * and without compiled regexes: the core compiles its own copy once). */
 int alert_silence_parse(const json_t *body, double now, struct alert_silence *out,
 			char *err, size_t errlen);
 /* Validate an ack request body; fills author. */
@@ -159,6 +179,8 @@ int alert_ack_parse(const char *alert_id, const json_t *body, char *author, size
 		    char *err, size_t errlen);
 
 void alert_core_add_silence(struct alert_core *c, const struct alert_silence *s, double now);
+/* Keep a copy of s in the core, its regexes compiled (for load and add). */
+void alert_core_keep_silence(struct alert_core *c, const struct alert_silence *s);
 int alert_core_unsilence(struct alert_core *c, const char *id, double now);
 int alert_core_ack(struct alert_core *c, const char *fp, const char *author, double now);
 

@@ -2,6 +2,7 @@
 #include "config.h"
 #include "alerts/alert_core.h"
 #include "base/eventlog.h"
+#include "base/log.h"
 #include "base/util.h"
 
 #include <ctype.h>
@@ -20,6 +21,99 @@ static int fail(char *err, size_t errlen, const char *why)
 }
 
 /* ---- request validation ---- */
+
+/* What the last atom read was, for the quantifier that may follow. */
+struct rx_atom {
+	size_t cost;
+	bool quantified;		/* holds or is a quantifier */
+};
+
+struct rx_frame {
+	size_t cost;			/* of the group so far */
+	bool quantified;
+	struct rx_atom last;
+};
+
+/* {m}, {m,} or {m,n} at p: the copies glibc makes, its length in *len,
+ * 0 when p is not a bound (glibc then reads '{' as a literal). */
+static size_t rx_bound(const char *p, size_t *len)
+{
+	char *end;
+	long m = strtol(p + 1, &end, 10), n = m;
+	if (end == p + 1 || m < 0)
+		return 0;
+	if (*end == ',') {
+		const char *q = end + 1;
+		n = *q == '}' ? m + 1 : strtol(q, &end, 10);
+		if (*q == '}')
+			end = (char *)q;
+		else if (end == q || n < m)
+			return 0;
+	}
+	if (*end != '}')
+		return 0;
+	*len = (size_t)(end - p) + 1;
+	return n > ALERT_REGEX_REPEAT_MAX || m > ALERT_REGEX_REPEAT_MAX ? SIZE_MAX : (size_t)(n ? n : 1);
+}
+
+/* The length of the bracket expression at p ("[^]a-z[:digit:]]"), 1 when
+ * unterminated (regcomp refuses it later). */
+static size_t rx_bracket(const char *p)
+{
+	const char *q = p + 1;
+	if (*q == '^')
+		q++;
+	if (*q == ']')
+		q++;
+	for (; *q && *q != ']'; q++)
+		if (*q == '[' && (q[1] == ':' || q[1] == '.' || q[1] == '=')) {
+			const char *close = strchr(q + 2, q[1]);
+			if (!close || close[1] != ']')
+				return 1;
+			q = close + 1;
+		}
+	return *q ? (size_t)(q - p) + 1 : 1;
+}
+
+const char *alert_regex_too_costly(const char *pattern)
+{
+	struct rx_frame stack[ALERT_LABEL_VALUE_MAX + 1] = { { 0 } };
+	size_t depth = 0, len = 1;
+	for (const char *p = pattern; *p; p += len) {
+		struct rx_frame *f = &stack[depth];
+		len = 1;
+		size_t copies = 0;
+		if (*p == '\\' && p[1] >= '1' && p[1] <= '9')
+			return "regex backreferences are not allowed in silences";
+		if (*p == '*' || *p == '+' || *p == '?')
+			copies = 2;
+		else if (*p == '{')
+			copies = rx_bound(p, &len);
+		if (copies == SIZE_MAX)
+			return "regex repetition counts above 100 are not allowed in silences";
+		if (copies) {
+			if (f->last.quantified)
+				return "regex quantifiers on a quantified group are too costly for silences";
+			f->cost += f->last.cost * (copies - 1);
+			f->last.quantified = f->quantified = true;
+		} else if (*p == '(' && depth < ALERT_LABEL_VALUE_MAX) {
+			stack[++depth] = (struct rx_frame){ 0 };
+		} else if (*p == ')' && depth > 0) {
+			struct rx_atom group = { f->cost, f->quantified };
+			f = &stack[--depth];
+			f->cost += group.cost;
+			f->quantified = f->quantified || group.quantified;
+			f->last = group;
+		} else if (*p != '|') {
+			len = *p == '[' ? rx_bracket(p) : *p == '\\' && p[1] ? 2 : 1;
+			f->cost++;
+			f->last = (struct rx_atom){ 1, false };
+		}
+		if (f->cost > ALERT_REGEX_COST_MAX)
+			return "regex is too costly for a silence: its repetitions expand past 1000 positions";
+	}
+	return NULL;
+}
 
 static bool valid_label_name(const char *s)
 {
@@ -58,7 +152,11 @@ static int parse_matcher(const json_t *m, struct alert_matcher *out, char *err, 
 	strlcpy_hr(out->value, value, sizeof out->value);
 	out->regex = json_is_true(re);
 	out->equal = !eq || json_is_true(eq);
+	out->rx = NULL;
 	if (out->regex) {
+		const char *why = alert_regex_too_costly(out->value);
+		if (why)
+			return fail(err, errlen, why);
 		regex_t rx;
 		if (regcomp(&rx, out->value, REG_EXTENDED | REG_NOSUB) != 0)
 			return fail(err, errlen, "matcher value is not a valid regular expression");
@@ -269,7 +367,7 @@ static void load_rec(struct alert_core *c, const json_t *o)
 static void load_silence(struct alert_core *c, const json_t *o)
 {
 	struct alert_silence s;
-	char err[128];
+	char err[128] = "not a silence";
 	json_t *body = json_pack("{s:O, s:f, s:f, s:s, s:s}", "matchers",
 				 json_object_get(o, "matchers"), "startsAt", num(o, "starts"),
 				 "endsAt", num(o, "ends"), "createdBy", str(o, "createdBy"),
@@ -277,15 +375,21 @@ static void load_silence(struct alert_core *c, const json_t *o)
 	/* Validated as a request would be, at its own creation time. */
 	int ok = body && alert_silence_parse(body, num(o, "starts"), &s, err, sizeof err) == 0;
 	json_decref(body);
-	if (!ok || strlen(str(o, "id")) >= sizeof s.id)
+	if (!ok || strlen(str(o, "id")) >= sizeof s.id) {
+		/* Kept from before the bounds on regexes and counts: one
+		 * costly silence must not stall every tick after a restart. */
+		log_warn("alerts: dropping saved silence %.40s: %s", str(o, "id"),
+			 ok ? "its id is not a UUID" : err);
 		return;
+	}
+	if (c->n_silences >= ALERT_SILENCES_MAX) {
+		log_warn("alerts: dropping saved silence %s: more than %d silences",
+			 str(o, "id"), ALERT_SILENCES_MAX);
+		return;
+	}
 	strlcpy_hr(s.id, str(o, "id"), sizeof s.id);
 	s.created = num(o, "created");
-	if (c->n_silences == c->cap_silences) {
-		c->cap_silences = c->cap_silences ? c->cap_silences * 2 : 8;
-		c->silences = xrealloc(c->silences, c->cap_silences * sizeof *c->silences);
-	}
-	c->silences[c->n_silences++] = s;
+	alert_core_keep_silence(c, &s);
 }
 
 int alert_core_load(struct alert_core *c, const json_t *state, char *err, size_t errlen)

@@ -101,11 +101,44 @@ void alert_core_clear_out(struct alert_core *c)
 	c->out_transitions = json_array();
 }
 
+/* Compiled once here, not per alert per tick: the request was checked
+ * for cost and syntax, so a failure leaves a matcher that matches
+ * nothing rather than a silence that vanishes. */
+static void silence_compile(struct alert_core *c, struct alert_silence *s)
+{
+	for (size_t i = 0; i < s->n_matchers; i++) {
+		struct alert_matcher *m = &s->matchers[i];
+		m->rx = NULL;
+		if (!m->regex)
+			continue;
+		char anchored[ALERT_LABEL_VALUE_MAX + 8];
+		snprintf(anchored, sizeof anchored, "^(%s)$", m->value);
+		m->rx = xmalloc(sizeof *m->rx);
+		c->regex_compiles++;
+		if (regcomp(m->rx, anchored, REG_EXTENDED | REG_NOSUB) != 0) {
+			free(m->rx);
+			m->rx = NULL;
+		}
+	}
+}
+
+static void silence_release(struct alert_silence *s)
+{
+	for (size_t i = 0; i < s->n_matchers; i++)
+		if (s->matchers[i].rx) {
+			regfree(s->matchers[i].rx);
+			free(s->matchers[i].rx);
+			s->matchers[i].rx = NULL;
+		}
+}
+
 void alert_core_free(struct alert_core *c)
 {
 	free(c->rec_slots);
 	free(c->recs);
 	free(c->groups);
+	for (size_t i = 0; i < c->n_silences; i++)
+		silence_release(&c->silences[i]);
 	free(c->silences);
 	json_decref(c->out_log);
 	json_decref(c->out_notifications);
@@ -380,17 +413,10 @@ static bool matcher_matches(const struct alert_matcher *m, const struct alert_re
 			if (strcmp(r->labels[i].name, m->name) == 0)
 				v = r->labels[i].value;
 	bool hit;
-	if (m->regex) {
-		char anchored[ALERT_LABEL_VALUE_MAX + 8];
-		snprintf(anchored, sizeof anchored, "^(%s)$", m->value);
-		regex_t rx;
-		if (regcomp(&rx, anchored, REG_EXTENDED | REG_NOSUB) != 0)
-			return false;
-		hit = regexec(&rx, v, 0, NULL, 0) == 0;
-		regfree(&rx);
-	} else {
+	if (m->regex)
+		hit = m->rx && regexec(m->rx, v, 0, NULL, 0) == 0;
+	else
 		hit = strcmp(v, m->value) == 0;
-	}
 	return hit == m->equal;
 }
 
@@ -675,6 +701,7 @@ static void expire_silences(struct alert_core *c, double now)
 			json_array_append_new(c->out_log,
 					      json_pack("{s:s, s:s}", "event", "silence_expired",
 							"by", c->silences[i].id));
+			silence_release(&c->silences[i]);
 			c->changed = true;
 			continue;
 		}
@@ -759,13 +786,19 @@ int alert_core_ack(struct alert_core *c, const char *fp, const char *author, dou
 	return 0;
 }
 
-void alert_core_add_silence(struct alert_core *c, const struct alert_silence *s, double now)
+void alert_core_keep_silence(struct alert_core *c, const struct alert_silence *s)
 {
 	if (c->n_silences == c->cap_silences) {
 		c->cap_silences = c->cap_silences ? c->cap_silences * 2 : 8;
 		c->silences = xrealloc(c->silences, c->cap_silences * sizeof *c->silences);
 	}
-	c->silences[c->n_silences++] = *s;
+	c->silences[c->n_silences] = *s;
+	silence_compile(c, &c->silences[c->n_silences++]);
+}
+
+void alert_core_add_silence(struct alert_core *c, const struct alert_silence *s, double now)
+{
+	alert_core_keep_silence(c, s);
 	json_array_append_new(c->out_log, json_pack("{s:s, s:s, s:s, s:s}", "event",
 						    "silence_created", "by", s->id, "author",
 						    s->created_by, "comment", s->comment));
@@ -779,6 +812,7 @@ int alert_core_unsilence(struct alert_core *c, const char *id, double now)
 			continue;
 		json_array_append_new(c->out_log,
 				      json_pack("{s:s, s:s}", "event", "unsilenced", "by", id));
+		silence_release(&c->silences[i]);
 		memmove(&c->silences[i], &c->silences[i + 1],
 			(c->n_silences - i - 1) * sizeof *c->silences);
 		c->n_silences--;

@@ -153,6 +153,11 @@ sid=$("$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["id"])' "$T
 jwait 10 /api/v1/silences "any(s[\"id\"] == \"$sid\" for s in d[\"silences\"])" "silence $sid never listed"
 post "/api/v1/silences/$sid" t0ken-for-tests DELETE >/dev/null
 [ "$(status)" = 202 ] || fail "DELETE of silence answered $(status), not 202"
+# A regex whose automaton explodes is refused when the silence is made.
+costly='{"matchers":[{"name":"ap","value":"((a{1,100}){1,100}){1,100}","isRegex":true}],"endsAt":'$ends',"comment":"web test","createdBy":"web_api.sh"}'
+post /api/v1/silences t0ken-for-tests POST "$costly" >"$TMP/costly.json"
+[ "$(status)" = 400 ] && grep -q regex "$TMP/costly.json" ||
+	{ cat "$TMP/costly.json"; fail "a costly regex silence answered $(status), not 400"; }
 post /api/v1/alerts/no-such-alert/ack t0ken-for-tests POST '{"author":"test"}' >/dev/null
 case "$(status)" in 202|400|404) ;; *) fail "ack of an unknown alert answered $(status)" ;; esac
 get /api/v1/venue -X DELETE >/dev/null

@@ -498,6 +498,105 @@ static void test_silence_and_ack_mute_only_notifications(void **state)
 	core_del(c);
 }
 
+static json_t *regex_body(double starts, const char *value)
+{
+	return json_pack("{s:[{s:s, s:s, s:b}], s:f, s:f, s:s, s:s}", "matchers", "name", "ap",
+			 "value", value, "isRegex", 1, "startsAt", starts, "endsAt", starts + 600,
+			 "createdBy", "noc", "comment", "a regex");
+}
+
+/* Patterns whose automaton explodes (nested or large counted
+ * repetitions) or that backtrack (backreferences) are refused when the
+ * silence is made; ordinary ones pass. */
+static void test_costly_regex_refused(void **state)
+{
+	const char *costly[] = {
+		"((a{1,100}){1,100}){1,100}", "(a+)+", "a**", "(x*)*",
+		"a{101}", "a{1,1000}", "(.)\\1", "(abcdefghijk){100}",
+		"a{99}b{99}c{99}d{99}e{99}f{99}g{99}h{99}i{99}j{99}k{99}",
+	};
+	struct alert_silence s;
+	char err[160];
+	for (size_t i = 0; i < sizeof costly / sizeof *costly; i++) {
+		json_t *b = regex_body(T0, costly[i]);
+		err[0] = '\0';
+		if (alert_silence_parse(b, T0, &s, err, sizeof err) == 0)
+			fprintf(stderr, "accepted: %s\n", costly[i]);
+		assert_int_equal(alert_silence_parse(b, T0, &s, err, sizeof err), -1);
+		assert_non_null(strstr(err, "regex"));
+		json_decref(b);
+	}
+	const char *fine[] = { "h[0-9]+", "(hall|lobby)-ap[0-9]{1,3}", "ap-[a-z]*-[0-9]?",
+			       "[]a]+x", "[[:digit:]]{2}", "a{2}b{3}", "\\(x\\)+" };
+	for (size_t i = 0; i < sizeof fine / sizeof *fine; i++) {
+		json_t *b = regex_body(T0, fine[i]);
+		if (alert_silence_parse(b, T0, &s, err, sizeof err) != 0)
+			fprintf(stderr, "refused: %s: %s\n", fine[i], err);
+		assert_int_equal(alert_silence_parse(b, T0, &s, err, sizeof err), 0);
+		json_decref(b);
+	}
+}
+
+/* A regex silence is compiled when it is made, not for every alert on
+ * every tick, and matches the whole value. */
+static void test_regex_compiled_once(void **state)
+{
+	struct alert_core *c = core_new(0, 300);
+	struct alert_silence s;
+	char err[160];
+	json_t *b = regex_body(T0, "h[0-9]");
+	assert_int_equal(alert_silence_parse(b, T0, &s, err, sizeof err), 0);
+	json_decref(b);
+	strcpy(s.id, "11111111-2222-4333-8444-555555555555");
+	alert_core_add_silence(c, &s, T0);
+	unsigned long compiled = c->regex_compiles;
+	assert_int_equal(compiled, 1);
+	struct alert_obs o[3] = { obs("h1", "hall", 1.2), obs("h2", "hall", 1.2),
+				  obs("h12", "hall", 1.2) };
+	o[0].for_crit = o[1].for_crit = o[2].for_crit = 0;
+	for (double t = T0; t < T0 + 100; t += 10)
+		eval_many(c, o, 3, t);
+	assert_int_equal(c->regex_compiles, compiled);
+	size_t muted = 0;
+	for (size_t i = 0; i < c->n_recs; i++)
+		muted += strcmp(c->recs[i].muted_by, s.id) == 0;
+	assert_int_equal(muted, 2);	/* h1 and h2, not h12 */
+
+	/* saved and loaded: compiled once more, at load */
+	json_t *saved = alert_core_save(c);
+	struct alert_core *d = core_new(0, 300);
+	assert_int_equal(alert_core_load(d, saved, err, sizeof err), 0);
+	assert_int_equal(d->n_silences, 1);
+	assert_int_equal(d->regex_compiles, 1);
+	json_decref(saved);
+	core_del(d);
+	core_del(c);
+}
+
+/* A costly silence saved before the bounds is dropped at load (with a
+ * warning), the others kept; so is anything past the cap. */
+static void test_costly_saved_silence_dropped(void **state)
+{
+	json_t *sil = json_array();
+	for (int i = 0; i < ALERT_SILENCES_MAX + 2; i++) {
+		char id[40];
+		snprintf(id, sizeof id, "11111111-2222-4333-8444-%012d", i);
+		json_array_append_new(sil, json_pack("{s:s, s:[{s:s, s:s, s:b, s:b}], s:f, s:f, s:f, s:s, s:s}",
+			"id", id, "matchers", "name", "ap", "value",
+			i == 0 ? "((a{1,100}){1,100}){1,100}" : "h[0-9]", "isRegex", 1, "isEqual", 1,
+			"starts", T0, "ends", T0 + 600, "created", T0, "createdBy", "noc",
+			"comment", "old"));
+	}
+	json_t *state_doc = json_pack("{s:i, s:[], s:o}", "version", 1, "alerts", "silences", sil);
+	struct alert_core *c = core_new(0, 300);
+	char err[128];
+	assert_int_equal(alert_core_load(c, state_doc, err, sizeof err), 0);
+	assert_int_equal(c->n_silences, ALERT_SILENCES_MAX);
+	assert_string_equal(c->silences[0].id, "11111111-2222-4333-8444-000000000001");
+	json_decref(state_doc);
+	core_del(c);
+}
+
 static void test_persistence_round_trip(void **state)
 {
 	struct alert_core *c = core_new(0, 300);
@@ -550,6 +649,9 @@ int main(void)
 		cmocka_unit_test(test_silence_validation),
 		cmocka_unit_test(test_ack_validation),
 		cmocka_unit_test(test_silence_and_ack_mute_only_notifications),
+		cmocka_unit_test(test_costly_regex_refused),
+		cmocka_unit_test(test_regex_compiled_once),
+		cmocka_unit_test(test_costly_saved_silence_dropped),
 		cmocka_unit_test(test_persistence_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -102,6 +102,28 @@ static int collect(json_t *event, double ts, void *ctx)
 	return 0;
 }
 
+/* Silences made over HTTP are capped, counting those still queued for
+ * the loop; the one over the cap is refused with a reason. */
+static void test_silence_count_capped(void **state)
+{
+	struct fixture *f = *state;
+	json_t *body = json_pack("{s:[{s:s, s:s}], s:f, s:s, s:s}", "matchers", "name", "ap",
+				 "value", "h1", "endsAt", now_seconds() + 3600, "createdBy", "noc",
+				 "comment", "flood");
+	char id[64], err[256];
+	int refused = -1;
+	for (int i = 0; i < 1200 && refused < 0; i++)
+		if (alert_request_silence(f->d.alerts, body, id, sizeof id, err, sizeof err) != 0)
+			refused = i;
+	json_decref(body);
+	assert_int_equal(refused, 1000);
+	assert_non_null(strstr(err, "1000 silences"));
+	json_decref(tick(f, now_seconds()));
+	json_t *made = alert_engine_silences_json(f->d.alerts);
+	assert_int_equal(json_array_size(made), 1000);
+	json_decref(made);
+}
+
 /* notify's word reaches the rule: failing fires it (summary with the
  * reason), delivering again resolves it after the configured interval;
  * the alert log holds both decisions. */
@@ -294,6 +316,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_delivery_word_fires_and_resolves, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outbox_keeps_until_taken, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_silence_count_capped, setup, teardown),
 		cmocka_unit_test(test_group_interval_from_conf),
 		cmocka_unit_test(test_append_and_read_back),
 		cmocka_unit_test(test_times),
