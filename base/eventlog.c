@@ -19,17 +19,78 @@ char *eventlog_path(const char *state_dir)
 	return xasprintf("%s/alerts.log", state_dir);
 }
 
+/* The end of the last complete line at or before end (0 when none). */
+static off_t last_line_end(int fd, off_t end)
+{
+	char buf[4096];
+	while (end > 0) {
+		off_t from = end > (off_t)sizeof buf ? end - (off_t)sizeof buf : 0;
+		ssize_t n = pread(fd, buf, (size_t)(end - from), from);
+		if (n <= 0)
+			return -1;
+		for (ssize_t k = n; k > 0; k--)
+			if (buf[k - 1] == '\n')
+				return from + k;
+		end = from;
+	}
+	return 0;
+}
+
+/*
+ * The offset the next record goes to: the file's end, after cutting off
+ * a torn last line (a crash mid-write, or a partial write no truncate
+ * could undo) so the record does not run on from it. -1 on error.
+ */
+static off_t record_start(int fd)
+{
+	off_t end = lseek(fd, 0, SEEK_END);
+	char last = '\n';
+	if (end > 0 && pread(fd, &last, 1, end - 1) != 1)
+		return -1;
+	if (last == '\n')
+		return end;
+	off_t keep = last_line_end(fd, end);
+	if (keep < 0 || ftruncate(fd, keep) != 0)
+		return -1;
+	return keep;
+}
+
+/* One record, whole or not at all: a full disk takes part of a write,
+ * and the next record would be glued to the torn line. 0 or -1. */
+static int write_record(int fd, const char *s, size_t len)
+{
+	off_t start = record_start(fd);
+	if (start < 0)
+		return -1;
+	size_t done = 0;
+	while (done < len) {
+		ssize_t n = write(fd, s + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			int err = n < 0 ? errno : ENOSPC;
+			if (ftruncate(fd, start) != 0)
+				log_debug("alert log: cannot cut a torn record: %s", strerror(errno));
+			errno = err;
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	return 0;
+}
+
 void eventlog_append(const char *path, const json_t *events, double now)
 {
 	if (json_array_size(events) == 0)
 		return;
-	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+	int fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
 	if (fd < 0) {
 		log_err("alert log %s: %s", path, strerror(errno));
 		return;
 	}
-	size_t i;
+	size_t i, lost = 0;
 	json_t *ev;
+	int err = 0;
 	json_array_foreach((json_t *)events, i, ev) {
 		json_t *line = json_pack("{s:f}", "ts", now);
 		json_object_update(line, ev);
@@ -39,11 +100,16 @@ void eventlog_append(const char *path, const json_t *events, double now)
 			continue;
 		size_t len = strlen(s);
 		s[len] = '\n';	/* replaces the terminator; written with its length */
-		if (write(fd, s, len + 1) != (ssize_t)(len + 1))
-			log_err("alert log %s: short write", path);
+		if (write_record(fd, s, len + 1) != 0) {
+			err = errno;
+			lost++;
+		}
 		free(s);
 	}
 	close(fd);
+	if (lost)
+		log_err("alert log %s: %zu of %zu records not written: %s", path, lost,
+			json_array_size(events), strerror(err));
 }
 
 int eventlog_read(const char *path, eventlog_fn fn, void *ctx, size_t *bad)

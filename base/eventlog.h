@@ -19,6 +19,8 @@
 char *eventlog_path(const char *state_dir);
 
 /* Append events (an array of objects), each as one line stamped ts = now.
+ * Each line is written whole or not at all: what a full disk cut short is
+ * truncated away, and a torn last line (a crash) is cut before the next.
  * Failures are logged, never fatal: the log is a record, not state. */
 void eventlog_append(const char *path, const json_t *events, double now);
 

@@ -10,7 +10,11 @@ AM_TESTS_ENVIRONMENT = \
 UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 UNIT_LDADD = $(HR_LIBS) $(CMOCKA_LIBS)
 
-check_PROGRAMS += tests/unit/test_plan tests/unit/test_conf tests/unit/test_venue
+check_PROGRAMS += tests/unit/test_plan tests/unit/test_conf tests/unit/test_venue \
+	tests/unit/test_eventlog
+tests_unit_test_eventlog_SOURCES = tests/unit/test_eventlog.c
+tests_unit_test_eventlog_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_eventlog_LDADD = $(UNIT_LDADD)
 tests_unit_test_venue_SOURCES = tests/unit/test_venue.c
 tests_unit_test_venue_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_venue_LDADD = $(UNIT_LDADD)
@@ -21,7 +25,7 @@ tests_unit_test_conf_SOURCES = tests/unit/test_conf.c
 tests_unit_test_conf_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_conf_LDADD = $(UNIT_LDADD)
 
-TESTS += tests/unit/test_plan tests/unit/test_conf tests/unit/test_venue \
+TESTS += tests/unit/test_plan tests/unit/test_conf tests/unit/test_venue tests/unit/test_eventlog \
 	tests/integration/lifecycle.sh tests/integration/log_level_reload.sh \
 	tests/static/layers.sh
 
