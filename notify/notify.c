@@ -32,7 +32,8 @@ struct msg {
 	char id[64];			/* idempotency id (Matrix txnId) */
 	unsigned long seq;
 	double created, next_attempt;
-	int attempts;
+	int attempts;			/* tries, for the log */
+	int failures;			/* tries that failed (not 429s): the backoff */
 	json_t *notification;
 };
 
@@ -426,7 +427,9 @@ static double server_wait(struct xfer *x)
 	return wait > 0 && isfinite(wait) ? wait : 0;
 }
 
-enum outcome { SENT, RETRY, PERMANENT };
+/* PACED: the service asked us to wait (429); that is not a failure, so
+ * it neither grows the backoff nor marks the notifier as failing. */
+enum outcome { SENT, RETRY, PACED, PERMANENT };
 
 static enum outcome classify(struct xfer *x, CURLcode rc, long status, double *wait)
 {
@@ -443,7 +446,7 @@ static enum outcome classify(struct xfer *x, CURLcode rc, long status, double *w
 		*wait = fmin(server_wait(x), SERVER_WAIT_MAX);
 		if (*wait <= 0)
 			*wait = backoff(1, strcmp(x->q->nf->kind, "ntfy") == 0 ? 5 : BACKOFF_FIRST);
-		return RETRY;
+		return PACED;
 	}
 	if (status == 408 || status >= 500)
 		return RETRY;
@@ -470,14 +473,20 @@ static void on_done(struct notify *nt, struct xfer *x, CURLcode rc)
 		}
 		log_event(nt, q, m, "sent", info);
 		queue_remove(q, 0, true);
-	} else if (o == RETRY && now - m->created < GIVE_UP_AFTER) {
+	} else if (o != PERMANENT && now - m->created < GIVE_UP_AFTER) {
+		if (o == RETRY)
+			m->failures++;
 		if (wait <= 0)
-			wait = backoff(m->attempts, BACKOFF_FIRST);
+			wait = backoff(m->failures, BACKOFF_FIRST);
 		m->next_attempt = now + wait;
 		json_object_set_new(info, "delay", json_real(wait));
 		log_event(nt, q, m, "retry", info);
-		log_warn("notifier \"%s\": attempt %d failed (%s); retrying in %.1f s", q->name,
-			 m->attempts, rc != CURLE_OK ? curl_easy_strerror(rc) : "HTTP error", wait);
+		if (o == PACED)
+			log_info("notifier \"%s\": asked to wait (HTTP 429); retrying in %.1f s",
+				 q->name, wait);
+		else
+			log_warn("notifier \"%s\": attempt %d failed (%s); retrying in %.1f s", q->name,
+				 m->attempts, rc != CURLE_OK ? curl_easy_strerror(rc) : "HTTP error", wait);
 	} else {
 		const struct conf_notifier *nf = q->nf;
 		if (o == PERMANENT) {
