@@ -1,9 +1,9 @@
 /*
  * snmp_rate: octet counter deltas that survive counter wraps and never
- * turn a device reboot or a counter reset into a spike. A decrease is a
- * wrap only when the wrapped delta is a rate the link can carry (at most
- * max_bps, or 1 Tbit/s when the capacity is unknown); otherwise it is a
- * reset and the interval is discarded. sysUpTime going back is a reboot:
+ * turn a device reboot, a counter reset or a jump into a spike. A delta,
+ * forward or wrapped, counts only when it is a rate the link can carry
+ * (at most 1.5 x max_bps, or 1 Tbit/s when the capacity is unknown);
+ * otherwise it is a reset or a jump and the interval is discarded. sysUpTime going back is a reboot:
  * the interval is discarded too. The first reading only primes the state.
  */
 #ifndef HEADROOM_SNMP_RATE_H
@@ -16,7 +16,7 @@ enum snmp_rate_result {
 	SNMP_RATE_OK = 0,	/* *bps holds the rate */
 	SNMP_RATE_FIRST,	/* first reading (or counter width changed): no rate yet */
 	SNMP_RATE_REBOOT,	/* sysUpTime went back: interval discarded */
-	SNMP_RATE_RESET,	/* counter went back, not a plausible wrap: discarded */
+	SNMP_RATE_RESET,	/* counter went back or jumped beyond the link: discarded */
 	SNMP_RATE_NO_TIME,	/* no time passed since the last reading */
 };
 

@@ -79,6 +79,31 @@ static void test_uptime_wrap_is_not_a_reboot(void **state)
 	assert_false(snmp_uptime_went_back(5000, 6000, 10.0));
 }
 
+/* A counter that jumps forward by more than the link can carry (a core
+ * switch failover) is discarded like an implausible wrap, and the next
+ * interval counts from the new value. */
+static void test_forward_jump_discarded(void **state)
+{
+	struct snmp_counter c = { 0 };
+	double bps = -1;
+	snmp_rate_update(&c, 1000000, true, true, 100, 0.0, 1000 * MBIT, &bps);
+	/* 1.5e9 bytes in 2 s read 6 Gbit/s on a 1 Gbit/s uplink */
+	assert_int_equal(snmp_rate_update(&c, 1501000000ULL, true, true, 300, 2.0, 1000 * MBIT, &bps),
+			 SNMP_RATE_RESET);
+	assert_true(bps == -1);
+	assert_int_equal(snmp_rate_update(&c, 1501000000ULL + 125000000, true, true, 500, 4.0,
+					  1000 * MBIT, &bps), SNMP_RATE_OK);
+	assert_true(fabs(bps - 500 * MBIT) < 1e-3);
+	/* up to the slack over the link speed is traffic */
+	assert_int_equal(snmp_rate_update(&c, 1626000000ULL + 350000000, true, true, 700, 6.0,
+					  1000 * MBIT, &bps), SNMP_RATE_OK);
+	/* unknown capacity: beyond 1 Tbit/s is a jump */
+	struct snmp_counter d = { 0 };
+	snmp_rate_update(&d, 0, true, true, 100, 0.0, 0, &bps);
+	assert_int_equal(snmp_rate_update(&d, 300000000000ULL, true, true, 200, 1.0, 0, &bps),
+			 SNMP_RATE_RESET);
+}
+
 static void test_width_change_primes_again(void **state)
 {
 	struct snmp_counter c = { 0 };
@@ -97,6 +122,7 @@ int main(void)
 		cmocka_unit_test(test_reset_is_not_a_wrap),
 		cmocka_unit_test(test_reboot_discards),
 		cmocka_unit_test(test_uptime_wrap_is_not_a_reboot),
+		cmocka_unit_test(test_forward_jump_discarded),
 		cmocka_unit_test(test_width_change_primes_again),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
