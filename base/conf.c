@@ -198,6 +198,7 @@ static const struct value_check value_checks[] = {
 	{ NULL, "crit_ratio", V_FLOAT, level_ratio },
 	{ NULL, "radio_warn_clients", V_INT, positive_int },
 	{ NULL, "radio_max_clients", V_INT, positive_int },
+	{ NULL, "radio_plausible_clients", V_INT, positive_int },
 	{ NULL, "log_level", V_STR, log_level_name },
 };
 
@@ -348,6 +349,7 @@ static cfg_opt_t root_opts[] = {
 	CFG_FLOAT("crit_ratio", 1.00, CFGF_NONE),
 	CFG_INT("radio_warn_clients", 50, CFGF_NONE),
 	CFG_INT("radio_max_clients", 75, CFGF_NONE),
+	CFG_INT("radio_plausible_clients", 2000, CFGF_NONE),
 	CFG_STR("log_level", "info", CFGF_NONE),
 	CFG_STR("alert_group_wait", "30s", CFGF_NONE),
 	CFG_STR("alert_group_interval", "5m", CFGF_NONE),
@@ -862,6 +864,11 @@ static void build_aps(struct build_ctx *b, cfg_t *root)
 		if (a->warn_clients > a->max_clients)
 			errbuf_add(b->errors, "%s:%d: warn_clients: %ld is above max_clients %ld",
 				   b->file, FIELD_LINE(b, sec, "warn_clients"), a->warn_clients, a->max_clients);
+		/* Readings above the plausible bound are dropped as unknown. */
+		if (a->max_clients > a->radios * c->radio_plausible_clients)
+			errbuf_add(b->errors, "%s:%d: max_clients: %ld is above radios x radio_plausible_clients (%ld)",
+				   b->file, FIELD_LINE(b, sec, "max_clients"), a->max_clients,
+				   a->radios * c->radio_plausible_clients);
 		a->target = dup_or_null(sec, "target");
 		a->target_idx = a->target ? conf_target_index(c, a->target) : -1;
 		if (a->target && a->target_idx < 0)
@@ -1092,6 +1099,11 @@ static void build_global(struct build_ctx *b, cfg_t *root)
 			   b->file, root_field_line(b, "warn_ratio"), c->warn_ratio, c->crit_ratio);
 	c->radio_warn_clients = cfg_getint(root, "radio_warn_clients");
 	c->radio_max_clients = cfg_getint(root, "radio_max_clients");
+	c->radio_plausible_clients = cfg_getint(root, "radio_plausible_clients");
+	if (c->radio_plausible_clients < c->radio_max_clients)
+		errbuf_add(b->errors, "%s:%d: radio_plausible_clients: %ld is below radio_max_clients (%ld)",
+			   b->file, root_field_line(b, "radio_plausible_clients"),
+			   c->radio_plausible_clients, c->radio_max_clients);
 	c->log_level = LOG_LVL_INFO;
 	log_level_parse(cfg_getstr(root, "log_level"), &c->log_level);
 	root_duration(b, root, "alert_group_wait", &c->alert_group_wait);

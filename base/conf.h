@@ -176,6 +176,7 @@ struct conf {
 	long tick;			/* seconds between evaluations */
 	double warn_ratio, crit_ratio;	/* status levels against capacity */
 	long radio_warn_clients, radio_max_clients;
+	long radio_plausible_clients;	/* above radios x this, a count is not data */
 	enum log_level log_level;
 	long alert_group_wait;		/* seconds before a new alert group notifies */
 	long alert_group_interval;	/* seconds between a group's notifications */

@@ -1,6 +1,7 @@
 /* The venue model: samples in, the typed view of rooms, APs, uplinks and targets out. */
 #include "config.h"
 #include "model/venue.h"
+#include "base/log.h"
 #include "base/util.h"
 
 #include <math.h>
@@ -70,6 +71,45 @@ double venue_value(const struct venue *v, const char *entity, const char *metric
 
 static void ap_add(struct venue *v, const char *name, bool planned, int conf_idx);
 
+/* Radios an AP has: configured, else the three bands the model knows. */
+static long radios_of(const struct venue *v, const char *ap)
+{
+	int i = conf_ap_index(v->conf, ap);
+	return i >= 0 ? v->conf->aps[i].radios : 3;
+}
+
+/* Radios in the whole venue, for an SSID's count across all APs. */
+static long venue_radios(const struct venue *v)
+{
+	long n = 0;
+	for (size_t i = 0; i < v->n_aps; i++)
+		n += v->aps[i].planned ? v->conf->aps[v->aps[i].conf_idx].radios : 3;
+	return n > 0 ? n : 1;
+}
+
+/*
+ * A client count no radio can hold is a device's "no value" sentinel
+ * (Counter32 4294967295, 2^64 - 1) or garbage, not a crowd: it would fire
+ * criticals, then a client_drop, and stay in the store as a peak.
+ * Bound: radio_plausible_clients per radio, the AP's radios for an AP
+ * or one of its bands, every radio in the venue for an SSID.
+ */
+static bool implausible(const struct venue *v, const struct sample *s)
+{
+	if (strncmp(s->metric, "clients", 7) != 0 || isnan(s->value))
+		return false;
+	if (s->value < 0)
+		return true;
+	double radio = (double)v->conf->radio_plausible_clients;
+	if (s->value <= radio)
+		return false;	/* the common case: no lookup */
+	if (strncmp(s->entity, "ap:", 3) == 0)
+		return s->value > radio * (double)radios_of(v, s->entity + 3);
+	if (strncmp(s->entity, "ssid:", 5) == 0)
+		return s->value > radio * (double)venue_radios(v);
+	return false;
+}
+
 void venue_ingest(struct venue *v, const struct sample *s)
 {
 	if (v->metrics_used * 4 >= v->metrics_cap * 3)
@@ -81,7 +121,15 @@ void venue_ingest(struct venue *v, const struct sample *s)
 		m->used = true;
 		v->metrics_used++;
 	}
-	m->value = s->value;
+	bool bad = implausible(v, s);
+	if (bad) {
+		v->samples_malformed++;
+		if (!m->implausible)
+			log_warn("%s: %s = %.0f is not a client count any radio holds (radio_plausible_clients = %ld); taken as unknown",
+				 s->entity, s->metric, s->value, v->conf->radio_plausible_clients);
+	}
+	m->implausible = bad;
+	m->value = bad ? NAN : s->value;
 	m->time = s->time;
 	strlcpy_hr(m->text, s->text, sizeof m->text);
 	v->samples_total++;
@@ -195,6 +243,7 @@ struct venue *venue_rebuild(const struct venue *old, const struct conf *conf)
 		venue_ingest(v, &s);
 	}
 	v->samples_total = old->samples_total;
+	v->samples_malformed = old->samples_malformed;
 	v->last_update = old->last_update;
 	return v;
 }

@@ -8,6 +8,8 @@
  * marking values "unknown" (NAN) when their source is down or stale.
  * Entity and metric names collectors use:
  *   ap:NAME       clients clients_2g4 clients_5g clients_6g  (text: name on the device)
+ *                 (a count above radios x radio_plausible_clients, or below
+ *                 zero, is unknown and counted in samples_malformed)
  *                 unplanned=1 for rows the config does not know
  *   ssid:NAME     clients
  *   uplink:NAME   bps_in bps_out capacity_mbps octets_in_total octets_out_total
@@ -33,6 +35,7 @@ struct venue_metric {
 	double time;
 	char text[SAMPLE_TEXT_MAX];
 	bool used;
+	bool implausible;		/* the last sample was dropped as not data */
 };
 
 struct venue_ap {
@@ -121,6 +124,7 @@ struct venue {
 	struct venue_totals totals;
 	double last_update;
 	unsigned long samples_total;
+	unsigned long samples_malformed;	/* values no device can mean, taken as unknown */
 };
 
 struct venue *venue_new(const struct conf *conf);

@@ -295,6 +295,8 @@ static void self_metrics(struct text *t, const struct module_ctx *d, const struc
 	put(t, "headroom_build_info{version=\"%s\"} 1\n", PACKAGE_VERSION);
 	head(t, "headroom_samples_total", "counter", "Samples collectors delivered.");
 	put(t, "headroom_samples_total %lu\n", d->venue->samples_total);
+	head(t, "headroom_samples_malformed_total", "counter", "Samples no device can mean, taken as unknown.");
+	put(t, "headroom_samples_malformed_total %lu\n", d->venue->samples_malformed);
 	head(t, "headroom_ticks_total", "counter", "Evaluation ticks run.");
 	put(t, "headroom_ticks_total %lu\n", d->ticks);
 	head(t, "headroom_http_requests_total", "counter", "HTTP requests received.");

@@ -64,6 +64,14 @@ static void test_ratios(void **s)
 		     "venue.conf:3: warn_ratio: warn_ratio (1.2) is above crit_ratio (1)");
 }
 
+static void test_plausible_clients(void **s)
+{
+	expect_error(HEAD "radio_plausible_clients = 50\n",
+		     "venue.conf:3: radio_plausible_clients: 50 is below radio_max_clients (75)");
+	expect_error(HEAD "ap \"x\" { room = \"a\"\n radios = 1\n max_clients = 2001 }\n",
+		     "venue.conf:5: max_clients: 2001 is above radios x radio_plausible_clients (2000)");
+}
+
 static void test_dangling_references(void **s)
 {
 	expect_error(HEAD "\nap \"x\" { room = \"nope\" }\n",
@@ -303,6 +311,7 @@ int main(void)
 		cmocka_unit_test(test_wrong_type),
 		cmocka_unit_test(test_negative_and_zero_capacities),
 		cmocka_unit_test(test_ratios),
+		cmocka_unit_test(test_plausible_clients),
 		cmocka_unit_test(test_dangling_references),
 		cmocka_unit_test(test_lines_in_a_long_config),
 		cmocka_unit_test(test_duplicates),

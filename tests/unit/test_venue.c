@@ -206,6 +206,47 @@ static void test_headroom_follows_load_beyond_projection(void **state)
 	conf_free(c);
 }
 
+/* A Counter32 "no value" sentinel, 2^64 - 1 or a negative count is not
+ * a crowd: unknown, counted as malformed, and the AP's status unknown
+ * rather than critical. Large but possible counts stay. */
+static void test_implausible_client_counts(void **state)
+{
+	struct conf *c = load(text);
+	struct venue *v = venue_new(c);
+	put(v, "target:wlc", "up", 1, 1000, NULL);
+	put(v, "ap:h1", "clients", 4294967295.0, 1000, NULL);
+	put(v, "ap:h1", "clients_5g", 18446744073709551615.0, 1000, NULL);
+	put(v, "ap:h2", "clients", -1, 1000, NULL);
+	put(v, "ap:f1", "clients", 3999, 1000, NULL);	/* 2 radios x 2000: possible */
+	put(v, "ssid:event", "clients", 4294967295.0, 1000, NULL);
+	put(v, "ap:AP-Lobby", "clients", 4294967295.0, 1000, NULL);	/* unplanned */
+	venue_update(v, 1005);
+	assert_true(isnan(v->aps[0].clients));
+	assert_true(isnan(v->aps[0].clients_5g));
+	assert_int_equal(v->aps[0].status, PLAN_UNKNOWN);
+	assert_true(isnan(v->aps[1].clients));
+	assert_true(v->aps[2].clients == 3999);
+	assert_true(isnan(venue_value(v, "ssid:event", "clients", 1005, 0)));
+	assert_true(isnan(venue_value(v, "ap:AP-Lobby", "clients", 1005, 0)));
+	assert_int_equal(v->samples_malformed, 5);
+	assert_true(v->rooms[0].clients != v->rooms[0].clients);	/* unknown, not 4e9 */
+	/* the sentinel goes away: the real value counts again */
+	put(v, "ap:h1", "clients", 42, 1010, NULL);
+	venue_update(v, 1012);
+	assert_true(v->aps[0].clients == 42);
+	venue_free(v);
+	conf_free(c);
+
+	/* the bound is configurable */
+	c = load("radio_plausible_clients = 100\nevent \"t\" { attendees = 5 }\n"
+		 "room \"r\" { seats = 5 }\nap \"a\" { room = \"r\" radios = 1 }\n");
+	v = venue_new(c);
+	put(v, "ap:a", "clients", 101, 1000, NULL);
+	assert_int_equal(v->samples_malformed, 1);
+	venue_free(v);
+	conf_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -215,6 +256,7 @@ int main(void)
 		cmocka_unit_test(test_rebuild_keeps_state_of_entities_that_stay),
 		cmocka_unit_test(test_uplink_totals),
 		cmocka_unit_test(test_headroom_follows_load_beyond_projection),
+		cmocka_unit_test(test_implausible_client_counts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
