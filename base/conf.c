@@ -202,6 +202,46 @@ static const struct value_check value_checks[] = {
 	{ NULL, "log_level", V_STR, log_level_name },
 };
 
+/* Upper bounds: beyond them a number means nothing at a venue and the
+ * plan's arithmetic overflows (devices_per_attendee = 1e308 projected a
+ * negative load and "the plan holds"). Lower bounds are the checks above;
+ * inf is refused here, nan there. */
+struct value_bound {
+	const char *section;		/* NULL: a top-level field */
+	const char *field;
+	enum value_kind kind;		/* V_INT or V_FLOAT */
+	double max;
+	const char *unit;		/* read after the number */
+};
+
+static const struct value_bound value_bounds[] = {
+	{ "event", "attendees", V_INT, 1e6, "attendees" },
+	{ "event", "devices_per_attendee", V_FLOAT, 10, "devices per attendee" },
+	{ "event", "kbps_per_device", V_FLOAT, 1e6, "kbit/s per device" },
+	{ "room", "seats", V_INT, 1e6, "seats" },
+	{ "ap", "radios", V_INT, 16, "radios" },
+	{ "uplink", "capacity_mbps", V_FLOAT, 1e7, "Mbit/s" },
+	{ "target", "port", V_INT, 65535, "(a UDP port)" },
+	{ "target", "interval", V_INT, 86400, "seconds" },
+	{ "target", "timeout", V_FLOAT, 600, "seconds" },
+	{ "target", "retries", V_INT, 20, "retries" },
+	{ "target", "max_repetitions", V_INT, 1000, "rows per request" },
+	{ "capture", "speed", V_FLOAT, 1000, "x real time" },
+	{ "capture", "window", V_INT, 3600, "seconds" },
+	{ "capture", "snaplen", V_INT, 65535, "bytes" },
+	{ "capture", "station_timeout", V_INT, 86400, "seconds" },
+	{ "dhcp_pool", "size", V_INT, 16777216, "leases" },
+	{ "notifier", "rate_per_minute", V_FLOAT, 6000, "messages a minute" },
+	{ "notifier", "spool_max", V_INT, 1e6, "messages" },
+	{ "web", "max_connections", V_INT, 65536, "connections" },
+	{ "web", "per_ip_connections", V_INT, 65536, "connections" },
+	{ "web", "timeout", V_INT, 3600, "seconds" },
+	{ NULL, "tick", V_INT, 3600, "seconds" },
+	{ NULL, "radio_warn_clients", V_INT, 1e5, "clients" },
+	{ NULL, "radio_max_clients", V_INT, 1e5, "clients" },
+	{ NULL, "radio_plausible_clients", V_INT, 1e5, "clients" },
+};
+
 /* ---- schema ---- */
 
 static cfg_opt_t event_opts[] = {
@@ -557,6 +597,32 @@ static void check_value(struct build_ctx *b, cfg_t *sec, const struct value_chec
 		return;
 	int line = vc->section ? FIELD_LINE(b, sec, vc->field) : root_field_line(b, vc->field);
 	errbuf_add(b->errors, "%s:%d: %s: %s", b->file, line, vc->field, why);
+}
+
+static void check_bound(struct build_ctx *b, cfg_t *sec, const struct value_bound *vb)
+{
+	if (!sec || cfg_size(sec, vb->field) == 0)
+		return;
+	double x = vb->kind == V_INT ? (double)cfg_getint(sec, vb->field)
+				     : cfg_getfloat(sec, vb->field);
+	if (!(x > vb->max))
+		return;
+	int line = vb->section ? FIELD_LINE(b, sec, vb->field) : root_field_line(b, vb->field);
+	errbuf_add(b->errors, "%s:%d: %s: must be at most %.10g %s", b->file, line, vb->field,
+		   vb->max, vb->unit);
+}
+
+static void check_bounds(struct build_ctx *b, cfg_t *root)
+{
+	for (size_t k = 0; k < sizeof value_bounds / sizeof *value_bounds; k++) {
+		const struct value_bound *vb = &value_bounds[k];
+		if (!vb->section || strcmp(vb->section, "web") == 0) {
+			check_bound(b, vb->section ? cfg_getsec(root, "web") : root, vb);
+			continue;
+		}
+		for (unsigned n = 0; n < cfg_size(root, vb->section); n++)
+			check_bound(b, cfg_getnsec(root, vb->section, n), vb);
+	}
 }
 
 static void check_values(struct build_ctx *b, cfg_t *root)
@@ -1022,6 +1088,24 @@ static const char *const known_rules[] = {
 	"notifier_failing", "schedule_stale", NULL
 };
 
+/* Unset levels are NAN ("the rule's default"), so a written nan or inf
+ * would pass for a default or never fire: only numbers are accepted. */
+static void check_rule_numbers(struct build_ctx *b, cfg_t *sec)
+{
+	static const char *const fields[] = { "warn", "crit", "clear_warn", "clear_crit",
+					      "lead_minutes", "trend_minutes" };
+	for (size_t k = 0; k < sizeof fields / sizeof *fields; k++) {
+		cfg_opt_t *opt = cfg_getopt(sec, fields[k]);
+		if (opt && (opt->flags & CFGF_MODIFIED) && !isfinite(cfg_getfloat(sec, fields[k])))
+			errbuf_add(b->errors, "%s:%d: %s: must be a number (nan and inf are not)",
+				   b->file, FIELD_LINE(b, sec, fields[k]), fields[k]);
+	}
+	double lead = cfg_getfloat(sec, "lead_minutes");
+	if (isfinite(lead) && !(lead >= 0 && lead <= 1440))
+		errbuf_add(b->errors, "%s:%d: lead_minutes: %g is outside 0..1440",
+			   b->file, FIELD_LINE(b, sec, "lead_minutes"), lead);
+}
+
 static void build_rules(struct build_ctx *b, cfg_t *root)
 {
 	struct conf *c = b->conf;
@@ -1046,6 +1130,7 @@ static void build_rules(struct build_ctx *b, cfg_t *root)
 		r->clear_crit = cfg_getfloat(sec, "clear_crit");
 		r->lead_minutes = cfg_getfloat(sec, "lead_minutes");
 		r->trend_minutes = cfg_getfloat(sec, "trend_minutes");
+		check_rule_numbers(b, sec);
 		if (!isnan(r->trend_minutes) && !(r->trend_minutes >= 1 && r->trend_minutes <= 240))
 			errbuf_add(b->errors, "%s:%d: trend_minutes: %g is outside 1..240",
 				   b->file, FIELD_LINE(b, sec, "trend_minutes"), r->trend_minutes);
@@ -1126,6 +1211,7 @@ static struct conf *conf_build(cfg_t *root, const char *file, const char *text,
 		b.secrets = secrets_open(c->secrets_path, errors);
 
 	check_values(&b, root);
+	check_bounds(&b, root);
 	build_global(&b, root);
 	build_event(&b, root);
 	build_web(&b, root);
@@ -1143,7 +1229,73 @@ static struct conf *conf_build(cfg_t *root, const char *file, const char *text,
 	return c;
 }
 
-static char *read_file(const char *path)
+/* ---- the raw text, before libconfuse reads it ---- */
+
+/* A UTF-8 byte order mark (Notepad writes one) is not part of the first
+ * key: libconfuse took it for "\xef\xbb\xbfstate_dir". */
+static const char *skip_bom(const char *path, const char *buf)
+{
+	if (strncmp(buf, "\xef\xbb\xbf", 3) != 0)
+		return buf;
+	log_warn("%s:1: skipping a UTF-8 byte order mark; save the file without one", path);
+	return buf + 3;
+}
+
+/* libconfuse stops at the first NUL and takes what follows for the end. */
+static void check_nul(struct errbuf *e, const char *path, const char *buf, size_t len)
+{
+	const char *nul = memchr(buf, '\0', len);
+	if (nul)
+		errbuf_add(e, "%s:%d: config: a NUL byte; nothing after it would be read (a binary or damaged file?)",
+			   path, count_lines(buf, nul, 1));
+}
+
+/* p at a quote or comment: the first character after it, counting lines. */
+static const char *skip_quoted(const char *p, int *line)
+{
+	if (*p == '"' || *p == '\'') {
+		char q = *p++;
+		for (; *p && *p != q; p++) {
+			if (*p == '\\' && p[1])
+				p++;
+			*line += *p == '\n';
+		}
+		return *p ? p + 1 : p;
+	}
+	if (p[0] == '/' && p[1] == '*') {
+		const char *end = strstr(p + 2, "*/");
+		end = end ? end + 2 : p + strlen(p);
+		*line = count_lines(p, end, *line);
+		return end;
+	}
+	while (*p && *p != '\n')	/* # and // comments */
+		p++;
+	return p;
+}
+
+/* libconfuse accepts a file that ends inside a block, so a lost '}'
+ * went unnoticed; name the line of the brace left open. */
+#define BRACE_DEPTH 16
+static void check_braces(struct errbuf *e, const char *path, const char *p)
+{
+	int line = 1, depth = 0, opened[BRACE_DEPTH] = { 0 };
+	while (*p) {
+		if (*p == '"' || *p == '\'' || *p == '#' || (p[0] == '/' && (p[1] == '/' || p[1] == '*'))) {
+			p = skip_quoted(p, &line);
+			continue;
+		}
+		if (*p == '{' && depth++ < BRACE_DEPTH)
+			opened[depth - 1] = line;
+		else if (*p == '}' && depth > 0)
+			depth--;
+		line += *p++ == '\n';
+	}
+	if (depth > 0)
+		errbuf_add(e, "%s:%d: config: this '{' is never closed: a '}' is missing",
+			   path, opened[(depth < BRACE_DEPTH ? depth : BRACE_DEPTH) - 1]);
+}
+
+static char *read_file(const char *path, size_t *len_out)
 {
 	FILE *f = fopen(path, "r");
 	if (!f)
@@ -1163,6 +1315,7 @@ static char *read_file(const char *path)
 		return NULL;
 	}
 	buf[len] = '\0';
+	*len_out = len;
 	return buf;
 }
 
@@ -1173,13 +1326,17 @@ static struct conf *conf_parse(const char *path, const char *buf, char **err_out
 	char *owned = NULL;
 
 	if (!buf) {
-		owned = read_file(path);
+		size_t len = 0;
+		owned = read_file(path, &len);
 		if (!owned) {
 			errbuf_add(&errors, "%s:0: cannot read config: %s", path, strerror(errno));
 			goto out;
 		}
+		check_nul(&errors, path, owned, len);
 		buf = owned;
 	}
+	buf = skip_bom(path, buf);
+	check_braces(&errors, path, buf);
 	cfg_t *root = cfg_init(root_opts, CFGF_NONE);
 	cfg_set_error_function(root, confuse_error);
 	/* cfg_parse_buf leaves the file name unset; name it for messages. */

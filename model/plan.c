@@ -2,6 +2,7 @@
 #include "config.h"
 #include "model/plan.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,7 +19,9 @@ const char *plan_status_name(enum plan_status s)
 
 long plan_ceil(double x)
 {
-	return (long)ceil(x - 1e-9);
+	/* the config bounds keep projections far below; never overflow */
+	double c = ceil(x - 1e-9);
+	return c >= (double)LONG_MAX ? LONG_MAX : c <= (double)LONG_MIN ? LONG_MIN : (long)c;
 }
 
 long plan_devices_for_people(double people, const struct conf_event *e)
@@ -149,6 +152,9 @@ static struct plan_row row(const struct conf *c, enum plan_kind kind, const char
 {
 	struct plan_row r = { kind, name, seats, projected, capacity, capacity - projected,
 			      plan_status_of(projected, capacity, c->warn_ratio, c->crit_ratio) };
+	/* Devices with no AP to hold them are a shortfall, not "unknown". */
+	if ((kind == PLAN_VENUE || kind == PLAN_ROOM) && capacity == 0 && projected > 0)
+		r.status = PLAN_CRIT;
 	return r;
 }
 
@@ -175,7 +181,10 @@ size_t plan_rows(const struct conf *c, struct plan_row *rows, size_t max)
 
 static void print_shortfall(FILE *out, const struct plan_row *r)
 {
-	if (kinds[r->kind].people)
+	if (kinds[r->kind].people && r->capacity == 0)
+		fprintf(out, "SHORTFALL: %s \"%s\": %s project %.0f devices but no AP serves it\n",
+			kinds[r->kind].name, r->name, kinds[r->kind].people, r->projected);
+	else if (kinds[r->kind].people)
 		fprintf(out, "SHORTFALL: %s \"%s\": %s project %.0f devices but %s hold %.0f (%.0f short)\n",
 			kinds[r->kind].name, r->name, kinds[r->kind].people, r->projected,
 			kinds[r->kind].aps, r->capacity, -r->headroom);

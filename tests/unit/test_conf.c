@@ -1,6 +1,7 @@
 /* Config errors: every one names the file, the line and the field. */
 #include "config.h"
 
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -13,6 +14,8 @@
 #include <cmocka.h>
 
 #include "base/conf.h"
+
+static char *load_logging(const char *text, bool *ok);
 
 #define HEAD "event \"e\" { attendees = 100 }\nroom \"a\" { seats = 10 }\n"
 
@@ -70,6 +73,93 @@ static void test_plausible_clients(void **s)
 		     "venue.conf:3: radio_plausible_clients: 50 is below radio_max_clients (75)");
 	expect_error(HEAD "ap \"x\" { room = \"a\"\n radios = 1\n max_clients = 2001 }\n",
 		     "venue.conf:5: max_clients: 2001 is above radios x radio_plausible_clients (2000)");
+}
+
+/* Numbers beyond what a venue can mean are refused (1e308 devices per
+ * attendee overflowed the projection to a negative load); so are nan
+ * and inf where an unset value means "the rule's default". */
+static void test_bounds_and_nan(void **s)
+{
+	expect_error("event \"e\" {\n attendees = 10\n devices_per_attendee = 1e308\n}\n",
+		     "venue.conf:3: devices_per_attendee: must be at most 10 devices per attendee");
+	expect_error("event \"e\" { attendees = 10 kbps_per_device = inf }\n",
+		     "venue.conf:1: kbps_per_device: must be at most 1000000 kbit/s per device");
+	expect_error("event \"e\" { attendees = 10 devices_per_attendee = nan }\n",
+		     "venue.conf:1: devices_per_attendee: must be greater than zero");
+	expect_error("event \"e\" { attendees = 5000000 }\n",
+		     "venue.conf:1: attendees: must be at most 1000000 attendees");
+	expect_error(HEAD "ap \"x\" { room = \"a\" radios = 100 }\n",
+		     "venue.conf:3: radios: must be at most 16 radios");
+	expect_error(HEAD "target \"t\" { address = \"x\" port = 99999 }\n",
+		     "venue.conf:3: port: must be at most 65535");
+	expect_error(HEAD "tick = 100000\n", "venue.conf:3: tick: must be at most 3600 seconds");
+	expect_error(HEAD "alert \"ap_over_capacity\" {\n warn = nan\n}\n",
+		     "venue.conf:4: warn: must be a number (nan and inf are not)");
+	expect_error(HEAD "alert \"ap_over_capacity\" { crit = inf }\n",
+		     "venue.conf:3: crit: must be a number");
+	expect_error(HEAD "alert \"session_over_capacity\" { lead_minutes = -5 }\n",
+		     "venue.conf:3: lead_minutes: -5 is outside 0..1440");
+	char *err = NULL;
+	struct conf *c = conf_load_buffer(HEAD "alert \"ap_over_capacity\" { crit = 1.2 }\n",
+					  "venue.conf", &err);
+	assert_non_null(c);	/* the other levels stay unset */
+	assert_true(isnan(c->rules[0].warn));
+	conf_free(c);
+}
+
+/* Write text (len bytes, NULs allowed) to a file and load it. */
+static char *load_bytes(const char *text, size_t len, bool *ok)
+{
+	char path[] = "/tmp/hrconfbytesXXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, len), (ssize_t)len);
+	close(fd);
+	char *err = NULL;
+	struct conf *c = conf_load(path, &err);
+	*ok = c != NULL;
+	conf_free(c);
+	unlink(path);
+	return err;
+}
+
+static void test_raw_text(void **s)
+{
+	bool ok;
+	/* a NUL ended the file for the parser: room "b" was silently lost */
+	static const char nul[] = HEAD "\nroom \"b\" { seats = 5 }\n";
+	char with_nul[sizeof nul];
+	memcpy(with_nul, nul, sizeof nul);
+	with_nul[strlen(HEAD)] = '\0';
+	char *err = load_bytes(with_nul, sizeof nul - 1, &ok);
+	assert_false(ok);
+	assert_non_null(err);
+	assert_non_null(strstr(err, ":3: config: a NUL byte"));
+	free(err);
+
+	/* a missing final brace */
+	expect_error(HEAD "room \"b\" {\n seats = 5\n", "venue.conf:3: config: this '{' is never closed");
+	expect_error(HEAD "web { listen = { \"127.0.0.1:8080\" }\n# }\n",
+		     "venue.conf:3: config: this '{' is never closed");
+	/* braces in strings and comments do not count */
+	char *e2 = NULL;
+	struct conf *c = conf_load_buffer(HEAD "# {\n/* { */ // {\nroom \"b{\" { seats = 5 }\n",
+					  "venue.conf", &e2);
+	if (!c)
+		fprintf(stderr, "%s", e2);
+	assert_non_null(c);
+	conf_free(c);
+
+	/* a UTF-8 byte order mark is skipped (with a warning) */
+	static const char bom[] = "\xef\xbb\xbfstate_dir = \"/tmp\"\n" HEAD;
+	err = load_bytes(bom, sizeof bom - 1, &ok);
+	if (!ok)
+		fprintf(stderr, "%s", err);
+	assert_true(ok);
+	free(err);
+	char *log = load_logging("\xef\xbb\xbf" HEAD, &ok);
+	assert_true(ok);
+	assert_non_null(strstr(log, "venue.conf:1: skipping a UTF-8 byte order mark"));
 }
 
 static void test_dangling_references(void **s)
@@ -312,6 +402,8 @@ int main(void)
 		cmocka_unit_test(test_negative_and_zero_capacities),
 		cmocka_unit_test(test_ratios),
 		cmocka_unit_test(test_plausible_clients),
+		cmocka_unit_test(test_bounds_and_nan),
+		cmocka_unit_test(test_raw_text),
 		cmocka_unit_test(test_dangling_references),
 		cmocka_unit_test(test_lines_in_a_long_config),
 		cmocka_unit_test(test_duplicates),

@@ -197,6 +197,23 @@ static void test_plan_holds(void **state)
 	conf_free(c);
 }
 
+/* Seats with no AP at all cannot hold their projection: a shortfall,
+ * not "unknown" and "the plan holds". */
+static void test_rooms_without_aps_fall_short(void **state)
+{
+	struct conf *c = load("event \"e\" { attendees = 1200 }\n"
+			      "room \"hall\" { seats = 1200 }\n");
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	assert_int_equal(plan_print(c, f), 2);	/* the venue and the hall */
+	fclose(f);
+	assert_non_null(strstr(buf, "SHORTFALL: room \"hall\": its seats project 1080 devices but no AP serves it"));
+	assert_null(strstr(buf, "the plan holds"));
+	free(buf);
+	conf_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -208,6 +225,7 @@ int main(void)
 		cmocka_unit_test(test_plan_rows_and_verdict),
 		cmocka_unit_test(test_plan_print_text),
 		cmocka_unit_test(test_plan_holds),
+		cmocka_unit_test(test_rooms_without_aps_fall_short),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
