@@ -265,6 +265,7 @@ static void alert_tick(struct module_ctx *d, double now)
 		return;
 	alert_core_clear_out(&e->core);
 	drain_requests(e, now);
+	alert_rules_set_store(e->rules, d->store_health.failing, d->store_health.why);
 	size_t n = alert_rules_observe(e->rules, d->conf, d->venue, e->started, now, &e->obs,
 				       &e->cap_obs);
 	n = alert_rules_sessions(e->rules, d->conf, d->schedule, now, &e->obs, &e->cap_obs, n);

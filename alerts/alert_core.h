@@ -208,6 +208,7 @@ size_t alert_rules_sessions(struct alert_rules *rs, const struct conf *c,
 			    size_t *cap, size_t n);
 /* What notify last said of a notifier (see alert_engine_set_delivery);
  * notifier_failing observes it. */
+void alert_rules_set_store(struct alert_rules *rs, bool failing, const char *why);
 void alert_rules_set_delivery(struct alert_rules *rs, const char *notifier, bool failing,
 			      const char *why);
 

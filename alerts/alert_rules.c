@@ -23,6 +23,8 @@
  *   watchdog              always firing, severity info
  *   notifier_failing      1 while notify says a notifier fails permanently
  *                         (alert_engine_set_delivery)
+ *   store_failing         1 while RRD writes fail (the store's word on its
+ *                         tick, alert_engine_set_store); warn after 60 s
  *   session_over_capacity a scheduled session's projected devices / its
  *                         room's AP capacity, from lead_minutes (15) before
  *                         it starts until it ends (warn 1.0); see
@@ -80,6 +82,7 @@ struct alert_rules {
 	size_t mask;
 	struct delivery *dl;
 	size_t n_dl;
+	struct delivery store;	/* the store's word on its writes */
 };
 
 struct defaults {
@@ -168,6 +171,12 @@ void alert_rules_set_delivery(struct alert_rules *rs, const char *notifier, bool
 	}
 	d->failing = failing;
 	strlcpy_hr(d->why, failing && why ? why : "", sizeof d->why);
+}
+
+void alert_rules_set_store(struct alert_rules *rs, bool failing, const char *why)
+{
+	rs->store.failing = failing;
+	strlcpy_hr(rs->store.why, failing && why ? why : "", sizeof rs->store.why);
 }
 
 /* ---- building observations ---- */
@@ -638,6 +647,19 @@ static void rule_notifiers(struct ctx *x)
 	}
 }
 
+/* History lost while it fails: RRD files root-owned from an earlier run,
+ * a full or read-only state dir. */
+static void rule_store(struct ctx *x)
+{
+	struct defaults d = { .warn = 1, .crit = NAN, .clear = 1, .for_warn = -1,
+			      .for_crit = -1, .repeat = -1, .group_wait = 0 };
+	const struct delivery *st = &x->rs->store;
+	struct alert_obs *o = observe(x, "store_failing", "store", &d, st->failing ? 1 : 0);
+	if (o)
+		snprintf(o->summary, sizeof o->summary, "store: RRD writes fail: %s",
+			 st->failing ? st->why : "ok");
+}
+
 size_t alert_rules_observe(struct alert_rules *rs, const struct conf *c, const struct venue *v,
 			   double started, double now, struct alert_obs **obs, size_t *cap)
 {
@@ -654,6 +676,7 @@ size_t alert_rules_observe(struct alert_rules *rs, const struct conf *c, const s
 	rule_forecast(&x);
 	rule_watchdog(&x);
 	rule_notifiers(&x);
+	rule_store(&x);
 	return x.n;
 }
 

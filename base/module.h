@@ -25,6 +25,15 @@ struct alert_engine;
 struct notify;
 struct web;
 
+/* The store's word on its writes, set on its tick for the modules after
+ * it (alerts cannot include store.h, a module of their own floor). */
+struct module_store_health {
+	bool failing;			/* the latest batch was not written whole */
+	char why[256];			/* its latest error: path and reason */
+	unsigned long failed_total;	/* RRD updates that failed */
+	unsigned long dropped_total;	/* batches dropped (state dir unwritable, writer behind) */
+};
+
 /* What the loop lends every module: the shared model, read-only to them,
  * and one slot per module for its own state. The daemon owns it. */
 struct module_ctx {
@@ -36,6 +45,7 @@ struct module_ctx {
 	unsigned long ticks;
 	double started;
 
+	struct module_store_health store_health;
 	struct store *store;
 	struct alert_engine *alerts;
 	struct notify *notify;

@@ -9,6 +9,7 @@
 #include "base/util.h"
 #include "model/venue.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -277,6 +278,8 @@ static void *writer_main(void *arg)
 
 		pthread_mutex_lock(&s->mu);
 		add_stats(&s->stats, &delta);
+		s->stats.failing = store_writer_failing(s->writer, s->stats.failing_why,
+							sizeof s->stats.failing_why);
 		s->busy = false;
 		if (s->q_len == 0) {
 			s->behind = false;
@@ -410,6 +413,8 @@ int store_write_batch(struct store *s, const struct store_batch *b)
 	int failed = store_writer_write(s->writer, b, &delta);
 	pthread_mutex_lock(&s->mu);
 	add_stats(&s->stats, &delta);
+	s->stats.failing = store_writer_failing(s->writer, s->stats.failing_why,
+						sizeof s->stats.failing_why);
 	pthread_mutex_unlock(&s->mu);
 	return failed;
 }
@@ -858,6 +863,56 @@ int store_graph(struct store *s, const char *entity, const char *format, time_t 
 
 /* ---- the module ---- */
 
+struct unwritable {
+	size_t n;
+	char first[3][256];
+};
+
+static void note_unwritable(struct unwritable *u, const char *path)
+{
+	if (access(path, W_OK) == 0)
+		return;
+	if (u->n < 3)
+		strlcpy_hr(u->first[u->n], path, sizeof u->first[0]);
+	u->n++;
+}
+
+static void scan_unwritable(struct unwritable *u, const char *dir, int depth)
+{
+	DIR *dh = opendir(dir);
+	if (!dh)
+		return;
+	note_unwritable(u, dir);
+	struct dirent *de;
+	while ((de = readdir(dh))) {
+		if (de->d_name[0] == '.')
+			continue;
+		char *path = xasprintf("%s/%s", dir, de->d_name);
+		size_t len = strlen(de->d_name);
+		if (de->d_type == DT_DIR && depth == 0)
+			scan_unwritable(u, path, 1);
+		else if (len > 4 && strcmp(de->d_name + len - 4, ".rrd") == 0)
+			note_unwritable(u, path);
+		free(path);
+	}
+	closedir(dh);
+}
+
+/* Started after the privilege drop: RRD files a root run left behind
+ * fail every write later, so say now which ones this user cannot write. */
+static void check_writable(const struct store_target *t)
+{
+	if (t->daemon)		/* rrdcached writes the files, as its own user */
+		return;
+	struct unwritable u = { 0 };
+	scan_unwritable(&u, t->base, 0);
+	if (u.n)
+		log_err("store: %zu state files or directories are not writable by uid %d, e.g. %s%s%s%s%s; "
+			"chown them to this user or their history is lost", u.n, (int)geteuid(),
+			u.first[0], u.n > 1 ? ", " : "", u.n > 1 ? u.first[1] : "",
+			u.n > 2 ? ", " : "", u.n > 2 ? u.first[2] : "");
+}
+
 static int store_module_start(struct module_ctx *d)
 {
 	char err[256];
@@ -869,6 +924,7 @@ static int store_module_start(struct module_ctx *d)
 	log_info("store: writing %s every %ld s%s%s", d->store->target.base,
 		 d->store->target.step, d->conf->rrdcached ? " through rrdcached " : "",
 		 d->conf->rrdcached ? d->conf->rrdcached : "");
+	check_writable(&d->store->target);
 	return 0;
 }
 
@@ -877,6 +933,14 @@ static void store_module_tick(struct module_ctx *d, double now)
 	if (!d->store)
 		return;
 	store_submit(d->store, store_batch_from_venue(d->venue, (time_t)floor(now)));
+	/* The writer's word so far, for the modules after this one. */
+	struct store_stats st;
+	store_get_stats(d->store, &st);
+	struct module_store_health *h = &d->store_health;
+	h->failing = st.failing;
+	strlcpy_hr(h->why, st.failing_why, sizeof h->why);
+	h->failed_total = st.failed;
+	h->dropped_total = st.batches_dropped;
 }
 
 static int store_module_reload(struct module_ctx *d, const struct conf *old)

@@ -48,6 +48,7 @@
 #ifndef HEADROOM_STORE_H
 #define HEADROOM_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -186,6 +187,8 @@ struct store_stats {
 	unsigned long files_moved;	/* moved aside: layout changed */
 	unsigned long files_upgraded;	/* data sources added in place */
 	size_t queued;			/* batches waiting for the writer */
+	bool failing;			/* the latest batch was not written whole */
+	char failing_why[256];		/* its latest error: path and reason */
 };
 void store_get_stats(struct store *s, struct store_stats *out);
 

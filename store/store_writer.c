@@ -35,6 +35,7 @@ struct error_log {
 	double last_logged;
 	unsigned long since_logged;	/* errors not logged since last_logged */
 	unsigned long dropped;		/* batches dropped in this episode */
+	char why[256];			/* the latest error, for health and alerts */
 };
 
 struct store_writer {
@@ -200,6 +201,7 @@ static void log_write_error(struct store_writer *w, const struct write_error *e)
 {
 	struct error_log *l = &w->errors;
 	double now = monotonic();
+	snprintf(l->why, sizeof l->why, "cannot write %.100s: %.128s", e->path, e->message);
 	if (!l->failing || now - l->last_logged >= ERROR_LOG_INTERVAL) {
 		if (l->failing)
 			log_err("store: still failing: %lu more errors in the last %.0f s; "
@@ -642,13 +644,15 @@ int store_writer_write(struct store_writer *w, const struct store_batch *b,
 		return (int)b->n;
 	}
 	double now = monotonic();
-	int failed = 0;
+	int failed = 0, waiting = 0;
 	for (size_t i = 0; i < b->n; i++) {
 		struct write_error e = { 0 };
 		if (write_entry(w, &b->e[i], b->t, now, stats, &e) == 0)
 			continue;
-		if (!e.message[0])	/* waiting for its retry time */
+		if (!e.message[0]) {	/* waiting for its retry time: still failing */
+			waiting++;
 			continue;
+		}
 		log_write_error(w, &e);
 		if (e.unwritable) {
 			int unwritten = (int)(b->n - i);
@@ -660,7 +664,13 @@ int store_writer_write(struct store_writer *w, const struct store_batch *b,
 		stats->failed++;
 		failed++;
 	}
-	if (failed == 0)
+	if (failed == 0 && waiting == 0)
 		log_recovered(w);
 	return failed;
+}
+
+bool store_writer_failing(const struct store_writer *w, char *why, size_t len)
+{
+	strlcpy_hr(why, w->errors.failing ? w->errors.why : "", len);
+	return w->errors.failing;
 }

@@ -51,6 +51,10 @@ void store_writer_free(struct store_writer *w);
 int store_writer_write(struct store_writer *w, const struct store_batch *b,
 		       struct store_stats *stats);
 
+/* True while writes fail (from the first error until a batch is written
+ * whole), with the latest error in why. */
+bool store_writer_failing(const struct store_writer *w, char *why, size_t len);
+
 /* Connect the process's rrdcached client to addr (no-op when connected). */
 int store_daemon_connect(const char *addr);
 /* After a failed librrd call: true when it met a file lock another

@@ -13,3 +13,5 @@ TESTS += tests/integration/store_unwritable.sh
 dist_noinst_SCRIPTS += tests/integration/store_unwritable.sh
 TESTS += tests/integration/store_6ghz.sh
 dist_noinst_SCRIPTS += tests/integration/store_6ghz.sh
+TESTS += tests/integration/store_failing.sh
+dist_noinst_SCRIPTS += tests/integration/store_failing.sh

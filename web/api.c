@@ -680,6 +680,12 @@ static enum MHD_Result healthz(struct web *w, struct web_snapshot *s,
 		return web_send_json(w, conn, MHD_HTTP_SERVICE_UNAVAILABLE,
 				 json_pack("{s:s, s:s, s:f}", "status", "stale", "reason", why,
 					   "age", now - s->published));
+	/* History is being lost: a monitor of the monitor should know. */
+	struct store_stats st;
+	if (s->store && (store_get_stats(s->store, &st), st.failing))
+		return web_send_json(w, conn, MHD_HTTP_SERVICE_UNAVAILABLE,
+				 json_pack("{s:s, s:s, s:I}", "status", "store_failing", "reason",
+					   st.failing_why, "seq", (json_int_t)s->seq));
 	return send_body(w, conn, &s->bodies[WB_HEALTHZ]);
 }
 

@@ -297,6 +297,12 @@ static void self_metrics(struct text *t, const struct module_ctx *d, const struc
 	put(t, "headroom_samples_total %lu\n", d->venue->samples_total);
 	head(t, "headroom_samples_malformed_total", "counter", "Samples no device can mean, taken as unknown.");
 	put(t, "headroom_samples_malformed_total %lu\n", d->venue->samples_malformed);
+	head(t, "headroom_store_failing", "gauge", "1 while RRD writes fail.");
+	put(t, "headroom_store_failing %d\n", d->store_health.failing);
+	head(t, "headroom_store_updates_failed_total", "counter", "RRD updates that failed.");
+	put(t, "headroom_store_updates_failed_total %lu\n", d->store_health.failed_total);
+	head(t, "headroom_store_batches_dropped_total", "counter", "Ticks of RRD rows dropped unwritten.");
+	put(t, "headroom_store_batches_dropped_total %lu\n", d->store_health.dropped_total);
 	head(t, "headroom_ticks_total", "counter", "Evaluation ticks run.");
 	put(t, "headroom_ticks_total %lu\n", d->ticks);
 	head(t, "headroom_http_requests_total", "counter", "HTTP requests received.");
