@@ -21,6 +21,9 @@
 
 #define MAX_BODY (64 * 1024)
 #define AUTH_FAILURES_PER_MINUTE 10
+/* Failures from all addresses together: cycling addresses (or evicting
+ * the per-address slots) still meets this. */
+#define AUTH_FAILURES_TOTAL_PER_MINUTE 100
 #define MAX_GRAPHS_IN_FLIGHT 2
 #define MAX_SPAN (400L * 86400)
 #define MAX_ID 64
@@ -128,8 +131,14 @@ static void client_ip(struct MHD_Connection *conn, char *buf, size_t len)
 			  (socklen_t)len);
 }
 
-/* Wrong credentials per client address in a one-minute window: guessing
- * a token gets 429 after a few tries. */
+/*
+ * Wrong credentials per client address and in total, each in a one-minute
+ * window: past either limit, wrong credentials get 429 instead of 401.
+ * The right credentials are checked first and always pass: a limit that
+ * refused them let ten wrong guesses lock everyone behind the same NAT
+ * out. Guessing is kept out by the token's length (conf.c refuses one
+ * under 12 characters), not by refusing to look.
+ */
 static struct web_limiter_slot *limiter_slot(struct web *w, const char *ip, double now)
 {
 	struct web_limiter_slot *oldest = &w->limiter[0];
@@ -151,24 +160,23 @@ static struct web_limiter_slot *limiter_slot(struct web *w, const char *ip, doub
 	return oldest;
 }
 
-static bool limited(struct web *w, struct MHD_Connection *conn)
-{
-	char ip[48];
-	client_ip(conn, ip, sizeof ip);
-	pthread_mutex_lock(&w->limiter_lock);
-	bool over = limiter_slot(w, ip, now_seconds())->failures >= AUTH_FAILURES_PER_MINUTE;
-	pthread_mutex_unlock(&w->limiter_lock);
-	return over;
-}
-
-static void note_failure(struct web *w, struct MHD_Connection *conn)
+/* Count a failure; true when its address or everyone together is past
+ * the limit (answer 429). */
+static bool note_failure(struct web *w, struct MHD_Connection *conn)
 {
 	char ip[48];
 	client_ip(conn, ip, sizeof ip);
 	__atomic_add_fetch(&w->counters.auth_failures_total, 1, __ATOMIC_RELAXED);
+	double now = now_seconds();
 	pthread_mutex_lock(&w->limiter_lock);
-	limiter_slot(w, ip, now_seconds())->failures++;
+	if (now - w->limiter_total_start > 60) {
+		w->limiter_total_start = now;
+		w->limiter_total = 0;
+	}
+	bool over = ++limiter_slot(w, ip, now)->failures > AUTH_FAILURES_PER_MINUTE;
+	over = ++w->limiter_total > AUTH_FAILURES_TOTAL_PER_MINUTE || over;
 	pthread_mutex_unlock(&w->limiter_lock);
+	return over;
 }
 
 static enum MHD_Result too_many(struct web *w, struct MHD_Connection *conn)
@@ -185,10 +193,6 @@ static bool basic_auth_ok(struct web *w, const struct web_snapshot *s,
 {
 	if (!s->basic_user)
 		return true;
-	if (limited(w, conn)) {
-		*ret = too_many(w, conn);
-		return false;
-	}
 	char *pass = NULL;
 	char *user = MHD_basic_auth_get_username_password(conn, &pass);
 	bool ok = user && pass && equal_secret(user, s->basic_user) &&
@@ -199,8 +203,10 @@ static bool basic_auth_ok(struct web *w, const struct web_snapshot *s,
 		MHD_free(pass);
 	if (ok)
 		return true;
-	if (user)
-		note_failure(w, conn);
+	if (user && note_failure(w, conn)) {
+		*ret = too_many(w, conn);
+		return false;
+	}
 	struct MHD_Response *r = web_json_response(json_pack("{s:s, s:i}", "error",
 		"authentication required", "status", 401));
 	__atomic_add_fetch(&w->counters.responses[4], 1, __ATOMIC_RELAXED);
@@ -217,15 +223,14 @@ static bool token_ok(struct web *w, const struct web_snapshot *s, struct MHD_Con
 				 "no api_token is configured: acks and silences are disabled");
 		return false;
 	}
-	if (limited(w, conn)) {
-		*ret = too_many(w, conn);
-		return false;
-	}
 	const char *h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						    MHD_HTTP_HEADER_AUTHORIZATION);
 	if (h && strncasecmp(h, "Bearer ", 7) == 0 && equal_secret(h + 7, s->api_token))
 		return true;
-	note_failure(w, conn);
+	if (note_failure(w, conn)) {
+		*ret = too_many(w, conn);
+		return false;
+	}
 	*ret = web_error_with(w, conn, MHD_HTTP_UNAUTHORIZED,
 			      h ? "wrong token" : "a bearer token is required",
 			      MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"headroom\"");
@@ -412,6 +417,19 @@ static bool parse_range(struct MHD_Connection *conn, const char *default_from, t
 
 /* ---- series and graphs (read from the store) ---- */
 
+/* The store's errors name files under state_dir, which is no visitor's
+ * business: such an error is logged and answered in general terms. */
+static enum MHD_Result store_not_found(struct web *w, struct MHD_Connection *conn,
+				       const char *entity, const char *err)
+{
+	if (!strchr(err, '/'))
+		return web_error(w, conn, MHD_HTTP_NOT_FOUND, err);
+	log_debug("web: %s: %s", entity, err);
+	char msg[SAMPLE_ENTITY_MAX + 32];
+	snprintf(msg, sizeof msg, "no data for %s", entity);
+	return web_error(w, conn, MHD_HTTP_NOT_FOUND, msg);
+}
+
 static enum MHD_Result series(struct web *w, const struct web_snapshot *s,
 			      struct MHD_Connection *conn)
 {
@@ -436,7 +454,7 @@ static enum MHD_Result series(struct web *w, const struct web_snapshot *s,
 	memset(&out, 0, sizeof out);
 	if (store_series(s->store, entity, metric, from, to, step, cf ? cf : "AVERAGE", &out, err,
 			 sizeof err) != 0)
-		return web_error(w, conn, MHD_HTTP_NOT_FOUND, err);
+		return store_not_found(w, conn, entity, err);
 	json_t *points = json_array();
 	for (size_t i = 0; i < out.n; i++) {
 		double v = out.values[i];
@@ -502,7 +520,7 @@ static enum MHD_Result graph(struct web *w, const struct web_snapshot *s,
 	__atomic_sub_fetch(&w->graphs_in_flight, 1, __ATOMIC_ACQ_REL);
 	if (rc != 0) {
 		free(data);
-		return web_error(w, conn, MHD_HTTP_NOT_FOUND, err);
+		return store_not_found(w, conn, entity, err);
 	}
 	struct MHD_Response *r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,

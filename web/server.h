@@ -121,6 +121,8 @@ struct web {
 
 	pthread_mutex_t limiter_lock;
 	struct web_limiter_slot limiter[WEB_LIMITER_SLOTS];
+	double limiter_total_start;		/* every address's failures, */
+	unsigned limiter_total;			/* in a one-minute window */
 
 	struct web_counters counters;		/* atomic increments */
 	int graphs_in_flight;			/* atomic */
