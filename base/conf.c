@@ -780,6 +780,21 @@ static void check_api_token(struct build_ctx *b, cfg_t *sec, const char *token)
 		   API_TOKEN_MIN);
 }
 
+/* HOST:PORT or [V6]:PORT with a port of 1..65535 (99999 bound 34463). */
+static const char *bad_listen(const char *spec)
+{
+	const char *colon = spec[0] == '[' ? strstr(spec, "]:") : strrchr(spec, ':');
+	if (!colon)
+		return "expected HOST:PORT or [V6]:PORT";
+	const char *port = colon + (spec[0] == '[' ? 2 : 1);
+	char *end;
+	errno = 0;
+	long n = strtol(port, &end, 10);
+	if (!*port || *end || errno || n < 1 || n > 65535 || !isdigit((unsigned char)*port))
+		return "the port must be a number from 1 to 65535";
+	return NULL;
+}
+
 /* "127.0.0.1:8080", "[::1]:8080", "localhost:8080": only this host. */
 static bool listen_is_loopback(const char *spec)
 {
@@ -806,8 +821,17 @@ static void build_web(struct build_ctx *b, cfg_t *root)
 	cfg_t *sec = cfg_getsec(root, "web");
 	/* libconfuse gives a section with defaults when it is absent. */
 	w->listen = dup_list(sec, "listen", &w->n_listen);
+	w->listen_line = FIELD_LINE(b, sec, "listen");
+	for (size_t i = 0; i < w->n_listen; i++) {
+		const char *why = bad_listen(w->listen[i]);
+		if (why)
+			errbuf_add(b->errors, "%s:%d: listen: \"%s\": %s", b->file, w->listen_line,
+				   w->listen[i], why);
+	}
 	w->tls_cert = dup_or_null(sec, "tls_cert");
 	w->tls_key = dup_or_null(sec, "tls_key");
+	w->tls_cert_line = w->tls_cert ? FIELD_LINE(b, sec, "tls_cert") : 0;
+	w->tls_key_line = w->tls_key ? FIELD_LINE(b, sec, "tls_key") : 0;
 	if (!w->tls_cert != !w->tls_key)
 		errbuf_add(b->errors, "%s:%d: tls_cert: TLS needs both tls_cert and tls_key",
 			   b->file, FIELD_LINE(b, sec, "tls_cert"));
@@ -1171,7 +1195,15 @@ static void build_global(struct build_ctx *b, cfg_t *root)
 {
 	struct conf *c = b->conf;
 	c->state_dir = dup_or_null(root, "state_dir");
+	c->state_dir_line = root_field_line(b, "state_dir");
+	if (!c->state_dir[0])
+		errbuf_add(b->errors, "%s:%d: state_dir: is empty; name the directory for RRD files and alert state",
+			   b->file, c->state_dir_line);
+	else if (c->state_dir[0] != '/')
+		log_warn("%s:%d: state_dir: \"%s\" is relative: the daemon changes to / when it detaches",
+			 b->file, c->state_dir_line, c->state_dir);
 	c->user = dup_or_null(root, "user");
+	c->user_line = root_field_line(b, "user");
 	c->rrdcached = dup_or_null(root, "rrdcached");
 	if (c->rrdcached && strncmp(c->rrdcached, "unix:", 5) != 0 && !strchr(c->rrdcached, ':'))
 		errbuf_add(b->errors, "%s:%d: rrdcached: \"%s\" is neither \"unix:/path\" nor \"host:port\"",

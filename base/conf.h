@@ -165,12 +165,14 @@ struct conf_web {
 	long timeout;
 	char *public_url;		/* link put into chat messages */
 	char *static_dir;		/* NULL: compiled-in assets */
+	int listen_line, tls_cert_line, tls_key_line;	/* where written, for -t */
 };
 
 struct conf {
 	char *path;			/* the file this was read from */
 	char *state_dir;
 	char *user;
+	int state_dir_line, user_line;	/* 0 when not written */
 	char *secrets_path;
 	char *rrdcached;		/* "unix:/path" or "host:port" or NULL */
 	long tick;			/* seconds between evaluations */

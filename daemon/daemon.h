@@ -8,6 +8,7 @@
 #define HEADROOM_DAEMON_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "base/collector.h"
 #include "base/conf.h"
@@ -53,5 +54,11 @@ int daemon_reload(struct daemon *d);
 
 /* Drop root: initgroups, setgid, setuid, verified. 0 on success. */
 int daemon_drop_privileges(const char *user);
+
+/* -t: what start-up will need beyond a valid config (listen hosts that
+ * resolve, readable PEM certificate and key, the user, a state_dir that
+ * user can write), each finding written to out as "file:line: field:
+ * why". Returns the number of findings. */
+int daemon_check_startup(const struct conf *c, const char *user, FILE *out);
 
 #endif

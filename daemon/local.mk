@@ -1,6 +1,6 @@
 # daemon: headroomd's main, the loop's lifecycle and the two registries.
 libheadroom_a_SOURCES += \
-	daemon/daemon.c daemon/daemon.h \
+	daemon/daemon.c daemon/daemon.h daemon/check.c \
 	daemon/registry.c
 
 sbin_PROGRAMS += headroomd

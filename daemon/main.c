@@ -211,8 +211,9 @@ int main(int argc, char **argv)
 			return 1;
 		plan_print(conf, stdout);
 		int bad_schedule = schedule_print_check(conf, stdout) != 0;
+		int bad_start = daemon_check_startup(conf, o.user ? o.user : conf->user, stderr) != 0;
 		conf_free(conf);
-		return bad_schedule;
+		return bad_schedule || bad_start;
 	}
 	if (!conf)
 		return 1;

@@ -27,9 +27,10 @@ tests_unit_test_conf_LDADD = $(UNIT_LDADD)
 
 TESTS += tests/unit/test_plan tests/unit/test_conf tests/unit/test_venue tests/unit/test_eventlog \
 	tests/integration/lifecycle.sh tests/integration/log_level_reload.sh \
-	tests/static/layers.sh
+	tests/integration/check_startup.sh tests/static/layers.sh
 
 dist_noinst_SCRIPTS += tests/integration/lifecycle.sh tests/integration/lib.sh \
+	tests/integration/check_startup.sh \
 	tests/static/layers.sh \
 	tests/integration/log_level_reload.sh
 
