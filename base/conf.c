@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* Collected error text for one conf_load() call. */
 struct errbuf {
@@ -646,7 +647,8 @@ static cfg_t *secrets_open(const char *path, struct errbuf *errors)
 {
 	struct stat st;
 	if (stat(path, &st) != 0) {
-		errbuf_add(errors, "%s:0: secrets: cannot read: %s", path, strerror(errno));
+		errbuf_add(errors, "%s:0: secrets: cannot read as uid %d: %s", path, (int)geteuid(),
+			   strerror(errno));
 		return NULL;
 	}
 	if (st.st_mode & (S_IRWXG | S_IRWXO))
@@ -658,8 +660,10 @@ static cfg_t *secrets_open(const char *path, struct errbuf *errors)
 	int rc = cfg_parse(s, path);
 	active_filename = saved;
 	if (rc != CFG_SUCCESS) {
+		/* After -u a reload reads it as that user: say which. */
 		if (rc == CFG_FILE_ERROR)
-			errbuf_add(errors, "%s:0: secrets: cannot read: %s", path, strerror(errno));
+			errbuf_add(errors, "%s:0: secrets: cannot read as uid %d: %s", path,
+				   (int)geteuid(), strerror(errno));
 		cfg_free(s);
 		return NULL;
 	}
@@ -681,7 +685,8 @@ static char *resolve_secret(struct build_ctx *b, cfg_t *sec, const char *field)
 	if (!value) {
 		errbuf_add(b->errors, "%s:%d: %s: secret '%s' is not in the secrets file%s",
 			   b->file, FIELD_LINE(b, sec, field), field, name,
-			   b->secrets ? "" : " (no 'secrets' file configured)");
+			   b->secrets ? "" : b->conf->secrets_path ? " (the secrets file could not be read)"
+			   : " (no 'secrets' file configured)");
 		return NULL;
 	}
 	return xstrdup(value);

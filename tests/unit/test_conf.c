@@ -294,6 +294,16 @@ static void test_secrets(void **s)
 	/* The error names the secret, never a value. */
 	assert_null(strstr(err, "s3cr3t"));
 	free(err);
+
+	/* a secrets file that cannot be read is said so, with the reader */
+	snprintf(conf, sizeof conf, "secrets = \"%s/gone.conf\"\n" HEAD
+		 "target \"t\" { address = \"x\" community = \"secret:wlc\" }\n", dir);
+	c = conf_load_buffer(conf, "venue.conf", &err);
+	assert_null(c);
+	assert_non_null(strstr(err, "gone.conf:0: secrets: cannot read as uid "));
+	assert_non_null(strstr(err, "venue.conf:4: community: secret 'wlc' is not in the secrets file (the secrets file could not be read)"));
+	assert_null(strstr(err, "no 'secrets' file configured"));
+	free(err);
 	unlink(path);
 	rmdir(dir);
 }
