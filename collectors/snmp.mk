@@ -4,3 +4,5 @@ libheadroom_a_SOURCES += collectors/snmp.c collectors/snmp.h \
 	collectors/snmp_rows.c collectors/snmp_rows.h \
 	collectors/snmp_probe.c collectors/snmp_probe.h \
 	collectors/snmp_rate.c collectors/snmp_rate.h
+
+include config/profiles.mk
