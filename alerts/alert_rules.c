@@ -16,6 +16,8 @@
  *   dhcp_pool_exhaustion  leases / pool size (0.8, 0.95)
  *   plan_shortfall        projection / capacity for rooms, uplinks, venue
  *   target_down           1 while a target reports itself down (crit)
+ *   target_no_data        1 while a target answers but its profile finds no
+ *                         client figure, or never lists a planned AP (warn)
  *   client_drop           share of an AP's clients lost at once (warn 0.6)
  *   forecast_saturation   minutes until the trend of the last 15 minutes
  *                         reaches capacity (warn lead, crit lead / 3)
@@ -449,6 +451,17 @@ static void rule_targets(struct ctx *x)
 			snprintf(o->summary, sizeof o->summary, "target %s is not answering%s%s",
 				 t->conf->name, t->last_error[0] ? ": " : "", t->last_error);
 		}
+		/* Answering with nothing to count is a setup fault, not an outage:
+		 * a warning that names what the profile missed. */
+		struct defaults nd = { .warn = 1, .crit = NAN, .clear = 1, .for_warn = -1,
+				       .for_crit = -1, .repeat = -1, .group_wait = -1 };
+		o = observe(x, "target_no_data", entity, &nd,
+			    t->up == 1 ? (t->no_data ? 1 : 0) : NAN);
+		if (o) {
+			alert_obs_label(o, "target", t->conf->name);
+			snprintf(o->summary, sizeof o->summary, "target %s answers but gives no client "
+				 "counts: %s", t->conf->name, t->no_data_reason);
+		}
 		/* No sample at all for three intervals is a state of its own. */
 		double interval = (double)(t->conf->interval > x->c->tick ? t->conf->interval : x->c->tick);
 		double last = t->updated > 0 ? t->updated : x->started;
@@ -459,6 +472,28 @@ static void rule_targets(struct ctx *x)
 			alert_obs_label(o, "target", t->conf->name);
 			snprintf(o->summary, sizeof o->summary, "target %s: no data for %.0f s",
 				 t->conf->name, x->now - last);
+		}
+	}
+}
+
+/* A planned AP its target never lists (a wrong name, or a profile that
+ * misses it) is the same setup fault, per AP. */
+static void rule_unlisted_aps(struct ctx *x)
+{
+	for (size_t i = 0; i < x->v->n_aps; i++) {
+		const struct venue_ap *a = &x->v->aps[i];
+		if (!a->planned || !a->target)
+			continue;
+		char entity[SAMPLE_ENTITY_MAX + 8];
+		snprintf(entity, sizeof entity, "ap:%s", a->name);
+		struct defaults nd = { .warn = 1, .crit = NAN, .clear = 1, .for_warn = -1,
+				       .for_crit = -1, .repeat = -1, .group_wait = -1 };
+		struct alert_obs *o = observe(x, "target_no_data", entity, &nd, a->unlisted ? 1 : 0);
+		if (o) {
+			alert_obs_label(o, "ap", a->name);
+			alert_obs_label(o, "target", a->target);
+			snprintf(o->summary, sizeof o->summary, "AP %s: target %s answers but never "
+				 "lists it", a->name, a->target);
 		}
 	}
 }
@@ -671,6 +706,7 @@ size_t alert_rules_observe(struct alert_rules *rs, const struct conf *c, const s
 	rule_pools(&x);
 	rule_plan(&x);
 	rule_targets(&x);
+	rule_unlisted_aps(&x);
 	rule_captures(&x);
 	rule_client_drop(&x);
 	rule_forecast(&x);

@@ -1112,7 +1112,7 @@ static int root_duration(struct build_ctx *b, cfg_t *root, const char *field, lo
 static const char *const known_rules[] = {
 	"ap_over_capacity", "room_over_capacity", "room_over_projection",
 	"uplink_utilisation", "dhcp_pool_exhaustion", "plan_shortfall",
-	"target_down", "client_drop", "forecast_saturation",
+	"target_down", "target_no_data", "client_drop", "forecast_saturation",
 	"collector_stalled", "watchdog", "session_over_capacity",
 	"notifier_failing", "schedule_stale", "store_failing", NULL
 };

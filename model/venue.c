@@ -312,7 +312,18 @@ static void update_targets(struct venue *v, double now)
 		}
 		t->poll_ms = venue_value(v, entity, "poll_ms", now, 0);
 		target_profile(t, venue_metric_get(v, entity, "profile"));
+		const struct venue_metric *nd = venue_metric_get(v, entity, "no_data");
+		t->no_data = nd && nd->value > 0.5;
+		strlcpy_hr(t->no_data_reason, t->no_data ? nd->text : "", sizeof t->no_data_reason);
 	}
+}
+
+/* A planned AP whose target answers but does not name it:
+ * a wrong name or a profile that misses it, not a reading still to come. */
+static bool listed_nothing_for(const struct venue *v, const struct venue_ap *a)
+{
+	int t = a->planned && a->target ? conf_target_index(v->conf, a->target) : -1;
+	return t >= 0 && v->targets[t].up == 1 && v->targets[t].updated > 0;
 }
 
 static void update_aps(struct venue *v, double now)
@@ -337,6 +348,8 @@ static void update_aps(struct venue *v, double now)
 		}
 		a->status = a->planned ? plan_status_levels(a->clients, a->warn, a->capacity)
 				       : (isnan(a->clients) ? PLAN_UNKNOWN : PLAN_OK);
+		/* The collector says "not listed" with a NaN count (collectors/snmp.h). */
+		a->unlisted = listed_nothing_for(v, a) && (a->updated == 0 || (m && isnan(m->value)));
 	}
 }
 

@@ -50,6 +50,7 @@ struct venue_ap {
 	double capacity, warn;
 	double projected;
 	double updated;			/* time of the last sample, 0 = never */
+	bool unlisted;			/* its target answered but never listed it */
 	enum plan_status status;
 };
 
@@ -80,6 +81,8 @@ struct venue_target {
 	char last_error[SAMPLE_TEXT_MAX];
 	char profile[SAMPLE_METRIC_MAX];	/* the profile in use; "" until known */
 	char profile_reason[SAMPLE_TEXT_MAX];	/* why: "configured", the sysObjectID... */
+	bool no_data;			/* answers, but its profile finds no client figure */
+	char no_data_reason[SAMPLE_TEXT_MAX];
 	double updated;
 	double poll_ms;
 };

@@ -21,3 +21,5 @@ TESTS += tests/integration/snmp_corpus.sh tests/integration/snmp_probe.sh \
 	tests/integration/snmp_auto_api.sh
 dist_noinst_SCRIPTS += tests/integration/snmp_corpus.sh tests/integration/snmp_corpus_check.py \
 	tests/integration/snmp_probe.sh tests/integration/snmp_auto_api.sh
+TESTS += tests/integration/snmp_no_data.sh
+dist_noinst_SCRIPTS += tests/integration/snmp_no_data.sh

@@ -150,6 +150,16 @@ static void ap_metrics(struct text *t, const struct venue *v)
 		    esc(&lr, ap_room(v, a)));
 		value(t, a->clients);
 	}
+	head(t, "headroom_ap_no_data", "gauge",
+	     "1 when a planned AP's target answers but never lists it.");
+	for (size_t i = 0; i < v->n_aps; i++) {
+		const struct venue_ap *a = &v->aps[i];
+		if (!a->planned || !a->target)
+			continue;
+		put(t, "headroom_ap_no_data{ap=\"%s\",room=\"%s\"}", esc(&la, a->name),
+		    esc(&lr, ap_room(v, a)));
+		value(t, a->unlisted);
+	}
 	head(t, "headroom_ap_band_clients", "gauge", "Clients of an AP per band.");
 	for (size_t i = 0; i < v->n_aps; i++) {
 		const struct venue_ap *a = &v->aps[i];
@@ -241,6 +251,14 @@ static void target_metrics(struct text *t, const struct venue *v)
 			continue;
 		put(t, "headroom_target_up{target=\"%s\"}", esc(&l, c->targets[i].name));
 		value(t, v->targets[i].up);
+	}
+	head(t, "headroom_target_no_data", "gauge",
+	     "1 when the target answers but its profile finds no client figure.");
+	for (size_t i = 0; i < c->n_targets; i++) {
+		if (v->targets[i].up != 1)
+			continue;
+		put(t, "headroom_target_no_data{target=\"%s\"}", esc(&l, c->targets[i].name));
+		value(t, v->targets[i].no_data);
 	}
 	head(t, "headroom_target_poll_seconds", "gauge", "Duration of the target's last poll.");
 	for (size_t i = 0; i < c->n_targets; i++) {

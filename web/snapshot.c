@@ -202,6 +202,13 @@ static const char *target_state(int up)
 	return up == 1 ? "up" : up == 0 ? "down" : "pending";
 }
 
+/* An SNMP target that answers but yields no client figure is not "up":
+ * the volunteer must see that its profile reads nothing. */
+static const char *snmp_target_state(const struct venue_target *t)
+{
+	return t->up == 1 && t->no_data ? "no_data" : target_state(t->up);
+}
+
 /* A scheduled session for a room tile: start in epoch seconds and as the
  * venue's wall clock, its projection against the room's AP capacity.
  * The schedule holds the per-minute projection and decides whether it
@@ -282,8 +289,13 @@ static json_t *ap_json(const struct venue *v, const struct venue_ap *a, bool liv
 	json_object_set_new(o, "capacity", jnum(a->capacity));
 	json_object_set_new(o, "projected", jnum(a->projected));
 	json_object_set_new(o, "status", json_string(plan_status_name(a->status)));
-	json_object_set_new(o, "state", json_string(isnan(a->clients) ? "unknown" : "reporting"));
-	if (target_down)
+	json_object_set_new(o, "state", json_string(a->unlisted ? "no_data"
+						     : isnan(a->clients) ? "unknown" : "reporting"));
+	if (a->unlisted)
+		json_object_set_new(o, "reason", json_sprintf("target %s answers but lists no AP "
+				    "named %s (profile %s)", a->target, a->name,
+				    v->targets[t].profile[0] ? v->targets[t].profile : "unknown"));
+	else if (target_down)
 		json_object_set_new(o, "reason", json_sprintf("target %s is down%s%s", a->target,
 				    v->targets[t].last_error[0] ? ": " : "",
 				    v->targets[t].last_error));
@@ -319,9 +331,10 @@ static json_t *target_json(const struct venue_target *t, bool live)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "name", json_string(t->conf->name));
-	json_object_set_new(o, "state", json_string(target_state(t->up)));
+	json_object_set_new(o, "state", json_string(snmp_target_state(t)));
 	json_object_set_new(o, "up", t->up < 0 ? json_null() : json_boolean(t->up == 1));
 	json_object_set_new(o, "last_error", json_string(t->up == 0 ? t->last_error : ""));
+	json_object_set_new(o, "reason", json_string(t->up == 1 && t->no_data ? t->no_data_reason : ""));
 	if (!live) {
 		json_object_set_new(o, "address", jstr(t->conf->address));
 		bool configured = t->conf->profile && strcmp(t->conf->profile, "auto") != 0;
@@ -721,7 +734,7 @@ static json_t *sources_json(const struct venue *v)
 	for (size_t i = 0; i < v->conf->n_targets; i++) {
 		const struct venue_target *t = &v->targets[i];
 		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:o}", "kind", "snmp",
-						   "name", t->conf->name, "state", target_state(t->up),
+						   "name", t->conf->name, "state", snmp_target_state(t),
 						   "updated", jtime(t->updated)));
 	}
 	for (size_t i = 0; i < v->conf->n_captures; i++) {

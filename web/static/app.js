@@ -200,6 +200,7 @@
 
   function apState(a) {
     if (a.state === "unknown") return "Unknown" + (a.reason ? " (" + a.reason + ")" : "");
+    if (a.state === "no_data") return "No data (" + a.reason + ")";
     return word(a.status);
   }
 
@@ -505,6 +506,8 @@
     const items = (model.venue.sources || []).map((s) => {
       const t = model.targets[s.name];
       const err = t && t.state === "down" && t.last_error ? ": " + t.last_error : "";
+      if (s.state === "no_data")
+        return el("li", { class: "down", text: s.name + " (" + s.kind + ") answers, but gives no client counts" + (t && t.reason ? ": " + t.reason : "") });
       return el("li", { class: s.state === "down" ? "down" : "", text: s.name + " (" + s.kind + ") " + s.state + err });
     });
     $("sources").replaceChildren(...(items.length ? items : [el("li", { class: "muted", text: "No collectors configured." })]));
