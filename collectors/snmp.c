@@ -72,7 +72,6 @@ static void column_clear(struct column *col)
 	col->done = false;
 	col->walked = false;
 	col->answers = 0;
-	col->last_len = 0;
 	memcpy(col->cursor, col->root.arcs, col->root.len * sizeof(oid));
 	col->cursor_len = col->root.len;
 }
@@ -240,16 +239,14 @@ static bool in_subtree(const struct column *col, const oid *name, size_t len)
 }
 
 /* An agent whose next OID goes backwards does not walk in OID order: its
- * tables are read whole (see send_tables). */
-static void note_order(struct target *t, struct column *col, const netsnmp_variable_list *v)
+ * tables are read whole (see send_tables). prev is the varbind before v in
+ * the same column's share of this answer. */
+static void note_order(struct target *t, const netsnmp_variable_list *prev,
+		       const netsnmp_variable_list *v)
 {
-	if (v->type == SNMP_ENDOFMIBVIEW)	/* repeats the name it was asked for */
-		return;
-	if (col->last_len && snmp_oid_compare(v->name, v->name_length, col->last, col->last_len) <= 0)
-		t->unsorted = true;
-	size_t n = v->name_length < MAX_OID_LEN ? v->name_length : MAX_OID_LEN;
-	memcpy(col->last, v->name, n * sizeof(oid));
-	col->last_len = n;
+	if (prev && v->type != SNMP_ENDOFMIBVIEW && prev->type != SNMP_ENDOFMIBVIEW &&
+	    snmp_oid_compare(v->name, v->name_length, prev->name, prev->name_length) <= 0)
+		t->unsorted = true;	/* endOfMibView repeats the name it was asked for */
 }
 
 #define ENTRY_MAX_ANSWERS 200000	/* an unsorted agent's walk ends here at the latest */
@@ -281,10 +278,12 @@ static bool walk_absorb(struct target *t, netsnmp_pdu *resp)
 		return false;
 	}
 	size_t k = 0;
+	const netsnmp_variable_list *prev[MAX_COLS] = { NULL };
 	for (netsnmp_variable_list *v = resp->variables; v; v = v->next_variable, k++) {
 		struct column *col = t->walk[t->active[k % t->n_active]];
 		if (!col->unordered)
-			note_order(t, col, v);
+			note_order(t, prev[k % t->n_active], v);
+		prev[k % t->n_active] = v;
 		if (col->done)
 			continue;
 		if (walk_ends(t, col, v)) {
@@ -441,7 +440,10 @@ static void unprepare(struct target *t)
 	free(t->table_read);
 	free(t->table_skip);
 	free(t->table_entry);
-	column_free(&t->entry);
+	if (t->entry)
+		column_free(t->entry);
+	free(t->entry);
+	t->entry = NULL;
 	t->table_entry = NULL;
 	t->pcols = NULL;
 	t->scalar_cells = NULL;
@@ -488,6 +490,15 @@ static void prepare(struct target *t)
 	}
 }
 
+static void probes_free(struct target *t)
+{
+	free(t->probes);
+	free(t->probe_ok);
+	t->probes = NULL;
+	t->probe_ok = NULL;
+	t->n_probes = 0;
+}
+
 static bool probe_answered(void *ctx, const struct snmp_oid *o)
 {
 	const struct target *t = ctx;
@@ -518,6 +529,7 @@ static void choose_profile(struct target *t)
 		free(err);
 		snprintf(t->profile_reason, sizeof t->profile_reason, "generic-ifmib: %.140s", reason);
 	}
+	probes_free(t);
 	t->profile = p;
 	t->device_ap = device_ap;
 	t->auto_profile = false;	/* chosen: it stays for this config */
@@ -544,9 +556,11 @@ static bool send_detect(struct target *t)
 {
 	catalog_load(t->st);
 	struct snmp_device dev = { t->sysoid, t->sysoid_len, t->sysdescr };
+	probes_free(t);
+	t->probes = xcalloc(MAX_PROBES, sizeof *t->probes);
+	t->probe_ok = xcalloc(MAX_PROBES, sizeof *t->probe_ok);
 	t->n_probes = snmp_profile_probes(t->st->catalog, t->st->n_catalog, &dev, t->probes,
 					  MAX_PROBES);
-	memset(t->probe_ok, 0, sizeof t->probe_ok);
 	if (t->n_probes == 0)
 		return false;
 	netsnmp_pdu *pdu = new_pdu(t, SNMP_MSG_GETNEXT);
@@ -693,9 +707,9 @@ static void table_done(struct target *t, size_t ti)
 /* Columns of a table that lie under its entry: an entry walk reads them. */
 static bool under_entry(const struct target *t, const struct column *col)
 {
-	return t->entry.root.len && col->root.len > t->entry.root.len &&
-	       netsnmp_oid_is_subtree(t->entry.root.arcs, t->entry.root.len, col->root.arcs,
-				      col->root.len) == 0;
+	const struct column *e = t->entry;
+	return e && e->root.len && col->root.len > e->root.len &&
+	       netsnmp_oid_is_subtree(e->root.arcs, e->root.len, col->root.arcs, col->root.len) == 0;
 }
 
 static int compare_cells(const void *a, const void *b)
@@ -707,7 +721,8 @@ static int compare_cells(const void *a, const void *b)
 /* The entry walk's cells, dealt to the table's columns in index order. */
 static void deal_entry(struct target *t, const struct snmp_table *tab)
 {
-	size_t base = t->entry.root.len;
+	const struct column *entry = t->entry;
+	size_t base = entry->root.len;
 	for (size_t c = 0; c < tab->n_columns; c++) {
 		struct column *col = &t->pcols[tab->columns[c]];
 		if (!under_entry(t, col))
@@ -715,8 +730,8 @@ static void deal_entry(struct target *t, const struct snmp_table *tab)
 		column_clear(col);
 		col->walked = true;
 		size_t rel = col->root.len - base;
-		for (size_t i = 0; i < t->entry.n; i++) {
-			const struct snmp_cell *e = &t->entry.cells[i];
+		for (size_t i = 0; i < entry->n; i++) {
+			const struct snmp_cell *e = &entry->cells[i];
 			if (e->idx_len <= rel || memcmp(e->idx, col->root.arcs + base, rel * sizeof(oid)))
 				continue;
 			if (col->n == col->cap) {
@@ -738,9 +753,11 @@ static void entry_root(struct target *t, const struct snmp_table *tab)
 {
 	struct snmp_oid o;
 	resolve_oid(t, &tab->oid, tab->rel_sysobjectid, &o);
-	column_free(&t->entry);
-	column_init(&t->entry, o.arcs, o.len);
-	t->entry.unordered = true;
+	if (!t->entry)
+		t->entry = xcalloc(1, sizeof *t->entry);
+	column_free(t->entry);
+	column_init(t->entry, o.arcs, o.len);
+	t->entry->unordered = true;
 }
 
 /* The next batch of a table's columns; in entry mode the entry walk first,
@@ -751,7 +768,7 @@ static bool send_table_batch(struct target *t, const struct snmp_table *tab)
 	if (entry && t->entry_phase == 0) {
 		entry_root(t, tab);
 		t->entry_phase = 1;
-		struct column *cols[1] = { &t->entry };
+		struct column *cols[1] = { t->entry };
 		if (walk_begin(t, cols, 1))
 			return true;
 	}
@@ -1027,10 +1044,10 @@ static bool send_ifnames(struct target *t)
 /* --probe: the counters of every interface. */
 static bool send_probe_ifs(struct target *t)
 {
-	struct column *cols[IF_COLS - IF_LOOKUP_COLS];
-	for (size_t i = IF_LOOKUP_COLS; i < IF_COLS; i++)
-		cols[i - IF_LOOKUP_COLS] = &t->ifcols[i];
-	return t->st->probe_fn && walk_begin(t, cols, IF_COLS - IF_LOOKUP_COLS);
+	struct column *cols[IF_PROBE_COLS];
+	for (size_t i = 0; t->ifprobe && i < IF_PROBE_COLS; i++)
+		cols[i] = &t->ifprobe[i];
+	return t->ifprobe && walk_begin(t, cols, IF_PROBE_COLS);
 }
 
 static bool step_send(struct target *t)
@@ -1315,7 +1332,7 @@ static void poll_reset(struct target *t)
 	t->step = STEP_BASE;
 	t->uplink_cursor = 0;
 	t->base_sysinfo = t->base_scalars = false;
-	for (size_t i = 0; i < IF_COLS; i++)
+	for (size_t i = 0; i < IF_LOOKUP_COLS; i++)
 		t->ifcols[i].walked = false;
 	if (!prepared(t))
 		return;
@@ -1529,18 +1546,27 @@ static int open_session(struct target *t)
 
 static void init_ifcols(struct target *t)
 {
-	static const oid *const roots[IF_COLS] = {
-		OID_IF_NAME, OID_IF_DESCR, OID_IF_ALIAS, OID_IF_HC_IN, OID_IF_HC_OUT,
-		OID_IF_HIGH_SPEED, OID_IF_OPER
+	static const oid *const roots[IF_LOOKUP_COLS] = { OID_IF_NAME, OID_IF_DESCR, OID_IF_ALIAS };
+	static const size_t lens[IF_LOOKUP_COLS] = {
+		OIDLEN(OID_IF_NAME), OIDLEN(OID_IF_DESCR), OIDLEN(OID_IF_ALIAS)
 	};
-	static const size_t lens[IF_COLS] = {
-		OIDLEN(OID_IF_NAME), OIDLEN(OID_IF_DESCR), OIDLEN(OID_IF_ALIAS), OIDLEN(OID_IF_HC_IN),
-		OIDLEN(OID_IF_HC_OUT), OIDLEN(OID_IF_HIGH_SPEED), OIDLEN(OID_IF_OPER)
-	};
-	for (size_t i = 0; i < IF_COLS; i++)
+	for (size_t i = 0; i < IF_LOOKUP_COLS; i++)
 		column_init(&t->ifcols[i], roots[i], lens[i]);
 	column_init(&t->get, NULL, 0);
-	column_init(&t->entry, NULL, 0);
+}
+
+/* --probe also prints every interface's counters. */
+static void init_ifprobe(struct target *t)
+{
+	static const oid *const roots[IF_PROBE_COLS] = {
+		OID_IF_HC_IN, OID_IF_HC_OUT, OID_IF_HIGH_SPEED, OID_IF_OPER
+	};
+	static const size_t lens[IF_PROBE_COLS] = {
+		OIDLEN(OID_IF_HC_IN), OIDLEN(OID_IF_HC_OUT), OIDLEN(OID_IF_HIGH_SPEED), OIDLEN(OID_IF_OPER)
+	};
+	t->ifprobe = xcalloc(IF_PROBE_COLS, sizeof *t->ifprobe);
+	for (size_t i = 0; i < IF_PROBE_COLS; i++)
+		column_init(&t->ifprobe[i], roots[i], lens[i]);
 }
 
 static bool is_auto(const char *profile)
@@ -1561,6 +1587,8 @@ static struct target *target_alloc(struct snmp_state *st, const struct conf_targ
 	t->timer_ev = event_new(t->c->base, -1, 0, on_timer, t);
 	t->poll_ev = event_new(t->c->base, -1, 0, on_poll_due, t);
 	init_ifcols(t);
+	if (st->probe_fn)
+		init_ifprobe(t);
 	return t;
 }
 
@@ -1608,8 +1636,12 @@ static void target_free(struct target *t)
 		netsnmp_large_fd_set_cleanup(&t->scratch);
 	}
 	column_free(&t->get);
-	for (size_t i = 0; i < IF_COLS; i++)
+	for (size_t i = 0; i < IF_LOOKUP_COLS; i++)
 		column_free(&t->ifcols[i]);
+	for (size_t i = 0; t->ifprobe && i < IF_PROBE_COLS; i++)
+		column_free(&t->ifprobe[i]);
+	free(t->ifprobe);
+	probes_free(t);
 	unprepare(t);
 	for (size_t i = 0; i < t->n_uplinks; i++)
 		free(t->uplinks[i].name);

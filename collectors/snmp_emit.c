@@ -332,9 +332,9 @@ static struct snmp_probe_iface *probe_ifaces(const struct target *t, size_t *n)
 		struct snmp_probe_iface *f = &v[(*n)++];
 		f->ifindex = (long)c->idx[0];
 		snmp_cell_text(c, f->name, sizeof f->name);
-		struct snmp_walk w[IF_COLS];
-		for (size_t k = 0; k < IF_COLS; k++)
-			w[k] = (struct snmp_walk){ t->ifcols[k].cells, t->ifcols[k].n };
+		struct snmp_walk w[IF_PROBE_COLS] = { { NULL, 0 } };
+		for (size_t k = 0; t->ifprobe && k < IF_PROBE_COLS; k++)
+			w[k] = (struct snmp_walk){ t->ifprobe[k].cells, t->ifprobe[k].n };
 		const struct snmp_cell *in = snmp_walk_find(&w[IF_HC_IN], c->idx, 1);
 		const struct snmp_cell *out = snmp_walk_find(&w[IF_HC_OUT], c->idx, 1);
 		const struct snmp_cell *speed = snmp_walk_find(&w[IF_HIGH_SPEED], c->idx, 1);

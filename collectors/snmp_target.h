@@ -40,8 +40,6 @@ struct column {
 	bool walked;			/* read this poll */
 	bool unordered;			/* a whole table entry from an unsorted agent */
 	size_t answers;			/* varbinds taken: a runaway agent is stopped */
-	oid last[MAX_OID_LEN];		/* the last OID answered for it, in or out */
-	size_t last_len;
 };
 
 enum step {
@@ -49,10 +47,10 @@ enum step {
 	STEP_PROBE_IF, STEP_TABLES, STEP_DONE
 };
 
-/* IF-MIB columns: the order an interface is looked up in, then what the
- * probe prints. */
-enum if_col { IF_NAME, IF_DESCR, IF_ALIAS, IF_HC_IN, IF_HC_OUT, IF_HIGH_SPEED, IF_OPER, IF_COLS };
-#define IF_LOOKUP_COLS 3
+/* IF-MIB columns: the order an interface is looked up in, then what only
+ * the probe reads (kept apart: a target is small, there may be thousands). */
+enum if_col { IF_NAME, IF_DESCR, IF_ALIAS, IF_LOOKUP_COLS };
+enum if_probe_col { IF_HC_IN, IF_HC_OUT, IF_HIGH_SPEED, IF_OPER, IF_PROBE_COLS };
 
 struct uplink_state {
 	char *name;
@@ -93,15 +91,15 @@ struct target {
 	size_t table_cursor, column_cursor;
 	int entry_phase;		/* 0 columns, 1 entry walk sent */
 	bool unsorted;			/* this table's walk went backwards */
-	struct column entry;		/* the entry walk */
+	struct column *entry;		/* the entry walk, made when first needed */
 
 	/* what the device is */
 	bool have_sysinfo;
 	oid sysoid[MAX_OID_LEN];
 	size_t sysoid_len;
 	char sysdescr[SYSDESCR_MAX];
-	struct snmp_oid probes[MAX_PROBES];
-	bool probe_ok[MAX_PROBES];
+	struct snmp_oid *probes;	/* detect probes, while choosing */
+	bool *probe_ok;
 	size_t n_probes;
 
 	/* the poll in progress */
@@ -117,7 +115,8 @@ struct target {
 	struct column *walk[MAX_COLS];
 	size_t n_walk;
 	size_t active[MAX_COLS], n_active;
-	struct column ifcols[IF_COLS];
+	struct column ifcols[IF_LOOKUP_COLS];
+	struct column *ifprobe;		/* IF_PROBE_COLS, for --probe only */
 	bool has_uptime;
 	uint32_t uptime;
 	char sysname[SNMP_TEXT_MAX];
