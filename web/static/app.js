@@ -334,7 +334,7 @@
    * follow the page's colours (dark mode too) and its font size ---- */
 
   const SVG = "http://www.w3.org/2000/svg";
-  const viewGraph = { span: "1h", fetched: 0, key: "", data: null };
+  const viewGraph = { span: "1h", fetched: 0, key: "", data: null, empty: true };
   const graphs = new Map();	// box -> the last arguments of draw(), to redraw on resize
 
   function svg(tag, attrs) {
@@ -371,12 +371,12 @@
   }
 
   /* The series of an entity over the chosen span, fetched again every 30 s
-   * (a tick only moves the last point). */
+   * (a tick only moves the last point), every 10 s while it is empty. */
   function showHistory(entity, title, lines, levels) {
     const box = $("view-graph");
     const key = entity + "|" + viewGraph.span;
     if (viewGraph.key === key && viewGraph.data) draw(box.querySelector(".plot"), viewGraph.data, levels, title);
-    if (viewGraph.key === key && Date.now() - viewGraph.fetched < 30000) return;
+    if (viewGraph.key === key && Date.now() - viewGraph.fetched < (viewGraph.empty ? 10000 : 30000)) return;
     viewGraph.key = key;
     viewGraph.fetched = Date.now();
     const span = spanQuery(viewGraph.span);
@@ -384,11 +384,13 @@
       .then((data) => {
         if (viewGraph.key !== key) return;
         viewGraph.data = { lines: data, from: span.from, to: span.to };
+        viewGraph.empty = !data.some((l) => l.points.some((p) => p[1] != null));
         draw(box.querySelector(".plot"), viewGraph.data, levels, title);
       })
       .catch((e) => {
         if (viewGraph.key !== key) return;
         viewGraph.data = null;
+        viewGraph.empty = true;
         box.querySelector(".plot").replaceChildren(el("p", { class: "nograph muted", text: "No history yet: " + e.message + "." }));
       });
     box.querySelector("figcaption").replaceChildren(...legend(lines.concat(levels)));
@@ -411,9 +413,12 @@
   }
 
   /* A line graph of data.lines over [from, to] with horizontal levels
-   * (capacity, plan), at the box's own width so the text keeps its size. */
-  function draw(box, data, levels, title) {
-    graphs.set(box, [data, levels, title]);
+   * (capacity, plan), at the box's own width so the text keeps its size.
+   * A store younger than the span starts the graph at its first sample. */
+  function draw(box, full, levels, title) {
+    graphs.set(box, [full, levels, title]);
+    const first = Math.min(...full.lines.map((l) => (l.points.find((p) => p[1] != null) || [Infinity])[0]));
+    const data = { ...full, from: isFinite(first) && first > full.from ? Math.max(full.from, first - 60) : full.from };
     const w = Math.max(260, Math.round(box.clientWidth || 600));
     const h = w < 500 ? 190 : 240;
     const pad = { l: 46, r: 8, t: 12, b: 26 };
@@ -471,9 +476,12 @@
     return spanQuery(range);
   }
 
+  /* Uplink graphs are fetched again every minute, every ten seconds while
+   * one has nothing to show yet (a store just started). */
   function renderUplinks() {
     const box = $("uplinks");
-    const refresh = Date.now() - graphStamp > 60000;
+    const empty = box.querySelector(".plot > p.nograph") != null;
+    const refresh = Date.now() - graphStamp > (empty ? 10000 : 60000);
     if (refresh) graphStamp = Date.now();
     for (const [name, u] of Object.entries(model.uplinks)) {
       let card = box.querySelector('[data-uplink="' + CSS.escape(name) + '"]');
