@@ -278,11 +278,15 @@ static const char *room_name(const struct conf *c, int idx)
 }
 
 /* A capacity rule fires from its warn level, below capacity: its summary
- * says how near, so a warning never reads as "over". */
-static const char *how_full(double load, double capacity)
+ * says how near, so a warning never reads as "over", and says nothing
+ * below the warn level (the words a resolved alert keeps). */
+static const char *how_full(double load, double capacity, double warn_ratio)
 {
-	return load > capacity ? "over capacity" : load == capacity ? "at capacity"
-								  : "near capacity";
+	if (load > capacity)
+		return " over capacity";
+	if (load == capacity)
+		return " at capacity";
+	return load >= warn_ratio * capacity ? " near capacity" : "";
 }
 
 /* ---- rules ---- */
@@ -306,8 +310,9 @@ static void rule_ap(struct ctx *x)
 			alert_obs_label(o, "ap", a->name);
 			alert_obs_label(o, "room", room_name(c, a->room_idx));
 			alert_obs_label(o, "target", a->target);
-			snprintf(o->summary, sizeof o->summary, "AP %s %s: %.0f of %.0f clients",
-				 a->name, how_full(a->clients, a->capacity), a->clients, a->capacity);
+			snprintf(o->summary, sizeof o->summary, "AP %s%s: %.0f of %.0f clients",
+				 a->name, how_full(a->clients, a->capacity, o->warn), a->clients,
+				 a->capacity);
 		}
 		const double band_clients[] = { a->clients_2g4, a->clients_5g, a->clients_6g };
 		double radio_max = (double)c->radio_max_clients;
@@ -324,8 +329,9 @@ static void rule_ap(struct ctx *x)
 			alert_obs_label(o, "room", room_name(c, a->room_idx));
 			alert_obs_label(o, "target", a->target);
 			snprintf(o->summary, sizeof o->summary,
-				 "AP %s %s GHz radio %s: %.0f of %.0f clients", a->name, bands[b],
-				 how_full(band_clients[b], radio_max), band_clients[b], radio_max);
+				 "AP %s %s GHz radio%s: %.0f of %.0f clients", a->name, bands[b],
+				 how_full(band_clients[b], radio_max, o->warn), band_clients[b],
+				 radio_max);
 		}
 	}
 }
@@ -344,8 +350,8 @@ static void rule_rooms(struct ctx *x)
 		if (o) {
 			alert_obs_label(o, "room", r->conf->name);
 			snprintf(o->summary, sizeof o->summary,
-				 "room %s %s: %.0f clients, its APs hold %.0f (%d of %d APs reporting)",
-				 r->conf->name, how_full(r->clients, r->capacity), r->clients,
+				 "room %s%s: %.0f clients, its APs hold %.0f (%d of %d APs reporting)",
+				 r->conf->name, how_full(r->clients, r->capacity, o->warn), r->clients,
 				 r->capacity, r->aps_known, r->aps_total);
 		}
 		struct defaults p = d;
