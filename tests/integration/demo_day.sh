@@ -343,6 +343,9 @@ good = "08:50" <= start <= "09:00" and "09:20" <= peak <= "10:00" and len(report
 print("%s: the report starts at %s, the main hall peaks at %s, %d day(s)" % (
     "ok" if good else "FAIL", start, peak, len(report["days"])))
 ok = ok and good
+good = isp.get("p95_in_mbps") is not None
+print("%s: the ISP uplink's p95 over five-minute averages is %s" % ("ok" if good else "FAIL", isp.get("p95_in_mbps")))
+ok = ok and good
 hours = report["heatmap"]["hours"]
 good = hm(report["heatmap"]["start"]) == "08:00" and hours >= 5
 print("%s: the heat map has %d hours from %s" % ("ok" if good else "FAIL", hours, hm(report["heatmap"]["start"])))

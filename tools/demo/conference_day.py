@@ -30,7 +30,8 @@ The day clock: at SPEED=N headroomd records on the wall clock, so a day
 from 08:30 to 22:00 lands in the store as 13.5/N hours. `day-clock`
 rewrites the first run through the day onto the script's own clock, the
 day the demo started (local time): every row at wall time t moves to
-start of day + (t - start_wall) x N, each RRD file's step grows N times,
+start of day + (t - start_wall) x N, each RRD file's step grows about N
+times (to a divisor of five minutes),
 the alert log's times move the same way and the programme is written on
 that clock. What the demo recorded after the day looped is left out, so
 `make demo-report` (tools/demo/demo-report) shows one day, hour by hour.
@@ -545,9 +546,9 @@ def rrd_rows(path, begin, end):
 def clock_rrd(src, dst, day, commands):
     """Commands for `rrdtool -` that write src's first day into dst on the
     day clock. Rows come at the archive's width (several samples each on a
-    fast day); the new file's step is at most five minutes, so a
-    five-minute average still exists, and each row's value holds for the
-    steps it covers (a GAUGE holds until the next update)."""
+    fast day); the new file's step divides five minutes, so a five-minute
+    average still exists, and each row's value holds for the steps it
+    covers (a GAUGE holds until the next update)."""
     origin, wall_end, to_day = day_clock(day)
     speed = float(day["speed"])
     step, ds = rrd_info(src)
@@ -556,7 +557,8 @@ def clock_rrd(src, dst, day, commands):
     if not rows or not ds:
         return 0
     width = rows[1][0] - rows[0][0] if len(rows) > 1 else step * speed
-    new_step = max(1, min(300, int(round(step * speed))))
+    # a divisor of five minutes, so the report's five-minute averages exist
+    new_step = max(d for d in range(1, 301) if 300 % d == 0 and d <= max(1, step * speed))
     heartbeat = int(max(3 * new_step, 2 * width))
     keep = int(2 * 86400 / new_step)
     first = int(rows[0][0] - width)
