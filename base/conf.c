@@ -373,7 +373,7 @@ static cfg_opt_t web_opts[] = {
 	CFG_INT("max_connections", 512, CFGF_NONE),
 	CFG_INT("per_ip_connections", 64, CFGF_NONE),
 	CFG_INT("timeout", 30, CFGF_NONE),
-	CFG_STR("public_url", "http://127.0.0.1:8080/", CFGF_NONE),
+	CFG_STR("public_url", NULL, CFGF_NODEFAULT),
 	CFG_STR("static_dir", NULL, CFGF_NODEFAULT),
 	CFG_END()
 };
@@ -820,6 +820,26 @@ static void warn_open_listeners(struct build_ctx *b, cfg_t *sec, const struct co
 				 w->api_token ? "" : " (acks and silences stay off without an api_token)");
 }
 
+/* Chat links point at the first listen address (this host's name for a
+ * wildcard), not at a loopback address nobody else can open. */
+static char *default_public_url(const struct conf_web *w)
+{
+	const char *spec = w->n_listen ? w->listen[0] : "127.0.0.1:8080";
+	const char *colon = strrchr(spec, ':');
+	const char *scheme = w->tls_cert ? "https" : "http";
+	if (!colon)
+		return xasprintf("%s://%s/", scheme, spec);
+	size_t hlen = (size_t)(colon - spec);
+	bool any = hlen == 0 || strncmp(spec, "*", hlen) == 0 || strncmp(spec, "0.0.0.0", hlen) == 0 ||
+		   strncmp(spec, "[::]", hlen) == 0;
+	char host[256] = "localhost";
+	if (any && gethostname(host, sizeof host - 1) != 0)
+		strcpy(host, "localhost");
+	host[sizeof host - 1] = '\0';
+	return any ? xasprintf("%s://%s%s/", scheme, host, colon)
+		   : xasprintf("%s://%.*s%s/", scheme, (int)hlen, spec, colon);
+}
+
 static void build_web(struct build_ctx *b, cfg_t *root)
 {
 	struct conf_web *w = &b->conf->web;
@@ -852,6 +872,8 @@ static void build_web(struct build_ctx *b, cfg_t *root)
 	w->per_ip_connections = cfg_getint(sec, "per_ip_connections");
 	w->timeout = cfg_getint(sec, "timeout");
 	w->public_url = dup_or_null(sec, "public_url");
+	if (!w->public_url)
+		w->public_url = default_public_url(w);
 	w->static_dir = dup_or_null(sec, "static_dir");
 }
 

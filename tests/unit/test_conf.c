@@ -162,6 +162,33 @@ static void test_raw_text(void **s)
 	assert_non_null(strstr(log, "venue.conf:1: skipping a UTF-8 byte order mark"));
 }
 
+/* Chat links follow the listen address unless public_url is set. */
+static void test_public_url_default(void **s)
+{
+	static const struct { const char *web, *want; } cases[] = {
+		{ "", "http://127.0.0.1:8080/" },
+		{ "listen = { \"192.0.2.5:9000\" }", "http://192.0.2.5:9000/" },
+		{ "listen = { \"[2001:db8::5]:8443\" }", "http://[2001:db8::5]:8443/" },
+		{ "listen = { \"noc.example:80\" } public_url = \"https://noc.example/\"",
+		  "https://noc.example/" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char text[512], *err = NULL;
+		snprintf(text, sizeof text, HEAD "web { %s }\n", cases[i].web);
+		struct conf *c = conf_load_buffer(text, "venue.conf", &err);
+		assert_non_null(c);
+		assert_string_equal(c->web.public_url, cases[i].want);
+		conf_free(c);
+	}
+	char host[256] = "", want[300], *err = NULL;
+	gethostname(host, sizeof host - 1);
+	snprintf(want, sizeof want, "http://%s:8080/", host);
+	struct conf *c = conf_load_buffer(HEAD "web { listen = { \"0.0.0.0:8080\" } }\n", "venue.conf", &err);
+	assert_non_null(c);
+	assert_string_equal(c->web.public_url, want);
+	conf_free(c);
+}
+
 static void test_dangling_references(void **s)
 {
 	expect_error(HEAD "\nap \"x\" { room = \"nope\" }\n",
@@ -414,6 +441,7 @@ int main(void)
 		cmocka_unit_test(test_plausible_clients),
 		cmocka_unit_test(test_bounds_and_nan),
 		cmocka_unit_test(test_raw_text),
+		cmocka_unit_test(test_public_url_default),
 		cmocka_unit_test(test_dangling_references),
 		cmocka_unit_test(test_lines_in_a_long_config),
 		cmocka_unit_test(test_duplicates),
