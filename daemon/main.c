@@ -211,6 +211,7 @@ int main(int argc, char **argv)
 			return 1;
 		plan_print(conf, stdout);
 		int bad_schedule = schedule_print_check(conf, stdout) != 0;
+		store_print_disk(conf, stdout);
 		int bad_start = daemon_check_startup(conf, o.user ? o.user : conf->user, stderr) != 0;
 		conf_free(conf);
 		return bad_schedule || bad_start;

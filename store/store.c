@@ -25,6 +25,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/resource.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -859,6 +860,44 @@ int store_graph(struct store *s, const char *entity, const char *format, time_t 
 	int rc = graph_locked(s, entity, format, from, to, width, height, data, len, err, errlen);
 	pthread_rwlock_unlock(&s->cfg);
 	return rc;
+}
+
+/* ---- disk ---- */
+
+static void print_size(FILE *out, double bytes)
+{
+	if (bytes >= 1e9)
+		fprintf(out, "%.1f GB", bytes / 1e9);
+	else
+		fprintf(out, "%.1f MB", bytes / 1e6);
+}
+
+void store_print_disk(const struct conf *c, FILE *out)
+{
+	long step = c->tick;
+	static const enum store_kind kinds[] = { STORE_AP, STORE_ROOM, STORE_UPLINK, STORE_POOL,
+						 STORE_CAPTURE, STORE_VENUE };
+	const size_t counts[] = { c->n_aps, c->n_rooms, c->n_uplinks, c->n_pools, c->n_captures, 1 };
+	double total = 0;
+	for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+		total += (double)counts[i] * (double)store_file_bytes(kinds[i], step);
+	fputs("Disk: RRD files take about ", out);
+	print_size(out, (double)store_file_bytes(STORE_AP, step));
+	fputs(" per AP, ", out);
+	print_size(out, total);
+	fprintf(out, " for this venue (each file is full size from its first tick; "
+		"unplanned APs add one each)\n");
+	struct statvfs vfs;
+	char *dir = c->state_dir && !c->rrdcached ? xstrdup(c->state_dir) : NULL;
+	while (dir && statvfs(dir, &vfs) != 0 && strrchr(dir, '/') && strrchr(dir, '/') != dir)
+		*strrchr(dir, '/') = '\0';
+	if (dir && statvfs(dir, &vfs) == 0 &&
+	    (double)vfs.f_bavail * (double)vfs.f_frsize < total) {
+		fprintf(out, "WARNING: %s has only ", dir);
+		print_size(out, (double)vfs.f_bavail * (double)vfs.f_frsize);
+		fputs(" free; writes will fail when it is full\n", out);
+	}
+	free(dir);
 }
 
 /* ---- the module ---- */

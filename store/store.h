@@ -50,6 +50,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "base/conf.h"
@@ -141,6 +142,11 @@ int store_graph_child_main(int argc, char **argv) __attribute__((noreturn));
  * store_fetch); malloc'd, NULL when the entity is malformed. Relative to
  * the rrdcached base directory when rrdcached is remote ("host:port"). */
 char *store_path(const struct conf *conf, const char *entity);
+
+/* -t: the disk the venue's RRD files take (each is full size from its
+ * creation: about 7.6 MB per AP at the default 10 s tick), per kind and in
+ * all, and whether state_dir's file system has that much free. */
+void store_print_disk(const struct conf *conf, FILE *out);
 
 /* The most data sources a kind has. */
 #define STORE_METRICS_MAX 6

@@ -859,6 +859,40 @@ static void test_batch_from_venue_keeps_unknowns(void **state)
 	venue_free(v);
 }
 
+/* -t's disk estimate is what the files really take once written. */
+static void test_disk_estimate_matches_files(void **state)
+{
+	struct fixture *f = *state;
+	struct venue *v = venue_new(f->conf);
+	venue_update(v, (double)T0);
+	struct store_batch *b = store_batch_from_venue(v, T0);
+	struct store *s = open_store(f->conf);
+	assert_int_equal(store_write_batch(s, b), 0);
+	store_batch_free(b);
+	store_close(s);
+	venue_free(v);
+	double on_disk = 0;
+	const char *const entities[] = { "ap:a1", "room:hall", "venue" };
+	for (size_t i = 0; i < 3; i++) {
+		char *path = store_path(f->conf, entities[i]);
+		struct stat st;
+		assert_int_equal(stat(path, &st), 0);
+		on_disk += (double)st.st_size;
+		free(path);
+	}
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	store_print_disk(f->conf, out);
+	fclose(out);
+	double per_ap = 0, total = 0;
+	assert_non_null(strstr(text, "Disk: RRD files take about "));
+	assert_int_equal(sscanf(strstr(text, "about ") + 6, "%lf MB per AP, %lf MB", &per_ap, &total), 2);
+	assert_true(fabs(total * 1e6 - on_disk) < 0.02 * on_disk);
+	assert_true(per_ap > 1 && per_ap < total);
+	free(text);
+}
+
 /* capture/<name>.rrd carries what the capture counted; once its numbers
  * are three windows old they are unknown, not repeated. */
 static void test_capture_file_from_venue(void **state)
@@ -1209,6 +1243,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_unwritable_dir_drops_batch_then_resumes, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_batch_from_venue_keeps_unknowns, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_disk_estimate_matches_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_capture_file_from_venue, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rrdcached_writes_reads_and_reconnects, setup,
 						teardown),
