@@ -24,7 +24,8 @@
 /* Failures from all addresses together: cycling addresses (or evicting
  * the per-address slots) still meets this. */
 #define AUTH_FAILURES_TOTAL_PER_MINUTE 100
-#define MAX_GRAPHS_IN_FLIGHT 2
+/* The longest span a graph may cover: an event and its build-up. */
+#define GRAPH_SPAN_MAX (31 * 86400)
 #define MAX_SPAN (400L * 86400)
 #define MAX_ID 64
 
@@ -33,6 +34,9 @@ struct request {
 	size_t len;
 	bool too_big;
 	bool answered;
+	struct web_graph_job *graph;	/* suspended while the worker draws it */
+	char graph_entity[SAMPLE_ENTITY_MAX];
+	char graph_format[4];
 };
 
 enum route {
@@ -483,8 +487,45 @@ static bool parse_size(const char *s, unsigned lo, unsigned hi, unsigned *out)
 	return true;
 }
 
+static enum MHD_Result send_graph(struct web *w, struct MHD_Connection *conn,
+				   const char *format, unsigned char *data, size_t len)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+				strcmp(format, "svg") == 0 ? "image/svg+xml" : "image/png");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+	web_add_common_headers(r);
+	enum MHD_Result ret = web_queue(w, conn, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* The handler's second round for a graph: the worker has drawn it. */
+static enum MHD_Result graph_drawn(struct web *w, struct MHD_Connection *conn,
+				   struct request *rq)
+{
+	unsigned char *data = NULL;
+	size_t len = 0;
+	char err[256];
+	int rc = web_graph_result(rq->graph, &data, &len, err, sizeof err);
+	rq->graph = NULL;
+	rq->answered = true;
+	if (rc != 0)
+		free(data);
+	if (rc == -2)
+		return web_error(w, conn, MHD_HTTP_SERVICE_UNAVAILABLE, err);
+	if (rc != 0)
+		return store_not_found(w, conn, rq->graph_entity, err);
+	return send_graph(w, conn, rq->graph_format, data, len);
+}
+
+static const char *or_empty(const char *s)
+{
+	return s ? s : "";
+}
+
 static enum MHD_Result graph(struct web *w, const struct web_snapshot *s,
-			     struct MHD_Connection *conn, const char *name)
+			     struct MHD_Connection *conn, const char *name, struct request *rq)
 {
 	char entity[SAMPLE_ENTITY_MAX];
 	const char *dot = strrchr(name, '.'), *why = NULL, *format;
@@ -503,33 +544,28 @@ static enum MHD_Result graph(struct web *w, const struct web_snapshot *s,
 		return web_error(w, conn, 400, "width must be 100..4000 and height 60..2000");
 	if (!parse_range(conn, "-6h", &from, &to, &why))
 		return web_error(w, conn, 400, why);
+	if (to - from > GRAPH_SPAN_MAX)
+		return web_error(w, conn, 400, "a graph spans at most 31 days");
 	if (!s->store)
 		return web_error(w, conn, MHD_HTTP_SERVICE_UNAVAILABLE, "the store is not running");
-	/* rrd_graph is serialised in the store; beyond a couple of queued
-	 * renders the HTTP threads would only pile up behind it. */
-	if (__atomic_add_fetch(&w->graphs_in_flight, 1, __ATOMIC_ACQ_REL) > MAX_GRAPHS_IN_FLIGHT) {
-		__atomic_sub_fetch(&w->graphs_in_flight, 1, __ATOMIC_ACQ_REL);
-		return web_error_with(w, conn, MHD_HTTP_TOO_MANY_REQUESTS,
-				      "too many graphs at once", MHD_HTTP_HEADER_RETRY_AFTER, "1");
-	}
+	struct web_graph_params p = { .from = from, .to = to, .width = width, .height = height };
+	strlcpy_hr(p.entity, entity, sizeof p.entity);
+	strlcpy_hr(p.format, format, sizeof p.format);
+	/* The same request within a tick draws the same picture. */
+	snprintf(p.key, sizeof p.key, "%lu|%s|%s|%s|%s|%s|%u|%u", s->seq, entity, format,
+		 or_empty(arg(conn, "range")), or_empty(arg(conn, "from")),
+		 or_empty(arg(conn, "to")), width, height);
 	unsigned char *data = NULL;
 	size_t len = 0;
-	char err[256] = "no data";
-	int rc = store_graph(s->store, entity, format, from, to, width, height, &data, &len, err,
-			     sizeof err);
-	__atomic_sub_fetch(&w->graphs_in_flight, 1, __ATOMIC_ACQ_REL);
-	if (rc != 0) {
-		free(data);
-		return store_not_found(w, conn, entity, err);
-	}
-	struct MHD_Response *r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
-				strcmp(format, "svg") == 0 ? "image/svg+xml" : "image/png");
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
-	web_add_common_headers(r);
-	enum MHD_Result ret = web_queue(w, conn, MHD_HTTP_OK, r);
-	MHD_destroy_response(r);
-	return ret;
+	if (web_graph_cached(w, p.key, &data, &len))
+		return send_graph(w, conn, format, data, len);
+	strlcpy_hr(rq->graph_entity, entity, sizeof rq->graph_entity);
+	strlcpy_hr(rq->graph_format, format, sizeof rq->graph_format);
+	rq->graph = web_graph_submit(w, s->store, conn, &p);
+	if (!rq->graph)
+		return web_error_with(w, conn, MHD_HTTP_TOO_MANY_REQUESTS,
+				      "too many graphs at once", MHD_HTTP_HEADER_RETRY_AFTER, "1");
+	return MHD_YES;	/* suspended until the worker has drawn it */
 }
 
 /* ---- acks and silences (queued to the alert engine) ---- */
@@ -709,7 +745,7 @@ static enum MHD_Result healthz(struct web *w, struct web_snapshot *s,
 
 static enum MHD_Result dispatch(struct web *w, struct web_snapshot *s,
 				struct MHD_Connection *conn, const char *url, const char *method,
-				const struct request *rq)
+				struct request *rq)
 {
 	enum MHD_Result ret;
 	if (has_dot_segment(url))
@@ -745,7 +781,7 @@ static enum MHD_Result dispatch(struct web *w, struct web_snapshot *s,
 	case R_SERIES:
 		return series(w, s, conn);
 	case R_GRAPH:
-		return graph(w, s, conn, m.arg);
+		return graph(w, s, conn, m.arg, rq);
 	case R_EVENTS:
 		return web_sse_open(w, conn);
 	default:
@@ -853,6 +889,8 @@ enum MHD_Result web_handle(void *cls, struct MHD_Connection *conn, const char *u
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
+	if (rq->graph)
+		return graph_drawn(w, conn, rq);
 	if (rq->answered)
 		return MHD_YES;
 	rq->answered = true;
@@ -875,6 +913,15 @@ void web_request_completed(void *cls, struct MHD_Connection *conn, void **con_cl
 	struct request *rq = *con_cls;
 	if (!rq)
 		return;
+	/* Resumed but closed before its answer (MHD stopping): the worker is
+	 * done with the job, which is the request's to free. */
+	if (rq->graph) {
+		unsigned char *data = NULL;
+		size_t len;
+		char err[8];
+		web_graph_result(rq->graph, &data, &len, err, sizeof err);
+		free(data);
+	}
 	free(rq->body);
 	free(rq);
 	*con_cls = NULL;

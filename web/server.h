@@ -10,10 +10,11 @@
  *   sse.c       server-sent event streams: suspended while there is
  *               nothing new, resumed by the loop after each publish.
  *   api.c       request routing, limits, authentication and handlers.
+ *   graphs.c    graphs drawn by a worker of their own, queued and cached.
  *   web.c       the module: listeners, lifecycle, publishing.
  *
  * Calls run one way: a file calls only files after it in
- * web.c, api.c, sse.c, snapshot.c, metrics.c, respond.c.
+ * web.c, api.c, graphs.c, sse.c, snapshot.c, metrics.c, respond.c.
  *
  * Loop thread: web_snapshot_build(), web_publish(), web_sse_notify().
  * HTTP threads: web_snapshot_get()/web_snapshot_put() and everything in
@@ -27,6 +28,9 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
+
+#include "base/sample.h"
 
 struct module_ctx;
 struct store;
@@ -125,8 +129,35 @@ struct web {
 	unsigned limiter_total;			/* in a one-minute window */
 
 	struct web_counters counters;		/* atomic increments */
-	int graphs_in_flight;			/* atomic */
+	struct web_graphs *graphs;		/* graphs.c: worker, queue, cache */
 };
+
+/* graphs.c: graphs drawn off the HTTP threads. */
+#define WEB_GRAPH_KEY_MAX 512
+struct web_graph_params {
+	char entity[SAMPLE_ENTITY_MAX];
+	char format[4];				/* svg or png */
+	time_t from, to;
+	unsigned width, height;
+	char key[WEB_GRAPH_KEY_MAX];		/* the request as asked, and the tick */
+};
+struct web_graph_job;
+/* The worker runs while listeners do: stop it before they stop, as it
+ * resumes the connections it holds. */
+int web_graphs_start(struct web *w);
+void web_graphs_stop(struct web *w);
+void web_graphs_free(struct web *w);
+/* A copy of the image drawn for key (malloc'd into data), if cached. */
+bool web_graph_cached(struct web *w, const char *key, unsigned char **data, size_t *len);
+/* Suspend conn and queue its graph; NULL (nothing done) when the queue is
+ * full or the worker stops. The handler is called again when it is drawn. */
+struct web_graph_job *web_graph_submit(struct web *w, struct store *store,
+				       struct MHD_Connection *conn,
+				       const struct web_graph_params *p);
+/* After the resume: 0 with the image in data (malloc'd), -1 with err
+ * (the store's), or -2 when the web server stopped first; frees the job. */
+int web_graph_result(struct web_graph_job *job, unsigned char **data, size_t *len,
+		     char *err, size_t errlen);
 
 /* api.c, for the fuzz target: the path and query checks of one request
  * without a connection (url is percent-decoded in place). query holds

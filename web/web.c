@@ -155,6 +155,8 @@ static struct MHD_Daemon *start_listener(struct web *w, const struct conf_web *c
 
 static void stop_listeners(struct web *w)
 {
+	/* The worker resumes the graph requests it holds: before MHD stops. */
+	web_graphs_stop(w);
 	web_sse_close_all(w);
 	for (size_t i = 0; i < w->n_mhd; i++)
 		MHD_stop_daemon(w->mhd[i]);
@@ -186,7 +188,7 @@ static int start_listeners(struct web *w, const struct conf_web *cw)
 			return -1;
 		}
 	}
-	int rc = 0;
+	int rc = web_graphs_start(w);
 	for (size_t i = 0; i < cw->n_listen && rc == 0; i++) {
 		struct MHD_Daemon *mhd = start_listener(w, cw, cw->listen[i], cert, key);
 		if (mhd)
@@ -307,6 +309,7 @@ static void web_stop(struct module_ctx *d)
 	if (!w)
 		return;
 	stop_listeners(w);
+	web_graphs_free(w);
 	web_publish(w, NULL);
 	json_decref(w->prev_live);
 	web_assets_free(w);
