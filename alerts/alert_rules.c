@@ -466,7 +466,7 @@ static void rule_targets(struct ctx *x)
 		if (o) {
 			alert_obs_label(o, "target", t->conf->name);
 			snprintf(o->summary, sizeof o->summary, "target %s answers but gives no client "
-				 "counts: %s", t->conf->name, t->no_data_reason);
+				 "counts: %.100s", t->conf->name, t->no_data_reason);
 		}
 		/* No sample at all for three intervals is a state of its own. */
 		double interval = (double)(t->conf->interval > x->c->tick ? t->conf->interval : x->c->tick);
