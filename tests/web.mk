@@ -10,12 +10,13 @@ TESTS += tests/integration/web_api.sh tests/integration/web_security.sh \
 	tests/integration/web_browser.sh tests/integration/web_schedule.sh \
 	tests/integration/web_large.sh tests/integration/web_graph_load.sh \
 	tests/integration/web_promtool.sh tests/integration/web_auth_limit.sh \
-	tests/integration/web_graph_flood.sh
+	tests/integration/web_graph_flood.sh tests/integration/web_slowloris.sh
 dist_noinst_SCRIPTS += tests/integration/web_api.sh tests/integration/web_security.sh \
 	tests/integration/web_large.sh tests/integration/web_graph_load.sh \
 	tests/integration/web_browser.sh tests/integration/web_lib.sh \
 	tests/integration/web_schedule.sh tests/integration/web_promtool.sh \
-	tests/integration/web_auth_limit.sh tests/integration/web_graph_flood.sh
+	tests/integration/web_auth_limit.sh tests/integration/web_graph_flood.sh \
+	tests/integration/web_slowloris.sh
 EXTRA_DIST += tests/browser/package.json tests/browser/package-lock.json \
 	tests/browser/dashboard.mjs tests/browser/report.mjs
 

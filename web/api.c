@@ -894,6 +894,7 @@ enum MHD_Result web_handle(void *cls, struct MHD_Connection *conn, const char *u
 	if (rq->answered)
 		return MHD_YES;
 	rq->answered = true;
+	web_conn_request(w, conn, true);
 	if (rq->too_big)
 		return web_error(w, conn, MHD_HTTP_CONTENT_TOO_LARGE, "the request body is too large");
 	if (strcmp(version, MHD_HTTP_VERSION_1_1) == 0 &&
@@ -911,6 +912,7 @@ void web_request_completed(void *cls, struct MHD_Connection *conn, void **con_cl
 			   enum MHD_RequestTerminationCode toe)
 {
 	struct request *rq = *con_cls;
+	web_conn_request(cls, conn, false);
 	if (!rq)
 		return;
 	/* Resumed but closed before its answer (MHD stopping): the worker is

@@ -1,6 +1,6 @@
 libheadroom_a_SOURCES += \
 	web/web.c web/web.h web/server.h web/assets.h \
-	web/snapshot.c web/metrics.c web/respond.c web/sse.c web/api.c web/graphs.c
+	web/snapshot.c web/metrics.c web/respond.c web/sse.c web/api.c web/graphs.c web/conns.c
 nodist_libheadroom_a_SOURCES = web/assets.c
 
 # The dashboard is compiled into the binary (web/gen-assets.sh).

@@ -11,10 +11,11 @@
  *               nothing new, resumed by the loop after each publish.
  *   api.c       request routing, limits, authentication and handlers.
  *   graphs.c    graphs drawn by a worker of their own, queued and cached.
+ *   conns.c     connections still sending a request: deadline, cap per address.
  *   web.c       the module: listeners, lifecycle, publishing.
  *
  * Calls run one way: a file calls only files after it in
- * web.c, api.c, graphs.c, sse.c, snapshot.c, metrics.c, respond.c.
+ * web.c, api.c, graphs.c, conns.c, sse.c, snapshot.c, metrics.c, respond.c.
  *
  * Loop thread: web_snapshot_build(), web_publish(), web_sse_notify().
  * HTTP threads: web_snapshot_get()/web_snapshot_put() and everything in
@@ -130,7 +131,24 @@ struct web {
 
 	struct web_counters counters;		/* atomic increments */
 	struct web_graphs *graphs;		/* graphs.c: worker, queue, cache */
+
+	pthread_mutex_t conns_lock;		/* conns.c */
+	struct web_conn *conns;
+	unsigned long conns_cut;		/* dropped for being too slow or too many */
 };
+
+/* conns.c: a connection must deliver a complete request within this
+ * many seconds of its accept or its previous answer... */
+#define WEB_REQUEST_DEADLINE 10.0
+/* ...and an address may have this many new ones still sending. */
+#define WEB_PENDING_PER_IP 8
+struct web_conn;
+void web_conn_notify(void *cls, struct MHD_Connection *c, void **ctx,
+		     enum MHD_ConnectionNotificationCode toe);
+/* The request on c is complete (in) or answered (!in). */
+void web_conn_request(struct web *w, struct MHD_Connection *c, bool in);
+/* Drop connections past the deadline (also done on every accept). */
+void web_conns_sweep(struct web *w, double now);
 
 /* graphs.c: graphs drawn off the HTTP threads. */
 #define WEB_GRAPH_KEY_MAX 512

@@ -141,6 +141,7 @@ static struct MHD_Daemon *start_listener(struct web *w, const struct conf_web *c
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cw->timeout,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
 		MHD_OPTION_NOTIFY_COMPLETED, web_request_completed, w,
+		MHD_OPTION_NOTIFY_CONNECTION, web_conn_notify, w,
 		MHD_OPTION_UNESCAPE_CALLBACK, web_unescape, NULL,
 		MHD_OPTION_ARRAY, tls,
 		MHD_OPTION_END);
@@ -248,6 +249,7 @@ static int web_start(struct module_ctx *d)
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_mutex_init(&w->sse_lock, NULL);
 	pthread_mutex_init(&w->limiter_lock, NULL);
+	pthread_mutex_init(&w->conns_lock, NULL);
 	d->web = w;
 	const struct conf_web *cw = &d->conf->web;
 	w->max_sse = max_sse(cw);
@@ -269,6 +271,7 @@ static void web_tick(struct module_ctx *d, double now)
 	if (!w)
 		return;
 	double t0 = now_seconds();
+	web_conns_sweep(w, t0);
 	web_publish(w, web_snapshot_build(w, d, now));
 	web_sse_notify(w);
 	log_debug("web: snapshot %lu published in %.1f ms", w->seq, (now_seconds() - t0) * 1000);
@@ -316,6 +319,7 @@ static void web_stop(struct module_ctx *d)
 	pthread_mutex_destroy(&w->lock);
 	pthread_mutex_destroy(&w->sse_lock);
 	pthread_mutex_destroy(&w->limiter_lock);
+	pthread_mutex_destroy(&w->conns_lock);
 	free(w->listen_key);
 	free(w);
 	d->web = NULL;
