@@ -15,7 +15,10 @@ it answers garbage (client counts as text); the switch reboots (uptime
 and counters back near zero); the receiver answers 500, then 429, then
 hangs; SIGHUP with a broken config, then a good one; the state dir (a
 small tmpfs, root only) fills up and frees; the live capture's interface
-disappears and returns (root only); kill -9 and restart.
+disappears and returns (root only); kill -9 and restart; a silence with
+a regex that would explode (refused with 400); one radio reporting
+Counter32's 4294967295 "no value"; the switch's counters jumping ahead
+(a failover); six clients asking for 4000 x 2000 graphs over 30 days.
 
 Checks: the daemon is up throughout (except after the kill); VmRSS grows
 by at most 10% after the first event hour (and a minute of start-up) of
@@ -28,7 +31,11 @@ notification the alert engine spooled for the receiver was accepted
 exactly once, and the transitions the script implies (the controller
 down and back, the main hall over capacity at the keynote) are among
 them; RRD rows are unknown only inside fault windows; the report of the
-event shows the script's peaks. Prints figures as JSON on the last line.
+event shows the script's peaks; alerts.log holds whole records only
+(after the state dir was full); /healthz answers within 1 s (503 while
+the store fails counts) in all but 1% of probes outside the kill; no
+uplink rate above the link is stored and no alert takes an impossible
+client count. Prints figures as JSON on the last line.
 
 Usage: soak.py --speed N [--headroomd PATH] [--keep]
 Exit 0 pass, 1 fail, 77 skip.
@@ -44,7 +51,9 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.error
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -52,6 +61,7 @@ SRC = os.path.abspath(os.path.join(HERE, "..", ".."))
 DEMO = os.path.join(SRC, "tools", "demo")
 DAY_MINUTES = 870            # 07:30-22:00, the demo day
 DAYS = 3
+API_TOKEN = "soak-api-token-0123"
 IS_ROOT = os.geteuid() == 0
 # the demo's tools need Debian's python3 modules, as tools/demo/run-demo does
 PYTHON = "/usr/bin/python3" if os.access("/usr/bin/python3", os.X_OK) else sys.executable
@@ -94,6 +104,7 @@ class Soak:
         self.state = os.path.join(self.tmp, "state")
         self.procs = {}
         self.windows = []          # (fault, affects, wall start, wall end)
+        self.health_misses = []    # wall times /healthz did not answer within 1 s
         self.failures = []
         self.notes = []
         self.rss = []              # (pid, wall, kB)
@@ -163,6 +174,9 @@ class Soak:
         # garbage: every per-radio client count becomes text
         self.wlc_bad = re.sub(r"^(1\.3\.6\.1\.4\.1\.14179\.2\.2\.2\.1\.15\.[0-9.]+)\|[^\n]*",
                               r"\1|4|many", good, flags=re.M)
+        # a sentinel: one radio's client count is Counter32's "no value"
+        self.wlc_sentinel = re.sub(r"^(1\.3\.6\.1\.4\.1\.14179\.2\.2\.2\.1\.15\.[0-9.]+)\|[^\n]*",
+                                   r"\1|65|4294967295", good, count=1, flags=re.M)
         run(PYTHON, os.path.join(DEMO, "make_capture.py"), self.path("video-uplink.pcap"))
         os.makedirs(self.path("variation"))
         shutil.copy(os.path.join(DEMO, "snmpsim", "conferenceday.py"), self.path("variation"))
@@ -270,6 +284,7 @@ class Soak:
                       '    room_id = "!soak:example.org"\n    token = "soak-token"\n'
                       '    severities = { "warn", "crit" }\n    rate_per_minute = 600\n}'
                       % self.ports["hook"], text, flags=re.S)
+        text = text.replace("    public_url = ", '    api_token = "%s"\n    public_url = ' % API_TOKEN, 1)
         text += 'alert "target_down" { for = "${HEADROOM_DEMO_FOR:-30s}" }\n'
         if self.netns_made:
             text += ('capture "live" {\n    mode = "uplink"\n    interface = "%s"\n'
@@ -336,6 +351,7 @@ class Soak:
                           % (self.event_minute(now), self.tail("headroomd")))
                 self.down_reported = True
             return
+        self.probe_health(now)
         if now - getattr(self, "last_rss", 0) >= 1:
             self.last_rss = now
             try:
@@ -344,6 +360,21 @@ class Soak:
                 self.rss.append((p.pid, now, kb - anon_huge_kb(p.pid)))
             except (OSError, AttributeError):
                 pass
+
+    def probe_health(self, now):
+        """/healthz must answer within 1 s throughout (503 while the store
+        fails is an answer)."""
+        if now - getattr(self, "last_health", 0) < 1:
+            return
+        self.last_health = now
+        self.health_probes = getattr(self, "health_probes", 0) + 1
+        try:
+            urllib.request.urlopen("http://127.0.0.1:%d/healthz" % self.ports["web"],
+                                   timeout=1).read()
+        except urllib.error.HTTPError:
+            pass
+        except Exception:
+            self.health_misses.append(now)
 
     # ---- faults ----
 
@@ -458,6 +489,67 @@ class Soak:
     def spool_empty(self):
         return not glob.glob(os.path.join(self.state, "spool", "*", "*.json"))
 
+    def fault_regex_silence(self):
+        t = time.time()
+        body = json.dumps({"matchers": [{"name": "ap", "value": "((a{1,100}){1,100}){1,100}",
+                                         "isRegex": True}],
+                           "endsAt": int(t) + 3600, "createdBy": "soak",
+                           "comment": "a costly regex"}).encode()
+        req = urllib.request.Request(
+            "http://127.0.0.1:%d/api/v1/silences" % self.ports["web"], data=body,
+            headers={"Authorization": "Bearer " + API_TOKEN, "Content-Type": "application/json"})
+        try:
+            urllib.request.urlopen(req, timeout=5)
+            self.fail("a costly regex silence was accepted")
+        except urllib.error.HTTPError as e:
+            if e.code != 400:
+                self.fail("a costly regex silence answered %d, not 400" % e.code)
+        except OSError as e:
+            self.fail("a costly regex silence got no answer: %s" % e)
+        self.sleep(2)
+        self.window("regex_silence", set(), t, time.time())
+
+    def fault_sentinel(self):
+        t = time.time()
+        self.swap_wlc(self.wlc_sentinel)
+        self.sleep(self.hold(20, 4))
+        self.swap_wlc(self.wlc_good)
+        self.window("sentinel_clients", {"wlc"}, t, time.time())
+
+    def fault_counter_jump(self):
+        """A failover between core switches: the octet counters jump ahead
+        by far more than the uplink carries in a poll."""
+        t = time.time()
+        with open(self.path("day.json")) as f:
+            day = json.load(f)
+        day["counter_base"] = day.get("counter_base", 0) + 10 ** 11
+        tmp = self.path("day.json.tmp")
+        with open(tmp, "w") as f:
+            json.dump(day, f)
+        os.chmod(tmp, 0o644)
+        os.rename(tmp, self.path("day.json"))
+        self.sleep(self.hold(20, 4))
+        self.window("counter_jump", {"sw"}, t, time.time())
+
+    def fault_graph_flood(self):
+        t = time.time()
+        stop = t + self.hold(10, 4)
+        base = "http://127.0.0.1:%d/graph/venue.png?height=2000&range=30d" % self.ports["web"]
+
+        def client(i):
+            while time.time() < stop:
+                try:
+                    urllib.request.urlopen(base + "&width=%d" % (4000 - i), timeout=60).read()
+                except Exception:
+                    time.sleep(0.2)
+        threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(6)]
+        for th in threads:
+            th.start()
+        self.wait_until(stop)
+        for th in threads:
+            th.join(60)
+        self.window("graph_flood", set(), t, time.time())
+
     def fault_kill9(self):
         deadline = time.time() + 20
         while not self.spool_empty() and time.time() < deadline:
@@ -505,6 +597,10 @@ class Soak:
             (660, lambda: self.fault_hook("hang", 45, self.hang_s + 2)),
             (DAY_MINUTES + 100, self.fault_sighup), (DAY_MINUTES + 250, self.fault_fill),
             (DAY_MINUTES + 450, self.fault_capture_gone), (DAY_MINUTES + 650, self.fault_kill9),
+            (2 * DAY_MINUTES + 20, self.fault_regex_silence),
+            (2 * DAY_MINUTES + 100, self.fault_sentinel),
+            (2 * DAY_MINUTES + 200, self.fault_counter_jump),
+            (2 * DAY_MINUTES + 300, self.fault_graph_flood),
         ]
         settle = max(5.0, 30 * 60.0 / self.speed)
         at = self.t0
@@ -531,6 +627,8 @@ class Soak:
         self.stop("headroomd")
         self.stop("rrdcached")     # flushes every pending update
         self.check_alerts()
+        self.check_health()
+        self.check_rates()
         self.check_rss()
         self.check_gaps()
         self.check_report()
@@ -538,14 +636,51 @@ class Soak:
     # ---- checks ----
 
     def alert_log(self):
-        events = []
+        if hasattr(self, "alert_events"):
+            return self.alert_events
+        events = self.alert_events = []
+        torn = 0
         with open(os.path.join(self.state, "alerts.log")) as f:
             for line in f:
                 try:
                     events.append(json.loads(line))
                 except ValueError:
-                    pass
+                    torn += 1
+        # a full state dir must not split a record (state_dir_full)
+        if torn:
+            self.fail("alerts.log has %d lines that are not whole records" % torn)
         return events
+
+    def check_health(self):
+        kills = [w for w in self.windows if w[0] == "kill9_restart"]
+        misses = [t for t in self.health_misses
+                  if not any(w[2] <= t <= w[3] + 10 for w in kills)]
+        probes = getattr(self, "health_probes", 0)
+        self.figures.update({"healthz_probes": probes, "healthz_missed_1s": len(misses)})
+        if len(misses) > max(1, probes // 100):
+            self.fail("/healthz did not answer within 1 s %d times of %d" % (len(misses), probes))
+
+    def check_rates(self):
+        """No stored uplink rate beyond what the link can carry (counter_jump),
+        and no alert on a client count no radio holds (sentinel_clients)."""
+        r = run("rrdtool", "fetch", os.path.join(self.state, "uplink/isp.rrd"), "MAX", "-r", "10",
+                "-s", str(int(self.t0) + 60), "-e", str(int(self.t_end) - 30), check=False)
+        lines = r.stdout.splitlines() if r.returncode == 0 else []
+        col = lines[0].split().index("bps_in") if lines else 0
+        peak = 0.0
+        for line in lines[1:]:
+            if ":" in line:
+                v = line.split(":", 1)[1].split()[col]
+                if v.lower() not in ("nan", "-nan"):
+                    peak = max(peak, float(v))
+        self.figures["isp_peak_bps"] = peak
+        if peak > 500e6 * 1.5:
+            self.fail("uplink isp stored %.0f bit/s, beyond its 500 Mbit/s" % peak)
+        for e in self.alert_log():
+            if (e.get("rule") in ("ap_over_capacity", "room_over_capacity", "client_drop") and
+                    (e.get("value") or 0) > 1000):
+                self.fail("an alert took an impossible client count: %s" % e.get("summary"))
+                break
 
     def check_alerts(self):
         events = self.alert_log()
