@@ -8,6 +8,7 @@
  */
 #include "config.h"
 #include "base/conf.h"
+#include "base/conf_index.h"
 #include "base/log.h"
 #include "base/util.h"
 
@@ -877,6 +878,48 @@ static void build_web(struct build_ctx *b, cfg_t *root)
 	w->static_dir = dup_or_null(sec, "static_dir");
 }
 
+/* ---- blocks by name ---- */
+
+#define NAME_OF(array)							\
+	static const char *array##_name(const void *ctx, size_t i)	\
+	{								\
+		return ((const struct conf *)ctx)->array[i].name;	\
+	}
+NAME_OF(rooms)
+NAME_OF(aps)
+NAME_OF(uplinks)
+NAME_OF(targets)
+NAME_OF(captures)
+NAME_OF(pools)
+NAME_OF(notifiers)
+
+struct dup_report {
+	struct build_ctx *b;
+	const char *kind;
+	const int *line;		/* &array[0].line */
+	size_t stride;			/* sizeof array[0] */
+	name_of_fn name_of;
+};
+
+static void report_dup(void *ctx, size_t first, size_t again)
+{
+	const struct dup_report *d = ctx;
+	const char *lines = (const char *)d->line;
+	int line_first = *(const int *)(lines + first * d->stride);
+	int line_again = *(const int *)(lines + again * d->stride);
+	errbuf_add(d->b->errors, "%s:%d: %s: \"%s\" is configured twice; the first is on line %d",
+		   d->b->file, line_again, d->kind, d->name_of(d->b->conf, again), line_first);
+}
+
+/* Index a kind's blocks by name, refusing a name used twice (libconfuse
+ * no longer sees them: conf_park). */
+#define INDEX_KIND(b, x, kind, array, n)				\
+	do {								\
+		struct dup_report d_ = { (b), (kind), (b)->conf->n ? &(b)->conf->array[0].line : NULL, \
+					 sizeof (b)->conf->array[0], array##_name }; \
+		name_index_build((x), (b)->conf->n, array##_name, (b)->conf, report_dup, &d_); \
+	} while (0)
+
 static void build_rooms(struct build_ctx *b, cfg_t *root)
 {
 	struct conf *c = b->conf;
@@ -994,6 +1037,8 @@ static void build_aps(struct build_ctx *b, cfg_t *root)
 		a->match_name = xstrdup(cfg_getstr(sec, "name") ? cfg_getstr(sec, "name") : a->name);
 		a->address = dup_or_null(sec, "address");
 		a->bssids = dup_list(sec, "bssid", &a->n_bssids);
+		if (a->room_idx >= 0)
+			c->rooms[a->room_idx].ap_capacity += a->max_clients;
 	}
 }
 
@@ -1110,6 +1155,12 @@ static void build_notifiers(struct build_ctx *b, cfg_t *root)
 		n->rate_per_minute = cfg_getfloat(sec, "rate_per_minute");
 		n->spool_max = cfg_getint(sec, "spool_max");
 	}
+}
+
+/* After the notifiers are indexed by name. */
+static void check_fallbacks(struct build_ctx *b)
+{
+	struct conf *c = b->conf;
 	for (size_t i = 0; i < c->n_notifiers; i++) {
 		struct conf_notifier *n = &c->notifiers[i];
 		if (n->fallback && (conf_notifier_index(c, n->fallback) < 0 ||
@@ -1274,13 +1325,24 @@ static struct conf *conf_build(cfg_t *root, const char *file, const char *text,
 	build_global(&b, root);
 	build_event(&b, root);
 	build_web(&b, root);
+	struct conf_names *x = c->names = xcalloc(1, sizeof *c->names);
 	build_rooms(&b, root);
+	INDEX_KIND(&b, &x->rooms, "room", rooms, n_rooms);
 	build_targets(&b, root);
+	INDEX_KIND(&b, &x->targets, "target", targets, n_targets);
 	build_aps(&b, root);
+	INDEX_KIND(&b, &x->aps, "ap", aps, n_aps);
 	build_captures(&b, root);
+	INDEX_KIND(&b, &x->captures, "capture", captures, n_captures);
 	build_uplinks(&b, root);
+	INDEX_KIND(&b, &x->uplinks, "uplink", uplinks, n_uplinks);
 	build_pools(&b, root);
+	struct name_index pools;
+	INDEX_KIND(&b, &pools, "dhcp_pool", pools, n_pools);
+	name_index_free(&pools);
 	build_notifiers(&b, root);
+	INDEX_KIND(&b, &x->notifiers, "notifier", notifiers, n_notifiers);
+	check_fallbacks(&b);
 	build_rules(&b, root);
 	build_sessions(&b, root);
 	if (b.secrets)
@@ -1378,6 +1440,11 @@ static char *read_file(const char *path, size_t *len_out)
 	return buf;
 }
 
+/* The kinds of block a venue has thousands of (SECTION_FLAGS). */
+static const char *const parked_kinds[] = {
+	"room", "ap", "uplink", "target", "capture", "dhcp_pool", "notifier", NULL
+};
+
 static struct conf *conf_parse(const char *path, const char *buf, char **err_out)
 {
 	struct errbuf errors = { 0 };
@@ -1404,7 +1471,9 @@ static struct conf *conf_parse(const char *path, const char *buf, char **err_out
 
 	active_errors = &errors;
 	active_filename = path;
+	conf_park(root, parked_kinds);
 	int rc = cfg_parse_buf(root, buf);
+	conf_unpark();
 	if (rc != CFG_SUCCESS && errors.count == 0)
 		errbuf_add(&errors, "%s:0: syntax error", path);
 	if (rc == CFG_SUCCESS)
@@ -1437,21 +1506,21 @@ struct conf *conf_load_buffer(const char *buf, const char *name, char **err_out)
 	return conf_parse(name, buf, err_out);
 }
 
-#define FIND_BY_NAME(fn, array, count, field)				\
+/* By the index conf_build made (the model looks APs up per sample). */
+#define FIND_BY_NAME(fn, array)						\
 	int fn(const struct conf *c, const char *name)			\
 	{								\
-		for (size_t i = 0; i < c->count; i++)			\
-			if (c->array[i].field && strcmp(c->array[i].field, name) == 0) \
-				return (int)i;				\
-		return -1;						\
+		if (!c->names || !c->names->array.slot)			\
+			return -1;					\
+		return name_index_find(&c->names->array, name, array##_name, c); \
 	}
 
-FIND_BY_NAME(conf_room_index, rooms, n_rooms, name)
-FIND_BY_NAME(conf_ap_index, aps, n_aps, name)
-FIND_BY_NAME(conf_uplink_index, uplinks, n_uplinks, name)
-FIND_BY_NAME(conf_target_index, targets, n_targets, name)
-FIND_BY_NAME(conf_capture_index, captures, n_captures, name)
-FIND_BY_NAME(conf_notifier_index, notifiers, n_notifiers, name)
+FIND_BY_NAME(conf_room_index, rooms)
+FIND_BY_NAME(conf_ap_index, aps)
+FIND_BY_NAME(conf_uplink_index, uplinks)
+FIND_BY_NAME(conf_target_index, targets)
+FIND_BY_NAME(conf_capture_index, captures)
+FIND_BY_NAME(conf_notifier_index, notifiers)
 
 const char *conf_default_path(void)
 {
@@ -1470,6 +1539,13 @@ void conf_free(struct conf *c)
 {
 	if (!c)
 		return;
+	if (c->names) {
+		struct conf_names *x = c->names;
+		name_index_free(&x->rooms); name_index_free(&x->aps); name_index_free(&x->uplinks);
+		name_index_free(&x->targets); name_index_free(&x->captures);
+		name_index_free(&x->notifiers);
+		free(x);
+	}
 	free(c->path); free(c->state_dir); free(c->user); free(c->secrets_path);
 	free(c->rrdcached);
 	free(c->event.name); free(c->event.schedule); free(c->event.timezone);

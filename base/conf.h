@@ -34,6 +34,7 @@ struct conf_room {
 	char **schedule_rooms;		/* names or glob patterns in the schedule */
 	size_t n_schedule_rooms;	/* 0: the schedule names it like the room */
 	bool common_area;		/* lobby, catering: fills at breaks */
+	long ap_capacity;		/* the sum of its APs' max_clients */
 	int line;
 };
 
@@ -194,6 +195,7 @@ struct conf {
 	struct conf_notifier *notifiers; size_t n_notifiers;
 	struct conf_rule *rules;	size_t n_rules;
 	struct conf_session *sessions;	size_t n_sessions;
+	struct conf_names *names;	/* conf_*_index's (conf_index.h) */
 };
 
 /*

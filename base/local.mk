@@ -4,7 +4,7 @@ libheadroom_a_SOURCES += \
 	base/log.c base/log.h \
 	base/util.c base/util.h \
 	base/sample.h \
-	base/conf.c base/conf.h \
+	base/conf.c base/conf.h base/conf_index.c base/conf_index.h \
 	base/collector.c base/collector.h \
 	base/module.c base/module.h \
 	base/eventlog.c base/eventlog.h

@@ -52,13 +52,10 @@ long plan_room_projected_devices(const struct conf_event *e, const struct conf_r
 	return plan_devices_for_people((double)r->seats, e);
 }
 
+/* Summed once by the config: callers ask per AP and per session. */
 long plan_room_capacity(const struct conf *c, int room_idx)
 {
-	long sum = 0;
-	for (size_t i = 0; i < c->n_aps; i++)
-		if (c->aps[i].room_idx == room_idx)
-			sum += c->aps[i].max_clients;
-	return sum;
+	return room_idx >= 0 && (size_t)room_idx < c->n_rooms ? c->rooms[room_idx].ap_capacity : 0;
 }
 
 long plan_ap_projected_devices(const struct conf *c, int ap_idx)

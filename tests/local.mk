@@ -11,7 +11,7 @@ UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 UNIT_LDADD = $(HR_LIBS) $(CMOCKA_LIBS)
 
 check_PROGRAMS += tests/unit/test_plan tests/unit/test_conf tests/unit/test_venue \
-	tests/unit/test_eventlog
+	tests/unit/test_eventlog tests/unit/test_conf_scale
 tests_unit_test_eventlog_SOURCES = tests/unit/test_eventlog.c
 tests_unit_test_eventlog_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_eventlog_LDADD = $(UNIT_LDADD)
@@ -24,8 +24,12 @@ tests_unit_test_plan_LDADD = $(UNIT_LDADD)
 tests_unit_test_conf_SOURCES = tests/unit/test_conf.c
 tests_unit_test_conf_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_conf_LDADD = $(UNIT_LDADD)
+tests_unit_test_conf_scale_SOURCES = tests/unit/test_conf_scale.c
+tests_unit_test_conf_scale_CFLAGS = $(UNIT_CFLAGS) -fno-builtin
+tests_unit_test_conf_scale_LDADD = $(UNIT_LDADD)
 
 TESTS += tests/unit/test_plan tests/unit/test_conf tests/unit/test_venue tests/unit/test_eventlog \
+	tests/unit/test_conf_scale \
 	tests/integration/lifecycle.sh tests/integration/log_level_reload.sh \
 	tests/integration/check_startup.sh tests/static/layers.sh
 

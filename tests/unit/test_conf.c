@@ -225,7 +225,13 @@ static void test_lines_in_a_long_config(void **s)
 
 static void test_duplicates(void **s)
 {
-	expect_error(HEAD "room \"a\" { seats = 4 }\n", "venue.conf:3: found duplicate title 'a'");
+	expect_error(HEAD "room \"a\" { seats = 4 }\n",
+		     "venue.conf:3: room: \"a\" is configured twice; the first is on line 2");
+	expect_error(HEAD "ap \"x\" { room = \"a\" }\n\nap \"y\" { room = \"a\" }\nap \"x\" {\n room = \"a\" }\n",
+		     "venue.conf:6: ap: \"x\" is configured twice; the first is on line 3");
+	expect_error(HEAD "notifier \"n\" { url = \"http://127.0.0.1:1/\" }\n"
+		     "notifier \"n\" { url = \"http://127.0.0.1:2/\" }\n",
+		     "venue.conf:4: notifier: \"n\" is configured twice; the first is on line 3");
 	expect_error(HEAD "event \"f\" { attendees = 5 }\n", "venue.conf:3: event: only one event block is allowed");
 }
 
