@@ -86,4 +86,10 @@ void snmp_replay_poll(struct collector *c, const struct conf_target *conf,
  * 0: client counts found; 1: none; 2: no such target. */
 int snmp_probe(const struct conf *conf, const char *name, FILE *out);
 
+/* headroomd -t: every profile a target names exists and loads (with
+ * profile = "auto": generic-ifmib, and a warning for each file the choice
+ * would skip). Findings go to out as "file:line: profile: why"; returns
+ * how many would stop a target from working. */
+int snmp_check_profiles(const struct conf *conf, FILE *out);
+
 #endif

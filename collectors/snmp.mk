@@ -3,6 +3,7 @@ libheadroom_a_SOURCES += collectors/snmp.c collectors/snmp.h \
 	collectors/snmp_profile.c collectors/snmp_profile.h \
 	collectors/snmp_rows.c collectors/snmp_rows.h \
 	collectors/snmp_probe.c collectors/snmp_probe.h \
+	collectors/snmp_check.c \
 	collectors/snmp_rate.c collectors/snmp_rate.h
 
 include config/profiles.mk

@@ -3,12 +3,14 @@
  * The config can be valid and the start still fail or degrade: a listen
  * address that does not resolve or a missing certificate leaves the
  * daemon without a web server, a missing user or an unwritable state_dir
- * stops it. (Vendor profiles are the snmp collector's to check.)
+ * stops it, and a target whose profile is missing or broken only shows
+ * "down" (the snmp collector loads them as it would).
  * Each finding is "file:line: field: why", like a config error.
  */
 #include "config.h"
 #include "daemon/daemon.h"
 #include "base/util.h"
+#include "collectors/snmp.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -150,5 +152,5 @@ int daemon_check_startup(const struct conf *c, const char *user, FILE *out)
 	check_pem(&f, c->web.tls_cert_line, "tls_cert", c->web.tls_cert);
 	check_pem(&f, c->web.tls_key_line, "tls_key", c->web.tls_key);
 	check_user_and_state(&f, c, user);
-	return f.n;
+	return f.n + snmp_check_profiles(c, out);
 }

@@ -57,7 +57,7 @@ int daemon_drop_privileges(const char *user);
 
 /* -t: what start-up will need beyond a valid config (listen hosts that
  * resolve, readable PEM certificate and key, the user, a state_dir that
- * user can write), each finding written to out as "file:line: field:
+ * user can write, the targets' profiles), each finding written to out as "file:line: field:
  * why". Returns the number of findings. */
 int daemon_check_startup(const struct conf *c, const char *user, FILE *out);
 

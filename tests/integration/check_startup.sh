@@ -1,9 +1,10 @@
 #!/bin/sh
 # headroomd -t checks what start-up will need, not only the syntax: a
 # listen host that does not resolve, a port out of range, a certificate
-# that is missing or not PEM, a user that does not exist and a state_dir
-# the user cannot write each fail -t with "file:line: field: why"; the
-# same config with these fixed passes.
+# that is missing or not PEM, a user that does not exist, a state_dir
+# the user cannot write and a target's profile that does not exist or
+# does not load each fail -t with "file:line: field: why"; the same config
+# with these fixed passes.
 . "$(dirname "$0")/lib.sh"
 
 good() {
@@ -44,6 +45,26 @@ refused "8: tls_key: $TMP/ok.conf is not PEM" \
 	"  tls_cert = \"$TMP/ok.conf\"
   tls_key = \"$TMP/ok.conf\""
 refused '9: user: no user "no-such-user-here" on this system' '' 'user = "no-such-user-here"'
+refused '9: profile: target "ctl": .*no-such-profile.conf: cannot read profile "no-such-profile"' \
+	'' 'target "ctl" { address = "127.0.0.1" profile = "no-such-profile" }'
+# a profile that does not load: what it says names its own file and line
+mkdir "$TMP/profiles"
+cp "$top_srcdir"/config/profiles/*.conf "$TMP/profiles/"
+printf 'description = "x"\ntable "t" {\n oid = "1.3.6.1.4.1.1.2.3.4.5"\n rows = "radio"\n clients = "nope"\n}\n' \
+	>"$TMP/profiles/broken.conf"
+HEADROOM_PROFILE_DIR=$TMP/profiles; export HEADROOM_PROFILE_DIR
+refused "9: profile: target \"ctl\": $TMP/profiles/broken.conf:5: clients: \"nope\": not a column" \
+	'' 'target "ctl" { address = "127.0.0.1" profile = "broken" }'
+# profile = "auto" (the default) works without it, and says it is skipped
+good "" 'target "ctl" { address = "127.0.0.1" }' >"$TMP/c.conf"
+"$HEADROOMD" -t -c "$TMP/c.conf" >/dev/null 2>"$TMP/err" || { cat "$TMP/err"; fail "-t refused profile = auto"; }
+grep -q "c.conf:9: profile: warning: .*would not consider $TMP/profiles/broken.conf:5" "$TMP/err" ||
+	{ cat "$TMP/err"; fail "no warning about the profile auto would skip"; }
+rm "$TMP/profiles/broken.conf"
+good "" 'target "ctl" { address = "127.0.0.1" profile = "unifi" }' >"$TMP/c.conf"
+"$HEADROOMD" -t -c "$TMP/c.conf" >/dev/null 2>"$TMP/err" || { cat "$TMP/err"; fail "-t refused profile unifi"; }
+unset HEADROOM_PROFILE_DIR
+
 printf 'state_dir = ""\n' >"$TMP/empty.conf"
 good "" "" | sed 1d >>"$TMP/empty.conf"
 "$HEADROOMD" -t -c "$TMP/empty.conf" >/dev/null 2>"$TMP/err" && fail "-t accepted state_dir = \"\""
@@ -62,4 +83,4 @@ if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
 	"$HEADROOMD" -t -u nobody -c "$TMP/c.conf" >/dev/null 2>"$TMP/err" ||
 		{ cat "$TMP/err"; fail "-t -u nobody refused a state_dir nobody owns"; }
 fi
-pass "-t checks listen addresses, certificates, the user and state_dir"
+pass "-t checks listen addresses, certificates, the user, state_dir and profiles"
