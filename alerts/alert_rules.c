@@ -68,6 +68,7 @@ struct history {
 	char key[SAMPLE_ENTITY_MAX + 16];
 	struct trend *trend;			/* forecast_saturation; NULL else */
 	double prev, prev_t, baseline, drop_at;	/* client_drop */
+	double drop_from, drop_low;		/* the last drop, for its summary */
 };
 
 /* notify's last word on a notifier's delivery */
@@ -533,6 +534,26 @@ static void rule_captures(struct ctx *x)
 	}
 }
 
+/* The summary a resolved alert keeps must not read "dropped from 200 to
+ * 200": past the drop it says the AP recovered, or that the hold ran out. */
+static void drop_summary(struct alert_obs *o, const char *ap, const struct history *h,
+			 double clients)
+{
+	if (h->baseline > 0)
+		snprintf(o->summary, sizeof o->summary, "AP %s dropped from %.0f to %.0f clients",
+			 ap, h->baseline, clients);
+	else if (h->drop_from > 0 && clients >= h->drop_from * 0.5)
+		snprintf(o->summary, sizeof o->summary,
+			 "AP %s recovered: %.0f clients (%.0f before the drop, %.0f at its lowest)",
+			 ap, clients, h->drop_from, h->drop_low);
+	else if (h->drop_from > 0)
+		snprintf(o->summary, sizeof o->summary,
+			 "AP %s: %.0f clients, %.0f min after dropping from %.0f; no longer held as a drop",
+			 ap, clients, DROP_HOLD / 60, h->drop_from);
+	else
+		snprintf(o->summary, sizeof o->summary, "AP %s: %.0f clients", ap, clients);
+}
+
 /* An AP that loses most of its clients between two polls rebooted or
  * lost a radio; the alert holds until half of them are back (or 15 min). */
 static void rule_client_drop(struct ctx *x)
@@ -547,9 +568,11 @@ static void rule_client_drop(struct ctx *x)
 		double lost = NAN;
 		if (!isnan(a->clients) && a->updated > h->prev_t) {
 			if (h->baseline == 0 && h->prev >= DROP_MIN_CLIENTS && a->clients < h->prev * 0.4) {
-				h->baseline = h->prev;
+				h->baseline = h->drop_from = h->drop_low = h->prev;
 				h->drop_at = x->now;
 			}
+			if (h->baseline > 0 && a->clients < h->drop_low)
+				h->drop_low = a->clients;
 			h->prev = a->clients;
 			h->prev_t = a->updated;
 		}
@@ -568,8 +591,7 @@ static void rule_client_drop(struct ctx *x)
 		alert_obs_label(o, "ap", a->name);
 		alert_obs_label(o, "room", room_name(x->c, a->room_idx));
 		alert_obs_label(o, "target", a->target);
-		snprintf(o->summary, sizeof o->summary, "AP %s dropped from %.0f to %.0f clients",
-			 a->name, h->baseline > 0 ? h->baseline : h->prev, a->clients);
+		drop_summary(o, a->name, h, a->clients);
 	}
 }
 

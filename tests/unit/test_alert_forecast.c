@@ -295,6 +295,35 @@ static void test_client_drop_among_a_thousand_aps(void **state)
 	teardown(f);
 }
 
+/* A resolved client_drop says the AP recovered, with its count now:
+ * it read "dropped from 200 to 200 clients". */
+static void test_client_drop_resolved_says_recovered(void **state)
+{
+	(void)state;
+	struct fixture *f = setup("10", "ap \"a1\" { room = \"hall\" max_clients = 300 target = \"wlc\" }\n");
+	const double counts[] = { 200, 200, 20, 30, 190, 200 };
+	const struct alert_rec *r = NULL;
+	double t = T0;
+	for (size_t k = 0; k < sizeof counts / sizeof *counts; k++, t += 10) {
+		put(f->venue, "ap:a1", "clients", counts[k], t);
+		step(f, t, 100);
+		r = NULL;
+		for (size_t i = 0; i < f->core.n_recs; i++)
+			if (strcmp(f->core.recs[i].rule, "client_drop") == 0 &&
+			    strcmp(f->core.recs[i].labels[0].value, "a1") == 0)
+				r = &f->core.recs[i];
+		assert_non_null(r);
+		if (k == 3) {
+			assert_int_equal(r->state, AS_FIRING);
+			assert_string_equal(r->summary, "AP a1 dropped from 200 to 30 clients");
+		}
+	}
+	assert_int_equal(r->state, AS_RESOLVED);
+	assert_string_equal(r->summary,
+			    "AP a1 recovered: 200 clients (200 before the drop, 20 at its lowest)");
+	teardown(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -306,6 +335,7 @@ int main(void)
 		cmocka_unit_test(test_trend_minutes_out_of_range),
 		cmocka_unit_test(test_watchdog_heartbeat),
 		cmocka_unit_test(test_client_drop_among_a_thousand_aps),
+		cmocka_unit_test(test_client_drop_resolved_says_recovered),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
