@@ -63,14 +63,33 @@ static void errbuf_add(struct errbuf *e, const char *fmt, ...)
 static __thread struct errbuf *active_errors;
 static __thread const char *active_filename;
 
+/* libconfuse names the option in quotes ("no such option 'seets'"); our
+ * messages read "file:line: field: reason", so the name is put in front
+ * ("config" when the message names none, as for a stray token). */
+static void confuse_field(const char *msg, char *field, size_t len)
+{
+	static const char *const marks[] = { "option '", "section '", "function '" };
+	for (size_t i = 0; i < sizeof marks / sizeof *marks; i++) {
+		const char *p = strstr(msg, marks[i]);
+		if (!p)
+			continue;
+		p += strlen(marks[i]);
+		size_t n = strcspn(p, "'");
+		snprintf(field, len, "%.*s", (int)n, p);
+		return;
+	}
+	snprintf(field, len, "config");
+}
+
 static void confuse_error(cfg_t *cfg, const char *fmt, va_list ap)
 {
-	char msg[900];
+	char msg[900], field[128];
 	vsnprintf(msg, sizeof msg, fmt, ap);
+	confuse_field(msg, field, sizeof field);
 	const char *file = active_filename ? active_filename : cfg ? cfg->filename : NULL;
 	int line = cfg ? cfg->line : 0;
 	if (active_errors)
-		errbuf_add(active_errors, "%s:%d: %s", file ? file : "?", line, msg);
+		errbuf_add(active_errors, "%s:%d: %s: %s", file ? file : "?", line, field, msg);
 }
 
 /* ---- per-value checks, run over every block after parsing ---- */

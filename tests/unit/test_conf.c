@@ -34,13 +34,13 @@ static void expect_error(const char *text, const char *want)
 
 static void test_unknown_key(void **s)
 {
-	expect_error(HEAD "room \"b\" {\n  seets = 4\n}\n", "venue.conf:4: no such option 'seets'");
+	expect_error(HEAD "room \"b\" {\n  seets = 4\n}\n", "venue.conf:4: seets: no such option 'seets'");
 }
 
 static void test_wrong_type(void **s)
 {
 	expect_error(HEAD "room \"b\" { seats = \"lots\" }\n",
-		     "venue.conf:3: invalid integer value for option 'seats'");
+		     "venue.conf:3: seats: invalid integer value for option 'seats'");
 }
 
 static void test_negative_and_zero_capacities(void **s)
@@ -221,6 +221,19 @@ static void test_lines_in_a_long_config(void **s)
 	assert_non_null(strstr(err, "venue.conf:11: warn_clients: 9 is above max_clients 5"));
 	assert_non_null(strstr(err, "venue.conf:16: room: ap \"x4\" names room \"nope4\""));
 	free(err);
+}
+
+/* What libconfuse says is put in the file:line: field: reason form. */
+static void test_syntax_errors_name_a_field(void **s)
+{
+	expect_error(HEAD "room \"b\" { seats = 4.5 }\n",
+		     "venue.conf:3: seats: invalid integer value for option 'seats'");
+	expect_error(HEAD "room \"b\" {\n common_area = perhaps\n}\n",
+		     "venue.conf:4: common_area: invalid boolean value for option 'common_area'");
+	expect_error(HEAD "room \"b\" {\n seats 4\n}\n",
+		     "venue.conf:4: seats: missing equal sign after option 'seats'");
+	expect_error(HEAD "room { seats = 4 }\n", "venue.conf:3: room: missing title for section 'room'");
+	expect_error(HEAD "room \"b\" { seats = 4 } }\n", "venue.conf:3: config: unexpected closing brace");
 }
 
 static void test_duplicates(void **s)
@@ -450,6 +463,7 @@ int main(void)
 		cmocka_unit_test(test_public_url_default),
 		cmocka_unit_test(test_dangling_references),
 		cmocka_unit_test(test_lines_in_a_long_config),
+		cmocka_unit_test(test_syntax_errors_name_a_field),
 		cmocka_unit_test(test_duplicates),
 		cmocka_unit_test(test_choices),
 		cmocka_unit_test(test_log_level),
