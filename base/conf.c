@@ -1435,6 +1435,117 @@ static void check_braces(struct errbuf *e, const char *path, const char *p)
 			   path, opened[(depth < BRACE_DEPTH ? depth : BRACE_DEPTH) - 1]);
 }
 
+/*
+ * What libconfuse accepts but a person probably did not mean, as
+ * warnings: a key given twice in one block (the last value silently
+ * wins) and a titled block written twice where libconfuse merges the two
+ * (alert, session: later keys override). One pass over the text.
+ */
+#define LINT_KEYS 64
+struct lint_frame {
+	struct {
+		const char *name;
+		size_t len;
+		int line;
+	} keys[LINT_KEYS];
+	size_t n;
+};
+
+struct lint_block {
+	char *id;			/* "kind title" */
+	int line;
+};
+
+static const char *lint_block_id(const void *ctx, size_t i)
+{
+	return ((const struct lint_block *)ctx)[i].id;
+}
+
+struct lint_dup_ctx {
+	const char *path;
+	const struct lint_block *blocks;
+};
+
+static void lint_dup(void *ctx, size_t first, size_t again)
+{
+	const struct lint_dup_ctx *d = ctx;
+	const char *id = d->blocks[again].id, *title = strchr(id, ' ') + 1;
+	log_warn("%s:%d: %.*s: \"%s\" again: merged into the block on line %d, whose keys it overrides",
+		 d->path, d->blocks[again].line, (int)(title - 1 - id), id, title, d->blocks[first].line);
+}
+
+static void lint_key(const char *path, struct lint_frame *f, const char *name, size_t len, int line)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (f->keys[i].len == len && memcmp(f->keys[i].name, name, len) == 0) {
+			log_warn("%s:%d: %.*s: set again (first on line %d); only this value counts",
+				 path, line, (int)len, name, f->keys[i].line);
+			return;
+		}
+	if (f->n < LINT_KEYS)
+		f->keys[f->n++] = (typeof(f->keys[0])){ name, len, line };
+}
+
+/* A titled block of a kind libconfuse merges: remember it. */
+static void lint_title(struct lint_block **v, size_t *n, const char *kind, size_t klen,
+		       const char *q, int line)
+{
+	static const char *const merged[] = { "alert", "session" };
+	bool watch = false;
+	for (size_t i = 0; i < sizeof merged / sizeof *merged; i++)
+		watch |= strlen(merged[i]) == klen && strncmp(kind, merged[i], klen) == 0;
+	const char *end = q[0] == '"' ? strchr(q + 1, '"') : NULL;
+	if (!watch || !end)
+		return;
+	*v = xrealloc(*v, (*n + 1) * sizeof **v);
+	(*v)[(*n)++] = (struct lint_block){
+		xasprintf("%.*s %.*s", (int)klen, kind, (int)(end - q - 1), q + 1), line };
+}
+
+static void conf_lint(const char *path, const char *p)
+{
+	struct lint_frame *stack = xcalloc(BRACE_DEPTH + 1, sizeof *stack);
+	struct lint_block *blocks = NULL;
+	size_t n_blocks = 0;
+	int line = 1, depth = 0;
+	while (*p) {
+		if (*p == '"' || *p == '\'' || *p == '#' || (p[0] == '/' && (p[1] == '/' || p[1] == '*'))) {
+			p = skip_quoted(p, &line);
+			continue;
+		}
+		if (*p == '{' || *p == '}') {
+			depth += *p == '{' ? 1 : depth > 0 ? -1 : 0;
+			if (*p == '{' && depth <= BRACE_DEPTH)
+				stack[depth].n = 0;
+			p++;
+			continue;
+		}
+		if (!isalpha((unsigned char)*p) && *p != '_') {
+			line += *p++ == '\n';
+			continue;
+		}
+		const char *name = p;
+		while (isalnum((unsigned char)*p) || *p == '_' || *p == '-')
+			p++;
+		size_t len = (size_t)(p - name);
+		const char *q = p;
+		while (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n')
+			q++;
+		if (*q == '=' && depth <= BRACE_DEPTH)
+			lint_key(path, &stack[depth], name, len, line);
+		else if (*q == '"' && depth == 0)
+			lint_title(&blocks, &n_blocks, name, len, q, line);
+	}
+	struct name_index x;
+	struct lint_dup_ctx d = { path, blocks };
+	name_index_build(&x, n_blocks, lint_block_id, blocks, lint_dup, &d);
+	name_index_free(&x);
+	for (size_t i = 0; i < n_blocks; i++)
+		free(blocks[i].id);
+	free(blocks);
+	free(stack);
+}
+
 static char *read_file(const char *path, size_t *len_out)
 {
 	FILE *f = fopen(path, "r");
@@ -1482,6 +1593,7 @@ static struct conf *conf_parse(const char *path, const char *buf, char **err_out
 	}
 	buf = skip_bom(path, buf);
 	check_braces(&errors, path, buf);
+	conf_lint(path, buf);
 	cfg_t *root = cfg_init(root_opts, CFGF_NONE);
 	cfg_set_error_function(root, confuse_error);
 	/* cfg_parse_buf leaves the file name unset; name it for messages. */

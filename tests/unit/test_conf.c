@@ -409,6 +409,26 @@ static char *load_logging(const char *text, bool *ok)
 	return buf;
 }
 
+/* What libconfuse accepts but changes meaning is a warning: a key set
+ * twice in a block, a block of a merged kind written twice. */
+static void test_oddities_warn(void **s)
+{
+	bool ok;
+	char *log = load_logging(HEAD "room \"b\" {\n seats = 4\n # seats = 7\n seats = 40\n}\n"
+				 "alert \"client_drop\" { warn = 0.5 }\n"
+				 "alert \"client_drop\" {\n warn = 0.7\n}\n"
+				 "ap \"x\" { room = \"a\" name = \"seats = 3\" }\n", &ok);
+	assert_true(ok);
+	assert_non_null(strstr(log, "venue.conf:6: seats: set again (first on line 4); only this value counts"));
+	assert_non_null(strstr(log, "venue.conf:9: alert: \"client_drop\" again: merged into the block on line 8"));
+	assert_null(strstr(log, "line 5"));	/* a comment */
+	assert_null(strstr(log, "venue.conf:11"));	/* a quoted "seats = 3" */
+	log = load_logging(HEAD "room \"b\" { seats = 4 }\nroom \"c\" { seats = 4 }\n"
+			   "web { listen += { \"127.0.0.1:1\" } listen += { \"127.0.0.1:2\" } }\n", &ok);
+	assert_true(ok);
+	assert_null(strstr(log, "again"));	/* other blocks, and appending */
+}
+
 static void test_open_listener_warning(void **s)
 {
 	bool ok;
@@ -464,6 +484,7 @@ int main(void)
 		cmocka_unit_test(test_dangling_references),
 		cmocka_unit_test(test_lines_in_a_long_config),
 		cmocka_unit_test(test_syntax_errors_name_a_field),
+		cmocka_unit_test(test_oddities_warn),
 		cmocka_unit_test(test_duplicates),
 		cmocka_unit_test(test_choices),
 		cmocka_unit_test(test_log_level),
