@@ -12,6 +12,7 @@
 #include "base/log.h"
 #include "base/util.h"
 
+#include <arpa/inet.h>
 #include <confuse.h>
 #include <ctype.h>
 #include <errno.h>
@@ -860,6 +861,55 @@ static char *default_public_url(const struct conf_web *w)
 		   : xasprintf("%s://%.*s%s/", scheme, (int)hlen, spec, colon);
 }
 
+/* ---- values the collectors would refuse only at start ---- */
+
+/* Six hex pairs; with dashes too when dash (a bssid is compared as text
+ * with the aa:bb:cc:dd:ee:ff the capture prints). */
+static bool valid_mac(const char *s, bool dash)
+{
+	for (int i = 0; i < 6; i++, s += 3) {
+		if (!isxdigit((unsigned char)s[0]) || !isxdigit((unsigned char)s[1]))
+			return false;
+		if (i < 5 && s[2] != ':' && !(dash && s[2] == '-'))
+			return false;
+	}
+	return s[-1] == '\0';
+}
+
+/* ADDRESS[/LENGTH], IPv4 or (unless v4) IPv6, as the capture reads it. */
+static bool valid_prefix(const char *s, bool v4)
+{
+	char addr[64];
+	unsigned char bin[16];
+	const char *slash = strchr(s, '/');
+	size_t n = slash ? (size_t)(slash - s) : strlen(s);
+	if (n >= sizeof addr)
+		return false;
+	memcpy(addr, s, n);
+	addr[n] = '\0';
+	int max = inet_pton(AF_INET, addr, bin) == 1 ? 32
+		: !v4 && inet_pton(AF_INET6, addr, bin) == 1 ? 128 : -1;
+	if (max < 0 || !slash)
+		return max > 0;
+	char *end;
+	long bits = strtol(slash + 1, &end, 10);
+	return end != slash + 1 && !*end && bits >= 0 && bits <= max;
+}
+
+static void check_list(struct build_ctx *b, cfg_t *sec, const char *field, char **v, size_t n,
+		       bool (*ok)(const char *), const char *what)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!ok(v[i]))
+			errbuf_add(b->errors, "%s:%d: %s: \"%s\" is not %s", b->file,
+				   FIELD_LINE(b, sec, field), field, v[i], what);
+}
+
+static bool bssid_ok(const char *s) { return valid_mac(s, false); }
+static bool gateway_ok(const char *s) { return valid_mac(s, true); }
+static bool prefix_ok(const char *s) { return valid_prefix(s, false); }
+static bool subnet_ok(const char *s) { return valid_prefix(s, true); }
+
 static void build_web(struct build_ctx *b, cfg_t *root)
 {
 	struct conf_web *w = &b->conf->web;
@@ -872,6 +922,10 @@ static void build_web(struct build_ctx *b, cfg_t *root)
 		if (why)
 			errbuf_add(b->errors, "%s:%d: listen: \"%s\": %s", b->file, w->listen_line,
 				   w->listen[i], why);
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(w->listen[k], w->listen[i]) == 0)
+				errbuf_add(b->errors, "%s:%d: listen: \"%s\" is listed twice; the second "
+					   "bind would fail", b->file, w->listen_line, w->listen[i]);
 	}
 	w->tls_cert = dup_or_null(sec, "tls_cert");
 	w->tls_key = dup_or_null(sec, "tls_key");
@@ -937,6 +991,10 @@ static void report_dup(void *ctx, size_t first, size_t again)
 		struct dup_report d_ = { (b), (kind), (b)->conf->n ? &(b)->conf->array[0].line : NULL, \
 					 sizeof (b)->conf->array[0], array##_name }; \
 		name_index_build((x), (b)->conf->n, array##_name, (b)->conf, report_dup, &d_); \
+		for (size_t i_ = 0; i_ < (b)->conf->n; i_++)			\
+			if (!(b)->conf->array[i_].name[0])			\
+				errbuf_add((b)->errors, "%s:%d: %s: the name is empty", \
+					   (b)->file, (b)->conf->array[i_].line, (kind)); \
 	} while (0)
 
 static void build_rooms(struct build_ctx *b, cfg_t *root)
@@ -982,6 +1040,9 @@ static void build_targets(struct build_ctx *b, cfg_t *root)
 		t->line = SEC_LINE(b, sec);
 		need(b, sec, "target", "address");
 		t->address = dup_or_null(sec, "address");
+		if (t->address && !t->address[0])
+			errbuf_add(b->errors, "%s:%d: address: target \"%s\" has an empty address",
+				   b->file, FIELD_LINE(b, sec, "address"), t->name);
 		t->port = cfg_getint(sec, "port");
 		t->snmp_version = snmp_version_of(cfg_getstr(sec, "snmp_version"));
 		t->community = resolve_secret(b, sec, "community");
@@ -1056,6 +1117,8 @@ static void build_aps(struct build_ctx *b, cfg_t *root)
 		a->match_name = xstrdup(cfg_getstr(sec, "name") ? cfg_getstr(sec, "name") : a->name);
 		a->address = dup_or_null(sec, "address");
 		a->bssids = dup_list(sec, "bssid", &a->n_bssids);
+		check_list(b, sec, "bssid", a->bssids, a->n_bssids, bssid_ok,
+			   "a MAC address written aa:bb:cc:dd:ee:ff");
 		if (a->room_idx >= 0)
 			c->rooms[a->room_idx].ap_capacity += a->max_clients;
 	}
@@ -1084,7 +1147,11 @@ static void build_captures(struct build_ctx *b, cfg_t *root)
 		p->snaplen = cfg_getint(sec, "snaplen");
 		p->station_timeout = cfg_getint(sec, "station_timeout");
 		p->local_prefixes = dup_list(sec, "local_prefixes", &p->n_local_prefixes);
+		check_list(b, sec, "local_prefixes", p->local_prefixes, p->n_local_prefixes, prefix_ok,
+			   "an address/length");
 		p->gateway_mac = dup_or_null(sec, "gateway_mac");
+		check_list(b, sec, "gateway_mac", &p->gateway_mac, p->gateway_mac ? 1 : 0, gateway_ok,
+			   "a MAC address");
 	}
 }
 
@@ -1132,6 +1199,8 @@ static void build_pools(struct build_ctx *b, cfg_t *root)
 		p->size = cfg_size(sec, "size") ? cfg_getint(sec, "size") : 0;
 		p->vlan = cfg_getint(sec, "vlan");
 		p->subnet = dup_or_null(sec, "subnet");
+		check_list(b, sec, "subnet", &p->subnet, p->subnet ? 1 : 0, subnet_ok,
+			   "an IPv4 network/length");
 		p->capture = dup_or_null(sec, "capture");
 		if (p->capture && conf_capture_index(c, p->capture) < 0)
 			errbuf_add(b->errors, "%s:%d: capture: dhcp_pool \"%s\" names capture \"%s\", which is not configured",
@@ -1152,6 +1221,10 @@ static void build_notifiers(struct build_ctx *b, cfg_t *root)
 		n->kind = dup_or_null(sec, "kind");
 		need(b, sec, "notifier", "url");
 		n->url = resolve_secret(b, sec, "url");
+		/* never printed: it may be a secret */
+		if (n->url && strncmp(n->url, "http://", 7) != 0 && strncmp(n->url, "https://", 8) != 0)
+			errbuf_add(b->errors, "%s:%d: url: notifier \"%s\": not an http:// or https:// URL",
+				   b->file, FIELD_LINE(b, sec, "url"), n->name);
 		n->token = resolve_secret(b, sec, "token");
 		n->room_id = dup_or_null(sec, "room_id");
 		if (strcmp(n->kind, "matrix") == 0) {
@@ -1159,6 +1232,10 @@ static void build_notifiers(struct build_ctx *b, cfg_t *root)
 			need(b, sec, "notifier", "token");
 		}
 		n->severities = dup_list(sec, "severities", &n->n_severities);
+		if (cfg_size(sec, "severities") == 0 && cfg_getopt(sec, "severities") &&
+		    (cfg_getopt(sec, "severities")->flags & CFGF_MODIFIED))
+			log_warn("%s:%d: severities: notifier \"%s\": an empty list; it sends nothing",
+				 b->file, FIELD_LINE(b, sec, "severities"), n->name);
 		for (size_t k = 0; k < n->n_severities; k++)
 			if (strcmp(n->severities[k], "warn") && strcmp(n->severities[k], "crit") &&
 			    strcmp(n->severities[k], "info"))

@@ -236,6 +236,36 @@ static void test_syntax_errors_name_a_field(void **s)
 	expect_error(HEAD "room \"b\" { seats = 4 } }\n", "venue.conf:3: config: unexpected closing brace");
 }
 
+/* Values that passed the config and stopped a collector at start, or
+ * never matched, are refused where they are written. */
+static void test_values_checked_at_load(void **s)
+{
+	expect_error(HEAD "room \"\" { seats = 4 }\n", "venue.conf:3: room: the name is empty");
+	expect_error(HEAD "ap \"\" { room = \"a\" }\n", "venue.conf:3: ap: the name is empty");
+	expect_error(HEAD "target \"t\" {\n address = \"\"\n}\n",
+		     "venue.conf:4: address: target \"t\" has an empty address");
+	expect_error(HEAD "ap \"x\" {\n room = \"a\"\n bssid = { \"00:11:22:33:44:55\", \"00-11-22-33-44-56\" }\n}\n",
+		     "venue.conf:5: bssid: \"00-11-22-33-44-56\" is not a MAC address written aa:bb:cc:dd:ee:ff");
+	expect_error(HEAD "capture \"c\" {\n mode = \"uplink\" interface = \"lo\"\n"
+		     " local_prefixes = { \"10.0.0.0/8\", \"2001:db8::/129\" }\n}\n",
+		     "venue.conf:5: local_prefixes: \"2001:db8::/129\" is not an address/length");
+	expect_error(HEAD "capture \"c\" {\n mode = \"uplink\" interface = \"lo\"\n gateway_mac = \"00:11:22:33:44\"\n}\n",
+		     "venue.conf:5: gateway_mac: \"00:11:22:33:44\" is not a MAC address");
+	expect_error(HEAD "dhcp_pool \"p\" {\n size = 10\n subnet = \"10.0.0.0/33\"\n}\n",
+		     "venue.conf:5: subnet: \"10.0.0.0/33\" is not an IPv4 network/length");
+	expect_error(HEAD "notifier \"n\" {\n url = \"hooks.example/x\"\n}\n",
+		     "venue.conf:4: url: notifier \"n\": not an http:// or https:// URL");
+	expect_error(HEAD "web {\n listen = { \"127.0.0.1:8080\", \"127.0.0.1:8080\" }\n}\n",
+		     "venue.conf:4: listen: \"127.0.0.1:8080\" is listed twice");
+	bool ok;
+	char *log = load_logging(HEAD "notifier \"n\" {\n url = \"http://127.0.0.1:1/\"\n severities = { }\n}\n"
+				 "capture \"c\" { mode = \"dhcp\" interface = \"lo\" gateway_mac = \"00-11-22-33-44-55\""
+				 " local_prefixes = { \"10.0.0.1\", \"2001:db8::/32\" } }\n"
+				 "dhcp_pool \"p\" { size = 10 subnet = \"10.0.0.0/24\" }\n", &ok);
+	assert_true(ok);
+	assert_non_null(strstr(log, "venue.conf:5: severities: notifier \"n\": an empty list; it sends nothing"));
+}
+
 static void test_duplicates(void **s)
 {
 	expect_error(HEAD "room \"a\" { seats = 4 }\n",
@@ -485,6 +515,7 @@ int main(void)
 		cmocka_unit_test(test_lines_in_a_long_config),
 		cmocka_unit_test(test_syntax_errors_name_a_field),
 		cmocka_unit_test(test_oddities_warn),
+		cmocka_unit_test(test_values_checked_at_load),
 		cmocka_unit_test(test_duplicates),
 		cmocka_unit_test(test_choices),
 		cmocka_unit_test(test_log_level),
