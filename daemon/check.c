@@ -3,8 +3,9 @@
  * The config can be valid and the start still fail or degrade: a listen
  * address that does not resolve or a missing certificate leaves the
  * daemon without a web server, a missing user or an unwritable state_dir
- * stops it, and a target whose profile is missing or broken only shows
- * "down" (the snmp collector loads them as it would).
+ * stops it, a capture file that cannot be read stops that capture, and a
+ * target whose profile is missing or broken only shows "down" (the snmp
+ * collector loads them as it would).
  * Each finding is "file:line: field: why", like a config error.
  */
 #include "config.h"
@@ -145,6 +146,18 @@ static void check_user_and_state(struct findings *f, const struct conf *c, const
 	free(dir);
 }
 
+/* A capture replaying a file opens it at start (before the privilege
+ * drop); a missing one stops the capture. */
+static void check_capture_files(struct findings *f, const struct conf *c)
+{
+	for (size_t i = 0; i < c->n_captures; i++) {
+		const struct conf_capture *cap = &c->captures[i];
+		if (cap->file && access(cap->file, R_OK) != 0)
+			finding(f, cap->line, "file: capture \"%s\": cannot read %s: %s", cap->name,
+				cap->file, strerror(errno));
+	}
+}
+
 int daemon_check_startup(const struct conf *c, const char *user, FILE *out)
 {
 	struct findings f = { out, c->path, 0 };
@@ -152,5 +165,6 @@ int daemon_check_startup(const struct conf *c, const char *user, FILE *out)
 	check_pem(&f, c->web.tls_cert_line, "tls_cert", c->web.tls_cert);
 	check_pem(&f, c->web.tls_key_line, "tls_key", c->web.tls_key);
 	check_user_and_state(&f, c, user);
+	check_capture_files(&f, c);
 	return f.n + snmp_check_profiles(c, out);
 }

@@ -2,8 +2,8 @@
 # headroomd -t checks what start-up will need, not only the syntax: a
 # listen host that does not resolve, a port out of range, a certificate
 # that is missing or not PEM, a user that does not exist, a state_dir
-# the user cannot write and a target's profile that does not exist or
-# does not load each fail -t with "file:line: field: why"; the same config
+# the user cannot write, a capture file that cannot be read and a
+# target's profile that does not exist or does not load each fail -t with "file:line: field: why"; the same config
 # with these fixed passes.
 . "$(dirname "$0")/lib.sh"
 
@@ -64,6 +64,9 @@ rm "$TMP/profiles/broken.conf"
 good "" 'target "ctl" { address = "127.0.0.1" profile = "unifi" }' >"$TMP/c.conf"
 "$HEADROOMD" -t -c "$TMP/c.conf" >/dev/null 2>"$TMP/err" || { cat "$TMP/err"; fail "-t refused profile unifi"; }
 unset HEADROOM_PROFILE_DIR
+
+refused '9: file: capture "c": cannot read /nonexistent/replay.pcap' \
+	'' 'capture "c" { mode = "uplink" file = "/nonexistent/replay.pcap" }'
 
 printf 'state_dir = ""\n' >"$TMP/empty.conf"
 good "" "" | sed 1d >>"$TMP/empty.conf"
