@@ -980,8 +980,13 @@ static void report_dup(void *ctx, size_t first, size_t again)
 	const char *lines = (const char *)d->line;
 	int line_first = *(const int *)(lines + first * d->stride);
 	int line_again = *(const int *)(lines + again * d->stride);
-	errbuf_add(d->b->errors, "%s:%d: %s: \"%s\" is configured twice; the first is on line %d",
-		   d->b->file, line_again, d->kind, d->name_of(d->b->conf, again), line_first);
+	const char *name = d->name_of(d->b->conf, again);
+	if (line_again == line_first)	/* lines are found in this file's text only */
+		errbuf_add(d->b->errors, "%s:%d: %s: \"%s\" is configured twice (once in an included file)",
+			   d->b->file, line_first, d->kind, name);
+	else
+		errbuf_add(d->b->errors, "%s:%d: %s: \"%s\" is configured twice; the first is on line %d",
+			   d->b->file, line_again, d->kind, name, line_first);
 }
 
 /* Index a kind's blocks by name, refusing a name used twice (libconfuse

@@ -272,6 +272,15 @@ static void test_duplicates(void **s)
 		     "venue.conf:3: room: \"a\" is configured twice; the first is on line 2");
 	expect_error(HEAD "ap \"x\" { room = \"a\" }\n\nap \"y\" { room = \"a\" }\nap \"x\" {\n room = \"a\" }\n",
 		     "venue.conf:6: ap: \"x\" is configured twice; the first is on line 3");
+	char inc[] = "/tmp/hrconfincXXXXXX", text[256];
+	int fd = mkstemp(inc);
+	assert_true(fd >= 0);
+	static const char included[] = "ap \"x\" { room = \"a\" }\n";
+	assert_true(write(fd, included, strlen(included)) == (ssize_t)strlen(included));
+	close(fd);
+	snprintf(text, sizeof text, HEAD "ap \"x\" { room = \"a\" }\ninclude(\"%s\")\n", inc);
+	expect_error(text, "venue.conf:3: ap: \"x\" is configured twice (once in an included file)");
+	unlink(inc);
 	expect_error(HEAD "notifier \"n\" { url = \"http://127.0.0.1:1/\" }\n"
 		     "notifier \"n\" { url = \"http://127.0.0.1:2/\" }\n",
 		     "venue.conf:4: notifier: \"n\" is configured twice; the first is on line 3");
