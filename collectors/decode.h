@@ -61,11 +61,33 @@ struct dec_dhcp {
 
 enum band { BAND_UNKNOWN = 0, BAND_2G4, BAND_5G, BAND_6G };
 
+/* How a frame was sent, from radiotap's Rate, MCS, VHT and HE fields
+ * (the richest one present wins) or a Prism rate item. */
+enum phy { PHY_NONE = 0, PHY_DSSS, PHY_OFDM, PHY_HT, PHY_VHT, PHY_HE };
+
+struct dec_rate {
+	uint8_t phy;			/* enum phy; PHY_NONE: no rate information */
+	uint8_t rate;			/* DSSS/OFDM: 500 kb/s units */
+	uint8_t mcs, nss;		/* HT: MCS 0..32 (nss derived); VHT/HE */
+	uint16_t bw;			/* MHz; HE RUs: the RU's data subcarriers' width class */
+	uint8_t gi;			/* HT/VHT: 1 short; HE: 0 0.8, 1 1.6, 2 3.2 us */
+	uint8_t he_ltf;			/* HE LTF size 1, 2, 4 (0 unknown) */
+	uint8_t he_nltf;		/* HE LTF symbols (0 unknown) */
+	uint8_t he_format;		/* 0 SU, 1 extended-range SU, 3 trigger-based */
+	uint16_t he_ru;			/* HE: the RU's data subcarriers, 0 whole channel */
+	bool short_preamble;		/* DSSS */
+	bool greenfield, stbc, ldpc, dcm;
+	bool ampdu;			/* one MPDU of an A-MPDU */
+	uint32_t ampdu_ref;
+};
+
 struct dec_radio {
 	int freq_mhz;			/* 0 when unknown */
 	enum band band;
 	bool fcs_at_end;		/* the 802.11 frame carries its 4-byte FCS */
 	bool bad_fcs;
+	size_t hlen;			/* bytes before the 802.11 header */
+	struct dec_rate rate;
 	const uint8_t *frame;		/* the 802.11 header */
 	size_t frame_len;
 };
@@ -102,6 +124,30 @@ int decode_80211(const uint8_t *p, size_t len, struct dec_80211 *out);
 int decode_assoc_status(const struct dec_80211 *f);
 
 enum band band_of_freq(int mhz);
+/* The channel number of a centre frequency, 0 when off the grid. */
+int channel_of_freq(int mhz);
+
+/*
+ * Airtime (decode_airtime.c), in nanoseconds, from 802.11-2016 clauses
+ * 15-21 and 802.11ax clause 27. psdu_len is the MPDU's length on the
+ * air, FCS included. 0: the rate is missing or makes no sense.
+ */
+uint32_t airtime_ppdu_ns(const struct dec_rate *r, size_t psdu_len, int freq_mhz);
+/* A frame's whole cost: the inter-frame space before it, the PPDU, and
+ * the ACK (or Block Ack) it implies. A-MPDU subframes share one
+ * preamble: only the first of each (a new reference number) carries
+ * it, the rest their data bits (see airtime.md). */
+struct air_frame {
+	const struct dec_rate *rate;
+	int freq_mhz;
+	size_t psdu_len;		/* FCS included */
+	uint8_t type, subtype;		/* 802.11 frame control */
+	bool group;			/* addr1 is a group address */
+	int tid;			/* QoS data: 0..7, else -1 */
+	int ack_policy;			/* QoS data: 0..3, else 0 */
+	bool ampdu_first;		/* first subframe of its A-MPDU seen */
+};
+uint32_t airtime_frame_ns(const struct air_frame *f);
 
 static inline bool mac_is_group(const uint8_t *m)
 {

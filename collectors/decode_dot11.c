@@ -1,4 +1,4 @@
-/* Bounds-checked 802.11 decoding: radiotap and Prism headers, frames, association status. */
+/* Bounds-checked 802.11 decoding: radiotap and Prism headers (channel, rate), frames, association status. */
 #include "config.h"
 #include "collectors/decode.h"
 
@@ -9,10 +9,18 @@
 #define RT_FLAGS	1
 #define RT_RATE		2
 #define RT_CHANNEL	3
+#define RT_XCHANNEL	18
+#define RT_MCS		19
+#define RT_AMPDU	20
+#define RT_VHT		21
+#define RT_HE		23
+#define RT_LAST		RT_HE
+#define RT_F_SHORTPRE	0x02
 #define RT_F_FCS	0x10
 #define RT_F_BADFCS	0x40
 
 #define PRISM_DID_CHANNEL 0x00003041u
+#define PRISM_DID_RATE 0x00008041u
 #define PRISM_ITEMS_OFF 24
 #define PRISM_ITEM_LEN 12
 
@@ -53,33 +61,164 @@ static int freq_of_channel(unsigned ch)
 	return 0;
 }
 
-/*
- * Walk the radiotap fields in present-bit order up to the channel field.
+int channel_of_freq(int mhz)
+{
+	if (mhz == 2484)
+		return 14;
+	if (mhz >= 2412 && mhz <= 2472 && (mhz - 2407) % 5 == 0)
+		return (mhz - 2407) / 5;
+	if (mhz == 5935)
+		return 2;
+	if (mhz >= 5955 && mhz <= 7115 && (mhz - 5950) % 5 == 0)
+		return (mhz - 5950) / 5;
+	if (mhz >= 5000 && mhz < 5955 && mhz % 5 == 0)
+		return (mhz - 5000) / 5;
+	return 0;
+}
+
+/* DSSS (clause 15/16) rates 1, 2, 5.5, 11 Mb/s; OFDM (17/18) 6..54. */
+static uint8_t legacy_phy(uint8_t rate)
+{
+	switch (rate) {
+	case 2: case 4: case 11: case 22:
+		return PHY_DSSS;
+	case 12: case 18: case 24: case 36: case 48: case 72: case 96: case 108:
+		return PHY_OFDM;
+	default:
+		return PHY_NONE;
+	}
+}
+
+/* Radiotap's field sizes and alignments, bits 0..23 of the first
+ * namespace (radiotap.org): all that come before the HE field. */
+static const struct { uint8_t align, size; } rt_fields[RT_LAST + 1] = {
+	[0] = { 8, 8 }, [1] = { 1, 1 }, [2] = { 1, 1 }, [3] = { 2, 4 }, [4] = { 1, 2 },
+	[5] = { 1, 1 }, [6] = { 1, 1 }, [7] = { 2, 2 }, [8] = { 2, 2 }, [9] = { 2, 2 },
+	[10] = { 1, 1 }, [11] = { 1, 1 }, [12] = { 1, 1 }, [13] = { 1, 1 }, [14] = { 2, 2 },
+	[15] = { 2, 2 }, [16] = { 1, 1 }, [17] = { 1, 1 }, [18] = { 4, 8 }, [19] = { 1, 3 },
+	[20] = { 4, 8 }, [21] = { 2, 12 }, [22] = { 8, 12 }, [23] = { 2, 12 },
+};
+
+/* MCS field: known, flags, index. Bandwidth 20L/20U are 20 MHz PPDUs. */
+static void rt_mcs(const uint8_t *f, struct dec_rate *r)
+{
+	uint8_t known = f[0], flags = f[1];
+	if (!(known & 0x02) || f[2] > 32)
+		return;			/* no index, or unequal modulation (33..76) */
+	r->phy = PHY_HT;
+	r->mcs = f[2];
+	r->nss = f[2] == 32 ? 1 : (uint8_t)(f[2] / 8 + 1);
+	r->bw = (known & 0x01) && (flags & 3) == 1 ? 40 : 20;
+	if (f[2] == 32)
+		r->bw = 40;
+	r->gi = (known & 0x04) && (flags & 0x04) ? 1 : 0;
+	r->greenfield = (known & 0x08) && (flags & 0x08);
+	r->ldpc = (known & 0x10) && (flags & 0x10);
+	r->stbc = (known & 0x20) && (flags & 0x60);
+}
+
+/* VHT field: known, flags, bandwidth, mcs_nss[4], coding, group, aid.
+ * The bandwidth code names the PPDU's width and where it sits. */
+static void rt_vht(const uint8_t *f, struct dec_rate *r)
+{
+	static const uint8_t bw_of[26] = {
+		20, 40, 20, 20, 80, 40, 40, 20, 20, 20, 20, 160, 80, 80,
+		40, 40, 40, 40, 20, 20, 20, 20, 20, 20, 20, 20,
+	};
+	uint16_t known = le16(f);
+	uint8_t user = f[4], mcs = user >> 4, nss = user & 0x0f;
+	if (!(known & 0x40) || f[3] > 25 || nss == 0 || nss > 8 || mcs > 9)
+		return;
+	r->phy = PHY_VHT;
+	r->mcs = mcs;
+	r->nss = nss;
+	r->bw = bw_of[f[3]];
+	r->gi = (known & 0x04) && (f[2] & 0x04) ? 1 : 0;
+	r->stbc = (known & 0x01) && (f[2] & 0x01);
+	r->ldpc = f[8] & 0x01;
+}
+
+/* HE field: data1..data6. MU PPDUs carry an HE-SIG-B of a length the
+ * field does not give: no rate for them rather than a guess. */
+static void rt_he(const uint8_t *f, struct dec_rate *r)
+{
+	static const uint16_t ru_sd[11] = { 0, 0, 0, 0, 24, 48, 102, 234, 468, 980, 1960 };
+	static const uint8_t nltf[8] = { 1, 2, 4, 6, 8, 0, 0, 0 };
+	uint16_t d1 = le16(f), d2 = le16(f + 2), d3 = le16(f + 4), d5 = le16(f + 8), d6 = le16(f + 10);
+	unsigned format = d1 & 3, bw = d5 & 0x0f, mcs = d3 >> 8 & 0x0f, nsts = d6 & 0x0f;
+	if (format == 2 || !(d1 & 0x0020) || !(d1 & 0x4000) || bw > 10 || mcs > 11 || nsts == 0)
+		return;
+	r->phy = PHY_HE;
+	r->he_format = (uint8_t)format;
+	r->mcs = (uint8_t)mcs;
+	r->nss = (uint8_t)nsts;
+	r->bw = bw <= 3 ? (uint16_t)(20 << bw) : 20;
+	r->he_ru = ru_sd[bw];
+	r->gi = (d2 & 0x0002) ? (uint8_t)(d5 >> 4 & 3) : 0;
+	if (r->gi > 2)
+		r->gi = 2;
+	r->he_ltf = (d5 >> 6 & 3) ? (uint8_t)(1 << ((d5 >> 6 & 3) - 1)) : 0;
+	r->he_nltf = (d2 & 0x0004) ? nltf[d5 >> 8 & 7] : 0;
+	r->dcm = (d1 & 0x0040) && (d3 & 0x1000);
+	r->ldpc = (d1 & 0x0080) ? (d3 & 0x2000) != 0 : true;
+	r->stbc = (d1 & 0x0200) && (d3 & 0x8000);
+}
+
+static void rt_field(unsigned bit, const uint8_t *f, struct dec_radio *out)
+{
+	struct dec_rate *r = &out->rate;
+	switch (bit) {
+	case RT_FLAGS:
+		out->fcs_at_end = (f[0] & RT_F_FCS) != 0;
+		out->bad_fcs = (f[0] & RT_F_BADFCS) != 0;
+		r->short_preamble = (f[0] & RT_F_SHORTPRE) != 0;
+		break;
+	case RT_RATE:
+		if (r->phy == PHY_NONE && f[0])
+			r->rate = f[0];
+		break;
+	case RT_CHANNEL:
+		out->freq_mhz = le16(f);
+		break;
+	case RT_XCHANNEL:
+		if (!out->freq_mhz)
+			out->freq_mhz = le16(f + 4);
+		break;
+	case RT_MCS: rt_mcs(f, r); break;
+	case RT_AMPDU:
+		r->ampdu = true;
+		r->ampdu_ref = le32(f);
+		break;
+	case RT_VHT: rt_vht(f, r); break;
+	case RT_HE: rt_he(f, r); break;
+	default: break;
+	}
+}
+
+/* Walk the first namespace's fields in present-bit order up to HE.
  * Fields are aligned to their natural size relative to the header start;
- * only the first namespace's first word matters for bits 0..3.
- */
+ * later namespaces' fields all follow these. A field cut short ends the
+ * walk: what was read so far stands. */
 static void radiotap_fields(const uint8_t *p, size_t hlen, size_t data_off, uint32_t present,
 			    struct dec_radio *out)
 {
-	static const struct { uint8_t align, size; } fields[] = {
-		[RT_TSFT] = { 8, 8 }, [RT_FLAGS] = { 1, 1 }, [RT_RATE] = { 1, 1 }, [RT_CHANNEL] = { 2, 4 },
-	};
 	size_t off = data_off;
-	for (unsigned bit = 0; bit <= RT_CHANNEL; bit++) {
+	for (unsigned bit = 0; bit <= RT_LAST; bit++) {
 		if (!(present & (1u << bit)))
 			continue;
-		off = (off + fields[bit].align - 1) & ~(size_t)(fields[bit].align - 1);
-		if (off + fields[bit].size > hlen)
-			return;
-		if (bit == RT_FLAGS) {
-			out->fcs_at_end = (p[off] & RT_F_FCS) != 0;
-			out->bad_fcs = (p[off] & RT_F_BADFCS) != 0;
-		} else if (bit == RT_CHANNEL) {
-			out->freq_mhz = le16(p + off);
-			out->band = band_of_freq(out->freq_mhz);
-		}
-		off += fields[bit].size;
+		off = (off + rt_fields[bit].align - 1) & ~(size_t)(rt_fields[bit].align - 1);
+		if (off + rt_fields[bit].size > hlen)
+			break;
+		rt_field(bit, p + off, out);
+		off += rt_fields[bit].size;
 	}
+	out->band = band_of_freq(out->freq_mhz);
+	/* A legacy rate stands only when no richer field described the PPDU. */
+	struct dec_rate *r = &out->rate;
+	if (r->phy == PHY_NONE && r->rate)
+		r->phy = legacy_phy(r->rate);
+	if (r->phy == PHY_NONE)
+		r->rate = 0;
 }
 
 int decode_radiotap(const uint8_t *p, size_t len, struct dec_radio *out)
@@ -104,6 +243,7 @@ int decode_radiotap(const uint8_t *p, size_t len, struct dec_radio *out)
 		word = le32(p + off);
 	}
 	radiotap_fields(p, hlen, off + 4, present, out);
+	out->hlen = hlen;
 	out->frame = p + hlen;
 	out->frame_len = len - hlen;
 	if (out->fcs_at_end && out->frame_len >= 4)
@@ -111,16 +251,21 @@ int decode_radiotap(const uint8_t *p, size_t len, struct dec_radio *out)
 	return DEC_OK;
 }
 
-static void prism_channel(const uint8_t *p, size_t hlen, bool big, struct dec_radio *out)
+/* Channel and rate items; an item whose status says "no value" (a
+ * non-zero 16-bit status after the DID) is skipped. */
+static void prism_items(const uint8_t *p, size_t hlen, bool big, struct dec_radio *out)
 {
 	for (size_t off = PRISM_ITEMS_OFF; off + PRISM_ITEM_LEN <= hlen; off += PRISM_ITEM_LEN) {
 		uint32_t did = big ? be32(p + off) : le32(p + off);
-		if (did != PRISM_DID_CHANNEL)
-			continue;
-		uint32_t ch = big ? be32(p + off + 8) : le32(p + off + 8);
-		out->freq_mhz = freq_of_channel(ch);
-		out->band = band_of_freq(out->freq_mhz);
-		return;
+		uint16_t status = big ? (uint16_t)(p[off + 4] << 8 | p[off + 5]) : le16(p + off + 4);
+		uint32_t v = big ? be32(p + off + 8) : le32(p + off + 8);
+		if (did == PRISM_DID_CHANNEL) {
+			out->freq_mhz = freq_of_channel(v);
+			out->band = band_of_freq(out->freq_mhz);
+		} else if (did == PRISM_DID_RATE && status == 0 && v < 256 && legacy_phy((uint8_t)v)) {
+			out->rate.rate = (uint8_t)v;
+			out->rate.phy = legacy_phy((uint8_t)v);
+		}
 	}
 }
 
@@ -141,7 +286,8 @@ int decode_prism(const uint8_t *p, size_t len, struct dec_radio *out)
 			return hlen > len ? DEC_TRUNC : DEC_BAD;
 		}
 	}
-	prism_channel(p, hlen, big, out);
+	prism_items(p, hlen, big, out);
+	out->hlen = hlen;
 	out->frame = p + hlen;
 	out->frame_len = len - hlen;
 	return DEC_OK;

@@ -372,6 +372,136 @@ static void test_hmap_sweep_in_place(void **state)
 	hmap_free(&m);
 }
 
+/* Airtime against the standard's TXTIME worked by hand (microseconds). */
+static void test_airtime_ppdu_known_values(void **state)
+{
+	struct dec_rate r = { .phy = PHY_OFDM, .rate = 108 };
+	/* 54 Mb/s, 1500-byte MSDU frame + FCS: 20 + 4 x ceil((16 + 8 x 1504 + 6) / 216) = 20 + 4 x 56 */
+	assert_int_equal(airtime_ppdu_ns(&r, 1504, 5180), 244000);
+	/* The same in 2.4 GHz (ERP-OFDM): + 6 us signal extension. */
+	assert_int_equal(airtime_ppdu_ns(&r, 1504, 2437), 250000);
+	r.rate = 12;		/* 6 Mb/s, an ACK: 20 + 4 x ceil(134 / 24) */
+	assert_int_equal(airtime_ppdu_ns(&r, 14, 5180), 44000);
+	r = (struct dec_rate){ .phy = PHY_DSSS, .rate = 2 };	/* 1 Mb/s: 192 + 8 x 100 */
+	assert_int_equal(airtime_ppdu_ns(&r, 100, 2412), 992000);
+	r.short_preamble = true;		/* never short at 1 Mb/s */
+	assert_int_equal(airtime_ppdu_ns(&r, 100, 2412), 992000);
+	r.rate = 22;				/* 11 Mb/s short: 96 + ceil(12032 / 11) */
+	assert_int_equal(airtime_ppdu_ns(&r, 1504, 2412), 1190000);
+	r.short_preamble = false;
+	assert_int_equal(airtime_ppdu_ns(&r, 1504, 2412), 1286000);
+	/* HT20 MCS 7 short GI: N_DBPS 260, N_SYM ceil(12054 / 260) = 47,
+	 * 4 x ceil(47 x 3.6 / 4) = 172, + 16 + 4 + 8 + 4 + 4 x 1 LTF. */
+	r = (struct dec_rate){ .phy = PHY_HT, .mcs = 7, .nss = 1, .bw = 20, .gi = 1 };
+	assert_int_equal(airtime_ppdu_ns(&r, 1504, 5180), 208000);
+	/* HT40 MCS 15 (2 streams) long GI: N_DBPS 1080, ceil(12054 / 1080) = 12 symbols; 2 LTFs. */
+	r = (struct dec_rate){ .phy = PHY_HT, .mcs = 15, .nss = 2, .bw = 40 };
+	assert_int_equal(airtime_ppdu_ns(&r, 1504, 5180), (32 + 8 + 48) * 1000);
+	/* VHT80 NSS 2 MCS 9 long GI: PSDU 4 + 1504, N_DBPS 3120, N_ES 3,
+	 * ceil(12098 / 3120) = 4 symbols; 16 + 4 + 8 + 4 + 2 x 4 + 4. */
+	r = (struct dec_rate){ .phy = PHY_VHT, .mcs = 9, .nss = 2, .bw = 80 };
+	assert_int_equal(airtime_ppdu_ns(&r, 1504, 5210), 60000);
+	/* HE SU 80 MHz MCS 11 NSS 2, 0.8 us GI, 2x LTF, LDPC: N_DBPS 16333,
+	 * one symbol of 13.6; 20 + 4 + 8 + 4 + 2 x (6.4 + 0.8). */
+	r = (struct dec_rate){ .phy = PHY_HE, .mcs = 11, .nss = 2, .bw = 80, .he_ltf = 2, .ldpc = true };
+	assert_int_equal(airtime_ppdu_ns(&r, 1504, 5210), 64000);
+	/* HE SU 20 MHz MCS 0, 3.2 us GI, 4x LTF: N_DBPS 117, ceil(12080 / 117) = 104 symbols of 16 us. */
+	r = (struct dec_rate){ .phy = PHY_HE, .mcs = 0, .nss = 1, .bw = 20, .gi = 2, .he_ltf = 4, .ldpc = true };
+	assert_int_equal(airtime_ppdu_ns(&r, 1504, 5955), 36000 + 16000 + 104 * 16000);
+	r.phy = PHY_NONE;
+	assert_int_equal(airtime_ppdu_ns(&r, 1504, 5180), 0);
+}
+
+static void test_airtime_frame_ifs_and_ack(void **state)
+{
+	struct dec_rate r = { .phy = PHY_OFDM, .rate = 108 };
+	struct air_frame f = { .rate = &r, .freq_mhz = 5180, .psdu_len = 1504, .type = 2, .tid = -1 };
+	/* DIFS 34 + 244 + SIFS 16 + ACK at 24 Mb/s (20 + 4 x ceil(134 / 96) = 28). */
+	assert_int_equal(airtime_frame_ns(&f), 322000);
+	f.group = true;				/* no ACK */
+	assert_int_equal(airtime_frame_ns(&f), 278000);
+	f.group = false;
+	f.tid = 1;				/* background: AIFS 16 + 7 x 9 */
+	f.ack_policy = 1;			/* No Ack */
+	assert_int_equal(airtime_frame_ns(&f), 79000 + 244000);
+	/* An ACK heard is a response: SIFS only. */
+	f = (struct air_frame){ .rate = &r, .freq_mhz = 5180, .psdu_len = 14, .type = 1, .subtype = 13, .tid = -1 };
+	r.rate = 48;
+	assert_int_equal(airtime_frame_ns(&f), 16000 + 28000);
+	/* 1 Mb/s beacon in 2.4 GHz: DIFS 10 + 2 x 20, group addressed. */
+	r = (struct dec_rate){ .phy = PHY_DSSS, .rate = 2 };
+	f = (struct air_frame){ .rate = &r, .freq_mhz = 2412, .psdu_len = 100, .type = 0, .subtype = 8,
+				.group = true, .tid = -1 };
+	assert_int_equal(airtime_frame_ns(&f), 50000 + 992000);
+}
+
+/* Radiotap with Flags, Channel, MCS, A-MPDU, VHT and HE: each field at
+ * its alignment, the richest rate field winning. */
+static void test_radiotap_rate_fields(void **state)
+{
+	uint8_t p[64] = { 0 };
+	/* present: Flags(1) Rate(2) Channel(3) MCS(19) */
+	uint32_t present = 1u << 1 | 1u << 2 | 1u << 3 | 1u << 19;
+	p[4] = (uint8_t)present; p[5] = (uint8_t)(present >> 8); p[6] = (uint8_t)(present >> 16);
+	p[8] = 0x10;				/* Flags: FCS at end */
+	p[9] = 12;				/* Rate 6 Mb/s, overridden by MCS */
+	p[10] = 0x6c; p[11] = 0x09;		/* 2412 */
+	p[14] = 0x07; p[15] = 0x05; p[16] = 7;	/* known bw|mcs|gi; 40 MHz, short GI; MCS 7 */
+	p[2] = 17;
+	p[17] = 0x88;				/* a QoS data frame's first byte */
+	struct dec_radio r;
+	assert_int_equal(decode_radiotap(p, 17 + 30, &r), DEC_OK);
+	assert_int_equal(r.freq_mhz, 2412);
+	assert_int_equal(r.hlen, 17);
+	assert_int_equal(r.rate.phy, PHY_HT);
+	assert_int_equal(r.rate.mcs, 7);
+	assert_int_equal(r.rate.bw, 40);
+	assert_int_equal(r.rate.gi, 1);
+	/* VHT after an A-MPDU field: present Channel(3) A-MPDU(20) VHT(21). */
+	memset(p, 0, sizeof p);
+	present = 1u << 3 | 1u << 20 | 1u << 21;
+	p[4] = (uint8_t)present; p[5] = (uint8_t)(present >> 8); p[6] = (uint8_t)(present >> 16);
+	p[8] = 0x8a; p[9] = 0x14;		/* 5258 */
+	p[12] = 42;				/* A-MPDU reference at 12 (4-aligned) */
+	p[20] = 0x44; p[22] = 0x04; p[23] = 4;	/* VHT at 20: known GI|bw; short GI; 80 MHz */
+	p[24] = 9 << 4 | 2;			/* MCS 9, NSS 2 */
+	p[2] = 32;
+	assert_int_equal(decode_radiotap(p, 40, &r), DEC_OK);
+	assert_int_equal(r.freq_mhz, 5258);
+	assert_int_equal(r.rate.phy, PHY_VHT);
+	assert_true(r.rate.ampdu);
+	assert_int_equal(r.rate.ampdu_ref, 42);
+	assert_int_equal(r.rate.mcs, 9);
+	assert_int_equal(r.rate.nss, 2);
+	assert_int_equal(r.rate.bw, 80);
+	assert_int_equal(r.rate.gi, 1);
+	/* HE (23) alone: SU, MCS 5 known, bw known 40 MHz, GI 1.6, NSTS 1. */
+	memset(p, 0, sizeof p);
+	present = 1u << 23;
+	p[4] = (uint8_t)present; p[5] = (uint8_t)(present >> 8); p[6] = (uint8_t)(present >> 16);
+	p[8] = 0x20; p[9] = 0x40;		/* data1: MCS known, BW known */
+	p[10] = 0x02;				/* data2: GI known */
+	p[13] = 5;				/* data3: MCS 5 */
+	p[16] = 0x01 | 0x10 | 0x80;		/* data5: 40 MHz, GI 1.6, LTF 2x */
+	p[18] = 1;				/* data6: NSTS 1 */
+	p[2] = 20;
+	assert_int_equal(decode_radiotap(p, 40, &r), DEC_OK);
+	assert_int_equal(r.rate.phy, PHY_HE);
+	assert_int_equal(r.rate.mcs, 5);
+	assert_int_equal(r.rate.bw, 40);
+	assert_int_equal(r.rate.gi, 1);
+	assert_int_equal(r.rate.he_ltf, 2);
+	/* An HE MU PPDU: its HE-SIG-B length is unknown, so no rate. */
+	p[8] = 0x22;
+	assert_int_equal(decode_radiotap(p, 40, &r), DEC_OK);
+	assert_int_equal(r.rate.phy, PHY_NONE);
+	/* A field cut off by the header's end is not read. */
+	p[8] = 0x20;
+	p[2] = 18;
+	assert_int_equal(decode_radiotap(p, 40, &r), DEC_OK);
+	assert_int_equal(r.rate.phy, PHY_NONE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -385,6 +515,9 @@ int main(void)
 		cmocka_unit_test(test_prism),
 		cmocka_unit_test(test_80211_data_and_mgmt),
 		cmocka_unit_test(test_band_of_freq),
+		cmocka_unit_test(test_airtime_ppdu_known_values),
+		cmocka_unit_test(test_airtime_frame_ifs_and_ack),
+		cmocka_unit_test(test_radiotap_rate_fields),
 		cmocka_unit_test(test_siphash_reference_vectors),
 		cmocka_unit_test(test_atab_entries_stay_and_saturate),
 		cmocka_unit_test(test_hmap_delete_and_compact),

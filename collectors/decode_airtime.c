@@ -1,0 +1,265 @@
+/* Airtime of an 802.11 frame from its PHY parameters, by the standard's TXTIME formulas. */
+#include "config.h"
+#include "collectors/decode.h"
+
+/*
+ * All times in nanoseconds. References are 802.11-2016 unless marked ax
+ * (802.11ax-2021). L is the PSDU length in bytes, FCS included.
+ *
+ * DSSS/HR-DSSS (15.3.7, 16.3.4): preamble + PLCP header 192 us long,
+ *   96 us short (never at 1 Mb/s), + ceil(8L / rate) us.
+ * OFDM (17.4.3): 16 us preamble + 4 us SIGNAL + 4 us x
+ *   ceil((16 + 8L + 6) / N_DBPS); ERP-OFDM in 2.4 GHz (18.5.2) adds a
+ *   6 us signal extension.
+ * HT mixed (19.4.3): 16 + 4 (L-SIG) + 8 (HT-SIG) + 4 (HT-STF) + 4 x N_LTF,
+ *   greenfield: 8 + 8 + 8 + 4 x (N_LTF - 1); N_SYM = m_STBC x
+ *   ceil((8L + 16 + 6 N_ES) / (m_STBC N_DBPS)); symbols 4 us, short GI
+ *   3.6 us rounded up to 4 us as a whole (mixed format); 2.4 GHz + 6 us.
+ * VHT (21.4.3): 16 + 4 + 8 (VHT-SIG-A) + 4 (VHT-STF) + 4 x N_LTF + 4
+ *   (VHT-SIG-B); the PSDU is always an A-MPDU: a 4-byte delimiter and
+ *   the MPDU padded to 4 bytes; symbols as HT.
+ * HE SU, extended-range SU, trigger-based (ax 27.4.3): 20 (legacy) + 4
+ *   (RL-SIG) + 8 (HE-SIG-A, 16 extended range) + 4 (HE-STF, 8
+ *   trigger-based) + N_LTF x (3.2 x LTF size + GI) + N_SYM x (12.8 + GI);
+ *   N_SYM = ceil((8L + 16 [+ 6 N_ES with BCC]) / N_DBPS); packet
+ *   extension not counted (radiotap does not carry it).
+ * N_DBPS = N_SD x N_BPSCS x R x N_SS (halved with DCM); N_ES is one BCC
+ * encoder per 1080 data bits a symbol (300 Mb/s at short GI).
+ */
+
+/* Bits per subcarrier and coding rate of MCS 0..11 (HT: index mod 8). */
+static const uint8_t mcs_bpscs[12] = { 1, 2, 2, 4, 4, 6, 6, 6, 8, 8, 10, 10 };
+static const uint8_t mcs_rnum[12] = { 1, 1, 3, 1, 3, 2, 3, 5, 3, 5, 3, 5 };
+static const uint8_t mcs_rden[12] = { 2, 2, 4, 2, 4, 3, 4, 6, 4, 6, 4, 6 };
+
+static uint64_t div_up(uint64_t a, uint64_t b)
+{
+	return (a + b - 1) / b;
+}
+
+static bool is_2g4(int freq_mhz)
+{
+	return band_of_freq(freq_mhz) == BAND_2G4;
+}
+
+static uint32_t dsss_ns(const struct dec_rate *r, size_t len)
+{
+	uint32_t pre_us = r->short_preamble && r->rate > 2 ? 96 : 192;
+	/* 8L bits at rate x 0.5 Mb/s: 16L / rate microseconds. */
+	return (uint32_t)((pre_us + div_up(16 * (uint64_t)len, r->rate)) * 1000);
+}
+
+static uint32_t ofdm_ns(unsigned rate, size_t len, int freq_mhz)
+{
+	uint64_t n_dbps = 2 * (uint64_t)rate;		/* rate x 0.5 Mb/s x 4 us */
+	uint64_t us = 20 + 4 * div_up(16 + 8 * (uint64_t)len + 6, n_dbps);
+	return (uint32_t)((us + (is_2g4(freq_mhz) ? 6 : 0)) * 1000);
+}
+
+static unsigned n_es(uint64_t n_dbps)
+{
+	return (unsigned)div_up(n_dbps, 1080);
+}
+
+static uint64_t n_dbps_of(unsigned n_sd, unsigned mcs, unsigned nss, bool dcm)
+{
+	uint64_t n = (uint64_t)n_sd * mcs_bpscs[mcs] * mcs_rnum[mcs] * nss / mcs_rden[mcs];
+	return dcm ? n / 2 : n;
+}
+
+static uint64_t n_sym(size_t len, uint64_t n_dbps, bool stbc, bool tail)
+{
+	uint64_t m = stbc ? 2 : 1;
+	uint64_t bits = 8 * (uint64_t)len + 16 + (tail ? 6 * n_es(n_dbps) : 0);
+	return m * div_up(bits, m * n_dbps);
+}
+
+/* HT/VHT data symbols: 4 us, or 3.6 us with the total rounded up to 4. */
+static uint64_t ht_data_ns(uint64_t nsym, bool sgi)
+{
+	return sgi ? div_up(nsym * 3600, 4000) * 4000 : nsym * 4000;
+}
+
+static unsigned ltfs_of(unsigned nsts)
+{
+	static const uint8_t ltfs[9] = { 1, 1, 2, 4, 4, 6, 6, 8, 8 };
+	return nsts <= 8 ? ltfs[nsts] : 8;
+}
+
+static uint32_t ht_ns(const struct dec_rate *r, size_t len, int freq_mhz)
+{
+	uint64_t n_dbps;
+	if (r->mcs == 32)
+		n_dbps = 24;		/* 6 Mb/s duplicated over 40 MHz */
+	else
+		n_dbps = n_dbps_of(r->bw == 40 ? 108 : 52, r->mcs % 8, r->nss, false);
+	unsigned nltf = ltfs_of(r->nss * (r->stbc ? 2u : 1u));
+	uint64_t nsym = n_sym(len, n_dbps, r->stbc, true);
+	uint64_t ns;
+	if (r->greenfield)
+		ns = (24 + 4 * (uint64_t)(nltf - 1)) * 1000 + (r->gi ? nsym * 3600 : nsym * 4000);
+	else
+		ns = (32 + 4 * (uint64_t)nltf) * 1000 + ht_data_ns(nsym, r->gi);
+	return (uint32_t)(ns + (is_2g4(freq_mhz) ? 6000 : 0));
+}
+
+static size_t ampdu_psdu(size_t len)
+{
+	return 4 + ((len + 3) & ~(size_t)3);
+}
+
+static unsigned vht_nsd(unsigned bw)
+{
+	return bw == 160 ? 468 : bw == 80 ? 234 : bw == 40 ? 108 : 52;
+}
+
+static uint32_t vht_ns(const struct dec_rate *r, size_t len, int freq_mhz)
+{
+	uint64_t n_dbps = n_dbps_of(vht_nsd(r->bw), r->mcs, r->nss, false);
+	unsigned nltf = ltfs_of(r->nss * (r->stbc ? 2u : 1u));
+	uint64_t nsym = n_sym(ampdu_psdu(len), n_dbps, r->stbc, true);
+	uint64_t ns = (36 + 4 * (uint64_t)nltf) * 1000 + ht_data_ns(nsym, r->gi);
+	return (uint32_t)(ns + (is_2g4(freq_mhz) ? 6000 : 0));
+}
+
+static unsigned he_nsd(const struct dec_rate *r)
+{
+	if (r->he_ru)
+		return r->he_ru;
+	return r->bw == 160 ? 1960 : r->bw == 80 ? 980 : r->bw == 40 ? 468 : 234;
+}
+
+static uint32_t he_ns(const struct dec_rate *r, size_t len)
+{
+	static const uint32_t gi_ns[3] = { 800, 1600, 3200 };
+	uint32_t gi = gi_ns[r->gi];
+	/* Without an LTF size: 4x goes with 3.2 us GI, 2x with the others. */
+	unsigned ltf = r->he_ltf ? r->he_ltf : r->gi == 2 ? 4 : 2;
+	unsigned nltf = r->he_nltf ? r->he_nltf : ltfs_of(r->nss);
+	uint64_t n_dbps = n_dbps_of(he_nsd(r), r->mcs, r->nss, r->dcm);
+	if (!n_dbps)
+		return 0;
+	uint64_t nsym = n_sym(ampdu_psdu(len), n_dbps, r->stbc, !r->ldpc);
+	uint64_t pre = 20000 + 4000 + (r->he_format == 1 ? 16000 : 8000) + (r->he_format == 3 ? 8000 : 4000);
+	pre += nltf * (uint64_t)(ltf * 3200 + gi);
+	return (uint32_t)(pre + nsym * (12800 + gi));
+}
+
+uint32_t airtime_ppdu_ns(const struct dec_rate *r, size_t len, int freq_mhz)
+{
+	switch (r->phy) {
+	case PHY_DSSS:
+		return dsss_ns(r, len);
+	case PHY_OFDM:
+		return ofdm_ns(r->rate, len, freq_mhz);
+	case PHY_HT:
+		return ht_ns(r, len, freq_mhz);
+	case PHY_VHT:
+		return vht_ns(r, len, freq_mhz);
+	case PHY_HE:
+		return he_ns(r, len);
+	default:
+		return 0;
+	}
+}
+
+/* ---- the frame around the PPDU ---- */
+
+#define ACK_LEN 14
+#define BA_LEN 32		/* compressed Block Ack */
+
+/* 2.4 GHz: SIFS 10 us, slot 20 us for DSSS senders (long slot), 9 us
+ * for OFDM ones (short slot); 5 and 6 GHz: SIFS 16, slot 9. */
+static uint32_t sifs_ns(int freq_mhz)
+{
+	return is_2g4(freq_mhz) ? 10000 : 16000;
+}
+
+static uint32_t slot_ns(const struct dec_rate *r, int freq_mhz)
+{
+	return is_2g4(freq_mhz) && r->phy == PHY_DSSS ? 20000 : 9000;
+}
+
+/* AIFSN of the default EDCA parameter set (9.4.2.29, stations): BK 7,
+ * BE 3, VI 2, VO 2 by the TID's access category; DIFS is AIFSN 2. */
+static unsigned aifsn_of_tid(int tid)
+{
+	static const uint8_t aifsn[8] = { 3, 7, 7, 3, 2, 2, 2, 2 };
+	return tid >= 0 && tid < 8 ? aifsn[tid] : 2;
+}
+
+/*
+ * A control response goes at the highest basic rate not above the
+ * eliciting frame's (10.6.6.5). The BSS's basic rate set is not in the
+ * capture; the mandatory rates stand for it: DSSS 1, 2, 5.5, 11 Mb/s
+ * (same preamble), OFDM 6, 12, 24 Mb/s. HT, VHT and HE frames answer at
+ * the mandatory OFDM rate of their MCS's modulation (BPSK 6, QPSK 12,
+ * 16-QAM and up 24).
+ */
+static uint32_t response_ns(const struct dec_rate *r, size_t len, int freq_mhz)
+{
+	if (r->phy == PHY_DSSS)
+		return dsss_ns(r, len);
+	unsigned rate;
+	if (r->phy == PHY_OFDM)
+		rate = r->rate >= 48 ? 48 : r->rate >= 24 ? 24 : 12;
+	else {
+		unsigned m = r->phy == PHY_HT ? r->mcs % 8 : r->mcs;
+		rate = r->phy == PHY_HT && r->mcs == 32 ? 12 : m == 0 ? 12 : m < 3 ? 24 : 48;
+	}
+	return ofdm_ns(rate, len, freq_mhz);
+}
+
+static bool expects_ack(const struct air_frame *f)
+{
+	if (f->group)
+		return false;
+	if (f->type == 0)
+		return f->subtype != 14;	/* Action No Ack */
+	if (f->type == 1)
+		return f->subtype == 10 || f->subtype == 8;	/* PS-Poll: ACK; BlockAckReq: Block Ack */
+	return f->type == 2 && f->ack_policy == 0;
+}
+
+/* The data bits an A-MPDU subframe adds to its shared PPDU, as a share
+ * of symbol time: 8 (4 + L padded to 4) / N_DBPS symbols. */
+static uint32_t subframe_ns(const struct dec_rate *r, size_t len)
+{
+	uint64_t n_dbps, t_sym;
+	if (r->phy == PHY_HE) {
+		static const uint32_t gi_ns[3] = { 800, 1600, 3200 };
+		n_dbps = n_dbps_of(he_nsd(r), r->mcs, r->nss, r->dcm);
+		t_sym = 12800 + gi_ns[r->gi];
+	} else if (r->phy == PHY_VHT) {
+		n_dbps = n_dbps_of(vht_nsd(r->bw), r->mcs, r->nss, false);
+		t_sym = r->gi ? 3600 : 4000;
+	} else {
+		n_dbps = r->mcs == 32 ? 24 : n_dbps_of(r->bw == 40 ? 108 : 52, r->mcs % 8, r->nss, false);
+		t_sym = r->gi ? 3600 : 4000;
+	}
+	return n_dbps ? (uint32_t)(8 * (uint64_t)ampdu_psdu(len) * t_sym / n_dbps) : 0;
+}
+
+uint32_t airtime_frame_ns(const struct air_frame *f)
+{
+	const struct dec_rate *r = f->rate;
+	uint32_t ppdu = airtime_ppdu_ns(r, f->psdu_len, f->freq_mhz);
+	if (!ppdu)
+		return 0;
+	uint32_t sifs = sifs_ns(f->freq_mhz);
+	bool response = f->type == 1 && (f->subtype == 13 || f->subtype == 12 || f->subtype == 9);
+	uint32_t ifs = response ? sifs : sifs + aifsn_of_tid(f->tid) * slot_ns(r, f->freq_mhz);
+	if (r->ampdu && r->phy >= PHY_HT) {
+		uint32_t t = subframe_ns(r, f->psdu_len);
+		if (f->ampdu_first) {
+			t += ifs + airtime_ppdu_ns(r, 0, f->freq_mhz);
+			if (!f->group && f->type == 2 && f->ack_policy == 0)
+				t += sifs + response_ns(r, BA_LEN, f->freq_mhz);
+		}
+		return t;
+	}
+	uint32_t t = ifs + ppdu;
+	if (expects_ack(f))
+		t += sifs + response_ns(r, f->type == 1 && f->subtype == 8 ? BA_LEN : ACK_LEN, f->freq_mhz);
+	return t;
+}
