@@ -337,6 +337,7 @@ static cfg_opt_t capture_opts[] = {
 	CFG_INT("window", 60, CFGF_NONE),
 	CFG_INT("snaplen", 256, CFGF_NONE),
 	CFG_INT("station_timeout", 300, CFGF_NONE),
+	CFG_BOOL("airtime", cfg_true, CFGF_NONE),
 	CFG_STR_LIST("local_prefixes", NULL, CFGF_NODEFAULT),
 	CFG_STR("gateway_mac", NULL, CFGF_NODEFAULT),
 	CFG_END()
@@ -1151,6 +1152,7 @@ static void build_captures(struct build_ctx *b, cfg_t *root)
 		p->window = cfg_getint(sec, "window");
 		p->snaplen = cfg_getint(sec, "snaplen");
 		p->station_timeout = cfg_getint(sec, "station_timeout");
+		p->airtime = cfg_getbool(sec, "airtime");
 		p->local_prefixes = dup_list(sec, "local_prefixes", &p->n_local_prefixes);
 		check_list(b, sec, "local_prefixes", p->local_prefixes, p->n_local_prefixes, prefix_ok,
 			   "an address/length");

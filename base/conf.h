@@ -101,6 +101,7 @@ struct conf_capture {
 	long window;			/* seconds per aggregation window */
 	long snaplen;
 	long station_timeout;		/* dot11: seconds until a silent station leaves */
+	bool airtime;			/* dot11: airtime per channel and BSSID */
 	char **local_prefixes;
 	size_t n_local_prefixes;
 	char *gateway_mac;

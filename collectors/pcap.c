@@ -70,6 +70,7 @@ struct capture {
 
 	/* a file read as fast as possible: its reader thread's hand-over */
 	struct pkt_ring ring;
+	struct d11_digester reader_dg;	/* the reader thread's */
 	int reader_end;			/* enum read_end, set before the last batch */
 	double reader_cpu;		/* its CPU seconds, set likewise */
 	char reader_error[PCAP_ERRBUF_SIZE + 64];
@@ -211,6 +212,7 @@ static int build_settings(const struct conf *conf, const struct conf_capture *cc
 	set->mode = mode_of(cc->mode);
 	set->window = cc->window > 0 ? (double)cc->window : 60;
 	set->station_timeout = cc->station_timeout > 0 ? (double)cc->station_timeout : 300;
+	set->airtime = cc->airtime;
 	set->utc_offset = utc_offset_now();
 	set->prefixes = xcalloc(cc->n_local_prefixes + 1, sizeof *set->prefixes);
 	for (size_t i = 0; i < cc->n_local_prefixes; i++) {
@@ -259,10 +261,10 @@ static void free_settings(struct cap_settings *set)
  * restarts the capture, anything else keeps its state. */
 static char *signature(const struct conf *conf, const struct conf_capture *cc)
 {
-	char *s = xasprintf("%s|%s|%s|%s|%g|%d|%s|%ld|%ld|%ld|%s|%s", cc->name, cc->mode,
+	char *s = xasprintf("%s|%s|%s|%s|%g|%d|%s|%ld|%ld|%ld|%d|%s|%s", cc->name, cc->mode,
 			    cc->interface ? cc->interface : "", cc->file ? cc->file : "", cc->speed,
 			    cc->loop, cc->filter ? cc->filter : "", cc->window, cc->snaplen,
-			    cc->station_timeout, cc->gateway_mac ? cc->gateway_mac : "", conf->state_dir);
+			    cc->station_timeout, cc->airtime, cc->gateway_mac ? cc->gateway_mac : "", conf->state_dir);
 	for (size_t i = 0; i < cc->n_local_prefixes; i++) {
 		char *t = xasprintf("%s|%s", s, cc->local_prefixes[i]);
 		free(s);
@@ -551,23 +553,25 @@ static bool reopen_live(struct capture *cap)
 #define DIGESTS_PER_BATCH 2048
 _Static_assert(DIGESTS_PER_BATCH * sizeof(struct cap_d11) <= PKT_BATCH_BYTES, "digests fit a batch");
 
-static bool batch_add_digest(struct pkt_batch *b, const struct pcap_pkthdr *h, const u_char *data, double ts)
+static bool batch_add_digest(struct capture *cap, struct pkt_batch *b, const struct pcap_pkthdr *h,
+			     const u_char *data, double ts)
 {
 	if (b->n == DIGESTS_PER_BATCH)
 		return false;
 	size_t off = b->n * sizeof(struct cap_d11);
-	if (off % 64 == 0 && off + PKT_WRITE_AHEAD < DIGESTS_PER_BATCH * sizeof(struct cap_d11))
+	/* A digest that starts a cache line asks for the one ahead. */
+	if (off % 64 < sizeof(struct cap_d11) && off + PKT_WRITE_AHEAD < DIGESTS_PER_BATCH * sizeof(struct cap_d11))
 		pkt_batch_want(b, b->data + off + PKT_WRITE_AHEAD);
 	b->n++;
-	cap_dot11_digest(b->dlt, h, data, ts, (struct cap_d11 *)(void *)(b->data + off));
+	cap_dot11_digest(&cap->reader_dg, b->dlt, h, data, ts, (struct cap_d11 *)(void *)(b->data + off));
 	return true;
 }
 
-static bool batch_add(const struct capture *cap, struct pkt_batch *b, const struct pcap_pkthdr *h,
+static bool batch_add(struct capture *cap, struct pkt_batch *b, const struct pcap_pkthdr *h,
 		      const u_char *data, double ts)
 {
 	if (cap->set.mode == CAP_DOT11)
-		return batch_add_digest(b, h, data, ts);
+		return batch_add_digest(cap, b, h, data, ts);
 	return pkt_batch_add(b, h, data, ts);
 }
 
@@ -670,6 +674,7 @@ static enum read_end count_file(struct capture *cap, char *error, size_t error_l
 	pthread_t reader;
 	pkt_ring_open(&cap->ring);
 	cap->reader_error[0] = '\0';
+	cap->reader_dg = (struct d11_digester){ .airtime = cap->set.airtime };
 	if (pthread_create(&reader, NULL, reader_main, cap) != 0) {
 		snprintf(error, error_len, "cannot start a reader thread");
 		return READ_ERROR;
@@ -816,6 +821,66 @@ static void emit_aps(struct capture *cap, const struct cap_report *r, double now
 	free(sum);
 }
 
+/* A channel's name: its number on 2.4 and 5 GHz, "6g" and the number on
+ * 6 GHz (whose numbers repeat 2.4 GHz's), the frequency off the grid,
+ * "unknown" for frames without one (no radiotap Channel field). */
+static void channel_name(uint16_t freq, char *out, size_t n)
+{
+	int ch = channel_of_freq(freq);
+	if (!freq)
+		snprintf(out, n, "unknown");
+	else if (!ch)
+		snprintf(out, n, "%uMHz", (unsigned)freq);
+	else if (band_of_freq(freq) == BAND_6G)
+		snprintf(out, n, "6g%d", ch);
+	else
+		snprintf(out, n, "%d", ch);
+}
+
+/* Busy percent of the window; NAN when nothing rated was heard (a
+ * channel whose frames all lack rates is unknown, not idle). */
+static double utilization(const struct cap_air *a, double span)
+{
+	if (span <= 0 || a->frames == a->no_rate)
+		return NAN;
+	return fmin(100.0, (double)a->ns * 1e-9 / span * 100.0);
+}
+
+static void emit_air_of(struct collector *c, const char *e, const struct cap_air *a, double span, double now)
+{
+	collector_emit(c, e, "utilization", utilization(a, span), now, NULL);
+	collector_emit(c, e, "retry_ratio", a->frames ? (double)a->retries / a->frames : NAN, now, NULL);
+}
+
+/* Channels and BSSIDs heard in this window, and once more (unknown) in
+ * the window after they fall silent. */
+static void emit_air(struct capture *cap, const struct cap_report *r, double now)
+{
+	struct collector *c = cap->owner->c;
+	char e[SAMPLE_ENTITY_MAX], name[16], text[32];
+	for (size_t i = 0; i < r->n_chans; i++) {
+		const struct cap_chan *ch = &r->chans[i];
+		if (!ch->air.frames && !ch->air.last_window)
+			continue;
+		channel_name(ch->freq, name, sizeof name);
+		snprintf(e, sizeof e, "channel:%s/%s", cap->set.name, name);
+		emit_air_of(c, e, &ch->air, r->span, now);
+		collector_emit(c, e, "frames_no_rate", ch->air.no_rate, now, NULL);
+	}
+	for (size_t i = 0; i < r->n_bss; i++) {
+		const struct cap_bss *b = &r->bss[i];
+		if (!b->air.frames && !b->air.last_window)
+			continue;
+		char mac[18];
+		format_mac(b->mac, mac, sizeof mac);
+		snprintf(e, sizeof e, "bssid:%s/%s", cap->set.name, mac);
+		emit_air_of(c, e, &b->air, r->span, now);
+		snprintf(text, sizeof text, "%u MHz", (unsigned)b->freq);
+		int ch = channel_of_freq(b->freq);
+		collector_emit(c, e, "channel", ch ? ch : NAN, now, b->freq ? text : NULL);
+	}
+}
+
 static const char *const dhcp_names[DHCP_MSG_MAX] = {
 	[DHCP_DISCOVER] = "discover", [DHCP_OFFER] = "offer", [DHCP_REQUEST] = "request",
 	[DHCP_DECLINE] = "decline", [DHCP_ACK] = "ack", [DHCP_NAK] = "nak",
@@ -837,6 +902,11 @@ static void emit_detail(struct capture *cap, const struct cap_report *r, const c
 		collector_emit(c, e, "beacon_bssids", r->beacon_bssids, now, NULL);
 		collector_emit(c, e, "bssids_with_stations", r->bssids_with_stations, now, NULL);
 		collector_emit(c, e, "data_stations", t->distinct[K_STA], now, NULL);
+		if (cap->set.airtime) {
+			collector_emit(c, e, "air_frames_total", (double)t->air_frames, now, NULL);
+			collector_emit(c, e, "air_frames_no_rate_total", (double)t->air_no_rate, now, NULL);
+			collector_emit(c, e, "airtime_seconds_total", (double)t->air_ns * 1e-9, now, NULL);
+		}
 		for (size_t i = 0; i < r->n_bss; i++) {
 			const struct cap_bss *b = &r->bss[i];
 			char mac[18], be[SAMPLE_ENTITY_MAX];
@@ -883,6 +953,8 @@ static void emit_report(struct capture *cap, const struct cap_report *r)
 	collector_emit(c, e, "malformed_total", (double)r->tot.malformed, now, NULL);
 	if (cap->set.mode == CAP_DOT11) {
 		emit_aps(cap, r, now);
+		if (cap->set.airtime)
+			emit_air(cap, r, now);
 	} else {
 		collector_emit(c, e, "active_clients", r->active_clients, now, NULL);
 		collector_emit(c, e, "devices_day_global", r->day_global, now, NULL);

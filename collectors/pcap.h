@@ -10,6 +10,9 @@
  *   dot11   ap:<name> clients clients_2g4 clients_5g (BSSIDs from the ap
  *           blocks' `bssid` lists); unknown BSSIDs with stations become
  *           ap:bssid-<mac> unplanned=1 ("unplanned / neighbouring")
+ *           with airtime (default): channel:<c>/<channel> utilization
+ *           retry_ratio frames_no_rate; bssid:<c>/<bssid> utilization
+ *           retry_ratio channel (doc/airtime.md)
  *   dhcp    pool:<name> leases, from DHCPACKs (any ether capture a pool
  *           names; pools without `capture` follow every dhcp capture)
  *

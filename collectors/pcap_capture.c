@@ -39,7 +39,7 @@ void cap_packet(struct cap_state *st, int dlt, const struct pcap_pkthdr *h, cons
 		return;
 	}
 	struct cap_d11 d;
-	cap_dot11_digest(dlt, h, data, ts, &d);
+	cap_dot11_digest(&st->dg, dlt, h, data, ts, &d);
 	cap_dot11_frame(st, &d, NULL);
 }
 
@@ -92,6 +92,22 @@ static void report_bss(const struct cap_state *st, struct cap_report *r)
 	}
 }
 
+/* The window's airtime goes into the report; the counters start again. */
+static void report_air(struct cap_state *st, struct cap_report *r)
+{
+	r->n_chans = st->n_chans;
+	r->chans = xcalloc(st->n_chans ? st->n_chans : 1, sizeof *r->chans);
+	memcpy(r->chans, st->chans, st->n_chans * sizeof *r->chans);
+	for (size_t i = 0; i < st->n_chans; i++) {
+		struct cap_air *a = &st->chans[i].air;
+		*a = (struct cap_air){ .last_window = a->frames > 0 };
+	}
+	for (size_t i = 0; i < st->n_bss; i++) {
+		struct cap_air *a = &st->bss[i].air;
+		*a = (struct cap_air){ .last_window = a->frames > 0 };
+	}
+}
+
 struct cap_report *cap_window_report(struct cap_state *st, double t_end, double span, bool final)
 {
 	struct cap_report *r = xcalloc(1, sizeof *r);
@@ -101,6 +117,7 @@ struct cap_report *cap_window_report(struct cap_state *st, double t_end, double 
 	if (st->set->mode == CAP_DOT11) {
 		cap_dot11_window(st, t_end);
 		report_bss(st, r);
+		report_air(st, r);
 	} else {
 		r->n_pools = st->set->n_pools;
 		r->pool_leases = xcalloc(r->n_pools ? r->n_pools : 1, sizeof *r->pool_leases);
@@ -124,6 +141,7 @@ void cap_report_free(struct cap_report *r)
 		return;
 	free(r->pool_leases);
 	free(r->bss);
+	free(r->chans);
 	free(r->vlans);
 	free(r);
 }

@@ -38,8 +38,10 @@ struct cap_report {
 	uint32_t beacon_bssids, bssids_with_stations;
 	uint32_t *pool_leases;		/* one per settings pool */
 	size_t n_pools;
-	struct cap_bss *bss;		/* BSSIDs that ever had stations or beacons */
+	struct cap_bss *bss;		/* BSSIDs seen (stations, beacons, airtime) */
 	size_t n_bss;
+	struct cap_chan *chans;		/* channels seen, with the window's airtime */
+	size_t n_chans;
 	struct cap_vlan_count *vlans;
 	size_t n_vlans;
 };

@@ -1,4 +1,4 @@
-/* 802.11 side of the capture: stations per BSSID from a monitor port. */
+/* 802.11 side of the capture: stations per BSSID, airtime per channel and BSSID, from a monitor port. */
 #include "config.h"
 #include "collectors/pcap_dot11.h"
 
@@ -46,6 +46,13 @@ static int bss_lookup(struct cap_state *st, const uint8_t *mac)
 	memset(b, 0, sizeof *b);
 	memcpy(b->mac, mac, 6);
 	return (int)s->v;
+}
+
+/* A known BSSID's row, or -1: for addresses that may be a station's. */
+static int bss_find(struct cap_state *st, const uint8_t *mac)
+{
+	struct hmap_slot *s = hmap_find(&st->bss_index, mac_u64(mac));
+	return s ? (int)s->v : -1;
 }
 
 /* A station/BSSID pair's key in the address table, from the station's
@@ -128,8 +135,66 @@ static void leave_all(struct cap_state *st, const struct cap_d11 *d)
 		st->bss[b->v].flushed_at = d->ts;
 }
 
+/* ---- airtime ---- */
+
+static struct cap_chan *chan_of(struct cap_state *st, uint16_t freq)
+{
+	if (st->n_chans && st->chans[st->last_chan].freq == freq)
+		return &st->chans[st->last_chan];
+	for (size_t i = 0; i < st->n_chans; i++) {
+		if (st->chans[i].freq == freq) {
+			st->last_chan = i;
+			return &st->chans[i];
+		}
+	}
+	if (st->n_chans == CAP_MAX_CHAN)
+		return NULL;
+	struct cap_chan *c = &st->chans[st->n_chans];
+	memset(c, 0, sizeof *c);
+	c->freq = freq;
+	st->last_chan = st->n_chans++;
+	return c;
+}
+
+static void air_add(struct cap_air *a, const struct cap_d11 *d)
+{
+	a->frames++;
+	a->retries += (d->flags & D11F_RETRY) != 0;
+	if (d->flags & D11F_RATED)
+		a->ns += d->air_ns;
+	else
+		a->no_rate++;
+}
+
+/* A frame's airtime goes to its channel and, when it names one, to its
+ * BSS; a control frame only to a BSS already known. */
+static void count_air(struct cap_state *st, const struct cap_d11 *d)
+{
+	struct cap_chan *c = chan_of(st, d->freq);
+	if (c)
+		air_add(&c->air, d);
+	else
+		st->chans_full++;
+	st->tot.air_frames++;
+	if (d->flags & D11F_RATED)
+		st->tot.air_ns += d->air_ns;
+	else
+		st->tot.air_no_rate++;
+	int bi = -1;
+	if (d->flags & D11F_BSS)
+		bi = bss_lookup(st, d->bssid);
+	else if (d->flags & D11F_PEER && (bi = bss_find(st, d->bssid)) < 0)
+		bi = bss_find(st, d->sta);
+	if (bi < 0)
+		return;
+	air_add(&st->bss[bi].air, d);
+	st->bss[bi].freq = d->freq;
+}
+
 void cap_dot11_count(struct cap_state *st, const struct cap_d11 *d, const struct cap_ahead *a)
 {
+	if (d->flags & D11F_AIR)
+		count_air(st, d);
 	switch (d->what) {
 	case D11_MALFORMED:
 		st->tot.malformed++;
@@ -243,7 +308,78 @@ static void digest_mgmt(const struct dec_80211 *f, struct cap_d11 *d)
 	}
 }
 
-void cap_dot11_digest(int dlt, const struct pcap_pkthdr *h, const uint8_t *p, double ts, struct cap_d11 *d)
+static bool usable_bssid(const uint8_t *m)
+{
+	return !mac_is_group(m) && !mac_is_zero(m);
+}
+
+/* The BSS a frame belongs to: data frames by their DS bits, management
+ * frames by addr3; control frames name a transmitter and a receiver,
+ * either of which may be an AP already known. */
+static void air_bss(const struct dec_80211 *f, struct cap_d11 *d)
+{
+	const uint8_t *b = NULL;
+	if (f->type == 0)
+		b = f->a3;
+	else if (f->type == 2)
+		b = f->ds == 0 ? f->a3 : f->ds == 1 ? f->a1 : f->ds == 2 ? f->a2 : NULL;
+	if (b && usable_bssid(b)) {
+		memcpy(d->bssid, b, 6);
+		d->flags |= D11F_BSS;
+	} else if (f->type == 1) {
+		memcpy(d->sta, f->a1, 6);
+		memcpy(d->bssid, f->a2 ? f->a2 : f->a1, 6);
+		d->flags |= D11F_PEER;
+	}
+}
+
+/* Whether this A-MPDU subframe opens its A-MPDU (its preamble counted
+ * once): subframes of one A-MPDU come together, with one reference. */
+static bool ampdu_first(struct d11_digester *g, const struct dec_radio *r)
+{
+	if (!r->rate.ampdu) {
+		g->ampdu_open = false;
+		return false;
+	}
+	bool first = !g->ampdu_open || g->ampdu_ref != r->rate.ampdu_ref || g->ampdu_freq != r->freq_mhz;
+	g->ampdu_open = true;
+	g->ampdu_ref = r->rate.ampdu_ref;
+	g->ampdu_freq = r->freq_mhz;
+	return first;
+}
+
+static void digest_air(struct d11_digester *g, const struct dec_radio *r, const struct dec_80211 *f,
+		       uint32_t wire_len, struct cap_d11 *d)
+{
+	d->flags |= D11F_AIR;
+	d->freq = r->freq_mhz > 0 && r->freq_mhz < 65536 ? (uint16_t)r->freq_mhz : 0;
+	if (r->frame[1] & 0x08)
+		d->flags |= D11F_RETRY;
+	air_bss(f, d);
+	if (r->rate.phy == PHY_NONE || wire_len < r->hlen)
+		return;
+	struct air_frame af = {
+		.rate = &r->rate, .freq_mhz = r->freq_mhz, .type = f->type, .subtype = f->subtype,
+		.group = mac_is_group(f->a1), .tid = -1, .ampdu_first = ampdu_first(g, r),
+	};
+	/* The PSDU: the frame as sent, with its FCS whether captured or not. */
+	af.psdu_len = wire_len - r->hlen + (r->fcs_at_end ? 0 : 4);
+	if (f->type == 2 && (f->subtype & 8)) {
+		uint8_t qos = r->frame[f->ds == 3 ? 30 : 24];
+		af.tid = qos & 0x0f;
+		af.ack_policy = qos >> 5 & 3;
+	}
+	/* ACKs and Block Acks are counted with the frames that ask for them. */
+	bool response = f->type == 1 && (f->subtype == 13 || f->subtype == 9);
+	uint32_t ns = response ? 0 : airtime_frame_ns(&af);
+	if (ns || response) {
+		d->air_ns = ns;
+		d->flags |= D11F_RATED;
+	}
+}
+
+void cap_dot11_digest(struct d11_digester *g, int dlt, const struct pcap_pkthdr *h, const uint8_t *p, double ts,
+		      struct cap_d11 *d)
 {
 	struct dec_radio r;
 	struct dec_80211 f;
@@ -251,12 +387,19 @@ void cap_dot11_digest(int dlt, const struct pcap_pkthdr *h, const uint8_t *p, do
 	d->len = h->len;
 	d->caplen = h->caplen;
 	d->what = D11_OTHER;
+	d->flags = 0;
+	d->freq = 0;
+	d->air_ns = 0;
 	if (radio_header(dlt, p, h->caplen, &r) != DEC_OK || decode_80211(r.frame, r.frame_len, &f) != DEC_OK) {
 		d->what = D11_MALFORMED;
 		return;
 	}
+	if (g->airtime)
+		digest_air(g, &r, &f, h->len, d);
 	if (r.bad_fcs) {
+		/* It took the air all the same, but its addresses are not to be trusted. */
 		d->what = D11_BAD_FCS;
+		d->flags &= (uint8_t)~(D11F_BSS | D11F_PEER);
 		return;
 	}
 	d->ds = f.ds;

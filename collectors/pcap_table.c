@@ -24,6 +24,7 @@ void cap_state_init(struct cap_state *st, const struct cap_settings *set, const 
 		hmap_init(&st->stations, STATIONS_LOG2);
 		hmap_init(&st->bss_index, BSS_LOG2);
 		st->bss = xcalloc(CAP_MAX_BSS, sizeof *st->bss);
+		st->dg.airtime = set->airtime;
 	} else {
 		hmap_init(&st->leases, LEASES_LOG2);
 		st->vlan_frames = xcalloc(CAP_VLANS, sizeof *st->vlan_frames);

@@ -54,6 +54,31 @@ struct cap_settings {
 	struct cap_pool *pools;
 	size_t n_pools;
 	long utc_offset;		/* seconds east of UTC: devices per local day */
+	bool airtime;			/* dot11: account airtime */
+};
+
+/* Airtime over a window, of a channel or a BSS. no_rate frames carry no
+ * rate information: they are counted, never given a guessed airtime. */
+struct cap_air {
+	uint64_t ns;
+	uint32_t frames, retries, no_rate;
+	bool last_window;		/* had frames in the window before */
+};
+
+/* What digesting keeps from frame to frame, owned by the one thread that
+ * digests a capture's frames: whether airtime is wanted, and the A-MPDU
+ * whose preamble has been counted. */
+struct d11_digester {
+	bool airtime;
+	bool ampdu_open;
+	uint32_t ampdu_ref;
+	int ampdu_freq;
+};
+
+#define CAP_MAX_CHAN 64
+struct cap_chan {
+	uint16_t freq;			/* MHz; 0: frames without a channel */
+	struct cap_air air;
 };
 
 struct cap_bss {
@@ -62,6 +87,8 @@ struct cap_bss {
 	double flushed_at;		/* broadcast deauth: stations seen before leave */
 	uint32_t data_sta, tx_sta, assoc_sta;	/* distinct over the run */
 	uint32_t clients, clients_2g4, clients_5g, clients_6g;	/* at window end */
+	uint16_t freq;			/* of its latest frame */
+	struct cap_air air;
 };
 
 struct cap_totals {
@@ -69,6 +96,7 @@ struct cap_totals {
 	uint64_t packets_in, packets_out, bytes_in, bytes_out;
 	uint64_t dhcp_msgs[DHCP_MSG_MAX];
 	uint64_t data_frames, data_wds, data_ds0, bad_fcs;
+	uint64_t air_frames, air_no_rate, air_ns;
 	uint32_t distinct[K_N];
 };
 
@@ -118,6 +146,10 @@ struct cap_state {
 	struct hmap bss_index;		/* v = index into bss */
 	struct cap_bss *bss;
 	size_t n_bss;
+	struct d11_digester dg;		/* frames digested on this thread */
+	struct cap_chan chans[CAP_MAX_CHAN];
+	size_t n_chans, last_chan;
+	uint64_t chans_full;		/* frames of channels beyond CAP_MAX_CHAN */
 };
 
 void cap_state_init(struct cap_state *st, const struct cap_settings *set, const struct sipkey *key);

@@ -12,7 +12,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const struct cap_settings set = {
-	.name = "fuzz", .mode = CAP_DOT11, .window = 10, .station_timeout = 30,
+	.name = "fuzz", .mode = CAP_DOT11, .window = 10, .station_timeout = 30, .airtime = true,
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -41,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (st.tot.packets % 2) {
 		struct cap_d11 d;
 		struct cap_ahead ahead;
-		cap_dot11_digest(dlt, &h, data, ts, &d);
+		cap_dot11_digest(&st.dg, dlt, &h, data, ts, &d);
 		cap_dot11_prefetch(&st, &d, &ahead);
 		cap_dot11_frame(&st, &d, &ahead);
 	} else {
