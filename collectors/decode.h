@@ -134,9 +134,10 @@ int channel_of_freq(int mhz);
  */
 uint32_t airtime_ppdu_ns(const struct dec_rate *r, size_t psdu_len, int freq_mhz);
 /* A frame's whole cost: the inter-frame space before it, the PPDU, and
- * the ACK (or Block Ack) it implies. A-MPDU subframes share one
- * preamble: only the first of each (a new reference number) carries
- * it, the rest their data bits (see airtime.md). */
+ * the ACK (or Block Ack) it implies. A-MPDU subframes share one PPDU:
+ * the first carries the preamble, the space and the Block Ack, each one
+ * the symbols its bits add to those of the subframes before it, so the
+ * subframes of an A-MPDU add up to its TXTIME. */
 struct air_frame {
 	const struct dec_rate *rate;
 	int freq_mhz;
@@ -145,9 +146,13 @@ struct air_frame {
 	bool group;			/* addr1 is a group address */
 	int tid;			/* QoS data: 0..7, else -1 */
 	int ack_policy;			/* QoS data: 0..3, else 0 */
-	bool ampdu_first;		/* first subframe of its A-MPDU seen */
+	uint64_t ampdu_bits_before;	/* A-MPDU: bits of its earlier subframes */
 };
-uint32_t airtime_frame_ns(const struct air_frame *f);
+/* false when the rate is missing or makes no sense (*ns untouched); a
+ * subframe may add 0 ns. */
+bool airtime_frame_ns(const struct air_frame *f, uint32_t *ns);
+/* The bits an MPDU takes in an A-MPDU: delimiter, MPDU, padding. */
+uint64_t airtime_subframe_bits(size_t psdu_len);
 
 static inline bool mac_is_group(const uint8_t *m)
 {

@@ -32,6 +32,8 @@ static const uint8_t mcs_bpscs[12] = { 1, 2, 2, 4, 4, 6, 6, 6, 8, 8, 10, 10 };
 static const uint8_t mcs_rnum[12] = { 1, 1, 3, 1, 3, 2, 3, 5, 3, 5, 3, 5 };
 static const uint8_t mcs_rden[12] = { 2, 2, 4, 2, 4, 3, 4, 6, 4, 6, 4, 6 };
 
+static const uint32_t he_gi_ns[3] = { 800, 1600, 3200 };
+
 static uint64_t div_up(uint64_t a, uint64_t b)
 {
 	return (a + b - 1) / b;
@@ -67,10 +69,12 @@ static uint64_t n_dbps_of(unsigned n_sd, unsigned mcs, unsigned nss, bool dcm)
 	return dcm ? n / 2 : n;
 }
 
-static uint64_t n_sym(size_t len, uint64_t n_dbps, bool stbc, bool tail)
+/* Symbols for psdu_bits, with the 16 SERVICE bits and, for BCC, 6 tail
+ * bits per encoder. */
+static uint64_t n_sym(uint64_t psdu_bits, uint64_t n_dbps, bool stbc, bool tail)
 {
 	uint64_t m = stbc ? 2 : 1;
-	uint64_t bits = 8 * (uint64_t)len + 16 + (tail ? 6 * n_es(n_dbps) : 0);
+	uint64_t bits = psdu_bits + 16 + (tail ? 6 * n_es(n_dbps) : 0);
 	return m * div_up(bits, m * n_dbps);
 }
 
@@ -86,21 +90,28 @@ static unsigned ltfs_of(unsigned nsts)
 	return nsts <= 8 ? ltfs[nsts] : 8;
 }
 
-static uint32_t ht_ns(const struct dec_rate *r, size_t len, int freq_mhz)
+/* Everything before the data symbols of an HT, VHT or HE PPDU, with the
+ * 2.4 GHz signal extension (which comes after them, but counts alike). */
+static uint64_t preamble_ns(const struct dec_rate *r, int freq_mhz)
 {
-	uint64_t n_dbps;
-	if (r->mcs == 32)
-		n_dbps = 24;		/* 6 Mb/s duplicated over 40 MHz */
-	else
-		n_dbps = n_dbps_of(r->bw == 40 ? 108 : 52, r->mcs % 8, r->nss, false);
 	unsigned nltf = ltfs_of(r->nss * (r->stbc ? 2u : 1u));
-	uint64_t nsym = n_sym(len, n_dbps, r->stbc, true);
 	uint64_t ns;
-	if (r->greenfield)
-		ns = (24 + 4 * (uint64_t)(nltf - 1)) * 1000 + (r->gi ? nsym * 3600 : nsym * 4000);
+	if (r->phy == PHY_HE) {
+		uint32_t gi = he_gi_ns[r->gi];
+		/* Without an LTF size: 4x goes with 3.2 us GI, 2x with the others. */
+		unsigned ltf = r->he_ltf ? r->he_ltf : r->gi == 2 ? 4 : 2;
+		if (r->he_nltf)
+			nltf = r->he_nltf;
+		ns = 20000 + 4000 + (r->he_format == 1 ? 16000 : 8000) + (r->he_format == 3 ? 8000 : 4000);
+		return ns + nltf * (uint64_t)(ltf * 3200 + gi);
+	}
+	if (r->phy == PHY_VHT)
+		ns = (36 + 4 * (uint64_t)nltf) * 1000;
+	else if (r->greenfield)
+		ns = (24 + 4 * (uint64_t)(nltf - 1)) * 1000;
 	else
-		ns = (32 + 4 * (uint64_t)nltf) * 1000 + ht_data_ns(nsym, r->gi);
-	return (uint32_t)(ns + (is_2g4(freq_mhz) ? 6000 : 0));
+		ns = (32 + 4 * (uint64_t)nltf) * 1000;
+	return ns + (is_2g4(freq_mhz) ? 6000 : 0);
 }
 
 static size_t ampdu_psdu(size_t len)
@@ -108,18 +119,14 @@ static size_t ampdu_psdu(size_t len)
 	return 4 + ((len + 3) & ~(size_t)3);
 }
 
+uint64_t airtime_subframe_bits(size_t psdu_len)
+{
+	return 8 * (uint64_t)ampdu_psdu(psdu_len);
+}
+
 static unsigned vht_nsd(unsigned bw)
 {
 	return bw == 160 ? 468 : bw == 80 ? 234 : bw == 40 ? 108 : 52;
-}
-
-static uint32_t vht_ns(const struct dec_rate *r, size_t len, int freq_mhz)
-{
-	uint64_t n_dbps = n_dbps_of(vht_nsd(r->bw), r->mcs, r->nss, false);
-	unsigned nltf = ltfs_of(r->nss * (r->stbc ? 2u : 1u));
-	uint64_t nsym = n_sym(ampdu_psdu(len), n_dbps, r->stbc, true);
-	uint64_t ns = (36 + 4 * (uint64_t)nltf) * 1000 + ht_data_ns(nsym, r->gi);
-	return (uint32_t)(ns + (is_2g4(freq_mhz) ? 6000 : 0));
 }
 
 static unsigned he_nsd(const struct dec_rate *r)
@@ -129,20 +136,38 @@ static unsigned he_nsd(const struct dec_rate *r)
 	return r->bw == 160 ? 1960 : r->bw == 80 ? 980 : r->bw == 40 ? 468 : 234;
 }
 
-static uint32_t he_ns(const struct dec_rate *r, size_t len)
+static uint64_t n_dbps_rate(const struct dec_rate *r)
 {
-	static const uint32_t gi_ns[3] = { 800, 1600, 3200 };
-	uint32_t gi = gi_ns[r->gi];
-	/* Without an LTF size: 4x goes with 3.2 us GI, 2x with the others. */
-	unsigned ltf = r->he_ltf ? r->he_ltf : r->gi == 2 ? 4 : 2;
-	unsigned nltf = r->he_nltf ? r->he_nltf : ltfs_of(r->nss);
-	uint64_t n_dbps = n_dbps_of(he_nsd(r), r->mcs, r->nss, r->dcm);
+	if (r->phy == PHY_HE)
+		return n_dbps_of(he_nsd(r), r->mcs, r->nss, r->dcm);
+	if (r->phy == PHY_VHT)
+		return n_dbps_of(vht_nsd(r->bw), r->mcs, r->nss, false);
+	if (r->mcs == 32)
+		return 24;		/* 6 Mb/s duplicated over 40 MHz */
+	return n_dbps_of(r->bw == 40 ? 108 : 52, r->mcs % 8, r->nss, false);
+}
+
+/* The data symbols' time for a PSDU of psdu_bits. */
+static uint64_t data_ns(const struct dec_rate *r, uint64_t psdu_bits)
+{
+	uint64_t n_dbps = n_dbps_rate(r);
 	if (!n_dbps)
 		return 0;
-	uint64_t nsym = n_sym(ampdu_psdu(len), n_dbps, r->stbc, !r->ldpc);
-	uint64_t pre = 20000 + 4000 + (r->he_format == 1 ? 16000 : 8000) + (r->he_format == 3 ? 8000 : 4000);
-	pre += nltf * (uint64_t)(ltf * 3200 + gi);
-	return (uint32_t)(pre + nsym * (12800 + gi));
+	bool tail = r->phy != PHY_HE || !r->ldpc;
+	uint64_t nsym = n_sym(psdu_bits, n_dbps, r->stbc, tail);
+	if (r->phy == PHY_HE)
+		return nsym * (12800 + he_gi_ns[r->gi]);
+	if (r->greenfield)
+		return r->gi ? nsym * 3600 : nsym * 4000;
+	return ht_data_ns(nsym, r->gi);
+}
+
+/* HT (any PSDU), VHT and HE (always an A-MPDU: one subframe here). */
+static uint32_t mimo_ns(const struct dec_rate *r, size_t len, int freq_mhz)
+{
+	uint64_t bits = r->phy == PHY_HT ? 8 * (uint64_t)len : airtime_subframe_bits(len);
+	uint64_t d = data_ns(r, bits);
+	return d ? (uint32_t)(preamble_ns(r, freq_mhz) + d) : 0;
 }
 
 uint32_t airtime_ppdu_ns(const struct dec_rate *r, size_t len, int freq_mhz)
@@ -153,11 +178,9 @@ uint32_t airtime_ppdu_ns(const struct dec_rate *r, size_t len, int freq_mhz)
 	case PHY_OFDM:
 		return ofdm_ns(r->rate, len, freq_mhz);
 	case PHY_HT:
-		return ht_ns(r, len, freq_mhz);
 	case PHY_VHT:
-		return vht_ns(r, len, freq_mhz);
 	case PHY_HE:
-		return he_ns(r, len);
+		return mimo_ns(r, len, freq_mhz);
 	default:
 		return 0;
 	}
@@ -221,45 +244,38 @@ static bool expects_ack(const struct air_frame *f)
 	return f->type == 2 && f->ack_policy == 0;
 }
 
-/* The data bits an A-MPDU subframe adds to its shared PPDU, as a share
- * of symbol time: 8 (4 + L padded to 4) / N_DBPS symbols. */
-static uint32_t subframe_ns(const struct dec_rate *r, size_t len)
+/* A subframe: the symbols its bits add to the subframes' before it; the
+ * first also the space before, the preamble and the Block Ack after
+ * (when its ack policy asks for one). */
+static uint32_t subframe_ns(const struct air_frame *f, uint32_t ifs, uint32_t sifs)
 {
-	uint64_t n_dbps, t_sym;
-	if (r->phy == PHY_HE) {
-		static const uint32_t gi_ns[3] = { 800, 1600, 3200 };
-		n_dbps = n_dbps_of(he_nsd(r), r->mcs, r->nss, r->dcm);
-		t_sym = 12800 + gi_ns[r->gi];
-	} else if (r->phy == PHY_VHT) {
-		n_dbps = n_dbps_of(vht_nsd(r->bw), r->mcs, r->nss, false);
-		t_sym = r->gi ? 3600 : 4000;
-	} else {
-		n_dbps = r->mcs == 32 ? 24 : n_dbps_of(r->bw == 40 ? 108 : 52, r->mcs % 8, r->nss, false);
-		t_sym = r->gi ? 3600 : 4000;
-	}
-	return n_dbps ? (uint32_t)(8 * (uint64_t)ampdu_psdu(len) * t_sym / n_dbps) : 0;
+	const struct dec_rate *r = f->rate;
+	uint64_t before = f->ampdu_bits_before;
+	uint64_t t = data_ns(r, before + airtime_subframe_bits(f->psdu_len));
+	if (before)
+		return (uint32_t)(t - data_ns(r, before));
+	t += ifs + preamble_ns(r, f->freq_mhz);
+	if (!f->group && f->type == 2 && f->ack_policy == 0)
+		t += sifs + response_ns(r, BA_LEN, f->freq_mhz);
+	return (uint32_t)t;
 }
 
-uint32_t airtime_frame_ns(const struct air_frame *f)
+bool airtime_frame_ns(const struct air_frame *f, uint32_t *ns)
 {
 	const struct dec_rate *r = f->rate;
 	uint32_t ppdu = airtime_ppdu_ns(r, f->psdu_len, f->freq_mhz);
 	if (!ppdu)
-		return 0;
+		return false;
 	uint32_t sifs = sifs_ns(f->freq_mhz);
 	bool response = f->type == 1 && (f->subtype == 13 || f->subtype == 12 || f->subtype == 9);
 	uint32_t ifs = response ? sifs : sifs + aifsn_of_tid(f->tid) * slot_ns(r, f->freq_mhz);
 	if (r->ampdu && r->phy >= PHY_HT) {
-		uint32_t t = subframe_ns(r, f->psdu_len);
-		if (f->ampdu_first) {
-			t += ifs + airtime_ppdu_ns(r, 0, f->freq_mhz);
-			if (!f->group && f->type == 2 && f->ack_policy == 0)
-				t += sifs + response_ns(r, BA_LEN, f->freq_mhz);
-		}
-		return t;
+		*ns = subframe_ns(f, ifs, sifs);
+		return true;
 	}
 	uint32_t t = ifs + ppdu;
 	if (expects_ack(f))
 		t += sifs + response_ns(r, f->type == 1 && f->subtype == 8 ? BA_LEN : ACK_LEN, f->freq_mhz);
-	return t;
+	*ns = t;
+	return true;
 }

@@ -333,19 +333,23 @@ static void air_bss(const struct dec_80211 *f, struct cap_d11 *d)
 	}
 }
 
-/* Whether this A-MPDU subframe opens its A-MPDU (its preamble counted
- * once): subframes of one A-MPDU come together, with one reference. */
-static bool ampdu_first(struct d11_digester *g, const struct dec_radio *r)
+/* The bits of the earlier subframes of this frame's A-MPDU (0: it opens
+ * one), counting its own in. */
+static uint64_t ampdu_before(struct d11_digester *g, const struct dec_radio *r, size_t psdu_len)
 {
 	if (!r->rate.ampdu) {
 		g->ampdu_open = false;
-		return false;
+		return 0;
 	}
-	bool first = !g->ampdu_open || g->ampdu_ref != r->rate.ampdu_ref || g->ampdu_freq != r->freq_mhz;
-	g->ampdu_open = true;
-	g->ampdu_ref = r->rate.ampdu_ref;
-	g->ampdu_freq = r->freq_mhz;
-	return first;
+	if (!g->ampdu_open || g->ampdu_ref != r->rate.ampdu_ref || g->ampdu_freq != r->freq_mhz) {
+		g->ampdu_open = true;
+		g->ampdu_ref = r->rate.ampdu_ref;
+		g->ampdu_freq = r->freq_mhz;
+		g->ampdu_bits = 0;
+	}
+	uint64_t before = g->ampdu_bits;
+	g->ampdu_bits += airtime_subframe_bits(psdu_len);
+	return before;
 }
 
 static void digest_air(struct d11_digester *g, const struct dec_radio *r, const struct dec_80211 *f,
@@ -360,22 +364,23 @@ static void digest_air(struct d11_digester *g, const struct dec_radio *r, const 
 		return;
 	struct air_frame af = {
 		.rate = &r->rate, .freq_mhz = r->freq_mhz, .type = f->type, .subtype = f->subtype,
-		.group = mac_is_group(f->a1), .tid = -1, .ampdu_first = ampdu_first(g, r),
+		.group = mac_is_group(f->a1), .tid = -1,
 	};
 	/* The PSDU: the frame as sent, with its FCS whether captured or not. */
 	af.psdu_len = wire_len - r->hlen + (r->fcs_at_end ? 0 : 4);
+	af.ampdu_bits_before = ampdu_before(g, r, af.psdu_len);
 	if (f->type == 2 && (f->subtype & 8)) {
 		uint8_t qos = r->frame[f->ds == 3 ? 30 : 24];
 		af.tid = qos & 0x0f;
 		af.ack_policy = qos >> 5 & 3;
 	}
 	/* ACKs and Block Acks are counted with the frames that ask for them. */
+	uint32_t ns = 0;
+	if (!airtime_frame_ns(&af, &ns))
+		return;
 	bool response = f->type == 1 && (f->subtype == 13 || f->subtype == 9);
-	uint32_t ns = response ? 0 : airtime_frame_ns(&af);
-	if (ns || response) {
-		d->air_ns = ns;
-		d->flags |= D11F_RATED;
-	}
+	d->air_ns = response ? 0 : ns;
+	d->flags |= D11F_RATED;
 }
 
 void cap_dot11_digest(struct d11_digester *g, int dlt, const struct pcap_pkthdr *h, const uint8_t *p, double ts,

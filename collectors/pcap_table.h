@@ -67,12 +67,13 @@ struct cap_air {
 
 /* What digesting keeps from frame to frame, owned by the one thread that
  * digests a capture's frames: whether airtime is wanted, and the A-MPDU
- * whose preamble has been counted. */
+ * under way (its subframes come together, under one reference). */
 struct d11_digester {
 	bool airtime;
 	bool ampdu_open;
 	uint32_t ampdu_ref;
 	int ampdu_freq;
+	uint64_t ampdu_bits;		/* its subframes' so far */
 };
 
 #define CAP_MAX_CHAN 64

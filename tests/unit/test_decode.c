@@ -412,27 +412,56 @@ static void test_airtime_ppdu_known_values(void **state)
 	assert_int_equal(airtime_ppdu_ns(&r, 1504, 5180), 0);
 }
 
+static uint32_t frame_ns(const struct air_frame *f)
+{
+	uint32_t ns = 0;
+	assert_true(airtime_frame_ns(f, &ns));
+	return ns;
+}
+
 static void test_airtime_frame_ifs_and_ack(void **state)
 {
 	struct dec_rate r = { .phy = PHY_OFDM, .rate = 108 };
 	struct air_frame f = { .rate = &r, .freq_mhz = 5180, .psdu_len = 1504, .type = 2, .tid = -1 };
 	/* DIFS 34 + 244 + SIFS 16 + ACK at 24 Mb/s (20 + 4 x ceil(134 / 96) = 28). */
-	assert_int_equal(airtime_frame_ns(&f), 322000);
+	assert_int_equal(frame_ns(&f), 322000);
 	f.group = true;				/* no ACK */
-	assert_int_equal(airtime_frame_ns(&f), 278000);
+	assert_int_equal(frame_ns(&f), 278000);
 	f.group = false;
 	f.tid = 1;				/* background: AIFS 16 + 7 x 9 */
 	f.ack_policy = 1;			/* No Ack */
-	assert_int_equal(airtime_frame_ns(&f), 79000 + 244000);
+	assert_int_equal(frame_ns(&f), 79000 + 244000);
 	/* An ACK heard is a response: SIFS only. */
 	f = (struct air_frame){ .rate = &r, .freq_mhz = 5180, .psdu_len = 14, .type = 1, .subtype = 13, .tid = -1 };
 	r.rate = 48;
-	assert_int_equal(airtime_frame_ns(&f), 16000 + 28000);
+	assert_int_equal(frame_ns(&f), 16000 + 28000);
 	/* 1 Mb/s beacon in 2.4 GHz: DIFS 10 + 2 x 20, group addressed. */
 	r = (struct dec_rate){ .phy = PHY_DSSS, .rate = 2 };
 	f = (struct air_frame){ .rate = &r, .freq_mhz = 2412, .psdu_len = 100, .type = 0, .subtype = 8,
 				.group = true, .tid = -1 };
-	assert_int_equal(airtime_frame_ns(&f), 50000 + 992000);
+	assert_int_equal(frame_ns(&f), 50000 + 992000);
+	r.rate = 44;				/* 22 Mb/s PBCC: not a rate this knows */
+	r.phy = PHY_NONE;
+	uint32_t ns = 7;
+	assert_false(airtime_frame_ns(&f, &ns));
+	assert_int_equal(ns, 7);
+}
+
+/* Three subframes of one A-MPDU add up to its TXTIME: VHT80 NSS 2 MCS 9,
+ * 3 x (4 + 1504) bytes, ceil((36192 + 16 + 18) / 3120) = 12 symbols; AIFS
+ * (best effort) 43 + preamble 44 + 48 + SIFS 16 + Block Ack at 24 Mb/s 32. */
+static void test_airtime_ampdu_adds_up(void **state)
+{
+	struct dec_rate r = { .phy = PHY_VHT, .mcs = 9, .nss = 2, .bw = 80, .ampdu = true };
+	struct air_frame f = { .rate = &r, .freq_mhz = 5180, .psdu_len = 1504, .type = 2, .subtype = 8, .tid = 0 };
+	uint32_t sum = 0;
+	for (int i = 0; i < 3; i++) {
+		f.ampdu_bits_before = i * airtime_subframe_bits(1504);
+		uint32_t t = frame_ns(&f);
+		assert_true(i == 0 ? t > 100000 : t <= 16000);
+		sum += t;
+	}
+	assert_int_equal(sum, 183000);
 }
 
 /* Radiotap with Flags, Channel, MCS, A-MPDU, VHT and HE: each field at
@@ -517,6 +546,7 @@ int main(void)
 		cmocka_unit_test(test_band_of_freq),
 		cmocka_unit_test(test_airtime_ppdu_known_values),
 		cmocka_unit_test(test_airtime_frame_ifs_and_ack),
+		cmocka_unit_test(test_airtime_ampdu_adds_up),
 		cmocka_unit_test(test_radiotap_rate_fields),
 		cmocka_unit_test(test_siphash_reference_vectors),
 		cmocka_unit_test(test_atab_entries_stay_and_saturate),
