@@ -118,6 +118,8 @@ int decode_udp(const uint8_t *p, size_t len, struct dec_udp *out);
 int decode_dhcp(const uint8_t *p, size_t len, struct dec_dhcp *out);
 
 int decode_radiotap(const uint8_t *p, size_t len, struct dec_radio *out);
+/* The same without the rate fields: channel, flags, the frame. */
+int decode_radiotap_channel(const uint8_t *p, size_t len, struct dec_radio *out);
 int decode_prism(const uint8_t *p, size_t len, struct dec_radio *out);
 int decode_80211(const uint8_t *p, size_t len, struct dec_80211 *out);
 /* The status code of a (re)association response, -1 when truncated. */
@@ -146,7 +148,7 @@ struct air_frame {
 	bool group;			/* addr1 is a group address */
 	int tid;			/* QoS data: 0..7, else -1 */
 	int ack_policy;			/* QoS data: 0..3, else 0 */
-	uint64_t ampdu_bits_before;	/* A-MPDU: bits of its earlier subframes */
+	uint64_t ampdu_bits_before;	/* A-MPDU: bits of its earlier subframes (< 2^26) */
 };
 /* false when the rate is missing or makes no sense (*ns untouched); a
  * subframe may add 0 ns. */

@@ -29,14 +29,24 @@
 
 /* Bits per subcarrier and coding rate of MCS 0..11 (HT: index mod 8). */
 static const uint8_t mcs_bpscs[12] = { 1, 2, 2, 4, 4, 6, 6, 6, 8, 8, 10, 10 };
-static const uint8_t mcs_rnum[12] = { 1, 1, 3, 1, 3, 2, 3, 5, 3, 5, 3, 5 };
-static const uint8_t mcs_rden[12] = { 2, 2, 4, 2, 4, 3, 4, 6, 4, 6, 4, 6 };
+/* ... the coding rate in twelfths (1/2, 3/4, 2/3, 5/6): a division by a
+ * constant 12 instead of by the rate's denominator. */
+static const uint8_t mcs_r12[12] = { 6, 6, 9, 6, 9, 8, 9, 10, 9, 10, 9, 10 };
+
+#define AIR_MAX_PSDU 65535
 
 static const uint32_t he_gi_ns[3] = { 800, 1600, 3200 };
 
-static uint64_t div_up(uint64_t a, uint64_t b)
+/* Divisions in 32 bits (the hot path; bit and symbol counts stay below
+ * 2^28), times in 64 (symbols x ns may not). */
+static uint32_t div_up(uint32_t a, uint32_t b)
 {
 	return (a + b - 1) / b;
+}
+
+static uint32_t sat32(uint64_t v)
+{
+	return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
 }
 
 static bool is_2g4(int freq_mhz)
@@ -48,40 +58,40 @@ static uint32_t dsss_ns(const struct dec_rate *r, size_t len)
 {
 	uint32_t pre_us = r->short_preamble && r->rate > 2 ? 96 : 192;
 	/* 8L bits at rate x 0.5 Mb/s: 16L / rate microseconds. */
-	return (uint32_t)((pre_us + div_up(16 * (uint64_t)len, r->rate)) * 1000);
+	return (pre_us + div_up(16 * (uint32_t)len, r->rate)) * 1000;
 }
 
 static uint32_t ofdm_ns(unsigned rate, size_t len, int freq_mhz)
 {
-	uint64_t n_dbps = 2 * (uint64_t)rate;		/* rate x 0.5 Mb/s x 4 us */
-	uint64_t us = 20 + 4 * div_up(16 + 8 * (uint64_t)len + 6, n_dbps);
+	uint32_t n_dbps = 2 * (uint32_t)rate;		/* rate x 0.5 Mb/s x 4 us */
+	uint32_t us = 20 + 4 * div_up(16 + 8 * (uint32_t)len + 6, n_dbps);
 	return (uint32_t)((us + (is_2g4(freq_mhz) ? 6 : 0)) * 1000);
 }
 
-static unsigned n_es(uint64_t n_dbps)
+static unsigned n_es(uint32_t n_dbps)
 {
 	return (unsigned)div_up(n_dbps, 1080);
 }
 
-static uint64_t n_dbps_of(unsigned n_sd, unsigned mcs, unsigned nss, bool dcm)
+static uint32_t n_dbps_of(unsigned n_sd, unsigned mcs, unsigned nss, bool dcm)
 {
-	uint64_t n = (uint64_t)n_sd * mcs_bpscs[mcs] * mcs_rnum[mcs] * nss / mcs_rden[mcs];
+	uint32_t n = (uint32_t)n_sd * mcs_bpscs[mcs] * mcs_r12[mcs] * nss / 12;
 	return dcm ? n / 2 : n;
 }
 
 /* Symbols for psdu_bits, with the 16 SERVICE bits and, for BCC, 6 tail
  * bits per encoder. */
-static uint64_t n_sym(uint64_t psdu_bits, uint64_t n_dbps, bool stbc, bool tail)
+static uint32_t n_sym(uint32_t psdu_bits, uint32_t n_dbps, bool stbc, bool tail)
 {
-	uint64_t m = stbc ? 2 : 1;
-	uint64_t bits = psdu_bits + 16 + (tail ? 6 * n_es(n_dbps) : 0);
+	uint32_t m = stbc ? 2 : 1;
+	uint32_t bits = psdu_bits + 16 + (tail ? 6 * n_es(n_dbps) : 0);
 	return m * div_up(bits, m * n_dbps);
 }
 
 /* HT/VHT data symbols: 4 us, or 3.6 us with the total rounded up to 4. */
-static uint64_t ht_data_ns(uint64_t nsym, bool sgi)
+static uint64_t ht_data_ns(uint32_t nsym, bool sgi)
 {
-	return sgi ? div_up(nsym * 3600, 4000) * 4000 : nsym * 4000;
+	return (uint64_t)(sgi ? div_up(nsym * 9, 10) : nsym) * 4000;
 }
 
 static unsigned ltfs_of(unsigned nsts)
@@ -92,10 +102,10 @@ static unsigned ltfs_of(unsigned nsts)
 
 /* Everything before the data symbols of an HT, VHT or HE PPDU, with the
  * 2.4 GHz signal extension (which comes after them, but counts alike). */
-static uint64_t preamble_ns(const struct dec_rate *r, int freq_mhz)
+static uint32_t preamble_ns(const struct dec_rate *r, int freq_mhz)
 {
 	unsigned nltf = ltfs_of(r->nss * (r->stbc ? 2u : 1u));
-	uint64_t ns;
+	uint32_t ns;
 	if (r->phy == PHY_HE) {
 		uint32_t gi = he_gi_ns[r->gi];
 		/* Without an LTF size: 4x goes with 3.2 us GI, 2x with the others. */
@@ -103,14 +113,14 @@ static uint64_t preamble_ns(const struct dec_rate *r, int freq_mhz)
 		if (r->he_nltf)
 			nltf = r->he_nltf;
 		ns = 20000 + 4000 + (r->he_format == 1 ? 16000 : 8000) + (r->he_format == 3 ? 8000 : 4000);
-		return ns + nltf * (uint64_t)(ltf * 3200 + gi);
+		return ns + nltf * (uint32_t)(ltf * 3200 + gi);
 	}
 	if (r->phy == PHY_VHT)
-		ns = (36 + 4 * (uint64_t)nltf) * 1000;
+		ns = (36 + 4 * (uint32_t)nltf) * 1000;
 	else if (r->greenfield)
-		ns = (24 + 4 * (uint64_t)(nltf - 1)) * 1000;
+		ns = (24 + 4 * (uint32_t)(nltf - 1)) * 1000;
 	else
-		ns = (32 + 4 * (uint64_t)nltf) * 1000;
+		ns = (32 + 4 * (uint32_t)nltf) * 1000;
 	return ns + (is_2g4(freq_mhz) ? 6000 : 0);
 }
 
@@ -136,7 +146,7 @@ static unsigned he_nsd(const struct dec_rate *r)
 	return r->bw == 160 ? 1960 : r->bw == 80 ? 980 : r->bw == 40 ? 468 : 234;
 }
 
-static uint64_t n_dbps_rate(const struct dec_rate *r)
+static uint32_t n_dbps_rate(const struct dec_rate *r)
 {
 	if (r->phy == PHY_HE)
 		return n_dbps_of(he_nsd(r), r->mcs, r->nss, r->dcm);
@@ -148,30 +158,33 @@ static uint64_t n_dbps_rate(const struct dec_rate *r)
 }
 
 /* The data symbols' time for a PSDU of psdu_bits. */
-static uint64_t data_ns(const struct dec_rate *r, uint64_t psdu_bits)
+static uint64_t data_ns(const struct dec_rate *r, uint32_t psdu_bits)
 {
-	uint64_t n_dbps = n_dbps_rate(r);
+	uint32_t n_dbps = n_dbps_rate(r);
 	if (!n_dbps)
 		return 0;
 	bool tail = r->phy != PHY_HE || !r->ldpc;
-	uint64_t nsym = n_sym(psdu_bits, n_dbps, r->stbc, tail);
+	uint32_t nsym = n_sym(psdu_bits, n_dbps, r->stbc, tail);
 	if (r->phy == PHY_HE)
-		return nsym * (12800 + he_gi_ns[r->gi]);
+		return (uint64_t)nsym * (12800 + he_gi_ns[r->gi]);
 	if (r->greenfield)
-		return r->gi ? nsym * 3600 : nsym * 4000;
+		return (uint64_t)nsym * (r->gi ? 3600 : 4000);
 	return ht_data_ns(nsym, r->gi);
 }
 
 /* HT (any PSDU), VHT and HE (always an A-MPDU: one subframe here). */
 static uint32_t mimo_ns(const struct dec_rate *r, size_t len, int freq_mhz)
 {
-	uint64_t bits = r->phy == PHY_HT ? 8 * (uint64_t)len : airtime_subframe_bits(len);
+	uint32_t bits = (uint32_t)(r->phy == PHY_HT ? 8 * (uint64_t)len : airtime_subframe_bits(len));
 	uint64_t d = data_ns(r, bits);
-	return d ? (uint32_t)(preamble_ns(r, freq_mhz) + d) : 0;
+	return d ? sat32(preamble_ns(r, freq_mhz) + d) : 0;
 }
 
 uint32_t airtime_ppdu_ns(const struct dec_rate *r, size_t len, int freq_mhz)
 {
+	/* Longer than any MPDU (11454 bytes) by far: a lying length field. */
+	if (len > AIR_MAX_PSDU)
+		return 0;
 	switch (r->phy) {
 	case PHY_DSSS:
 		return dsss_ns(r, len);
@@ -250,14 +263,14 @@ static bool expects_ack(const struct air_frame *f)
 static uint32_t subframe_ns(const struct air_frame *f, uint32_t ifs, uint32_t sifs)
 {
 	const struct dec_rate *r = f->rate;
-	uint64_t before = f->ampdu_bits_before;
-	uint64_t t = data_ns(r, before + airtime_subframe_bits(f->psdu_len));
+	uint32_t before = (uint32_t)f->ampdu_bits_before;
+	uint64_t t = data_ns(r, before + (uint32_t)airtime_subframe_bits(f->psdu_len));
 	if (before)
-		return (uint32_t)(t - data_ns(r, before));
+		return sat32(t - data_ns(r, before));
 	t += ifs + preamble_ns(r, f->freq_mhz);
 	if (!f->group && f->type == 2 && f->ack_policy == 0)
 		t += sifs + response_ns(r, BA_LEN, f->freq_mhz);
-	return (uint32_t)t;
+	return sat32(t);
 }
 
 bool airtime_frame_ns(const struct air_frame *f, uint32_t *ns)
@@ -273,9 +286,9 @@ bool airtime_frame_ns(const struct air_frame *f, uint32_t *ns)
 		*ns = subframe_ns(f, ifs, sifs);
 		return true;
 	}
-	uint32_t t = ifs + ppdu;
+	uint64_t t = (uint64_t)ifs + ppdu;
 	if (expects_ack(f))
 		t += sifs + response_ns(r, f->type == 1 && f->subtype == 8 ? BA_LEN : ACK_LEN, f->freq_mhz);
-	*ns = t;
+	*ns = sat32(t);
 	return true;
 }

@@ -203,9 +203,8 @@ static void radiotap_fields(const uint8_t *p, size_t hlen, size_t data_off, uint
 			    struct dec_radio *out)
 {
 	size_t off = data_off;
-	for (unsigned bit = 0; bit <= RT_LAST; bit++) {
-		if (!(present & (1u << bit)))
-			continue;
+	for (uint32_t left = present; left; left &= left - 1) {
+		unsigned bit = (unsigned)__builtin_ctz(left);
 		off = (off + rt_fields[bit].align - 1) & ~(size_t)(rt_fields[bit].align - 1);
 		if (off + rt_fields[bit].size > hlen)
 			break;
@@ -221,7 +220,7 @@ static void radiotap_fields(const uint8_t *p, size_t hlen, size_t data_off, uint
 		r->rate = 0;
 }
 
-int decode_radiotap(const uint8_t *p, size_t len, struct dec_radio *out)
+static int radiotap(const uint8_t *p, size_t len, struct dec_radio *out, uint32_t wanted)
 {
 	memset(out, 0, sizeof *out);
 	if (len < 8)
@@ -242,13 +241,25 @@ int decode_radiotap(const uint8_t *p, size_t len, struct dec_radio *out)
 			return DEC_BAD;
 		word = le32(p + off);
 	}
-	radiotap_fields(p, hlen, off + 4, present, out);
+	radiotap_fields(p, hlen, off + 4, present & wanted, out);
 	out->hlen = hlen;
 	out->frame = p + hlen;
 	out->frame_len = len - hlen;
 	if (out->fcs_at_end && out->frame_len >= 4)
 		out->frame_len -= 4;
 	return DEC_OK;
+}
+
+/* Every field up to HE: a field's offset depends on all present before it. */
+int decode_radiotap(const uint8_t *p, size_t len, struct dec_radio *out)
+{
+	return radiotap(p, len, out, (1u << (RT_LAST + 1)) - 1);
+}
+
+/* TSFT, Flags, Rate and Channel only (bits 0..3): what counting stations needs. */
+int decode_radiotap_channel(const uint8_t *p, size_t len, struct dec_radio *out)
+{
+	return radiotap(p, len, out, (1u << (RT_CHANNEL + 1)) - 1);
 }
 
 /* Channel and rate items; an item whose status says "no value" (a

@@ -76,10 +76,12 @@ static struct hmap_slot *station_seen(struct cap_state *st, int bi, uint64_t h, 
 	return s;
 }
 
-static void data_frame(struct cap_state *st, const struct cap_d11 *d, const struct cap_ahead *a)
+/* bi: the BSSID's row when the airtime step found it, else -1. */
+static void data_frame(struct cap_state *st, const struct cap_d11 *d, const struct cap_ahead *a, int bi)
 {
 	uint64_t h = a && a->n ? a->h[0] : cap_hash(st, d->sta, 6);
-	int bi = bss_lookup(st, d->bssid);
+	if (bi < 0)
+		bi = bss_lookup(st, d->bssid);
 	if (bi < 0)
 		return;
 	/* A full stations table gives no slot to remember in: count in the
@@ -167,8 +169,9 @@ static void air_add(struct cap_air *a, const struct cap_d11 *d)
 }
 
 /* A frame's airtime goes to its channel and, when it names one, to its
- * BSS; a control frame only to a BSS already known. */
-static void count_air(struct cap_state *st, const struct cap_d11 *d)
+ * BSS; a control frame only to a BSS already known. Returns the row of
+ * the BSSID the frame names (D11F_BSS), else -1. */
+static int count_air(struct cap_state *st, const struct cap_d11 *d)
 {
 	struct cap_chan *c = chan_of(st, d->freq);
 	if (c)
@@ -186,15 +189,15 @@ static void count_air(struct cap_state *st, const struct cap_d11 *d)
 	else if (d->flags & D11F_PEER && (bi = bss_find(st, d->bssid)) < 0)
 		bi = bss_find(st, d->sta);
 	if (bi < 0)
-		return;
+		return -1;
 	air_add(&st->bss[bi].air, d);
 	st->bss[bi].freq = d->freq;
+	return d->flags & D11F_BSS ? bi : -1;
 }
 
 void cap_dot11_count(struct cap_state *st, const struct cap_d11 *d, const struct cap_ahead *a)
 {
-	if (d->flags & D11F_AIR)
-		count_air(st, d);
+	int bi = d->flags & D11F_AIR ? count_air(st, d) : -1;
 	switch (d->what) {
 	case D11_MALFORMED:
 		st->tot.malformed++;
@@ -210,10 +213,11 @@ void cap_dot11_count(struct cap_state *st, const struct cap_d11 *d, const struct
 		else if (d->ds == 0)
 			st->tot.data_ds0++;
 		if (d->what == D11_DATA_STA)
-			data_frame(st, d, a);
+			data_frame(st, d, a, bi);
 		return;
 	case D11_BEACON: {
-		int bi = bss_lookup(st, d->bssid);
+		if (bi < 0)
+			bi = bss_lookup(st, d->bssid);
 		if (bi >= 0)
 			st->bss[bi].beacon = true;
 		return;
@@ -247,11 +251,11 @@ void cap_dot11_prefetch(struct cap_state *st, const struct cap_d11 *d, struct ca
 
 /* ---- reducing a frame to a digest ---- */
 
-static int radio_header(int dlt, const uint8_t *p, size_t len, struct dec_radio *r)
+static int radio_header(int dlt, const uint8_t *p, size_t len, struct dec_radio *r, bool rates)
 {
 	switch (dlt) {
 	case DLT_IEEE802_11_RADIO:
-		return decode_radiotap(p, len, r);
+		return rates ? decode_radiotap(p, len, r) : decode_radiotap_channel(p, len, r);
 	case DLT_PRISM_HEADER:
 		return decode_prism(p, len, r);
 	default:
@@ -333,6 +337,8 @@ static void air_bss(const struct dec_80211 *f, struct cap_d11 *d)
 	}
 }
 
+#define AMPDU_MAX_BITS (1u << 26)
+
 /* The bits of the earlier subframes of this frame's A-MPDU (0: it opens
  * one), counting its own in. */
 static uint64_t ampdu_before(struct d11_digester *g, const struct dec_radio *r, size_t psdu_len)
@@ -341,7 +347,9 @@ static uint64_t ampdu_before(struct d11_digester *g, const struct dec_radio *r, 
 		g->ampdu_open = false;
 		return 0;
 	}
-	if (!g->ampdu_open || g->ampdu_ref != r->rate.ampdu_ref || g->ampdu_freq != r->freq_mhz) {
+	/* More bits than any PPDU holds (VHT: 4692480 bytes): a new one. */
+	if (!g->ampdu_open || g->ampdu_ref != r->rate.ampdu_ref || g->ampdu_freq != r->freq_mhz ||
+	    g->ampdu_bits >= AMPDU_MAX_BITS) {
 		g->ampdu_open = true;
 		g->ampdu_ref = r->rate.ampdu_ref;
 		g->ampdu_freq = r->freq_mhz;
@@ -395,7 +403,7 @@ void cap_dot11_digest(struct d11_digester *g, int dlt, const struct pcap_pkthdr 
 	d->flags = 0;
 	d->freq = 0;
 	d->air_ns = 0;
-	if (radio_header(dlt, p, h->caplen, &r) != DEC_OK || decode_80211(r.frame, r.frame_len, &f) != DEC_OK) {
+	if (radio_header(dlt, p, h->caplen, &r, g->airtime) != DEC_OK || decode_80211(r.frame, r.frame_len, &f) != DEC_OK) {
 		d->what = D11_MALFORMED;
 		return;
 	}

@@ -408,6 +408,7 @@ static void test_airtime_ppdu_known_values(void **state)
 	/* HE SU 20 MHz MCS 0, 3.2 us GI, 4x LTF: N_DBPS 117, ceil(12080 / 117) = 104 symbols of 16 us. */
 	r = (struct dec_rate){ .phy = PHY_HE, .mcs = 0, .nss = 1, .bw = 20, .gi = 2, .he_ltf = 4, .ldpc = true };
 	assert_int_equal(airtime_ppdu_ns(&r, 1504, 5955), 36000 + 16000 + 104 * 16000);
+	assert_int_equal(airtime_ppdu_ns(&r, 70000, 5955), 0);	/* a lying length */
 	r.phy = PHY_NONE;
 	assert_int_equal(airtime_ppdu_ns(&r, 1504, 5180), 0);
 }
