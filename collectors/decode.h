@@ -135,6 +135,8 @@ int channel_of_freq(int mhz);
  * air, FCS included. 0: the rate is missing or makes no sense.
  */
 uint32_t airtime_ppdu_ns(const struct dec_rate *r, size_t psdu_len, int freq_mhz);
+/* Whether airtime_ppdu_ns() would give a time, without working it out. */
+bool airtime_rate_ok(const struct dec_rate *r, size_t psdu_len);
 /* A frame's whole cost: the inter-frame space before it, the PPDU, and
  * the ACK (or Block Ack) it implies. A-MPDU subframes share one PPDU:
  * the first carries the preamble, the space and the Block Ack, each one

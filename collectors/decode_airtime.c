@@ -51,7 +51,7 @@ static uint32_t sat32(uint64_t v)
 
 static bool is_2g4(int freq_mhz)
 {
-	return band_of_freq(freq_mhz) == BAND_2G4;
+	return freq_mhz >= 2400 && freq_mhz < 2500;	/* band_of_freq(), inline */
 }
 
 static uint32_t dsss_ns(const struct dec_rate *r, size_t len)
@@ -157,12 +157,9 @@ static uint32_t n_dbps_rate(const struct dec_rate *r)
 	return n_dbps_of(r->bw == 40 ? 108 : 52, r->mcs % 8, r->nss, false);
 }
 
-/* The data symbols' time for a PSDU of psdu_bits. */
-static uint64_t data_ns(const struct dec_rate *r, uint32_t psdu_bits)
+/* The data symbols' time for a PSDU of psdu_bits (n_dbps > 0). */
+static uint64_t data_ns(const struct dec_rate *r, uint32_t n_dbps, uint32_t psdu_bits)
 {
-	uint32_t n_dbps = n_dbps_rate(r);
-	if (!n_dbps)
-		return 0;
 	bool tail = r->phy != PHY_HE || !r->ldpc;
 	uint32_t nsym = n_sym(psdu_bits, n_dbps, r->stbc, tail);
 	if (r->phy == PHY_HE)
@@ -173,11 +170,10 @@ static uint64_t data_ns(const struct dec_rate *r, uint32_t psdu_bits)
 }
 
 /* HT (any PSDU), VHT and HE (always an A-MPDU: one subframe here). */
-static uint32_t mimo_ns(const struct dec_rate *r, size_t len, int freq_mhz)
+static uint32_t mimo_ns(const struct dec_rate *r, uint32_t n_dbps, size_t len, int freq_mhz)
 {
 	uint32_t bits = (uint32_t)(r->phy == PHY_HT ? 8 * (uint64_t)len : airtime_subframe_bits(len));
-	uint64_t d = data_ns(r, bits);
-	return d ? sat32(preamble_ns(r, freq_mhz) + d) : 0;
+	return sat32(preamble_ns(r, freq_mhz) + data_ns(r, n_dbps, bits));
 }
 
 uint32_t airtime_ppdu_ns(const struct dec_rate *r, size_t len, int freq_mhz)
@@ -192,11 +188,20 @@ uint32_t airtime_ppdu_ns(const struct dec_rate *r, size_t len, int freq_mhz)
 		return ofdm_ns(r->rate, len, freq_mhz);
 	case PHY_HT:
 	case PHY_VHT:
-	case PHY_HE:
-		return mimo_ns(r, len, freq_mhz);
+	case PHY_HE: {
+		uint32_t n_dbps = n_dbps_rate(r);
+		return n_dbps ? mimo_ns(r, n_dbps, len, freq_mhz) : 0;
+	}
 	default:
 		return 0;
 	}
+}
+
+bool airtime_rate_ok(const struct dec_rate *r, size_t len)
+{
+	if (r->phy == PHY_NONE || len > AIR_MAX_PSDU)
+		return false;
+	return r->phy < PHY_HT || n_dbps_rate(r) > 0;
 }
 
 /* ---- the frame around the PPDU ---- */
@@ -260,13 +265,13 @@ static bool expects_ack(const struct air_frame *f)
 /* A subframe: the symbols its bits add to the subframes' before it; the
  * first also the space before, the preamble and the Block Ack after
  * (when its ack policy asks for one). */
-static uint32_t subframe_ns(const struct air_frame *f, uint32_t ifs, uint32_t sifs)
+static uint32_t subframe_ns(const struct air_frame *f, uint32_t n_dbps, uint32_t ifs, uint32_t sifs)
 {
 	const struct dec_rate *r = f->rate;
 	uint32_t before = (uint32_t)f->ampdu_bits_before;
-	uint64_t t = data_ns(r, before + (uint32_t)airtime_subframe_bits(f->psdu_len));
+	uint64_t t = data_ns(r, n_dbps, before + (uint32_t)airtime_subframe_bits(f->psdu_len));
 	if (before)
-		return sat32(t - data_ns(r, before));
+		return sat32(t - data_ns(r, n_dbps, before));
 	t += ifs + preamble_ns(r, f->freq_mhz);
 	if (!f->group && f->type == 2 && f->ack_policy == 0)
 		t += sifs + response_ns(r, BA_LEN, f->freq_mhz);
@@ -276,16 +281,18 @@ static uint32_t subframe_ns(const struct air_frame *f, uint32_t ifs, uint32_t si
 bool airtime_frame_ns(const struct air_frame *f, uint32_t *ns)
 {
 	const struct dec_rate *r = f->rate;
-	uint32_t ppdu = airtime_ppdu_ns(r, f->psdu_len, f->freq_mhz);
-	if (!ppdu)
+	uint32_t n_dbps = r->phy >= PHY_HT ? n_dbps_rate(r) : 1;
+	if (r->phy == PHY_NONE || f->psdu_len > AIR_MAX_PSDU || !n_dbps)
 		return false;
 	uint32_t sifs = sifs_ns(f->freq_mhz);
 	bool response = f->type == 1 && (f->subtype == 13 || f->subtype == 12 || f->subtype == 9);
 	uint32_t ifs = response ? sifs : sifs + aifsn_of_tid(f->tid) * slot_ns(r, f->freq_mhz);
 	if (r->ampdu && r->phy >= PHY_HT) {
-		*ns = subframe_ns(f, ifs, sifs);
+		*ns = subframe_ns(f, n_dbps, ifs, sifs);
 		return true;
 	}
+	uint32_t ppdu = r->phy >= PHY_HT ? mimo_ns(r, n_dbps, f->psdu_len, f->freq_mhz)
+					 : airtime_ppdu_ns(r, f->psdu_len, f->freq_mhz);
 	uint64_t t = (uint64_t)ifs + ppdu;
 	if (expects_ack(f))
 		t += sifs + response_ns(r, f->type == 1 && f->subtype == 8 ? BA_LEN : ACK_LEN, f->freq_mhz);

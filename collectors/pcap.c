@@ -549,21 +549,37 @@ static bool reopen_live(struct capture *cap)
  * happen on the reader's side. */
 
 /* An 802.11 file's reader hands over digests instead of frames (see
- * cap_d11): a third of the bytes crossing between the cores. */
+ * cap_d11): a third of the bytes crossing between the cores. Airtime
+ * records (cap_d11_air) follow the digests in a batch of their own. */
 #define DIGESTS_PER_BATCH 2048
-_Static_assert(DIGESTS_PER_BATCH * sizeof(struct cap_d11) <= PKT_BATCH_BYTES, "digests fit a batch");
+#define AIR_OFF (DIGESTS_PER_BATCH * sizeof(struct cap_d11))
+_Static_assert(AIR_OFF + DIGESTS_PER_BATCH * sizeof(struct cap_d11_air) <= PKT_BATCH_BYTES, "digests fit a batch");
+
+static struct cap_d11 *batch_digests(const struct pkt_batch *b)
+{
+	return (struct cap_d11 *)(void *)b->data;
+}
+
+static struct cap_d11_air *batch_airs(const struct pkt_batch *b)
+{
+	return (struct cap_d11_air *)(void *)(b->data + AIR_OFF);
+}
 
 static bool batch_add_digest(struct capture *cap, struct pkt_batch *b, const struct pcap_pkthdr *h,
 			     const u_char *data, double ts)
 {
 	if (b->n == DIGESTS_PER_BATCH)
 		return false;
-	size_t off = b->n * sizeof(struct cap_d11);
-	/* A digest that starts a cache line asks for the one ahead. */
-	if (off % 64 < sizeof(struct cap_d11) && off + PKT_WRITE_AHEAD < DIGESTS_PER_BATCH * sizeof(struct cap_d11))
+	size_t n = b->n++;
+	size_t off = n * sizeof(struct cap_d11);
+	if (off % 64 == 0 && off + PKT_WRITE_AHEAD < AIR_OFF)
 		pkt_batch_want(b, b->data + off + PKT_WRITE_AHEAD);
-	b->n++;
-	cap_dot11_digest(&cap->reader_dg, b->dlt, h, data, ts, (struct cap_d11 *)(void *)(b->data + off));
+	if (cap->reader_dg.airtime) {
+		size_t aoff = AIR_OFF + n * sizeof(struct cap_d11_air);
+		if (aoff % 64 == 0 && aoff + PKT_WRITE_AHEAD < PKT_BATCH_BYTES)
+			pkt_batch_want(b, b->data + aoff + PKT_WRITE_AHEAD);
+	}
+	cap_dot11_digest(&cap->reader_dg, b->dlt, h, data, ts, batch_digests(b) + n, batch_airs(b) + n);
 	return true;
 }
 
@@ -638,14 +654,15 @@ static void *reader_main(void *arg)
 
 static void count_digests(struct capture *cap, const struct pkt_batch *b)
 {
-	const struct cap_d11 *d = (const struct cap_d11 *)(const void *)b->data;
+	const struct cap_d11 *d = batch_digests(b);
+	const struct cap_d11_air *air = cap->set.airtime ? batch_airs(b) : NULL;
 	struct cap_ahead ahead[LOOKAHEAD];
 	for (size_t i = 0; i < b->n + LOOKAHEAD; i++) {
 		struct cap_ahead *a = &ahead[i % LOOKAHEAD];
 		if (i >= LOOKAHEAD) {
 			const struct cap_d11 *f = &d[i - LOOKAHEAD];
 			advance_window(cap, f->ts);
-			cap_dot11_frame(&cap->st, f, a);
+			cap_dot11_frame(&cap->st, f, air ? air + (i - LOOKAHEAD) : NULL, a);
 		}
 		if (i < b->n)
 			cap_dot11_prefetch(&cap->st, &d[i], a);

@@ -39,14 +39,16 @@ void cap_packet(struct cap_state *st, int dlt, const struct pcap_pkthdr *h, cons
 		return;
 	}
 	struct cap_d11 d;
-	cap_dot11_digest(&st->dg, dlt, h, data, ts, &d);
-	cap_dot11_frame(st, &d, NULL);
+	struct cap_d11_air air;
+	cap_dot11_digest(&st->dg, dlt, h, data, ts, &d, &air);
+	cap_dot11_frame(st, &d, st->dg.airtime ? &air : NULL, NULL);
 }
 
-void cap_dot11_frame(struct cap_state *st, const struct cap_d11 *d, const struct cap_ahead *a)
+void cap_dot11_frame(struct cap_state *st, const struct cap_d11 *d, const struct cap_d11_air *air,
+		     const struct cap_ahead *a)
 {
 	count_frame(st, d->len, d->caplen, d->ts);
-	cap_dot11_count(st, d, a);
+	cap_dot11_count(st, d, air, a);
 }
 
 /* 802.11 frames read ahead go through cap_dot11_digest() instead. */

@@ -56,9 +56,11 @@ void cap_packet(struct cap_state *st, int dlt, const struct pcap_pkthdr *h, cons
 void cap_prefetch(struct cap_state *st, int dlt, const uint8_t *data, size_t caplen, struct cap_ahead *a);
 void cap_packet_ahead(struct cap_state *st, int dlt, const struct pcap_pkthdr *h, const uint8_t *data,
 		      double ts, const struct cap_ahead *a);
-/* Count a digested 802.11 frame (cap_dot11_digest()), with hashes
- * cap_dot11_prefetch() worked out a few frames ahead, or NULL. */
-void cap_dot11_frame(struct cap_state *st, const struct cap_d11 *d, const struct cap_ahead *a);
+/* Count a digested 802.11 frame (cap_dot11_digest()), with its airtime
+ * record or NULL, and hashes cap_dot11_prefetch() worked out a few
+ * frames ahead, or NULL. */
+void cap_dot11_frame(struct cap_state *st, const struct cap_d11 *d, const struct cap_d11_air *air,
+		     const struct cap_ahead *a);
 struct cap_report *cap_window_report(struct cap_state *st, double t_end, double span, bool final);
 void cap_report_free(struct cap_report *r);
 

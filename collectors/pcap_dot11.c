@@ -20,8 +20,7 @@
 static uint64_t mac_u64(const uint8_t *m)
 {
 	uint64_t v = 0;
-	for (int i = 0; i < 6; i++)
-		v = v << 8 | m[i];
+	memcpy(&v, m, 6);		/* one load; any fixed byte order will do */
 	/* BSSIDs are the APs' own addresses: a cheap mix spreads them. */
 	v *= 0x9e3779b97f4a7c15ULL;
 	return v ^ (v >> 29);
@@ -48,9 +47,14 @@ static int bss_lookup(struct cap_state *st, const uint8_t *mac)
 	return (int)s->v;
 }
 
-/* A known BSSID's row, or -1: for addresses that may be a station's. */
+/* A known BSSID's row, or -1: for addresses that may be a station's.
+ * The BSSID counted last is remembered (bss_recent()). */
 static int bss_find(struct cap_state *st, const uint8_t *mac)
 {
+	uint64_t key = 0;
+	memcpy(&key, mac, 6);
+	if ((key | 1ULL << 63) == st->recent_bss_key)
+		return st->recent_bss;
 	struct hmap_slot *s = hmap_find(&st->bss_index, mac_u64(mac));
 	return s ? (int)s->v : -1;
 }
@@ -158,46 +162,63 @@ static struct cap_chan *chan_of(struct cap_state *st, uint16_t freq)
 	return c;
 }
 
-static void air_add(struct cap_air *a, const struct cap_d11 *d)
+static void air_add(struct cap_air *a, const struct cap_d11_air *x)
 {
 	a->frames++;
-	a->retries += (d->flags & D11F_RETRY) != 0;
-	if (d->flags & D11F_RATED)
-		a->ns += d->air_ns;
+	a->retries += (x->flags & D11F_RETRY) != 0;
+	if (x->flags & D11F_RATED)
+		a->ns += x->ns;
 	else
 		a->no_rate++;
+}
+
+/* bss_lookup() with the previous frame's BSSID remembered: most frames
+ * come from the BSS of the frame before. */
+static int bss_recent(struct cap_state *st, const uint8_t *mac)
+{
+	uint64_t key = 0;
+	memcpy(&key, mac, 6);
+	key |= 1ULL << 63;		/* never the empty cache */
+	if (key == st->recent_bss_key)
+		return st->recent_bss;
+	int bi = bss_lookup(st, mac);
+	st->recent_bss_key = bi >= 0 ? key : 0;
+	st->recent_bss = bi;
+	return bi;
 }
 
 /* A frame's airtime goes to its channel and, when it names one, to its
  * BSS; a control frame only to a BSS already known. Returns the row of
  * the BSSID the frame names (D11F_BSS), else -1. */
-static int count_air(struct cap_state *st, const struct cap_d11 *d)
+static int count_air(struct cap_state *st, const struct cap_d11 *d, const struct cap_d11_air *x)
 {
-	struct cap_chan *c = chan_of(st, d->freq);
+	struct cap_chan *c = chan_of(st, x->freq);
 	if (c)
-		air_add(&c->air, d);
+		air_add(&c->air, x);
 	else
 		st->chans_full++;
 	st->tot.air_frames++;
-	if (d->flags & D11F_RATED)
-		st->tot.air_ns += d->air_ns;
+	if (x->flags & D11F_RATED)
+		st->tot.air_ns += x->ns;
 	else
 		st->tot.air_no_rate++;
 	int bi = -1;
-	if (d->flags & D11F_BSS)
-		bi = bss_lookup(st, d->bssid);
-	else if (d->flags & D11F_PEER && (bi = bss_find(st, d->bssid)) < 0)
+	if (x->flags & D11F_BSS)
+		bi = bss_recent(st, d->bssid);
+	else if (x->flags & D11F_PEER && (bi = bss_find(st, d->bssid)) < 0 && x->flags & D11F_PEER_TA)
 		bi = bss_find(st, d->sta);
 	if (bi < 0)
 		return -1;
-	air_add(&st->bss[bi].air, d);
-	st->bss[bi].freq = d->freq;
-	return d->flags & D11F_BSS ? bi : -1;
+	air_add(&st->bss[bi].air, x);
+	if (x->freq)
+		st->bss[bi].freq = x->freq;
+	return x->flags & D11F_BSS ? bi : -1;
 }
 
-void cap_dot11_count(struct cap_state *st, const struct cap_d11 *d, const struct cap_ahead *a)
+void cap_dot11_count(struct cap_state *st, const struct cap_d11 *d, const struct cap_d11_air *air,
+		     const struct cap_ahead *a)
 {
-	int bi = d->flags & D11F_AIR ? count_air(st, d) : -1;
+	int bi = air && (air->flags & D11F_AIR) ? count_air(st, d, air) : -1;
 	switch (d->what) {
 	case D11_MALFORMED:
 		st->tot.malformed++;
@@ -320,7 +341,7 @@ static bool usable_bssid(const uint8_t *m)
 /* The BSS a frame belongs to: data frames by their DS bits, management
  * frames by addr3; control frames name a transmitter and a receiver,
  * either of which may be an AP already known. */
-static void air_bss(const struct dec_80211 *f, struct cap_d11 *d)
+static void air_bss(const struct dec_80211 *f, struct cap_d11 *d, struct cap_d11_air *x)
 {
 	const uint8_t *b = NULL;
 	if (f->type == 0)
@@ -329,11 +350,15 @@ static void air_bss(const struct dec_80211 *f, struct cap_d11 *d)
 		b = f->ds == 0 ? f->a3 : f->ds == 1 ? f->a1 : f->ds == 2 ? f->a2 : NULL;
 	if (b && usable_bssid(b)) {
 		memcpy(d->bssid, b, 6);
-		d->flags |= D11F_BSS;
+		x->flags |= D11F_BSS;
 	} else if (f->type == 1) {
-		memcpy(d->sta, f->a1, 6);
-		memcpy(d->bssid, f->a2 ? f->a2 : f->a1, 6);
-		d->flags |= D11F_PEER;
+		/* bssid: the receiver; sta: the transmitter, when there is one. */
+		memcpy(d->bssid, f->a1, 6);
+		x->flags |= D11F_PEER;
+		if (f->a2) {
+			memcpy(d->sta, f->a2, 6);
+			x->flags |= D11F_PEER_TA;
+		}
 	}
 }
 
@@ -361,13 +386,13 @@ static uint64_t ampdu_before(struct d11_digester *g, const struct dec_radio *r, 
 }
 
 static void digest_air(struct d11_digester *g, const struct dec_radio *r, const struct dec_80211 *f,
-		       uint32_t wire_len, struct cap_d11 *d)
+		       uint32_t wire_len, struct cap_d11 *d, struct cap_d11_air *x)
 {
-	d->flags |= D11F_AIR;
-	d->freq = r->freq_mhz > 0 && r->freq_mhz < 65536 ? (uint16_t)r->freq_mhz : 0;
+	x->flags |= D11F_AIR;
+	x->freq = r->freq_mhz > 0 && r->freq_mhz < 65536 ? (uint16_t)r->freq_mhz : 0;
 	if (r->frame[1] & 0x08)
-		d->flags |= D11F_RETRY;
-	air_bss(f, d);
+		x->flags |= D11F_RETRY;
+	air_bss(f, d, x);
 	if (r->rate.phy == PHY_NONE || wire_len < r->hlen)
 		return;
 	struct air_frame af = {
@@ -383,16 +408,16 @@ static void digest_air(struct d11_digester *g, const struct dec_radio *r, const 
 		af.ack_policy = qos >> 5 & 3;
 	}
 	/* ACKs and Block Acks are counted with the frames that ask for them. */
-	uint32_t ns = 0;
-	if (!airtime_frame_ns(&af, &ns))
-		return;
 	bool response = f->type == 1 && (f->subtype == 13 || f->subtype == 9);
-	d->air_ns = response ? 0 : ns;
-	d->flags |= D11F_RATED;
+	uint32_t ns = 0;
+	if (response ? !airtime_rate_ok(&r->rate, af.psdu_len) : !airtime_frame_ns(&af, &ns))
+		return;
+	x->ns = ns;
+	x->flags |= D11F_RATED;
 }
 
 void cap_dot11_digest(struct d11_digester *g, int dlt, const struct pcap_pkthdr *h, const uint8_t *p, double ts,
-		      struct cap_d11 *d)
+		      struct cap_d11 *d, struct cap_d11_air *air)
 {
 	struct dec_radio r;
 	struct dec_80211 f;
@@ -400,19 +425,19 @@ void cap_dot11_digest(struct d11_digester *g, int dlt, const struct pcap_pkthdr 
 	d->len = h->len;
 	d->caplen = h->caplen;
 	d->what = D11_OTHER;
-	d->flags = 0;
-	d->freq = 0;
-	d->air_ns = 0;
+	if (g->airtime)
+		*air = (struct cap_d11_air){ 0 };
 	if (radio_header(dlt, p, h->caplen, &r, g->airtime) != DEC_OK || decode_80211(r.frame, r.frame_len, &f) != DEC_OK) {
 		d->what = D11_MALFORMED;
 		return;
 	}
 	if (g->airtime)
-		digest_air(g, &r, &f, h->len, d);
+		digest_air(g, &r, &f, h->len, d, air);
 	if (r.bad_fcs) {
 		/* It took the air all the same, but its addresses are not to be trusted. */
 		d->what = D11_BAD_FCS;
-		d->flags &= (uint8_t)~(D11F_BSS | D11F_PEER);
+		if (g->airtime)
+			air->flags &= (uint8_t)~(D11F_BSS | D11F_PEER);
 		return;
 	}
 	d->ds = f.ds;

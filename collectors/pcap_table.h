@@ -148,6 +148,8 @@ struct cap_state {
 	struct cap_bss *bss;
 	size_t n_bss;
 	struct d11_digester dg;		/* frames digested on this thread */
+	uint64_t recent_bss_key;	/* the last BSSID counted (raw bytes), 0 none */
+	int recent_bss;			/* ... and its row */
 	struct cap_chan chans[CAP_MAX_CHAN];
 	size_t n_chans, last_chan;
 	uint64_t chans_full;		/* frames of channels beyond CAP_MAX_CHAN */

@@ -40,10 +40,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Every other frame through the file reader's look-ahead path. */
 	if (st.tot.packets % 2) {
 		struct cap_d11 d;
+		struct cap_d11_air air;
 		struct cap_ahead ahead;
-		cap_dot11_digest(&st.dg, dlt, &h, data, ts, &d);
+		cap_dot11_digest(&st.dg, dlt, &h, data, ts, &d, &air);
 		cap_dot11_prefetch(&st, &d, &ahead);
-		cap_dot11_frame(&st, &d, &ahead);
+		cap_dot11_frame(&st, &d, &air, &ahead);
 	} else {
 		cap_packet(&st, dlt, &h, data, ts);
 	}
