@@ -143,22 +143,22 @@ static void leave_all(struct cap_state *st, const struct cap_d11 *d)
 
 /* ---- airtime ---- */
 
+/* A channel's row, created on first sight; NULL when all are taken.
+ * Frequencies below CAP_CHAN_FREQS (all of Wi-Fi's) are one load away. */
 static struct cap_chan *chan_of(struct cap_state *st, uint16_t freq)
 {
-	if (st->n_chans && st->chans[st->last_chan].freq == freq)
-		return &st->chans[st->last_chan];
-	for (size_t i = 0; i < st->n_chans; i++) {
-		if (st->chans[i].freq == freq) {
-			st->last_chan = i;
+	if (freq < CAP_CHAN_FREQS && st->chan_at[freq])
+		return &st->chans[st->chan_at[freq] - 1];
+	for (size_t i = 0; i < st->n_chans; i++)
+		if (st->chans[i].freq == freq)
 			return &st->chans[i];
-		}
-	}
 	if (st->n_chans == CAP_MAX_CHAN)
 		return NULL;
-	struct cap_chan *c = &st->chans[st->n_chans];
+	struct cap_chan *c = &st->chans[st->n_chans++];
 	memset(c, 0, sizeof *c);
 	c->freq = freq;
-	st->last_chan = st->n_chans++;
+	if (freq < CAP_CHAN_FREQS)
+		st->chan_at[freq] = (uint8_t)st->n_chans;
 	return c;
 }
 

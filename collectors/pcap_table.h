@@ -77,6 +77,7 @@ struct d11_digester {
 };
 
 #define CAP_MAX_CHAN 64
+#define CAP_CHAN_FREQS 8192		/* MHz indexed directly: up to 6 GHz's top */
 struct cap_chan {
 	uint16_t freq;			/* MHz; 0: frames without a channel */
 	struct cap_air air;
@@ -151,7 +152,8 @@ struct cap_state {
 	uint64_t recent_bss_key;	/* the last BSSID counted (raw bytes), 0 none */
 	int recent_bss;			/* ... and its row */
 	struct cap_chan chans[CAP_MAX_CHAN];
-	size_t n_chans, last_chan;
+	size_t n_chans;
+	uint8_t chan_at[CAP_CHAN_FREQS];	/* frequency -> 1 + its chans index, 0 none */
 	uint64_t chans_full;		/* frames of channels beyond CAP_MAX_CHAN */
 };
 
