@@ -8,8 +8,11 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
+#include <pcap/pcap.h>
 
 #include "collectors/decode.h"
+#include "collectors/pcap_capture.h"
+#include "collectors/pcap_dot11.h"
 #include "collectors/pcap_hash.h"
 #include "collectors/siphash.h"
 
@@ -532,6 +535,70 @@ static void test_radiotap_rate_fields(void **state)
 	assert_int_equal(r.rate.phy, PHY_NONE);
 }
 
+/* A radiotap QoS data frame to an AP: Flags, Channel, then an HT MCS or
+ * a VHT field behind an A-MPDU status (reference ref). */
+static size_t air_frame_bytes(uint8_t *p, bool vht, uint32_t ref, size_t body)
+{
+	memset(p, 0, 64 + body);
+	uint32_t present = 1u << 1 | 1u << 3 | (vht ? 1u << 20 | 1u << 21 : 1u << 19);
+	p[4] = (uint8_t)present; p[5] = (uint8_t)(present >> 8); p[6] = (uint8_t)(present >> 16);
+	size_t h;
+	if (vht) {
+		p[10] = 0x5a; p[11] = 0x14;		/* 5210 */
+		p[16] = (uint8_t)ref;			/* A-MPDU reference */
+		p[24] = 0x44; p[27] = 4; p[28] = 9 << 4 | 2;	/* VHT80 MCS 9 NSS 2 */
+		h = 36;
+	} else {
+		p[10] = 0x99; p[11] = 0x09;		/* 2457 */
+		p[14] = 0x07; p[15] = 0x04; p[16] = 7;	/* HT20 MCS 7 short GI */
+		h = 17;
+	}
+	p[2] = (uint8_t)h;
+	uint8_t *f = p + h;
+	f[0] = 0x88; f[1] = 0x01;			/* QoS data, ToDS */
+	static const uint8_t bssid[6] = { 0x00, 0x11, 0x22, 0x33, 0x44, 0x55 };
+	memcpy(f + 4, bssid, 6);
+	f[10] = 0x02; f[15] = 0x05;			/* station */
+	memcpy(f + 16, bssid, 6);
+	return h + 26 + body;
+}
+
+/* Live and paced captures count frame by frame (cap_packet()); a file
+ * read fast is digested on a reader thread and counted from digests and
+ * airtime records. Both must come to the same airtime. */
+static void test_airtime_live_and_file_paths_agree(void **state)
+{
+	struct cap_settings set = { .name = "t", .mode = CAP_DOT11, .window = 60, .station_timeout = 300,
+				    .airtime = true };
+	struct sipkey key = { 1, 2 };
+	struct cap_state live, file;
+	cap_state_init(&live, &set, &key);
+	cap_state_init(&file, &set, &key);
+	struct d11_digester reader = { .airtime = true };
+	uint8_t p[2048];
+	for (int i = 0; i < 12; i++) {
+		bool vht = i % 3 != 0;
+		size_t len = air_frame_bytes(p, vht, (uint32_t)(i / 4), 100 + 37 * (size_t)i);
+		struct pcap_pkthdr h = { .caplen = (bpf_u_int32)len, .len = (bpf_u_int32)len };
+		cap_packet(&live, DLT_IEEE802_11_RADIO, &h, p, 1000.0 + i);
+		struct cap_d11 d;
+		struct cap_d11_air air;
+		cap_dot11_digest(&reader, DLT_IEEE802_11_RADIO, &h, p, 1000.0 + i, &d, &air);
+		cap_dot11_frame(&file, &d, &air, NULL);
+	}
+	assert_int_equal(live.tot.air_frames, 12);
+	assert_int_equal(live.tot.air_no_rate, 0);
+	assert_true(live.tot.air_ns > 0);
+	assert_int_equal(live.tot.air_ns, file.tot.air_ns);
+	assert_int_equal(live.n_chans, 2);
+	assert_int_equal(file.n_chans, 2);
+	assert_int_equal(live.n_bss, 1);
+	assert_int_equal(live.bss[0].air.ns, live.tot.air_ns);
+	assert_int_equal(file.bss[0].air.ns, live.tot.air_ns);
+	cap_state_free(&live);
+	cap_state_free(&file);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -549,6 +616,7 @@ int main(void)
 		cmocka_unit_test(test_airtime_frame_ifs_and_ack),
 		cmocka_unit_test(test_airtime_ampdu_adds_up),
 		cmocka_unit_test(test_radiotap_rate_fields),
+		cmocka_unit_test(test_airtime_live_and_file_paths_agree),
 		cmocka_unit_test(test_siphash_reference_vectors),
 		cmocka_unit_test(test_atab_entries_stay_and_saturate),
 		cmocka_unit_test(test_hmap_delete_and_compact),
