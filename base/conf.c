@@ -164,7 +164,8 @@ static const char *one_of(const char *v, const char *const *allowed)
 	}
 
 CHOICE(capture_mode, "uplink", "dot11", "dhcp")
-CHOICE(notifier_kind, "slack", "mattermost", "discord", "teams", "matrix", "ntfy", "generic")
+CHOICE(notifier_kind, "slack", "mattermost", "discord", "teams", "matrix", "ntfy", "generic",
+       "alertmanager")
 CHOICE(security_level, "noAuthNoPriv", "authNoPriv", "authPriv")
 CHOICE(auth_protocol, "MD5", "SHA", "SHA-224", "SHA-256", "SHA-384", "SHA-512")
 CHOICE(priv_protocol, "DES", "AES", "AES-192", "AES-256")
@@ -362,6 +363,8 @@ static cfg_opt_t notifier_opts[] = {
 	CFG_STR("fallback", NULL, CFGF_NODEFAULT),
 	CFG_FLOAT("rate_per_minute", 20, CFGF_NONE),
 	CFG_INT("spool_max", 10000, CFGF_NONE),
+	CFG_STR("resend", "1m", CFGF_NONE),
+	CFG_BOOL("silences", cfg_false, CFGF_NONE),
 	CFG_END()
 };
 
@@ -1215,6 +1218,26 @@ static void build_pools(struct build_ctx *b, cfg_t *root)
 	}
 }
 
+/* An Alertmanager notifier: its base URLs (one per cluster member, each
+ * gets a queue of its own) and how often active alerts are re-sent. */
+static void build_alertmanager(struct build_ctx *b, cfg_t *sec, struct conf_notifier *n)
+{
+	const char *d = cfg_getstr(sec, "resend");
+	if (!d || parse_duration(d, &n->resend) != 0 || n->resend <= 0 || n->resend > 3600)
+		errbuf_add(b->errors, "%s:%d: resend: \"%s\" is not a duration from 1s to 1h (e.g. 1m)",
+			   b->file, FIELD_LINE(b, sec, "resend"), d ? d : "");
+	n->silences = cfg_getbool(sec, "silences");
+	char *copy = xstrdup(n->url ? n->url : ""), *save = NULL;
+	for (char *u = strtok_r(copy, " \t,", &save); u; u = strtok_r(NULL, " \t,", &save)) {
+		if (strncmp(u, "http://", 7) != 0 && strncmp(u, "https://", 8) != 0)
+			errbuf_add(b->errors, "%s:%d: url: notifier \"%s\": \"%s\" is not an http(s) URL",
+				   b->file, FIELD_LINE(b, sec, "url"), n->name, u);
+		n->urls = xrealloc(n->urls, (n->n_urls + 1) * sizeof *n->urls);
+		n->urls[n->n_urls++] = xstrdup(u);
+	}
+	free(copy);
+}
+
 static void build_notifiers(struct build_ctx *b, cfg_t *root)
 {
 	struct conf *c = b->conf;
@@ -1257,6 +1280,8 @@ static void build_notifiers(struct build_ctx *b, cfg_t *root)
 		n->fallback = dup_or_null(sec, "fallback");
 		n->rate_per_minute = cfg_getfloat(sec, "rate_per_minute");
 		n->spool_max = cfg_getint(sec, "spool_max");
+		if (strcmp(n->kind, "alertmanager") == 0)
+			build_alertmanager(b, sec, n);
 	}
 }
 
@@ -1810,7 +1835,7 @@ void conf_free(struct conf *c)
 		free(n->name); free(n->kind); free_secret(n->url); free_secret(n->token);
 		free(n->room_id); free_list(n->severities, n->n_severities);
 		free_list(n->rules, n->n_rules); free_list(n->rooms, n->n_rooms);
-		free(n->fallback);
+		free(n->fallback); free_list(n->urls, n->n_urls);
 	}
 	free(c->notifiers);
 	for (size_t i = 0; i < c->n_rules; i++) {

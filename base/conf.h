@@ -119,8 +119,13 @@ struct conf_dhcp_pool {
 
 struct conf_notifier {
 	char *name;
-	char *kind;			/* slack mattermost discord teams matrix ntfy generic */
+	char *kind;			/* slack mattermost discord teams matrix ntfy generic
+					 * alertmanager */
 	char *url;			/* secret */
+	char **urls;			/* alertmanager: url split at blanks and commas */
+	size_t n_urls;
+	long resend;			/* alertmanager: seconds between re-sends */
+	bool silences;			/* alertmanager: mirror silences both ways */
 	char *token;			/* secret (matrix access token, ntfy token) */
 	char *room_id;			/* matrix room */
 	char **severities;

@@ -34,6 +34,7 @@ struct msg {
 	double created, next_attempt;
 	int attempts;			/* tries, for the log */
 	int failures;			/* tries that failed (not 429s): the backoff */
+	bool resend;			/* Alertmanager re-send: memory only */
 	json_t *notification;
 };
 
@@ -42,6 +43,10 @@ struct xfer;
 struct queue {
 	char *name;
 	const struct conf_notifier *nf;
+	const char *url;		/* alertmanager: this member's base URL */
+	bool am;			/* kind alertmanager */
+	double next_resend;
+	struct am_sent_map sent;	/* severities delivered, for am */
 	char *dir;
 	struct msg *msgs;		/* oldest first */
 	size_t n, cap;
@@ -77,6 +82,10 @@ struct notify {
 static void log_event(struct notify *nt, const struct queue *q, const struct msg *m,
 		      const char *event, json_t *extra)
 {
+	if (m && m->resend && strcmp(event, "sent") == 0) {
+		json_decref(extra);
+		return;		/* a re-send a minute would drown the log */
+	}
 	json_t *o = json_pack("{s:s, s:s}", "event", event, "notifier", q->name);
 	if (m) {
 		json_object_set_new(o, "message", json_string(m->id));
@@ -272,12 +281,13 @@ static char *safe_dir_name(const char *name)
 	return s;
 }
 
-static void queue_init(struct notify *nt, struct queue *q, const struct conf_notifier *nf)
+static void queue_init(struct notify *nt, struct queue *q, const struct conf_notifier *nf,
+		       char *name)
 {
 	memset(q, 0, sizeof *q);
-	q->name = xstrdup(nf->name);
+	q->name = name;
 	q->nf = nf;
-	char *safe = safe_dir_name(nf->name);
+	char *safe = safe_dir_name(name);
 	q->dir = xasprintf("%s/%s", nt->spool_root, safe);
 	free(safe);
 	if (mkdir_p(q->dir, 0750) != 0)
@@ -393,8 +403,17 @@ static void start(struct notify *nt, struct queue *q, struct msg *m)
 	struct xfer *x = xcalloc(1, sizeof *x);
 	x->nt = nt;
 	x->q = q;
-	if (notify_format(q->nf, m->notification, nt->d->conf->web.public_url, m->id, &x->req) != 0 ||
-	    !(x->easy = easy_for(&x->req, &x->headers, x->errbuf))) {
+	int rc;
+	if (q->am) {
+		json_t *n = notify_am_with_retired(&q->sent, m->notification, module_now(nt->d));
+		rc = notify_am_format(q->nf, q->url, n, nt->d->conf->web.public_url,
+				      nt->d->conf->event.name, module_now(nt->d), &x->req);
+		json_decref(n);
+	} else {
+		rc = notify_format(q->nf, m->notification, nt->d->conf->web.public_url, m->id,
+				   &x->req);
+	}
+	if (rc != 0 || !(x->easy = easy_for(&x->req, &x->headers, x->errbuf))) {
 		log_err("notifier \"%s\": notification %s cannot be formatted; dropped", q->name, m->id);
 		log_event(nt, q, m, "dropped", json_pack("{s:s}", "reason", "unformattable"));
 		queue_remove(q, 0, true);
@@ -472,6 +491,19 @@ static void on_done(struct notify *nt, struct xfer *x, CURLcode rc)
 			tell_delivery(nt, q);
 		}
 		log_event(nt, q, m, "sent", info);
+		if (q->am)
+			notify_am_sent(&q->sent, m->notification);
+		queue_remove(q, 0, true);
+	} else if (m->resend) {
+		/* The next re-send carries fresher news than a retry would. */
+		log_warn("notifier \"%s\": re-send of the active alerts failed (%s)", q->name,
+			 rc != CURLE_OK ? curl_easy_strerror(rc) : "HTTP error");
+		if (o == PERMANENT && !q->failing) {
+			q->failing = true;
+			snprintf(q->why, sizeof q->why, "HTTP %ld", status);
+			tell_delivery(nt, q);
+		}
+		json_decref(info);
 		queue_remove(q, 0, true);
 	} else if (o != PERMANENT && now - m->created < GIVE_UP_AFTER) {
 		if (o == RETRY)
@@ -645,6 +677,7 @@ static void queue_free(struct queue *q)
 	free(q->msgs);
 	free(q->name);
 	free(q->dir);
+	notify_am_sent_free(&q->sent);
 }
 
 void notify_spool_read(const char *dir, const char *name,
@@ -657,19 +690,40 @@ void notify_spool_read(const char *dir, const char *name,
 	queue_free(&q);
 }
 
+static bool is_am(const struct conf_notifier *nf)
+{
+	return strcmp(nf->kind, "alertmanager") == 0;
+}
+
+/* An Alertmanager notifier has a queue per member: "name", "name/2"... */
+static size_t queues_of(const struct conf_notifier *nf)
+{
+	return is_am(nf) && nf->n_urls > 1 ? nf->n_urls : 1;
+}
+
 static void build_queues(struct notify *nt, const struct conf *c)
 {
-	struct queue *qs = xcalloc(c->n_notifiers ? c->n_notifiers : 1, sizeof *qs);
+	size_t total = 0, j = 0;
+	for (size_t i = 0; i < c->n_notifiers; i++)
+		total += queues_of(&c->notifiers[i]);
+	struct queue *qs = xcalloc(total ? total : 1, sizeof *qs);
 	for (size_t i = 0; i < c->n_notifiers; i++) {
-		struct queue *old = queue_by_name(nt, c->notifiers[i].name);
-		if (old) {
-			qs[i] = *old;
-			old->name = NULL;	/* moved */
-			qs[i].nf = &c->notifiers[i];
-			if (qs[i].busy)
-				qs[i].busy->q = &qs[i];
-		} else {
-			queue_init(nt, &qs[i], &c->notifiers[i]);
+		const struct conf_notifier *nf = &c->notifiers[i];
+		for (size_t k = 0; k < queues_of(nf); k++, j++) {
+			char *name = k ? xasprintf("%s/%zu", nf->name, k + 1) : xstrdup(nf->name);
+			struct queue *old = queue_by_name(nt, name);
+			if (old) {
+				qs[j] = *old;
+				old->name = NULL;	/* moved */
+				free(name);
+				qs[j].nf = nf;
+				if (qs[j].busy)
+					qs[j].busy->q = &qs[j];
+			} else {
+				queue_init(nt, &qs[j], nf, name);
+			}
+			qs[j].am = is_am(nf);
+			qs[j].url = qs[j].am && nf->n_urls ? nf->urls[k] : nf->url;
 		}
 	}
 	for (size_t i = 0; i < nt->n_qs; i++)
@@ -677,7 +731,7 @@ static void build_queues(struct notify *nt, const struct conf *c)
 			queue_free(&nt->qs[i]);	/* removed from the config; files stay */
 	free(nt->qs);
 	nt->qs = qs;
-	nt->n_qs = c->n_notifiers;
+	nt->n_qs = total;
 	for (size_t i = 0; i < nt->n_qs; i++)
 		tell_delivery(nt, &nt->qs[i]);	/* new ones deliver; moved ones keep their word */
 }
@@ -707,6 +761,35 @@ static int notify_start(struct module_ctx *d)
 	return 0;
 }
 
+/* Alertmanager forgets an alert nobody renews: every resend seconds an
+ * idle Alertmanager queue re-sends the firing alerts its routing admits.
+ * A queue still delivering is behind anyway; it re-sends once drained. */
+static void resend_active(struct notify *nt, double now)
+{
+	json_t *active = NULL;
+	for (size_t i = 0; i < nt->n_qs; i++) {
+		struct queue *q = &nt->qs[i];
+		if (!q->am || !q->nf || q->busy || q->n || now < q->next_resend)
+			continue;
+		q->next_resend = now + (double)q->nf->resend;
+		if (!active) {
+			json_t *engine = alert_engine_alerts_json(nt->d->alerts);
+			active = notify_am_active(engine);
+			json_decref(engine);
+		}
+		json_t *mine;
+		if (!notify_route(q->nf, active, &mine))
+			continue;
+		struct msg *m = queue_push(q);
+		m->seq = 0;
+		m->created = m->next_attempt = now;
+		m->resend = true;
+		m->notification = mine;
+		snprintf(m->id, sizeof m->id, "resend%.0f", now * 1e3);
+	}
+	json_decref(active);
+}
+
 /* The alert engine ticked just before: take what it decided to tell. */
 static void notify_tick(struct module_ctx *d, double now)
 {
@@ -718,6 +801,7 @@ static void notify_tick(struct module_ctx *d, double now)
 	json_array_foreach(taken, i, notification)
 		submit(d->notify, notification);
 	json_decref(taken);
+	resend_active(d->notify, module_now(d));
 	pump(d->notify);
 }
 

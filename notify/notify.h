@@ -71,4 +71,36 @@ bool notify_route(const struct conf_notifier *nf, const json_t *notification,
 /* The short chat text of a notification (caller frees). */
 char *notify_text(const json_t *notification, const char *public_url);
 
+/* ---- Alertmanager, API v2 (notify_alertmanager.c) ----
+ *
+ * A notifier of kind "alertmanager" has one queue per URL of its cluster
+ * (each spooled, so one member being down holds nothing back) and posts
+ * the alerts to base_url/api/v2/alerts: labels are the alert's own plus
+ * alertname, severity and venue; annotations summary, description and
+ * dashboard; firing alerts end 4 re-send intervals ahead, resolved ones
+ * when they ended. Every resend seconds an idle queue re-sends the
+ * engine's firing alerts from memory (never spooled: the engine's state
+ * is their record). */
+int notify_am_format(const struct conf_notifier *nf, const char *base_url, const json_t *n,
+		     const char *public_url, const char *venue, double now,
+		     struct notify_request *req);
+
+/* The firing alerts of alert_engine_alerts_json as one notification. */
+json_t *notify_am_active(const json_t *engine_alerts);
+
+/* The severity each alert was last delivered with: a firing alert that
+ * changed severity also ends its old label set (notify_am_with_retired,
+ * a new reference), and a delivery updates the map (notify_am_sent). */
+struct am_sent {
+	char id[24];
+	char severity[8];
+};
+struct am_sent_map {
+	struct am_sent *v;
+	size_t n;
+};
+json_t *notify_am_with_retired(const struct am_sent_map *m, const json_t *n, double now);
+void notify_am_sent(struct am_sent_map *m, const json_t *n);
+void notify_am_sent_free(struct am_sent_map *m);
+
 #endif

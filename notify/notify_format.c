@@ -319,6 +319,9 @@ int notify_format(const struct conf_notifier *nf, const json_t *n, const char *p
 	if (!json_is_array(json_object_get(n, "alerts")) || !nf->url)
 		return -1;
 	public_url = public_url ? public_url : "";
+	if (strcmp(nf->kind, "alertmanager") == 0)
+		return notify_am_format(nf, nf->n_urls ? nf->urls[0] : nf->url, n, public_url,
+					NULL, now_seconds(), req);
 	req->method = "POST";
 	if (strcmp(nf->kind, "ntfy") == 0) {
 		ntfy_request(nf, n, public_url, req);

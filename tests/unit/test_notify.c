@@ -21,7 +21,8 @@ static const char *conf_text =
 	"notifier \"crit-only\" { kind = \"discord\" url = \"http://x/d\" severities = { \"crit\" } }\n"
 	"notifier \"mx\" { kind = \"matrix\" url = \"https://m.example/\" room_id = \"!r:m.example\" token = \"T\" }\n"
 	"notifier \"am\" { kind = \"generic\" url = \"http://x/am\" rules = { \"ap_over_capacity\" } }\n"
-	"notifier \"nt\" { kind = \"ntfy\" url = \"http://x/topic\" }\n";
+	"notifier \"nt\" { kind = \"ntfy\" url = \"http://x/topic\" }\n"
+	"notifier \"amc\" { kind = \"alertmanager\" url = \"http://a:9093/, http://b:9093\" resend = \"30s\" }\n";
 
 static json_t *notification(void)
 {
@@ -205,6 +206,118 @@ static void test_ntfy_headers_stay_on_one_line(void **state)
 	conf_free(c);
 }
 
+/* API v2: one object per alert, labels that identify it the same way on
+ * every daemon, firing alerts valid for 4 re-sends, resolved ones ended. */
+static void test_alertmanager_api_v2(void **state)
+{
+	struct conf *c = load();
+	const struct conf_notifier *am = nf(c, "amc");
+	assert_int_equal(am->n_urls, 2);
+	assert_string_equal(am->urls[0], "http://a:9093/");
+	assert_string_equal(am->urls[1], "http://b:9093");
+	assert_int_equal(am->resend, 30);
+	json_t *n = notification();
+	struct notify_request r;
+	assert_int_equal(notify_am_format(am, am->urls[0], n, "https://noc.example/", "Expo",
+					  1.8e9, &r), 0);
+	assert_string_equal(r.url, "http://a:9093/api/v2/alerts");
+	assert_string_equal(r.method, "POST");
+	assert_true(has_header(&r, "Content-Type: application/json"));
+	json_t *b = body_of(&r);
+	assert_int_equal(json_array_size(b), 2);
+	json_t *a = json_array_get(b, 0), *l = json_object_get(a, "labels");
+	assert_int_equal(json_object_size(l), 5);
+	assert_string_equal(json_string_value(json_object_get(l, "alertname")), "ap_over_capacity");
+	assert_string_equal(json_string_value(json_object_get(l, "severity")), "crit");
+	assert_string_equal(json_string_value(json_object_get(l, "venue")), "Expo");
+	assert_string_equal(json_string_value(json_object_get(l, "ap")), "h1");
+	assert_string_equal(json_string_value(json_object_get(l, "room")), "hall");
+	json_t *ann = json_object_get(a, "annotations");
+	assert_string_equal(json_string_value(json_object_get(ann, "summary")),
+			    "AP h1: 82 clients, capacity 75");
+	assert_non_null(strstr(json_string_value(json_object_get(ann, "description")), "1.09"));
+	assert_string_equal(json_string_value(json_object_get(ann, "dashboard")),
+			    "https://noc.example/");
+	assert_string_equal(json_string_value(json_object_get(a, "startsAt")),
+			    "2027-05-14T09:00:00Z");
+	/* 1.8e9 + 4 x 30 s */
+	assert_string_equal(json_string_value(json_object_get(a, "endsAt")),
+			    "2027-01-15T08:02:00Z");
+	assert_string_equal(json_string_value(json_object_get(a, "generatorURL")),
+			    "https://noc.example/");
+	a = json_array_get(b, 1);
+	assert_string_equal(json_string_value(json_object_get(a, "endsAt")), "2027-05-14T09:05:00Z");
+	json_decref(b);
+	notify_request_free(&r);
+	json_decref(n);
+	conf_free(c);
+}
+
+/* An escalated alert is a new label set: the old one is ended at once. */
+static void test_alertmanager_severity_change(void **state)
+{
+	struct am_sent_map sent = { 0 };
+	json_t *n = notification();
+	json_t *h1 = json_array_get(json_object_get(n, "alerts"), 0);
+	json_object_set_new(h1, "severity", json_string("warn"));
+	notify_am_sent(&sent, n);
+	assert_int_equal(sent.n, 1);	/* h2 was resolved: not kept */
+	json_t *same = notify_am_with_retired(&sent, n, 1.8e9);
+	assert_int_equal(json_array_size(json_object_get(same, "alerts")), 2);
+	json_decref(same);
+	json_object_set_new(h1, "severity", json_string("crit"));
+	json_t *more = notify_am_with_retired(&sent, n, 1.8e9);
+	json_t *alerts = json_object_get(more, "alerts");
+	assert_int_equal(json_array_size(alerts), 3);
+	json_t *old = json_array_get(alerts, 2);
+	assert_string_equal(json_string_value(json_object_get(old, "severity")), "warn");
+	assert_string_equal(json_string_value(json_object_get(old, "status")), "resolved");
+	json_decref(more);
+	notify_am_sent(&sent, n);
+	assert_string_equal(sent.v[0].severity, "crit");
+	json_object_set_new(h1, "status", json_string("resolved"));
+	notify_am_sent(&sent, n);
+	assert_int_equal(sent.n, 0);
+	notify_am_sent_free(&sent);
+	json_decref(n);
+}
+
+/* Re-sends carry the engine's firing alerts only, pending ones stay out. */
+static void test_alertmanager_active(void **state)
+{
+	json_t *engine = json_pack("[{s:s, s:s, s:s, s:s, s:{s:s}, s:s, s:f, s:f},"
+				   " {s:s, s:s, s:s, s:s, s:{s:s}, s:s, s:f}]",
+				   "id", "00000000000000b1", "rule", "room_over_capacity",
+				   "severity", "warn", "state", "firing", "labels", "room", "hall",
+				   "summary", "hall full", "since", 1.8e9, "value", 0.9,
+				   "id", "00000000000000b2", "rule", "room_over_capacity",
+				   "severity", "warn", "state", "pending", "labels", "room", "foyer",
+				   "summary", "foyer filling", "since", 1.8e9);
+	json_t *n = notify_am_active(engine);
+	json_t *alerts = json_object_get(n, "alerts");
+	assert_int_equal(json_array_size(alerts), 1);
+	json_t *a = json_array_get(alerts, 0);
+	assert_string_equal(json_string_value(json_object_get(a, "status")), "firing");
+	assert_string_equal(json_string_value(json_object_get(a, "startsAt")),
+			    "2027-01-15T08:00:00Z");
+	json_decref(n);
+	json_decref(engine);
+}
+
+static void test_alertmanager_conf_errors(void **state)
+{
+	char *err = NULL;
+	struct conf *c = conf_load_buffer(
+		"event \"t\" { attendees = 100 }\n"
+		"notifier \"a\" { kind = \"alertmanager\" url = \"http://a:9093 ftp://b\" }\n"
+		"notifier \"b\" { kind = \"alertmanager\" url = \"http://a:9093\" resend = \"2h\" }\n",
+		"t.conf", &err);
+	assert_null(c);
+	assert_non_null(strstr(err, "t.conf:2: url: notifier \"a\": \"ftp://b\" is not an http(s) URL"));
+	assert_non_null(strstr(err, "t.conf:3: resend: \"2h\" is not a duration"));
+	free(err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -213,6 +326,10 @@ int main(void)
 		cmocka_unit_test(test_matrix),
 		cmocka_unit_test(test_alertmanager_v4),
 		cmocka_unit_test(test_ntfy_headers_stay_on_one_line),
+		cmocka_unit_test(test_alertmanager_api_v2),
+		cmocka_unit_test(test_alertmanager_severity_change),
+		cmocka_unit_test(test_alertmanager_active),
+		cmocka_unit_test(test_alertmanager_conf_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
