@@ -306,7 +306,7 @@ static void tell_delivery(struct notify *nt, const struct queue *q)
 static struct queue *queue_by_name(struct notify *nt, const char *name)
 {
 	for (size_t i = 0; i < nt->n_qs; i++)
-		if (strcmp(nt->qs[i].name, name) == 0)
+		if (nt->qs[i].name && strcmp(nt->qs[i].name, name) == 0)	/* NULL: moved */
 			return &nt->qs[i];
 	return NULL;
 }
