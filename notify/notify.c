@@ -47,6 +47,9 @@ struct queue {
 	bool am;			/* kind alertmanager */
 	double next_resend;
 	struct am_sent_map sent;	/* severities delivered, for am */
+	struct xfer *polling;		/* am silences: GET /api/v2/alerts */
+	double next_poll;
+	json_t *silenced;		/* [[labels, silence id]] of the last poll */
 	char *dir;
 	struct msg *msgs;		/* oldest first */
 	size_t n, cap;
@@ -60,6 +63,7 @@ struct queue {
 struct xfer {
 	struct notify *nt;
 	struct queue *q;
+	bool poll;			/* a silence poll, not a message */
 	CURL *easy;
 	struct curl_slist *headers;
 	struct notify_request req;
@@ -348,6 +352,7 @@ static double backoff(int attempts, double floor_s)
 /* ---- transfers ---- */
 
 static void pump(struct notify *nt);
+static void on_poll_done(struct notify *nt, struct xfer *x, CURLcode rc);
 
 static size_t on_body(char *data, size_t size, size_t nmemb, void *arg)
 {
@@ -545,6 +550,69 @@ static void on_done(struct notify *nt, struct xfer *x, CURLcode rc)
 	xfer_free(x);
 }
 
+/* ---- Alertmanager's silences, read back ---- */
+
+static void on_poll_done(struct notify *nt, struct xfer *x, CURLcode rc)
+{
+	struct queue *q = x->q;
+	long status = 0;
+	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
+	json_t *body = rc == CURLE_OK && status == 200 && x->resp ? json_loads(x->resp, 0, NULL)
+								    : NULL;
+	json_decref(q->silenced);
+	q->silenced = body ? notify_am_silenced_of(body) : NULL;
+	if (!body)
+		log_debug("notifier \"%s\": cannot read its silenced alerts (%s, HTTP %ld)", q->name,
+			  curl_easy_strerror(rc), status);
+	json_decref(body);
+	q->polling = NULL;
+	xfer_free(x);
+}
+
+static void poll_silences(struct notify *nt, struct queue *q, double now)
+{
+	if (!q->am || !q->nf || !q->nf->silences || q->polling || now < q->next_poll)
+		return;
+	q->next_poll = now + (double)q->nf->resend;
+	struct xfer *x = xcalloc(1, sizeof *x);
+	x->nt = nt;
+	x->q = q;
+	x->poll = true;
+	x->req.method = "GET";
+	x->req.url = notify_am_url(q->url, "/api/v2/alerts?active=true&silenced=true");
+	x->req.headers[0] = xstrdup("Accept: application/json");
+	if (!(x->easy = easy_for(&x->req, &x->headers, x->errbuf))) {
+		xfer_free(x);
+		return;
+	}
+	curl_easy_setopt(x->easy, CURLOPT_HTTPGET, 1L);
+	curl_easy_setopt(x->easy, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(x->easy, CURLOPT_WRITEDATA, x);
+	curl_easy_setopt(x->easy, CURLOPT_PRIVATE, x);
+	q->polling = x;
+	curl_multi_add_handle(nt->multi, x->easy);
+}
+
+void notify_am_mark_silenced(const struct notify *nt, json_t *alerts, const char *venue)
+{
+	for (size_t i = 0; nt && i < nt->n_qs; i++)
+		if (nt->qs[i].silenced && nt->qs[i].nf && nt->qs[i].nf->silences)
+			notify_am_mark(alerts, nt->qs[i].silenced, venue);
+}
+
+json_t *notify_am_sync(const struct notify *nt, const json_t *alerts, const char *venue)
+{
+	json_t *urls = json_array();
+	for (size_t i = 0; nt && i < nt->n_qs; i++)
+		if (nt->qs[i].am && nt->qs[i].nf && nt->qs[i].nf->silences && nt->qs[i].url)
+			json_array_append_new(urls, json_string(nt->qs[i].url));
+	if (json_array_size(urls) == 0) {
+		json_decref(urls);
+		return NULL;
+	}
+	return notify_am_sync_of(urls, alerts, venue);
+}
+
 static void drain_done(struct notify *nt)
 {
 	CURLMsg *msg;
@@ -555,7 +623,9 @@ static void drain_done(struct notify *nt)
 		struct xfer *x = NULL;
 		CURLcode rc = msg->data.result;
 		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
-		if (x)
+		if (x && x->poll)
+			on_poll_done(nt, x, rc);
+		else if (x)
 			on_done(nt, x, rc);
 	}
 	pump(nt);
@@ -678,6 +748,9 @@ static void queue_free(struct queue *q)
 	free(q->name);
 	free(q->dir);
 	notify_am_sent_free(&q->sent);
+	if (q->polling)
+		xfer_free(q->polling);
+	json_decref(q->silenced);
 }
 
 void notify_spool_read(const char *dir, const char *name,
@@ -719,6 +792,8 @@ static void build_queues(struct notify *nt, const struct conf *c)
 				qs[j].nf = nf;
 				if (qs[j].busy)
 					qs[j].busy->q = &qs[j];
+				if (qs[j].polling)
+					qs[j].polling->q = &qs[j];
 			} else {
 				queue_init(nt, &qs[j], nf, name);
 			}
@@ -802,6 +877,8 @@ static void notify_tick(struct module_ctx *d, double now)
 		submit(d->notify, notification);
 	json_decref(taken);
 	resend_active(d->notify, module_now(d));
+	for (size_t k = 0; k < d->notify->n_qs; k++)
+		poll_silences(d->notify, &d->notify->qs[k], module_now(d));
 	pump(d->notify);
 }
 

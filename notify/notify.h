@@ -99,6 +99,31 @@ struct am_sent_map {
 	struct am_sent *v;
 	size_t n;
 };
+/* base (trailing slashes dropped) + path; caller frees. */
+char *notify_am_url(const char *base, const char *path);
+
+/* ---- silences both ways (notifiers with silences = true) ----
+ *
+ * Every resend seconds each such queue reads GET /api/v2/alerts; the
+ * alerts Alertmanager reports silenced (status.silencedBy) are marked
+ * "silenced" (with "silence": its id, "silenced_in": "alertmanager") in
+ * the engine's alert JSON the web side serves. notify_am_sync, built on
+ * the loop for the web side, holds what an HTTP thread needs to create a
+ * silence there: {"urls", "venue", "alerts": {id: labels}}; NULL when no
+ * notifier syncs silences. notify_am_silence posts one (blocking, 5 s per
+ * member, the first member that takes it wins): a headroom silence body
+ * (Alertmanager's shape, restricted to this venue), or with alert_id an
+ * ack, which silences that alert's label set for NOTIFY_AM_ACK_SECONDS. */
+#define NOTIFY_AM_ACK_SECONDS (24 * 3600)
+void notify_am_mark_silenced(const struct notify *nt, json_t *alerts, const char *venue);
+json_t *notify_am_sync(const struct notify *nt, const json_t *alerts, const char *venue);
+int notify_am_silence(const json_t *sync, const char *alert_id, const json_t *body, double now,
+		      char *id_out, size_t idlen, char *err, size_t errlen);
+/* their parts, for tests */
+json_t *notify_am_silenced_of(const json_t *am_alerts);
+void notify_am_mark(json_t *alerts, const json_t *silenced, const char *venue);
+json_t *notify_am_sync_of(json_t *urls, const json_t *alerts, const char *venue);
+
 json_t *notify_am_with_retired(const struct am_sent_map *m, const json_t *n, double now);
 void notify_am_sent(struct am_sent_map *m, const json_t *n);
 void notify_am_sent_free(struct am_sent_map *m);

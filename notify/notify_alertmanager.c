@@ -13,6 +13,7 @@
 #include "base/eventlog.h"
 #include "base/util.h"
 
+#include <curl/curl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,7 +79,7 @@ static json_t *am_alert(const struct conf_notifier *nf, const json_t *a, const c
 	return o;
 }
 
-static char *api_url(const char *base, const char *path)
+char *notify_am_url(const char *base, const char *path)
 {
 	size_t len = strlen(base);
 	while (len && base[len - 1] == '/')
@@ -99,7 +100,7 @@ int notify_am_format(const struct conf_notifier *nf, const char *base_url, const
 		json_array_append_new(alerts, am_alert(nf, a, public_url ? public_url : "", venue,
 						       now));
 	req->method = "POST";
-	req->url = api_url(base_url, "/api/v2/alerts");
+	req->url = notify_am_url(base_url, "/api/v2/alerts");
 	req->headers[0] = xstrdup("Content-Type: application/json");
 	req->body = json_dumps(alerts, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(alerts);
@@ -187,4 +188,190 @@ void notify_am_sent_free(struct am_sent_map *m)
 {
 	free(m->v);
 	memset(m, 0, sizeof *m);
+}
+
+/* ---- silences both ways ---- */
+
+json_t *notify_am_silenced_of(const json_t *am_alerts)
+{
+	json_t *out = json_array(), *a;
+	size_t i;
+	json_array_foreach(am_alerts, i, a) {
+		json_t *by = json_object_get(json_object_get(a, "status"), "silencedBy");
+		json_t *labels = json_object_get(a, "labels");
+		if (json_is_object(labels) && json_array_size(by) > 0)
+			json_array_append_new(out, json_pack("[O, O]", labels, json_array_get(by, 0)));
+	}
+	return out;
+}
+
+void notify_am_mark(json_t *alerts, const json_t *silenced, const char *venue)
+{
+	json_t *a, *s;
+	size_t i, k;
+	json_array_foreach(alerts, i, a) {
+		if (json_is_true(json_object_get(a, "silenced")))
+			continue;
+		json_t *mine = am_labels(a, venue);
+		json_array_foreach(silenced, k, s) {
+			if (!json_equal(mine, json_array_get(s, 0)))
+				continue;
+			json_object_set_new(a, "silenced", json_true());
+			json_object_set(a, "silence", json_array_get(s, 1));
+			json_object_set_new(a, "silenced_in", json_string("alertmanager"));
+			break;
+		}
+		json_decref(mine);
+	}
+}
+
+json_t *notify_am_sync_of(json_t *urls, const json_t *alerts, const char *venue)
+{
+	json_t *labels = json_object(), *a;
+	size_t i;
+	json_array_foreach(alerts, i, a)
+		json_object_set_new(labels, jstr(a, "id"), am_labels(a, venue));
+	return json_pack("{s:o, s:s, s:o}", "urls", urls, "venue", venue ? venue : "", "alerts",
+			 labels);
+}
+
+/* Alertmanager wants RFC 3339; headroom also takes epoch seconds. */
+static json_t *rfc3339(const json_t *v, double fallback)
+{
+	double t = v ? eventlog_parse_time(v) : fallback;
+	char buf[40];
+	eventlog_format_time(isnan(t) ? fallback : t, buf, sizeof buf);
+	return json_string(buf);
+}
+
+static json_t *equal_matchers(const json_t *labels)
+{
+	json_t *ms = json_array(), *v;
+	const char *k;
+	json_object_foreach((json_t *)labels, k, v)
+		json_array_append_new(ms, json_pack("{s:s, s:O, s:b, s:b}", "name", k, "value", v,
+						    "isRegex", 0, "isEqual", 1));
+	return ms;
+}
+
+/* A headroom silence as Alertmanager's: "rule" is its alertname, and it
+ * holds for this venue only (one Alertmanager may serve many). */
+static json_t *silence_body(const json_t *sync, const json_t *body, double now)
+{
+	json_t *ms = json_array(), *m;
+	size_t i;
+	json_array_foreach(json_object_get(body, "matchers"), i, m) {
+		json_t *c = json_deep_copy(m);
+		if (strcmp(jstr(c, "name"), "rule") == 0)
+			json_object_set_new(c, "name", json_string("alertname"));
+		if (!json_object_get(c, "isRegex"))
+			json_object_set_new(c, "isRegex", json_false());
+		if (!json_object_get(c, "isEqual"))
+			json_object_set_new(c, "isEqual", json_true());
+		json_array_append_new(ms, c);
+	}
+	if (*jstr(sync, "venue"))
+		json_array_append_new(ms, json_pack("{s:s, s:O, s:b, s:b}", "name", "venue", "value",
+						    json_object_get(sync, "venue"), "isRegex", 0,
+						    "isEqual", 1));
+	return json_pack("{s:o, s:o, s:o, s:s, s:s}", "matchers", ms, "startsAt",
+			 rfc3339(json_object_get(body, "startsAt"), now), "endsAt",
+			 rfc3339(json_object_get(body, "endsAt"), now), "createdBy",
+			 jstr(body, "createdBy"), "comment", jstr(body, "comment"));
+}
+
+/* An ack silences the alert's own label set until it is long over. */
+static json_t *ack_body(const json_t *labels, const json_t *body, double now)
+{
+	const char *comment = jstr(body, "comment");
+	char *text = xasprintf("acknowledged in headroom%s%s", *comment ? ": " : "", comment);
+	json_t *out = json_pack("{s:o, s:o, s:o, s:s, s:s}", "matchers", equal_matchers(labels),
+				"startsAt", rfc3339(NULL, now), "endsAt",
+				rfc3339(NULL, now + NOTIFY_AM_ACK_SECONDS), "createdBy",
+				jstr(body, "author"), "comment", text);
+	free(text);
+	return out;
+}
+
+static size_t keep_reply(char *data, size_t size, size_t nmemb, void *arg)
+{
+	char **out = arg;
+	size_t len = size * nmemb, have = *out ? strlen(*out) : 0;
+	if (have + len < 65536) {
+		*out = xrealloc(*out, have + len + 1);
+		memcpy(*out + have, data, len);
+		(*out)[have + len] = '\0';
+	}
+	return len;
+}
+
+/* POST one silence to base; its id or -1 with the reason. */
+static int post_silence(const char *base, const char *text, char *id_out, size_t idlen,
+			char *err, size_t errlen)
+{
+	char *url = notify_am_url(base, "/api/v2/silences"), *reply = NULL;
+	CURL *e = curl_easy_init();
+	struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
+	long status = 0;
+	CURLcode rc = CURLE_FAILED_INIT;
+	if (e) {
+		curl_easy_setopt(e, CURLOPT_URL, url);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, text);
+		curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
+		curl_easy_setopt(e, CURLOPT_USERAGENT, "headroom/" PACKAGE_VERSION);
+		curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+		curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, 5000L);
+		curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+		curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, keep_reply);
+		curl_easy_setopt(e, CURLOPT_WRITEDATA, &reply);
+		rc = curl_easy_perform(e);
+		curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+	}
+	json_t *doc = reply ? json_loads(reply, 0, NULL) : NULL;
+	const char *id = json_string_value(json_object_get(doc, "silenceID"));
+	int out = -1;
+	if (rc == CURLE_OK && status == 200 && id) {
+		snprintf(id_out, idlen, "%s", id);
+		out = 0;
+	} else if (rc != CURLE_OK) {
+		snprintf(err, errlen, "%s", curl_easy_strerror(rc));
+	} else {
+		snprintf(err, errlen, "HTTP %ld: %.100s", status, reply ? reply : "");
+	}
+	json_decref(doc);
+	free(reply);
+	curl_slist_free_all(h);
+	if (e)
+		curl_easy_cleanup(e);
+	free(url);
+	return out;
+}
+
+int notify_am_silence(const json_t *sync, const char *alert_id, const json_t *body, double now,
+		      char *id_out, size_t idlen, char *err, size_t errlen)
+{
+	json_t *am;
+	if (alert_id) {
+		json_t *labels = json_object_get(json_object_get(sync, "alerts"), alert_id);
+		if (!labels) {
+			snprintf(err, errlen, "no active alert %s to silence in Alertmanager", alert_id);
+			return -1;
+		}
+		am = ack_body(labels, body, now);
+	} else {
+		am = silence_body(sync, body, now);
+	}
+	char *text = json_dumps(am, JSON_COMPACT);
+	json_decref(am);
+	int rc = -1;
+	json_t *u;
+	size_t i;
+	/* One member is enough: the cluster gossips silences. */
+	json_array_foreach(json_object_get(sync, "urls"), i, u) {
+		if (rc == 0)
+			break;
+		rc = post_silence(json_string_value(u), text, id_out, idlen, err, errlen);
+	}
+	free(text);
+	return rc;
 }

@@ -23,9 +23,9 @@ TESTS += tests/unit/test_alert tests/unit/test_notify tests/unit/test_alert_sess
 TESTS += tests/integration/notify_kinds.sh tests/integration/notify_retry.sh \
 	tests/integration/notify_pacing.sh \
 	tests/integration/notify_spool_restart.sh tests/integration/alert_target_down.sh \
-	tests/integration/am_ha.sh tests/integration/am_spool.sh
+	tests/integration/am_ha.sh tests/integration/am_spool.sh tests/integration/am_silence.sh
 dist_noinst_SCRIPTS += tests/integration/notify_kinds.sh tests/integration/notify_retry.sh \
 	tests/integration/notify_pacing.sh \
 	tests/integration/notify_spool_restart.sh tests/integration/alert_target_down.sh \
 	tests/integration/webhook_receiver.py tests/integration/am_ha.sh \
-	tests/integration/am_lib.sh tests/integration/am_spool.sh
+	tests/integration/am_lib.sh tests/integration/am_spool.sh tests/integration/am_silence.sh

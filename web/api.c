@@ -3,6 +3,7 @@
 #include "web/server.h"
 
 #include "alerts/alert.h"
+#include "notify/notify.h"
 #include "web/assets.h"
 #include "base/log.h"
 #include "base/sample.h"
@@ -592,6 +593,21 @@ static json_t *request_json(const struct request *rq, bool optional)
 	return doc;
 }
 
+/* Mirror an accepted silence or ack into Alertmanager; its id or why
+ * not goes into the reply, the local one stands either way. */
+static void am_silence(const struct web_snapshot *s, const char *alert_id, const json_t *body,
+		       json_t *reply)
+{
+	char am_id[128] = "", am_err[256] = "";
+	if (notify_am_silence(s->am_sync, alert_id, body, now_seconds(), am_id, sizeof am_id,
+			      am_err, sizeof am_err) == 0) {
+		json_object_set_new(reply, "alertmanager_silence", json_string(am_id));
+	} else {
+		log_warn("web: Alertmanager did not take the silence: %s", am_err);
+		json_object_set_new(reply, "alertmanager_error", json_string(am_err));
+	}
+}
+
 static enum MHD_Result alert_call(struct web *w, const struct web_snapshot *s,
 				  struct MHD_Connection *conn, enum route route, const char *id,
 				  const struct request *rq)
@@ -612,13 +628,17 @@ static enum MHD_Result alert_call(struct web *w, const struct web_snapshot *s,
 		rc = alert_request_silence(s->alerts, body, out_id, sizeof out_id, err, sizeof err);
 	else
 		rc = alert_request_unsilence(s->alerts, id, err, sizeof err);
-	json_decref(body);
-	if (rc != 0)
+	if (rc != 0) {
+		json_decref(body);
 		return web_error(w, conn, MHD_HTTP_BAD_REQUEST, err);
-	if (route == R_SILENCES)
-		return web_send_json(w, conn, MHD_HTTP_CREATED, json_pack("{s:s, s:b}", "id", out_id,
-								     "queued", 1));
-	return web_send_json(w, conn, MHD_HTTP_ACCEPTED, json_pack("{s:b}", "queued", 1));
+	}
+	json_t *reply = route == R_SILENCES ? json_pack("{s:s, s:b}", "id", out_id, "queued", 1)
+					    : json_pack("{s:b}", "queued", 1);
+	if (s->am_sync && route != R_SILENCE_ID)
+		am_silence(s, route == R_ACK ? id : NULL, body, reply);
+	json_decref(body);
+	return web_send_json(w, conn, route == R_SILENCES ? MHD_HTTP_CREATED : MHD_HTTP_ACCEPTED,
+			     reply);
 }
 
 /* ---- routing ---- */

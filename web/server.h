@@ -78,6 +78,7 @@ struct web_snapshot {
 	struct store *store;
 	struct alert_engine *alerts;
 	char *basic_user, *basic_password, *api_token;
+	json_t *am_sync;			/* notify_am_sync: silences to Alertmanager */
 };
 
 struct web_counters {

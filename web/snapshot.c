@@ -5,6 +5,7 @@
 #include "alerts/alert.h"
 #include "base/module.h"
 #include "model/plan.h"
+#include "notify/notify.h"
 #include "schedule/schedule.h"
 #include "base/util.h"
 #include "model/venue.h"
@@ -945,6 +946,8 @@ struct web_snapshot *web_snapshot_build(struct web *w, const struct module_ctx *
 	s->api_token = dup_or_null(c->web.api_token);
 
 	json_t *alerts = alerts_or_empty(alert_engine_alerts_json, d->alerts);
+	notify_am_mark_silenced(d->notify, alerts, c->event.name);
+	s->am_sync = notify_am_sync(d->notify, alerts, c->event.name);
 	json_t *silences = alerts_or_empty(alert_engine_silences_json, d->alerts);
 	json_t *transitions = alerts_or_empty(alert_engine_transitions_json, d->alerts);
 
@@ -1018,6 +1021,7 @@ void web_snapshot_put(struct web_snapshot *s)
 	free(s->basic_user);
 	free(s->basic_password);
 	free(s->api_token);
+	json_decref(s->am_sync);
 	free(s);
 }
 
