@@ -42,6 +42,7 @@ include tests/snmp.mk
 include tests/store.mk
 include tests/web.mk
 include tests/alert.mk
+include tests/contrib.mk
 include tests/pcap.mk
 include tests/demo.mk
 include tests/report.mk
