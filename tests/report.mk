@@ -9,13 +9,15 @@ TESTS += tests/unit/test_report_stats \
 	tests/integration/report_missing.sh \
 	tests/integration/report_html.sh \
 	tests/integration/report_rrdcached.sh \
-	tests/integration/report_tick.sh
+	tests/integration/report_tick.sh \
+	tests/integration/report_buildings.sh
 
 dist_noinst_SCRIPTS += tests/integration/report_lib.sh \
 	tests/integration/report_scripted.sh \
 	tests/integration/report_missing.sh \
 	tests/integration/report_html.sh \
 	tests/integration/report_rrdcached.sh \
-	tests/integration/report_tick.sh
+	tests/integration/report_tick.sh \
+	tests/integration/report_buildings.sh
 
 CLEANFILES += report_html.png
