@@ -17,4 +17,4 @@ $(hr_man_pages): Makefile
 # still work there.
 dist_doc_DATA = README.md
 nobase_dist_doc_DATA = doc/ARCHITECTURE.md doc/airtime.md doc/benchmarks.md doc/hardening.md \
-	doc/profiles.md
+	doc/profiles.md doc/scaling.md
