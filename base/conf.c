@@ -1236,6 +1236,9 @@ static void build_alertmanager(struct build_ctx *b, cfg_t *sec, struct conf_noti
 		n->urls[n->n_urls++] = xstrdup(u);
 	}
 	free(copy);
+	if (n->url && n->n_urls == 0)
+		errbuf_add(b->errors, "%s:%d: url: notifier \"%s\" names no Alertmanager URL",
+			   b->file, FIELD_LINE(b, sec, "url"), n->name);
 }
 
 static void build_notifiers(struct build_ctx *b, cfg_t *root)

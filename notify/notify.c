@@ -958,18 +958,24 @@ static size_t on_test_body(char *data, size_t size, size_t nmemb, void *arg)
 /* One line for one notifier: its HTTP status (or why it was not
  * delivered) and how long it took; with -d the reply's body follows,
  * indented, ending in a newline whatever the receiver sent. */
-static int test_one(const struct conf *conf, const struct conf_notifier *nf)
+static int test_one(const struct conf *conf, const struct conf_notifier *nf, size_t member)
 {
 	json_t *n = test_notification(nf->name);
+	/* an Alertmanager cluster: one line per member, as its queues are named */
+	char *name = member ? xasprintf("%s/%zu", nf->name, member + 1) : xstrdup(nf->name);
 	char txn[64];
 	snprintf(txn, sizeof txn, "hr-test-%.0f", now_seconds() * 1e3);
 	struct notify_request req;
 	struct reply reply = { NULL, 0 };
 	int rc = -1;
-	if (notify_format(nf, n, conf->web.public_url, txn, &req) != 0) {
-		printf("notifier \"%s\" (%s): the test message cannot be formatted\n", nf->name,
+	int fr = is_am(nf) ? notify_am_format(nf, nf->urls[member], n, conf->web.public_url,
+					      conf->event.name, now_seconds(), &req)
+			   : notify_format(nf, n, conf->web.public_url, txn, &req);
+	if (fr != 0) {
+		printf("notifier \"%s\" (%s): the test message cannot be formatted\n", name,
 		       nf->kind);
 		json_decref(n);
+		free(name);
 		return -1;
 	}
 	struct curl_slist *headers = NULL;
@@ -986,10 +992,10 @@ static int test_one(const struct conf *conf, const struct conf_notifier *nf)
 	if (e)
 		curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
 	if (cc != CURLE_OK)
-		printf("notifier \"%s\" (%s): not delivered after %.0f ms: %s\n", nf->name, nf->kind,
+		printf("notifier \"%s\" (%s): not delivered after %.0f ms: %s\n", name, nf->kind,
 		       ms, errbuf[0] ? errbuf : curl_easy_strerror(cc));
 	else
-		printf("notifier \"%s\" (%s): HTTP %ld, %s in %.0f ms\n", nf->name, nf->kind, status,
+		printf("notifier \"%s\" (%s): HTTP %ld, %s in %.0f ms\n", name, nf->kind, status,
 		       status >= 200 && status < 300 ? "accepted" : "rejected", ms);
 	if (log_get_level() >= LOG_LVL_DEBUG && reply.len) {
 		printf("  reply (%zu bytes):\n    ", reply.len);
@@ -1007,6 +1013,7 @@ static int test_one(const struct conf *conf, const struct conf_notifier *nf)
 	notify_request_free(&req);
 	free(reply.data);
 	json_decref(n);
+	free(name);
 	return rc;
 }
 
@@ -1026,7 +1033,8 @@ int notify_test_send(const struct conf *conf, const char *name)
 	int rc = 0;
 	for (size_t i = 0; i < conf->n_notifiers; i++)
 		if (all || (int)i == idx)
-			rc |= test_one(conf, &conf->notifiers[i]);
+			for (size_t k = 0; k < queues_of(&conf->notifiers[i]); k++)
+				rc |= test_one(conf, &conf->notifiers[i], k);
 	curl_global_cleanup();
 	fflush(stdout);
 	return rc;

@@ -95,6 +95,12 @@ rm -rf "$TMP/state1" "$TMP/state2"
 am="notifier \"am\" { kind = \"alertmanager\" url = \"http://127.0.0.1:$AM_WEB_1, http://127.0.0.1:$AM_WEB_2\" resend = \"3s\" }"
 write_conf 1 "$am"
 write_conf 2 "$am"
+# --test-notify: one line per member of the cluster
+"$HEADROOMD" -c "$TMP/h1.conf" --test-notify am >"$TMP/test-notify.out" 2>&1 ||
+	{ cat "$TMP/test-notify.out"; fail "--test-notify am failed"; }
+grep -q '^notifier "am" (alertmanager): HTTP 200, accepted' "$TMP/test-notify.out" &&
+	grep -q '^notifier "am/2" (alertmanager): HTTP 200, accepted' "$TMP/test-notify.out" ||
+	{ cat "$TMP/test-notify.out"; fail "--test-notify am: not one line per member"; }
 start_daemon 1
 start_daemon 2
 wait_for 40 has 1 firing "$HALL" /chat && wait_for 10 has 1 firing "$VENUE" /chat ||

@@ -304,17 +304,65 @@ static void test_alertmanager_active(void **state)
 	json_decref(engine);
 }
 
+/* Alertmanager's silenced alerts are matched to headroom's by the very
+ * labels headroom sends; others, and alerts silenced at home, stay. */
+static void test_alertmanager_silenced_back(void **state)
+{
+	json_t *am = json_loads(
+		"[{\"labels\": {\"alertname\": \"room_over_capacity\", \"room\": \"hall\","
+		"  \"severity\": \"warn\", \"venue\": \"Expo\"},"
+		"  \"status\": {\"state\": \"suppressed\", \"silencedBy\": [\"s-1\"]}},"
+		" {\"labels\": {\"alertname\": \"room_over_capacity\", \"room\": \"foyer\","
+		"  \"severity\": \"warn\", \"venue\": \"Expo\"},"
+		"  \"status\": {\"state\": \"active\", \"silencedBy\": []}}]", 0, NULL);
+	json_t *silenced = notify_am_silenced_of(am);
+	assert_int_equal(json_array_size(silenced), 1);
+	json_t *alerts = json_pack("[{s:s, s:s, s:s, s:{s:s}, s:b},"
+				   " {s:s, s:s, s:s, s:{s:s}, s:b},"
+				   " {s:s, s:s, s:s, s:{s:s}, s:b}]",
+				   "id", "a1", "rule", "room_over_capacity", "severity", "warn",
+				   "labels", "room", "hall", "silenced", 0,
+				   "id", "a2", "rule", "room_over_capacity", "severity", "warn",
+				   "labels", "room", "foyer", "silenced", 0,
+				   "id", "a3", "rule", "room_over_capacity", "severity", "crit",
+				   "labels", "room", "hall", "silenced", 0);
+	notify_am_mark(alerts, silenced, "Expo");
+	json_t *a = json_array_get(alerts, 0);
+	assert_true(json_is_true(json_object_get(a, "silenced")));
+	assert_string_equal(json_string_value(json_object_get(a, "silence")), "s-1");
+	assert_string_equal(json_string_value(json_object_get(a, "silenced_in")), "alertmanager");
+	assert_true(json_is_false(json_object_get(json_array_get(alerts, 1), "silenced")));
+	/* another severity is another alert for Alertmanager */
+	assert_true(json_is_false(json_object_get(json_array_get(alerts, 2), "silenced")));
+	/* another venue's silence is not this one's */
+	json_object_set_new(a, "silenced", json_false());
+	json_object_del(a, "silence");
+	json_object_del(a, "silenced_in");
+	notify_am_mark(alerts, silenced, "Fair");
+	assert_true(json_is_false(json_object_get(a, "silenced")));
+	json_t *sync = notify_am_sync_of(json_pack("[s]", "http://a:9093"), alerts, "Expo");
+	json_t *l = json_object_get(json_object_get(sync, "alerts"), "a2");
+	assert_string_equal(json_string_value(json_object_get(l, "venue")), "Expo");
+	assert_string_equal(json_string_value(json_object_get(l, "room")), "foyer");
+	json_decref(sync);
+	json_decref(alerts);
+	json_decref(silenced);
+	json_decref(am);
+}
+
 static void test_alertmanager_conf_errors(void **state)
 {
 	char *err = NULL;
 	struct conf *c = conf_load_buffer(
 		"event \"t\" { attendees = 100 }\n"
 		"notifier \"a\" { kind = \"alertmanager\" url = \"http://a:9093 ftp://b\" }\n"
-		"notifier \"b\" { kind = \"alertmanager\" url = \"http://a:9093\" resend = \"2h\" }\n",
+		"notifier \"b\" { kind = \"alertmanager\" url = \"http://a:9093\" resend = \"2h\" }\n"
+		"notifier \"c\" { kind = \"alertmanager\" url = \" , \" }\n",
 		"t.conf", &err);
 	assert_null(c);
 	assert_non_null(strstr(err, "t.conf:2: url: notifier \"a\": \"ftp://b\" is not an http(s) URL"));
 	assert_non_null(strstr(err, "t.conf:3: resend: \"2h\" is not a duration"));
+	assert_non_null(strstr(err, "t.conf:4: url: notifier \"c\" names no Alertmanager URL"));
 	free(err);
 }
 
@@ -329,6 +377,7 @@ int main(void)
 		cmocka_unit_test(test_alertmanager_api_v2),
 		cmocka_unit_test(test_alertmanager_severity_change),
 		cmocka_unit_test(test_alertmanager_active),
+		cmocka_unit_test(test_alertmanager_silenced_back),
 		cmocka_unit_test(test_alertmanager_conf_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
