@@ -87,7 +87,7 @@ write_am_config "$TMP/am.yml" "http://127.0.0.1:$rport/chat"
 AM_CLUSTER_1=$(free_port) AM_CLUSTER_2=$(free_port)
 start_am 1 "$TMP/am.yml" "$AM_CLUSTER_2"
 start_am 2 "$TMP/am.yml" "$AM_CLUSTER_1"
-wait_for 30 am_peers_are "$AM_WEB_1" 2 && wait_for 10 am_peers_are "$AM_WEB_2" 2 ||
+wait_for 30 am_settled "$AM_WEB_1" 2 && wait_for 20 am_settled "$AM_WEB_2" 2 ||
 	{ cat "$TMP/am1.log"; fail "the Alertmanagers did not form a cluster"; }
 
 WEB_1=$(free_port) WEB_2=$(free_port)
@@ -105,9 +105,9 @@ start_daemon 1
 start_daemon 2
 wait_for 40 has 1 firing "$HALL" /chat && wait_for 10 has 1 firing "$VENUE" /chat ||
 	{ chat_counts "$log" /chat; cat "$TMP/am1.log"; fail "no alert reached the chat service through Alertmanager"; }
-# the second member would send after its peer timeout (2 s) had the
-# first one's notification not reached it: wait past a few of those
-sleep 8
+# the second member would send after its peer timeout (6 s) had the
+# first one's notification not reached it: wait well past it
+sleep 12
 has =1 firing "$HALL" /chat && has =1 firing "$VENUE" /chat ||
 	{ chat_counts "$log" /chat; fail "with Alertmanager: not exactly one message per alert"; }
 echo "with Alertmanager, two daemons: $(chat_counts "$log" /chat | tr '\n' ';')"
@@ -121,7 +121,7 @@ write_conf 2 "$am" annex
 kill -HUP "$PID_2"
 wait_for 40 has 1 resolved "$HALL" /chat && wait_for 20 has 1 firing "$ANNEX" /chat ||
 	{ chat_counts "$log" /chat; cat "$TMP/am2.log"; fail "the survivors lost a resolution or a new alert"; }
-sleep 8	# past several re-sends (3 s) and the survivor's group interval
+sleep 12	# past the peer timeout, re-sends (3 s) and the group interval
 chat_counts "$log" /chat >"$TMP/final.txt"
 has =1 firing "$HALL" /chat && has =1 resolved "$HALL" /chat && has =1 firing "$ANNEX" /chat &&
 	has =1 firing "$VENUE" /chat && ! has 1 resolved "$VENUE" /chat ||

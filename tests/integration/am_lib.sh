@@ -40,7 +40,7 @@ start_am() {
 		--web.listen-address=127.0.0.1:"$web" \
 		--cluster.listen-address=127.0.0.1:"$cluster" \
 		--cluster.advertise-address=127.0.0.1:"$cluster" \
-		--cluster.peer-timeout=2s --cluster.gossip-interval=100ms \
+		--cluster.peer-timeout=6s --cluster.gossip-interval=100ms \
 		--cluster.pushpull-interval=2s $peers \
 		>"$TMP/am$n.log" 2>&1 &
 	eval "AM_PID_$n=$! AM_WEB_$n=$web AM_CLUSTER_$n=$cluster"
@@ -56,6 +56,15 @@ am_peers() {
 }
 
 am_peers_are() { [ "$(am_peers "$1")" = "$2" ]; }
+
+# am_settled PORT N: the member at PORT sees N members and its gossip
+# has settled ("ready"), so members agree on who notifies first.
+am_settled() {
+	curl -sf "http://127.0.0.1:$1/api/v2/status" | python3 -c '
+import json, sys
+c = json.load(sys.stdin)["cluster"]
+sys.exit(0 if c["status"] == "ready" and len(c.get("peers") or []) == int(sys.argv[1]) else 1)' "$2"
+}
 
 # start_receiver PORT LOG: the chat service.
 start_receiver() {
