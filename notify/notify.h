@@ -112,13 +112,20 @@ char *notify_am_url(const char *base, const char *path);
  * silence there: {"urls", "venue", "alerts": {id: labels}}; NULL when no
  * notifier syncs silences. notify_am_silence posts one (blocking, 5 s per
  * member, the first member that takes it wins): a headroom silence body
- * (Alertmanager's shape, restricted to this venue), or with alert_id an
- * ack, which silences that alert's label set for NOTIFY_AM_ACK_SECONDS. */
+ * (Alertmanager's shape, restricted to this venue) whose local id is
+ * local_id, or with alert_id an ack, which silences that alert's label
+ * set for NOTIFY_AM_ACK_SECONDS. */
 #define NOTIFY_AM_ACK_SECONDS (24 * 3600)
 void notify_am_mark_silenced(const struct notify *nt, json_t *alerts, const char *venue);
 json_t *notify_am_sync(const struct notify *nt, const json_t *alerts, const char *venue);
-int notify_am_silence(const json_t *sync, const char *alert_id, const json_t *body, double now,
-		      char *id_out, size_t idlen, char *err, size_t errlen);
+int notify_am_silence(const json_t *sync, const char *alert_id, const char *local_id,
+		      const json_t *body, double now, char *id_out, size_t idlen, char *err,
+		      size_t errlen);
+/* A silence's comment there ends in "(headroom silence LOCAL_ID)";
+ * notify_am_unsilence expires the ones that mirror local_id (their id in
+ * id_out); 0, or -1 with the reason (none found, no member answered). */
+int notify_am_unsilence(const json_t *sync, const char *local_id, char *id_out, size_t idlen,
+			char *err, size_t errlen);
 /* their parts, for tests */
 json_t *notify_am_silenced_of(const json_t *am_alerts);
 void notify_am_mark(json_t *alerts, const json_t *silenced, const char *venue);

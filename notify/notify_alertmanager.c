@@ -305,50 +305,126 @@ static size_t keep_reply(char *data, size_t size, size_t nmemb, void *arg)
 	return len;
 }
 
+/* One blocking request to Alertmanager: its HTTP status (the reply in
+ * *reply, caller frees), or -1 with the reason in err. */
+static long am_call(const char *method, const char *url, const char *text, char **reply,
+		    char *err, size_t errlen)
+{
+	CURL *e = curl_easy_init();
+	struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
+	long status = -1;
+	*reply = NULL;
+	if (!e) {
+		snprintf(err, errlen, "cannot start a transfer");
+		curl_slist_free_all(h);
+		return -1;
+	}
+	curl_easy_setopt(e, CURLOPT_URL, url);
+	if (text)
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, text);
+	if (strcmp(method, "GET") != 0 && strcmp(method, "POST") != 0)
+		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(e, CURLOPT_USERAGENT, "headroom/" PACKAGE_VERSION);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, 5000L);
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, keep_reply);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, reply);
+	CURLcode rc = curl_easy_perform(e);
+	if (rc == CURLE_OK)
+		curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+	else
+		snprintf(err, errlen, "%s", curl_easy_strerror(rc));
+	curl_slist_free_all(h);
+	curl_easy_cleanup(e);
+	return status;
+}
+
 /* POST one silence to base; its id or -1 with the reason. */
 static int post_silence(const char *base, const char *text, char *id_out, size_t idlen,
 			char *err, size_t errlen)
 {
 	char *url = notify_am_url(base, "/api/v2/silences"), *reply = NULL;
-	CURL *e = curl_easy_init();
-	struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
-	long status = 0;
-	CURLcode rc = CURLE_FAILED_INIT;
-	if (e) {
-		curl_easy_setopt(e, CURLOPT_URL, url);
-		curl_easy_setopt(e, CURLOPT_POSTFIELDS, text);
-		curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
-		curl_easy_setopt(e, CURLOPT_USERAGENT, "headroom/" PACKAGE_VERSION);
-		curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-		curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, 5000L);
-		curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-		curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, keep_reply);
-		curl_easy_setopt(e, CURLOPT_WRITEDATA, &reply);
-		rc = curl_easy_perform(e);
-		curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
-	}
+	long status = am_call("POST", url, text, &reply, err, errlen);
 	json_t *doc = reply ? json_loads(reply, 0, NULL) : NULL;
 	const char *id = json_string_value(json_object_get(doc, "silenceID"));
 	int out = -1;
-	if (rc == CURLE_OK && status == 200 && id) {
+	if (status == 200 && id) {
 		snprintf(id_out, idlen, "%s", id);
 		out = 0;
-	} else if (rc != CURLE_OK) {
-		snprintf(err, errlen, "%s", curl_easy_strerror(rc));
-	} else {
+	} else if (status >= 0) {
 		snprintf(err, errlen, "HTTP %ld: %.100s", status, reply ? reply : "");
 	}
 	json_decref(doc);
 	free(reply);
-	curl_slist_free_all(h);
-	if (e)
-		curl_easy_cleanup(e);
 	free(url);
 	return out;
 }
 
-int notify_am_silence(const json_t *sync, const char *alert_id, const json_t *body, double now,
-		      char *id_out, size_t idlen, char *err, size_t errlen)
+/* How an Alertmanager silence names the headroom silence it mirrors. */
+static char *mirror_tag(const char *local_id)
+{
+	return xasprintf("(headroom silence %s)", local_id);
+}
+
+/* Expire, at base, the silences that mirror local_id: how many, or -1. */
+static int expire_mirrors(const char *base, const char *local_id, char *id_out, size_t idlen,
+			  char *err, size_t errlen)
+{
+	char *url = notify_am_url(base, "/api/v2/silences"), *reply = NULL;
+	long status = am_call("GET", url, NULL, &reply, err, errlen);
+	free(url);
+	json_t *list = status == 200 && reply ? json_loads(reply, 0, NULL) : NULL;
+	free(reply);
+	if (!json_is_array(list)) {
+		if (status >= 0)
+			snprintf(err, errlen, "HTTP %ld listing the silences", status);
+		json_decref(list);
+		return -1;
+	}
+	char *tag = mirror_tag(local_id);
+	int n = 0;
+	json_t *sil;
+	size_t i;
+	json_array_foreach(list, i, sil) {
+		const char *state = jstr(json_object_get(sil, "status"), "state");
+		if (strcmp(state, "expired") == 0 || !strstr(jstr(sil, "comment"), tag))
+			continue;
+		char *path = xasprintf("/api/v2/silence/%s", jstr(sil, "id"));
+		url = notify_am_url(base, path);
+		if (am_call("DELETE", url, NULL, &reply, err, errlen) == 200) {
+			snprintf(id_out, idlen, "%s", jstr(sil, "id"));
+			n++;
+		}
+		free(reply);
+		free(url);
+		free(path);
+	}
+	free(tag);
+	json_decref(list);
+	return n;
+}
+
+int notify_am_unsilence(const json_t *sync, const char *local_id, char *id_out, size_t idlen,
+			char *err, size_t errlen)
+{
+	int rc = -1;
+	json_t *u;
+	size_t i;
+	json_array_foreach(json_object_get(sync, "urls"), i, u) {
+		rc = expire_mirrors(json_string_value(u), local_id, id_out, idlen, err, errlen);
+		if (rc >= 0)
+			break;	/* the cluster gossips the expiry */
+	}
+	if (rc == 0)
+		snprintf(err, errlen, "no silence in Alertmanager mirrors %s", local_id);
+	return rc > 0 ? 0 : -1;
+}
+
+int notify_am_silence(const json_t *sync, const char *alert_id, const char *local_id,
+		      const json_t *body, double now, char *id_out, size_t idlen, char *err,
+		      size_t errlen)
 {
 	json_t *am;
 	if (alert_id) {
@@ -360,6 +436,13 @@ int notify_am_silence(const json_t *sync, const char *alert_id, const json_t *bo
 		am = ack_body(labels, body, now);
 	} else {
 		am = silence_body(sync, body, now);
+		if (local_id) {
+			char *tag = mirror_tag(local_id);
+			char *c = xasprintf("%s %s", jstr(am, "comment"), tag);
+			json_object_set_new(am, "comment", json_string(c));
+			free(c);
+			free(tag);
+		}
 	}
 	char *text = json_dumps(am, JSON_COMPACT);
 	json_decref(am);

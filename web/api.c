@@ -593,15 +593,20 @@ static json_t *request_json(const struct request *rq, bool optional)
 	return doc;
 }
 
-/* Mirror an accepted silence or ack into Alertmanager; its id or why
- * not goes into the reply, the local one stands either way. */
-static void am_silence(const struct web_snapshot *s, const char *alert_id, const json_t *body,
-		       json_t *reply)
+/* Mirror an accepted silence, ack or deletion into Alertmanager; its id
+ * or why not goes into the reply, the local change stands either way. */
+static void am_silence(const struct web_snapshot *s, enum route route, const char *id,
+		       const char *local_id, const json_t *body, json_t *reply)
 {
 	char am_id[128] = "", am_err[256] = "";
-	if (notify_am_silence(s->am_sync, alert_id, body, now_seconds(), am_id, sizeof am_id,
-			      am_err, sizeof am_err) == 0) {
-		json_object_set_new(reply, "alertmanager_silence", json_string(am_id));
+	int rc = route == R_SILENCE_ID
+		? notify_am_unsilence(s->am_sync, id, am_id, sizeof am_id, am_err, sizeof am_err)
+		: notify_am_silence(s->am_sync, route == R_ACK ? id : NULL, local_id, body,
+				    now_seconds(), am_id, sizeof am_id, am_err, sizeof am_err);
+	if (rc == 0) {
+		json_object_set_new(reply, route == R_SILENCE_ID ? "alertmanager_expired"
+								 : "alertmanager_silence",
+				    json_string(am_id));
 	} else {
 		log_warn("web: Alertmanager did not take the silence: %s", am_err);
 		json_object_set_new(reply, "alertmanager_error", json_string(am_err));
@@ -634,8 +639,8 @@ static enum MHD_Result alert_call(struct web *w, const struct web_snapshot *s,
 	}
 	json_t *reply = route == R_SILENCES ? json_pack("{s:s, s:b}", "id", out_id, "queued", 1)
 					    : json_pack("{s:b}", "queued", 1);
-	if (s->am_sync && route != R_SILENCE_ID)
-		am_silence(s, route == R_ACK ? id : NULL, body, reply);
+	if (s->am_sync)
+		am_silence(s, route, id, out_id, body, reply);
 	json_decref(body);
 	return web_send_json(w, conn, route == R_SILENCES ? MHD_HTTP_CREATED : MHD_HTTP_ACCEPTED,
 			     reply);

@@ -2,7 +2,7 @@
 # Silences both ways with a real Alertmanager (Debian's
 # prometheus-alertmanager on 127.0.0.1): a silence made through headroom's
 # API is created there too (for this venue only) and silences the alert
-# there; an ack silences that alert's own label set there; a silence made
+# there, and deleting it in headroom expires it there; an ack silences that alert's own label set there; a silence made
 # in Alertmanager shows as silenced in headroom's /api/v1/alerts. Without
 # "silences = true" nothing crosses.
 . "$(dirname "$0")/lib.sh"
@@ -55,6 +55,7 @@ ends=$(( $(date +%s) + 3600 ))
 code=$(post /api/v1/silences "{\"matchers\": [{\"name\": \"room\", \"value\": \"hall\"}], \"endsAt\": $ends, \"createdBy\": \"noc\", \"comment\": \"hall is fine\"}")
 [ "$code" = 201 ] || { cat "$TMP/reply.json"; fail "silence answered $code"; }
 am_id=$(reply alertmanager_silence)
+local_id=$(reply id)
 [ -n "$am_id" ] || { cat "$TMP/reply.json"; fail "the silence did not reach Alertmanager"; }
 curl -sf "$AM/api/v2/silence/$am_id" >"$TMP/silence.json" || fail "Alertmanager has no silence $am_id"
 python3 - "$TMP/silence.json" <<'PY' || fail "Alertmanager's silence is not headroom's"
@@ -62,11 +63,20 @@ import json, sys
 s = json.load(open(sys.argv[1]))
 m = {x["name"]: (x["value"], x["isRegex"], x.get("isEqual", True)) for x in s["matchers"]}
 assert m == {"room": ("hall", False, True), "venue": ("expo", False, True)}, m
-assert s["createdBy"] == "noc" and s["comment"] == "hall is fine", s
+assert s["createdBy"] == "noc" and s["comment"].startswith("hall is fine (headroom silence "), s
 assert s["status"]["state"] == "active", s
 PY
 wait_for 10 am_has 'by("room", "hall")[0]["status"]["silencedBy"] == ["'"$am_id"'"]' ||
 	{ am_alerts; fail "Alertmanager does not silence the hall's alert"; }
+
+# ... and deleting it in headroom expires it there
+code=$(curl -s -o "$TMP/reply.json" -w '%{http_code}' -X DELETE -H "Authorization: Bearer $token" \
+	"http://127.0.0.1:$web/api/v1/silences/$local_id")
+[ "$code" = 202 ] && [ "$(reply alertmanager_expired)" = "$am_id" ] ||
+	{ echo "$code"; cat "$TMP/reply.json"; fail "deleting the silence did not expire Alertmanager's"; }
+curl -sf "$AM/api/v2/silence/$am_id" | grep -q '"state":"expired"' || fail "Alertmanager's silence is not expired"
+wait_for 10 am_has 'by("room", "hall")[0]["status"]["silencedBy"] == []' ||
+	{ am_alerts; fail "Alertmanager still silences the hall"; }
 
 # 2. Alertmanager -> headroom: a silence made there on the venue's alert
 amtool_body="{\"matchers\": [{\"name\": \"scope\", \"value\": \"venue\", \"isRegex\": false, \"isEqual\": true}], \"startsAt\": \"$(date -u +%Y-%m-%dT%H:%M:%SZ)\", \"endsAt\": \"$(date -u -d @$ends +%Y-%m-%dT%H:%M:%SZ)\", \"createdBy\": \"amtool\", \"comment\": \"known\"}"
