@@ -226,6 +226,10 @@ static void emit_radio(struct target *t, const struct snmp_radio_row *x, const c
 			snprintf(metric, sizeof metric, "utilization");
 		emit(t, entity, metric, x->util[i].value, NULL);
 	}
+	if (x->has_noise)
+		emit(t, entity, "noise", x->noise, NULL);
+	if (x->has_channel)
+		emit(t, entity, "channel", x->channel, NULL);
 	log_debug("snmp: target %s: %s clients %.0f", t->name, entity,
 		  x->has_clients ? x->clients : NAN);
 }

@@ -17,6 +17,10 @@ static void print_util(FILE *out, const struct snmp_radio_row *x)
 	for (size_t i = 0; i < x->n_util; i++)
 		fprintf(out, "  util%s%s %g%%", x->util[i].variant ? "#" : "",
 			x->util[i].variant ? x->util[i].variant : "", x->util[i].value);
+	if (x->has_channel)
+		fprintf(out, "  channel %g", x->channel);
+	if (x->has_noise)
+		fprintf(out, "  noise %g dBm", x->noise);
 }
 
 static void print_radio(FILE *out, const struct snmp_radio_row *x)

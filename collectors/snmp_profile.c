@@ -50,6 +50,8 @@ static cfg_opt_t table_opts[] = {
 	CFG_STR("clients", NULL, CFGF_NODEFAULT),
 	CFG_STR_LIST("clients_band", NULL, CFGF_NODEFAULT),
 	CFG_STR_LIST("utilization", NULL, CFGF_NODEFAULT),
+	CFG_STR("noise", NULL, CFGF_NODEFAULT),
+	CFG_STR("channel", NULL, CFGF_NODEFAULT),
 	CFG_STR_LIST("skip", NULL, CFGF_NODEFAULT),
 	CFG_STR_LIST("only", NULL, CFGF_NODEFAULT),
 	CFG_STR("band_from", "map", CFGF_NONE),
@@ -979,6 +981,24 @@ static void table_checks(struct loader *l, cfg_t *sec, struct snmp_table *t)
 	(void)sec;
 }
 
+/* A radio's noise floor and channel: figures beside its load, never a
+ * source of rows, so they do not drive the walk. */
+static void radio_extras(struct loader *l, cfg_t *sec, int ti, struct snmp_table *t)
+{
+	const char *noise = cfg_getstr(sec, "noise"), *channel = cfg_getstr(sec, "channel");
+	if ((noise || channel) && t->rows != SNMP_ROWS_RADIO)
+		fail(l, field_line(l, t->line, noise ? "noise" : "channel"), noise ? "noise" : "channel",
+		     "only radio rows have a noise floor or a channel");
+	if (noise) {
+		parse_ref(l, field_line(l, t->line, "noise"), "noise", ti, noise, &t->noise);
+		t->has_noise = true;
+	}
+	if (channel) {
+		parse_ref(l, field_line(l, t->line, "channel"), "channel", ti, channel, &t->channel);
+		t->has_channel = true;
+	}
+}
+
 static void table_body(struct loader *l, cfg_t *sec, int ti)
 {
 	struct snmp_table *t = &l->p->tables[ti];
@@ -994,6 +1014,7 @@ static void table_body(struct loader *l, cfg_t *sec, int ti)
 	}
 	parse_variants(l, sec, ti, "clients_band", true, &t->clients_band, &t->n_clients_band);
 	parse_variants(l, sec, ti, "utilization", false, &t->utilization, &t->n_utilization);
+	radio_extras(l, sec, ti, t);
 	parse_filters(l, sec, ti, t);
 	parse_band_rules(l, sec, t);
 	table_drivers(t, ti);
@@ -1035,6 +1056,10 @@ static void table_columns(struct snmp_profile *p)
 			mark_ref(p, self, &t->clients_band[k].ref);
 		for (size_t k = 0; k < t->n_utilization; k++)
 			mark_ref(p, self, &t->utilization[k].ref);
+		if (t->has_noise)
+			mark_ref(p, self, &t->noise);
+		if (t->has_channel)
+			mark_ref(p, self, &t->channel);
 		for (size_t k = 0; k < t->n_filters; k++)
 			mark_ref(p, self, &t->filters[k].ref);
 	}
@@ -1278,6 +1303,8 @@ static void table_free(struct snmp_table *t)
 	refs_free(&t->band);
 	refs_free(&t->radio);
 	ref_free(&t->clients);
+	ref_free(&t->noise);
+	ref_free(&t->channel);
 	variants_free(t->clients_band, t->n_clients_band);
 	variants_free(t->utilization, t->n_utilization);
 	for (size_t i = 0; i < t->n_filters; i++) {

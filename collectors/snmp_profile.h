@@ -84,6 +84,10 @@
  *   clients    the count; clients_band = { "2g4=2", "5g=3" } for counts
  *              split by band (per-SSID or per-AP band columns)
  *   utilization { "REF" } or { "VARIANT=REF", ... }, percent per radio
+ *   noise      (radio) the noise floor in dBm; a positive figure is the
+ *              magnitude of a negative one (Aruba's 94 is -94 dBm)
+ *   channel    (radio) the operating channel; text keeps its leading
+ *              number ("116E" is 116)
  *   band       with band_from = "map" (default), "mhz", "khz" or
  *              "channel", and band_map = { "GLOB=BAND", ... } tried first
  *              (shell globs, any case: "ng=2g4", "*S=6g"). Bands: 2g4, 5g,
@@ -249,6 +253,8 @@ struct snmp_table {
 	size_t n_clients_band;
 	struct snmp_variant *utilization;
 	size_t n_utilization;
+	struct snmp_ref noise, channel;		/* radio rows: dBm, channel number */
+	bool has_noise, has_channel;
 	struct snmp_filter *filters;
 	size_t n_filters;
 	enum snmp_band_from band_from;

@@ -171,6 +171,8 @@ struct radio_rec {
 	double clients;
 	struct snmp_util util[SNMP_MAX_VARIANTS];
 	size_t n_util;
+	bool has_noise, has_channel;
+	double noise, channel;
 };
 
 struct ssid_rec {
@@ -663,6 +665,23 @@ static void util_add(struct snmp_util *u, size_t *n, const char *variant, double
 		u[(*n)++] = (struct snmp_util){ variant, v };
 }
 
+/* Noise floor and channel as the device states them: the first row of a
+ * radio that has them stands. Noise floors are negative dBm; a device
+ * stating the magnitude (94) means -94. */
+static void take_radio_extras(struct build *b, const struct row *r, struct radio_rec *x)
+{
+	const struct snmp_table *t = r->t;
+	double v;
+	if (t->has_noise && !x->has_noise && ref_number(b, r, &t->noise, "noise", &v) && v != 0) {
+		x->has_noise = true;
+		x->noise = -fabs(v);
+	}
+	if (t->has_channel && !x->has_channel && ref_number(b, r, &t->channel, "channel", &v) && v > 0) {
+		x->has_channel = true;
+		x->channel = v;
+	}
+}
+
 static void ssid_derived_add(struct build *b, const char *name, bool has, double clients,
 			     enum snmp_band band, bool has_band)
 {
@@ -768,6 +787,7 @@ static void take_radio_row(struct build *b, const struct row *r)
 		if (ref_value(b, r, &t->utilization[k].ref, "utilization", &v))
 			util_add(x->util, &x->n_util, t->utilization[k].name, v);
 	}
+	take_radio_extras(b, r, x);
 	char ssid[SNMP_TEXT_MAX];
 	if (t->rows != SNMP_ROWS_STATION && refs_text(b, r, &t->ssid, ssid, sizeof ssid))
 		ssid_derived_add(b, ssid, has, clients, band, band_known && !vap);
@@ -989,6 +1009,14 @@ static void finish_radios(struct build *b, struct snmp_result *res)
 			}
 			for (size_t u = 0; u < x->n_util; u++)
 				util_add(o->util, &o->n_util, x->util[u].variant, x->util[u].value);
+			if (x->has_noise && !o->has_noise) {
+				o->has_noise = true;
+				o->noise = x->noise;
+			}
+			if (x->has_channel && !o->has_channel) {
+				o->has_channel = true;
+				o->channel = x->channel;
+			}
 			if (x->has_clients) {
 				struct ap_rec *a = &b->aps[x->ap];
 				a->has_rows = true;

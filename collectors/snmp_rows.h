@@ -69,6 +69,9 @@ struct snmp_radio_row {
 	double clients;
 	struct snmp_util util[SNMP_MAX_VARIANTS];
 	size_t n_util;
+	bool has_noise, has_channel;
+	double noise;			/* dBm, negative */
+	double channel;
 };
 
 struct snmp_ssid_row {
