@@ -136,6 +136,13 @@ static const char *level_ratio(const void *v)
 	return x > 0 && x <= 10 ? NULL : "must be a share of capacity in (0, 10], e.g. 0.8";
 }
 
+/* Channel utilisation levels: the share of time the channel is busy. */
+static const char *busy_percent(const void *v)
+{
+	double x = *(const double *)v;
+	return x > 0 && x <= 100 ? NULL : "must be a percentage of airtime in (0, 100], e.g. 50";
+}
+
 static const char *time_value(const void *v)
 {
 	time_t t;
@@ -190,6 +197,8 @@ static const struct value_check value_checks[] = {
 	{ "event", "start", V_STR, time_value },
 	{ "event", "end", V_STR, time_value },
 	{ "room", "seats", V_INT, positive_int },
+	{ "room", "airtime_warn", V_FLOAT, busy_percent },
+	{ "room", "airtime_crit", V_FLOAT, busy_percent },
 	{ "ap", "radios", V_INT, positive_int },
 	{ "ap", "max_clients", V_INT, positive_int },
 	{ "ap", "warn_clients", V_INT, positive_int },
@@ -222,6 +231,8 @@ static const struct value_check value_checks[] = {
 	{ NULL, "radio_warn_clients", V_INT, positive_int },
 	{ NULL, "radio_max_clients", V_INT, positive_int },
 	{ NULL, "radio_plausible_clients", V_INT, positive_int },
+	{ NULL, "airtime_warn", V_FLOAT, busy_percent },
+	{ NULL, "airtime_crit", V_FLOAT, busy_percent },
 	{ NULL, "log_level", V_STR, log_level_name },
 };
 
@@ -285,6 +296,8 @@ static cfg_opt_t room_opts[] = {
 	CFG_INT("seats", 0, CFGF_NODEFAULT),
 	CFG_STR_LIST("schedule_room", NULL, CFGF_NODEFAULT),
 	CFG_BOOL("common_area", cfg_false, CFGF_NONE),
+	CFG_FLOAT("airtime_warn", 0, CFGF_NODEFAULT),
+	CFG_FLOAT("airtime_crit", 0, CFGF_NODEFAULT),
 	CFG_END()
 };
 
@@ -416,6 +429,8 @@ static cfg_opt_t root_opts[] = {
 	CFG_INT("radio_warn_clients", 50, CFGF_NONE),
 	CFG_INT("radio_max_clients", 75, CFGF_NONE),
 	CFG_INT("radio_plausible_clients", 2000, CFGF_NONE),
+	CFG_FLOAT("airtime_warn", 50, CFGF_NONE),
+	CFG_FLOAT("airtime_crit", 70, CFGF_NONE),
 	CFG_STR("log_level", "info", CFGF_NONE),
 	CFG_STR("alert_group_wait", "30s", CFGF_NONE),
 	CFG_STR("alert_group_interval", "5m", CFGF_NONE),
@@ -1006,6 +1021,21 @@ static void report_dup(void *ctx, size_t first, size_t again)
 					   (b)->file, (b)->conf->array[i_].line, (kind)); \
 	} while (0)
 
+/* A room's airtime levels: its own, else the venue's. */
+static void room_airtime(struct build_ctx *b, cfg_t *sec, struct conf_room *r)
+{
+	const struct conf *c = b->conf;
+	r->airtime_warn = cfg_size(sec, "airtime_warn") ? cfg_getfloat(sec, "airtime_warn")
+							 : c->airtime_warn;
+	r->airtime_crit = cfg_size(sec, "airtime_crit") ? cfg_getfloat(sec, "airtime_crit")
+							 : c->airtime_crit;
+	if (r->airtime_warn > r->airtime_crit)
+		errbuf_add(b->errors, "%s:%d: airtime_warn: room \"%s\": airtime_warn (%g) is above airtime_crit (%g)",
+			   b->file, cfg_size(sec, "airtime_warn") ? FIELD_LINE(b, sec, "airtime_warn")
+								  : FIELD_LINE(b, sec, "airtime_crit"),
+			   r->name, r->airtime_warn, r->airtime_crit);
+}
+
 static void build_rooms(struct build_ctx *b, cfg_t *root)
 {
 	struct conf *c = b->conf;
@@ -1025,6 +1055,7 @@ static void build_rooms(struct build_ctx *b, cfg_t *root)
 				errbuf_add(b->errors, "%s:%d: schedule_room: an empty name matches no "
 					   "schedule room", b->file, FIELD_LINE(b, sec, "schedule_room"));
 		r->common_area = cfg_getbool(sec, "common_area");
+		room_airtime(b, sec, r);
 	}
 }
 
@@ -1314,7 +1345,7 @@ static int root_duration(struct build_ctx *b, cfg_t *root, const char *field, lo
 }
 
 static const char *const known_rules[] = {
-	"ap_over_capacity", "room_over_capacity", "room_over_projection",
+	"ap_over_capacity", "radio_airtime_high", "room_over_capacity", "room_over_projection",
 	"uplink_utilisation", "dhcp_pool_exhaustion", "plan_shortfall",
 	"target_down", "target_no_data", "client_drop", "forecast_saturation",
 	"collector_stalled", "watchdog", "session_over_capacity",
@@ -1430,6 +1461,11 @@ static void build_global(struct build_ctx *b, cfg_t *root)
 		errbuf_add(b->errors, "%s:%d: radio_plausible_clients: %ld is below radio_max_clients (%ld)",
 			   b->file, root_field_line(b, "radio_plausible_clients"),
 			   c->radio_plausible_clients, c->radio_max_clients);
+	c->airtime_warn = cfg_getfloat(root, "airtime_warn");
+	c->airtime_crit = cfg_getfloat(root, "airtime_crit");
+	if (c->airtime_warn > c->airtime_crit)
+		errbuf_add(b->errors, "%s:%d: airtime_warn: airtime_warn (%g) is above airtime_crit (%g)",
+			   b->file, root_field_line(b, "airtime_warn"), c->airtime_warn, c->airtime_crit);
 	c->log_level = LOG_LVL_INFO;
 	log_level_parse(cfg_getstr(root, "log_level"), &c->log_level);
 	root_duration(b, root, "alert_group_wait", &c->alert_group_wait);

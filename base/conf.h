@@ -35,6 +35,7 @@ struct conf_room {
 	size_t n_schedule_rooms;	/* 0: the schedule names it like the room */
 	bool common_area;		/* lobby, catering: fills at breaks */
 	long ap_capacity;		/* the sum of its APs' max_clients */
+	double airtime_warn, airtime_crit;	/* busy %: its own, else the venue's */
 	int line;
 };
 
@@ -186,6 +187,7 @@ struct conf {
 	double warn_ratio, crit_ratio;	/* status levels against capacity */
 	long radio_warn_clients, radio_max_clients;
 	long radio_plausible_clients;	/* above radios x this, a count is not data */
+	double airtime_warn, airtime_crit;	/* channel busy %, rooms may override */
 	enum log_level log_level;
 	long alert_group_wait;		/* seconds before a new alert group notifies */
 	long alert_group_interval;	/* seconds between a group's notifications */

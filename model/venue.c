@@ -70,6 +70,7 @@ double venue_value(const struct venue *v, const char *entity, const char *metric
 }
 
 static void ap_add(struct venue *v, const char *name, bool planned, int conf_idx);
+static void radio_add(struct venue *v, const char *entity);
 
 /* Radios an AP has: configured, else the three bands the model knows. */
 static long radios_of(const struct venue *v, const char *ap)
@@ -120,6 +121,8 @@ void venue_ingest(struct venue *v, const struct sample *s)
 		strlcpy_hr(m->metric, s->metric, sizeof m->metric);
 		m->used = true;
 		v->metrics_used++;
+		if (strncmp(s->entity, "radio:", 6) == 0)
+			radio_add(v, s->entity);
 	}
 	bool bad = implausible(v, s);
 	if (bad) {
@@ -254,6 +257,7 @@ void venue_free(struct venue *v)
 		return;
 	free(v->metrics);
 	free(v->aps);
+	free(v->radios);
 	free(v->rooms);
 	free(v->uplinks);
 	free(v->targets);
@@ -483,11 +487,170 @@ static void update_totals(struct venue *v)
 	t->status = plan_status_of(t->devices, (double)t->capacity, c->warn_ratio, c->crit_ratio);
 }
 
+/* ---- radios: airtime beside clients ---- */
+
+static const char *const radio_bands[] = { "2g4", "5g", "6g", "3g5", "60g", "unk" };
+
+static bool is_band(const char *s, size_t n)
+{
+	for (size_t i = 0; i < sizeof radio_bands / sizeof *radio_bands; i++)
+		if (strlen(radio_bands[i]) == n && strncmp(s, radio_bands[i], n) == 0)
+			return true;
+	return false;
+}
+
+/* "radio:AP/BAND[/RADIO]": the AP's name may hold a '/', the band never
+ * is the first part, so the band is the last part that names one. */
+static void radio_add(struct venue *v, const char *entity)
+{
+	for (size_t i = 0; i < v->n_radios; i++)
+		if (strcmp(v->radios[i].entity, entity) == 0)
+			return;
+	const char *name = entity + 6, *band = NULL;
+	for (const char *p = strchr(name, '/'); p; p = strchr(p + 1, '/')) {
+		const char *end = strchr(p + 1, '/');
+		size_t n = end ? (size_t)(end - p - 1) : strlen(p + 1);
+		if (p > name && is_band(p + 1, n))
+			band = p;
+	}
+	if (!band)
+		return;		/* not a radio this model can place */
+	if (v->n_radios == v->radios_cap) {
+		v->radios_cap = v->radios_cap ? v->radios_cap * 2 : 16;
+		v->radios = xrealloc(v->radios, v->radios_cap * sizeof *v->radios);
+	}
+	struct venue_radio *r = &v->radios[v->n_radios++];
+	memset(r, 0, sizeof *r);
+	strlcpy_hr(r->entity, entity, sizeof r->entity);
+	snprintf(r->ap, sizeof r->ap, "%.*s", (int)(band - name), name);
+	const char *rest = strchr(band + 1, '/');
+	snprintf(r->band, sizeof r->band, "%.*s", (int)(rest ? rest - band - 1 : (long)strlen(band + 1)),
+		 band + 1);
+	strlcpy_hr(r->radio, rest ? rest + 1 : "", sizeof r->radio);
+	r->ap_idx = r->room_idx = -1;
+	r->clients = r->utilization = r->noise = r->channel = NAN;
+}
+
+enum plan_status venue_status_worse(enum plan_status a, enum plan_status b)
+{
+	return a > b ? a : b;	/* unknown < ok < warn < crit */
+}
+
+enum plan_status venue_radio_status(double clients, double warn, double capacity,
+				    double utilization, double airtime_warn, double airtime_crit)
+{
+	return venue_status_worse(plan_status_levels(clients, warn, capacity),
+				  plan_status_levels(utilization, airtime_warn, airtime_crit));
+}
+
+static int ap_index(const struct venue *v, const char *name)
+{
+	for (size_t i = 0; i < v->n_aps; i++)
+		if (strcmp(v->aps[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* The busy figure a radio is held to: the plain one, else the device's
+ * total, else its airtime; never a part such as #self-rx. */
+static double radio_utilization(const struct venue *v, struct venue_radio *r, double now,
+				double age)
+{
+	const char *entity = r->entity;
+	static const char *const names[] = { "utilization", "utilization#total",
+					     "utilization#airtime" };
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+		if (venue_metric_get(v, entity, names[i])) {
+			r->states_utilization = true;
+			return venue_value(v, entity, names[i], now, age);
+		}
+	}
+	return NAN;
+}
+
+/* Its share of the AP's planned clients; an unplanned AP's radio is held
+ * to the venue's per-radio levels. */
+static void radio_levels(const struct venue *v, struct venue_radio *r)
+{
+	const struct conf *c = v->conf;
+	const struct venue_ap *a = r->ap_idx >= 0 ? &v->aps[r->ap_idx] : NULL;
+	if (a && a->planned) {
+		double radios = (double)c->aps[a->conf_idx].radios;
+		r->capacity = a->capacity / radios;
+		r->warn = a->warn / radios;
+	} else {
+		r->capacity = (double)c->radio_max_clients;
+		r->warn = (double)c->radio_warn_clients;
+	}
+	const struct conf_room *room = r->room_idx >= 0 ? &c->rooms[r->room_idx] : NULL;
+	r->airtime_warn = room ? room->airtime_warn : c->airtime_warn;
+	r->airtime_crit = room ? room->airtime_crit : c->airtime_crit;
+}
+
+static void update_radio(struct venue *v, struct venue_radio *r, double now)
+{
+	r->ap_idx = ap_index(v, r->ap);
+	struct venue_ap *a = r->ap_idx >= 0 ? &v->aps[r->ap_idx] : NULL;
+	r->room_idx = a ? a->room_idx : -1;
+	const char *target = a ? a->target : NULL;
+	double age = max_age_for_target(v, target);
+	bool down = target && target_up(v, target) == 0;
+	const struct venue_metric *m = venue_metric_get(v, r->entity, "clients");
+	if (!m)
+		m = venue_metric_get(v, r->entity, "utilization");
+	r->updated = m ? m->time : r->updated;
+	r->clients = down ? NAN : venue_value(v, r->entity, "clients", now, age);
+	r->utilization = down ? NAN : radio_utilization(v, r, now, age);
+	r->noise = down ? NAN : venue_value(v, r->entity, "noise", now, age);
+	r->channel = venue_value(v, r->entity, "channel", now, 0);
+	radio_levels(v, r);
+	r->clients_status = plan_status_levels(r->clients, r->warn, r->capacity);
+	r->airtime_status = plan_status_levels(r->utilization, r->airtime_warn, r->airtime_crit);
+	r->status = venue_status_worse(r->clients_status, r->airtime_status);
+	if (a)
+		a->status = venue_status_worse(a->status, r->status);
+}
+
+/* A room's airtime: its busiest radio, the mean over radios with a figure,
+ * and its status no better than any of its radios'. */
+static void room_airtime(struct venue *v, struct venue_room *room, int r)
+{
+	room->clients_status = room->status;
+	room->radios_total = room->radios_known = 0;
+	room->airtime_max = NAN;
+	room->airtime_status = PLAN_UNKNOWN;
+	double sum = 0;
+	for (size_t i = 0; i < v->n_radios; i++) {
+		const struct venue_radio *x = &v->radios[i];
+		if (x->room_idx != r)
+			continue;
+		room->radios_total++;
+		room->status = venue_status_worse(room->status, x->status);
+		if (isnan(x->utilization))
+			continue;
+		room->radios_known++;
+		sum += x->utilization;
+		room->airtime_max = isnan(room->airtime_max) ? x->utilization
+							     : fmax(room->airtime_max, x->utilization);
+		room->airtime_status = venue_status_worse(room->airtime_status, x->airtime_status);
+	}
+	room->airtime_mean = room->radios_known ? sum / room->radios_known : NAN;
+}
+
+static void update_radios(struct venue *v, double now)
+{
+	for (size_t i = 0; i < v->n_radios; i++)
+		update_radio(v, &v->radios[i], now);
+	for (size_t r = 0; r < v->conf->n_rooms; r++)
+		room_airtime(v, &v->rooms[r], (int)r);
+}
+
 void venue_update(struct venue *v, double now)
 {
 	update_targets(v, now);
 	update_aps(v, now);
 	update_rooms(v);
+	update_radios(v, now);
 	update_uplinks(v, now);
 	update_pools(v, now);
 	update_totals(v);

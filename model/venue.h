@@ -17,6 +17,15 @@
  *                 it was chosen"), no_data, clients, aps (collectors/snmp.h)
  *   capture:NAME  up active_clients devices_day_global devices_day_random drops_total
  *   pool:NAME     leases
+ *   radio:AP/BAND[/RADIO]  clients utilization (or utilization#total,
+ *                 #airtime: percent busy) noise (dBm) channel
+ *   channel:CAPTURE/CHANNEL, bssid:CAPTURE/BSSID  utilization retry_ratio
+ *                 ...: kept in the metric table as they come
+ *
+ * A radio's status is the worse of its clients against its share of the
+ * AP's max_clients and its utilisation against the room's airtime_warn
+ * and airtime_crit (percent); an AP's and a room's status are no better
+ * than their radios'.
  */
 #ifndef HEADROOM_VENUE_H
 #define HEADROOM_VENUE_H
@@ -54,6 +63,25 @@ struct venue_ap {
 	enum plan_status status;
 };
 
+struct venue_radio {
+	char entity[SAMPLE_ENTITY_MAX];	/* radio:AP/BAND[/RADIO] */
+	char ap[SAMPLE_ENTITY_MAX];	/* the AP's name, as in venue_ap */
+	char band[8];			/* 2g4 5g 6g 3g5 60g unk */
+	char radio[SAMPLE_ENTITY_MAX];	/* "" unless the AP has several in the band */
+	int ap_idx;			/* into venue.aps; -1 when no AP has the name */
+	int room_idx;			/* -1 when its AP is in no room */
+	double clients;			/* NAN = unknown */
+	double utilization;		/* percent busy, the plain or #total figure */
+	bool states_utilization;	/* its device gives a figure (maybe stale) */
+	double noise;			/* dBm */
+	double channel;
+	double capacity, warn;		/* its share of the AP's max and warn clients */
+	double airtime_warn, airtime_crit;	/* percent, the room's levels */
+	double updated;
+	enum plan_status clients_status, airtime_status;
+	enum plan_status status;	/* the worse of the two */
+};
+
 struct venue_room {
 	const struct conf_room *conf;
 	double clients;			/* sum over its APs with data; NAN when none */
@@ -63,6 +91,11 @@ struct venue_room {
 	double headroom;		/* capacity - max(observed, projected) */
 	enum plan_status status;	/* observed clients against capacity */
 	enum plan_status plan_status;	/* projection against capacity */
+	/* airtime: over its radios with a utilisation figure */
+	int radios_total, radios_known;
+	double airtime_max, airtime_mean;	/* percent; NAN when none */
+	enum plan_status airtime_status;	/* the worst of its radios' */
+	enum plan_status clients_status;	/* observed clients only */
 };
 
 struct venue_uplink {
@@ -120,6 +153,8 @@ struct venue {
 
 	struct venue_ap *aps;		/* configured first, then unplanned */
 	size_t n_aps, aps_cap;
+	struct venue_radio *radios;	/* in order of their first sample */
+	size_t n_radios, radios_cap;
 	struct venue_room *rooms;	/* parallel to conf->rooms */
 	struct venue_uplink *uplinks;	/* parallel to conf->uplinks */
 	struct venue_target *targets;	/* parallel to conf->targets */
@@ -145,6 +180,12 @@ double venue_value(const struct venue *v, const char *entity, const char *metric
 
 /* Recompute the typed view from the metric table at time now. */
 void venue_update(struct venue *v, double now);
+
+/* The worse of two statuses; unknown only when both are. */
+enum plan_status venue_status_worse(enum plan_status a, enum plan_status b);
+/* A radio's status from its clients and utilisation (percent). */
+enum plan_status venue_radio_status(double clients, double warn, double capacity,
+				    double utilization, double airtime_warn, double airtime_crit);
 
 /* Call fn for every metric entry (for stores and exporters). */
 void venue_each_metric(const struct venue *v,
