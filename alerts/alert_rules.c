@@ -10,6 +10,10 @@
  *                         near capacity (warn_clients, radio_warn_clients)
  *                         and is critical at capacity, and its summary
  *                         says which ("near capacity", "over capacity")
+ *   radio_airtime_high    a radio's channel utilisation as a share of the
+ *                         time (busy % / 100) against its room's
+ *                         airtime_warn and airtime_crit (0.5, 0.7);
+ *                         entity radio:AP/BAND[/RADIO], grouped by room
  *   room_over_capacity    room clients / its APs' capacity (likewise)
  *   room_over_projection  room clients / its projected devices (1.0, 1.25)
  *   uplink_utilisation    Mbit/s / capacity, per direction (0.8, 0.95)
@@ -33,7 +37,7 @@
  *                         alert_rules_sessions()
  *   schedule_stale        time a schedule URL went unconfirmed (failed
  *                         fetches) / schedule_stale_after (warn 1.0)
- * Entities for `match`: ap:NAME room:NAME uplink:NAME pool:NAME
+ * Entities for `match`: ap:NAME radio:AP/BAND[/RADIO] room:NAME uplink:NAME pool:NAME
  * target:NAME capture:NAME notifier:NAME venue schedule.
  */
 #include "config.h"
@@ -334,6 +338,40 @@ static void rule_ap(struct ctx *x)
 				 how_full(band_clients[b], radio_max, o->warn), band_clients[b],
 				 radio_max);
 		}
+	}
+}
+
+/* ---- radio_airtime_high: a channel too busy to serve its clients ---- */
+
+static void radio_airtime_labels(struct alert_obs *o, const struct ctx *x,
+				 const struct venue_radio *r)
+{
+	const struct venue_ap *a = r->ap_idx >= 0 ? &x->v->aps[r->ap_idx] : NULL;
+	alert_obs_label(o, "ap", r->ap);
+	alert_obs_label(o, "band", r->band);
+	if (r->radio[0])
+		alert_obs_label(o, "radio", r->radio);
+	alert_obs_label(o, "room", room_name(x->c, r->room_idx));
+	alert_obs_label(o, "target", a ? a->target : NULL);
+}
+
+static void rule_radio_airtime(struct ctx *x)
+{
+	for (size_t i = 0; i < x->v->n_radios; i++) {
+		const struct venue_radio *r = &x->v->radios[i];
+		if (!r->states_utilization)
+			continue;
+		struct defaults d = { .warn = r->airtime_warn / 100, .crit = r->airtime_crit / 100,
+				      .clear = 0.9, .for_warn = -1, .for_crit = -1, .repeat = -1,
+				      .group_wait = -1 };
+		struct alert_obs *o = observe(x, "radio_airtime_high", r->entity, &d,
+					      r->utilization / 100);
+		if (!o)
+			continue;
+		radio_airtime_labels(o, x, r);
+		snprintf(o->summary, sizeof o->summary,
+			 "radio %.60s %s: channel busy %.0f%% (warn %.0f%%, crit %.0f%%), %.0f clients",
+			 r->ap, r->band, r->utilization, o->warn * 100, o->crit * 100, r->clients);
 	}
 }
 
@@ -729,6 +767,7 @@ size_t alert_rules_observe(struct alert_rules *rs, const struct conf *c, const s
 	struct ctx x = { .rs = rs, .c = c, .v = v, .now = now, .started = started, .obs = obs,
 			 .cap = cap, .n = 0 };
 	rule_ap(&x);
+	rule_radio_airtime(&x);
 	rule_rooms(&x);
 	rule_uplinks(&x);
 	rule_pools(&x);
