@@ -181,11 +181,19 @@ static void add_entity(struct store_batch *b, const struct venue *v, enum store_
 	store_values(kind, &src, e->v);
 }
 
+/* Radios as the devices list them: entity radio:AP/BAND[/RADIO]. */
+static void add_radios(struct store_batch *b, const struct venue *v)
+{
+	for (size_t i = 0; i < v->n_radios; i++)
+		add_entity(b, v, STORE_RADIO, &v->radios[i], v->radios[i].entity + 6);
+}
+
 struct store_batch *store_batch_from_venue(const struct venue *v, time_t t)
 {
 	const struct conf *c = v->conf;
 	struct store_batch *b = store_batch_new(t);
-	b->cap = v->n_aps + c->n_rooms + c->n_uplinks + c->n_pools + c->n_captures + 1;
+	b->cap = v->n_aps + c->n_rooms + c->n_uplinks + c->n_pools + c->n_captures + 1 +
+		 v->n_radios;
 	b->e = xmalloc(b->cap * sizeof *b->e);
 	for (size_t i = 0; i < v->n_aps; i++)
 		add_entity(b, v, STORE_AP, &v->aps[i], v->aps[i].name);
@@ -198,6 +206,7 @@ struct store_batch *store_batch_from_venue(const struct venue *v, time_t t)
 	for (size_t i = 0; i < c->n_captures; i++)
 		add_entity(b, v, STORE_CAPTURE, &c->captures[i], c->captures[i].name);
 	add_entity(b, v, STORE_VENUE, &v->totals, "");
+	add_radios(b, v);
 	return b;
 }
 
@@ -298,7 +307,7 @@ static void make_state_dirs(const struct store_target *t)
 	if (t->remote)
 		return;
 	static const enum store_kind dirs[] = { STORE_AP, STORE_ROOM, STORE_UPLINK, STORE_POOL,
-						STORE_CAPTURE };
+						STORE_CAPTURE, STORE_RADIO };
 	if (mkdir_p(t->base, 0755) != 0) {
 		log_err("store: cannot create %s: %s (errno %d); will retry on every write",
 			t->base, strerror(errno), errno);
@@ -532,10 +541,23 @@ static void add_capture_lines(struct graph_args *g, const char *file)
 	arg_add(g, xstrdup("LINE1:rand#f5a623:devices today (random MACs)"));
 }
 
+/* A radio: how busy its channel is, in percent of the time. */
+static void add_radio_lines(struct graph_args *g, const char *file)
+{
+	arg_add(g, xasprintf("DEF:avg=%s:utilization:AVERAGE", file));
+	arg_add(g, xasprintf("DEF:peak=%s:utilization:MAX", file));
+	arg_add(g, xstrdup("AREA:avg#4a90d9:channel busy % (average)"));
+	arg_add(g, xstrdup("LINE1:peak#1a4f8a:channel busy % (peak)"));
+}
+
 static void add_lines(struct graph_args *g, enum store_kind kind, const char *file)
 {
 	if (kind == STORE_CAPTURE) {
 		add_capture_lines(g, file);
+		return;
+	}
+	if (kind == STORE_RADIO) {
+		add_radio_lines(g, file);
 		return;
 	}
 	const char *measure = kind == STORE_VENUE ? "devices"

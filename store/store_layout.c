@@ -44,10 +44,10 @@ static double capture_metric(const struct store_source *src, const struct store_
 	return isfinite(v) ? v : NAN;
 }
 
-#define FIELD(type, field) { #field, field_double, offsetof(type, field) }
-#define FIELD_AS(ds, type, field) { ds, field_double, offsetof(type, field) }
-#define COUNT_AS(ds, type, field) { ds, field_long, offsetof(type, field) }
-#define CAPTURED(ds) { ds, capture_metric, 0 }
+#define FIELD(type, field) { #field, field_double, offsetof(type, field), false }
+#define FIELD_AS(ds, type, field) { ds, field_double, offsetof(type, field), false }
+#define COUNT_AS(ds, type, field) { ds, field_long, offsetof(type, field), false }
+#define CAPTURED(ds) { ds, capture_metric, 0, false }
 
 /* Data sources are never reordered or removed: files keep them by
  * position. A new one goes last (see store_layout.h). */
@@ -58,7 +58,27 @@ static const struct store_ds ap_ds[] = {
 };
 
 #define ROOM(f) FIELD(struct venue_room, f)
-static const struct store_ds room_ds[] = { ROOM(clients), ROOM(projected), ROOM(capacity) };
+static const struct store_ds room_ds[] = {
+	ROOM(clients), ROOM(projected), ROOM(capacity),
+	ROOM(airtime_max), ROOM(airtime_mean),	/* added later: files gain them in place */
+};
+
+/* A radio's retries: a share of frames, where a collector states one. */
+static double radio_metric(const struct store_source *src, const struct store_ds *ds)
+{
+	const struct venue_radio *r = src->obj;
+	double age = 3.0 * (double)src->v->conf->tick + 1;
+	double v = venue_value(src->v, r->entity, ds->name, (double)src->t, age);
+	return isfinite(v) ? v : NAN;
+}
+
+#define RADIO(f) FIELD(struct venue_radio, f)
+static const struct store_ds radio_ds[] = {
+	RADIO(clients), RADIO(utilization),
+	{ "noise", field_double, offsetof(struct venue_radio, noise), true },
+	RADIO(channel),
+	{ "retry_ratio", radio_metric, 0, false },
+};
 
 #define UPLINK(f) FIELD(struct venue_uplink, f)
 static const struct store_ds uplink_ds[] = {
@@ -68,7 +88,7 @@ static const struct store_ds uplink_ds[] = {
 
 static const struct store_ds pool_ds[] = {
 	FIELD(struct venue_pool, leases),
-	{ "size", pool_size, 0 },
+	{ "size", pool_size, 0, false },
 };
 
 /* devices_day_*: distinct devices since local midnight, as the capture
@@ -94,7 +114,8 @@ static const struct store_ds venue_ds[] = {
 
 _Static_assert(N(ap_ds) <= STORE_MAX_DS && N(room_ds) <= STORE_MAX_DS &&
 	       N(uplink_ds) <= STORE_MAX_DS && N(pool_ds) <= STORE_MAX_DS &&
-	       N(capture_ds) <= STORE_MAX_DS && N(venue_ds) <= STORE_MAX_DS,
+	       N(capture_ds) <= STORE_MAX_DS && N(venue_ds) <= STORE_MAX_DS &&
+	       N(radio_ds) <= STORE_MAX_DS,
 	       "an entry holds STORE_MAX_DS values");
 
 static const struct store_kind_info kinds[STORE_KINDS] = {
@@ -104,6 +125,7 @@ static const struct store_kind_info kinds[STORE_KINDS] = {
 	[STORE_POOL] = { "pool", "pool", DS_OF(pool_ds) },
 	[STORE_CAPTURE] = { "capture", "capture", DS_OF(capture_ds) },
 	[STORE_VENUE] = { "venue", NULL, DS_OF(venue_ds) },
+	[STORE_RADIO] = { "radio", "radio", DS_OF(radio_ds) },
 };
 
 /* Resolution and time span of each kept archive. */
@@ -262,7 +284,8 @@ size_t store_resolutions(long step, long *res, size_t max)
 
 char *store_ds_spec(enum store_kind kind, size_t i, long step)
 {
-	return xasprintf("DS:%s:GAUGE:%ld:0:U", store_kind_info(kind)->ds[i].name, 3 * step);
+	const struct store_ds *ds = &store_kind_info(kind)->ds[i];
+	return xasprintf("DS:%s:GAUGE:%ld:%s:U", ds->name, 3 * step, ds->negative ? "U" : "0");
 }
 
 char **store_create_argv(enum store_kind kind, long step, int *argc)

@@ -10,7 +10,8 @@
  * have the kind's first data sources in the same order, and the writer
  * adds the missing ones in place (store_writer.h).
  *
- * Every data source is a GAUGE with min 0, heartbeat 3 x step. Uplink
+ * Every data source is a GAUGE with min 0 (noise floors: no minimum),
+ * heartbeat 3 x step. Uplink
  * bits per second are stored as GAUGE of the rates the collectors
  * computed, not as DERIVE/COUNTER of octets: the collectors already turn
  * counter wraps and device reboots into unknown intervals, and a rate
@@ -35,7 +36,7 @@
 #define STORE_MAX_RRA 6
 
 enum store_kind { STORE_AP, STORE_ROOM, STORE_UPLINK, STORE_POOL, STORE_CAPTURE, STORE_VENUE,
-		  STORE_KINDS };
+		  STORE_RADIO, STORE_KINDS };
 
 struct venue;
 
@@ -43,7 +44,7 @@ struct venue;
 struct store_source {
 	const struct venue *v;
 	const void *obj;	/* the kind's struct: venue_ap, venue_room, venue_uplink,
-				 * venue_pool, conf_capture or venue_totals */
+				 * venue_pool, conf_capture, venue_totals or venue_radio */
 	const char *name;	/* the entity's name ("" for the venue) */
 	time_t t;
 };
@@ -56,6 +57,7 @@ struct store_ds {
 	const char *name;		/* the RRD data source (at most 19 characters) */
 	store_value_fn *value;
 	size_t offset;			/* of its field in the kind's struct, for value */
+	bool negative;			/* may go below 0 (a noise floor in dBm) */
 };
 
 struct store_kind_info {
