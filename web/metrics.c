@@ -9,6 +9,7 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,6 +192,128 @@ static void ap_metrics(struct text *t, const struct venue *v)
 	}
 }
 
+/* ---- airtime: radios, rooms, and what monitor captures measure ---- */
+
+static void radio_labels(struct text *t, const char *name, const struct venue *v,
+			 const struct venue_radio *r)
+{
+	struct label la, lr, lx;
+	put(t, "%s{ap=\"%s\",room=\"%s\",band=\"%s\",radio=\"%s\"}", name, esc(&la, r->ap),
+	    esc(&lr, r->room_idx >= 0 ? v->conf->rooms[r->room_idx].name : ""), r->band,
+	    esc(&lx, r->radio));
+}
+
+/* One gauge over every radio; scale turns percent into a ratio. */
+static void radio_series(struct text *t, const struct venue *v, const char *name,
+			 const char *help, size_t offset, double scale)
+{
+	head(t, name, "gauge", help);
+	for (size_t i = 0; i < v->n_radios; i++) {
+		const struct venue_radio *r = &v->radios[i];
+		double x = *(const double *)(const void *)((const char *)r + offset);
+		if (!isfinite(x))
+			continue;
+		radio_labels(t, name, v, r);
+		value(t, x * scale);
+	}
+}
+
+static void radio_metrics(struct text *t, const struct venue *v)
+{
+	radio_series(t, v, "headroom_radio_clients", "Clients on a radio now.",
+		     offsetof(struct venue_radio, clients), 1);
+	radio_series(t, v, "headroom_radio_utilization_ratio",
+		     "Share of time a radio's channel is busy, as its device states it.",
+		     offsetof(struct venue_radio, utilization), 0.01);
+	radio_series(t, v, "headroom_radio_noise_dbm", "A radio's noise floor.",
+		     offsetof(struct venue_radio, noise), 1);
+	radio_series(t, v, "headroom_radio_channel", "A radio's operating channel.",
+		     offsetof(struct venue_radio, channel), 1);
+	head(t, "headroom_radio_retry_ratio", "gauge", "Share of a radio's frames sent again.");
+	for (size_t i = 0; i < v->n_radios; i++) {
+		const struct venue_metric *m = venue_metric_get(v, v->radios[i].entity, "retry_ratio");
+		if (!m || !isfinite(m->value))
+			continue;
+		radio_labels(t, "headroom_radio_retry_ratio", v, &v->radios[i]);
+		value(t, m->value);
+	}
+	head(t, "headroom_radio_status", "gauge",
+	     "Radio status, the worse of clients and airtime: 0 unknown, 1 ok, 2 warn, 3 crit.");
+	for (size_t i = 0; i < v->n_radios; i++) {
+		radio_labels(t, "headroom_radio_status", v, &v->radios[i]);
+		value(t, v->radios[i].status);
+	}
+}
+
+static void room_airtime_metrics(struct text *t, const struct venue *v)
+{
+	const struct conf *c = v->conf;
+	struct label l;
+	head(t, "headroom_room_airtime_ratio", "gauge",
+	     "Channel busy share over a room's radios: the busiest (max) and the mean.");
+	for (size_t i = 0; i < c->n_rooms; i++) {
+		const struct venue_room *r = &v->rooms[i];
+		if (isnan(r->airtime_max))
+			continue;
+		put(t, "headroom_room_airtime_ratio{room=\"%s\",stat=\"max\"}", esc(&l, c->rooms[i].name));
+		value(t, r->airtime_max / 100);
+		put(t, "headroom_room_airtime_ratio{room=\"%s\",stat=\"mean\"}", esc(&l, c->rooms[i].name));
+		value(t, r->airtime_mean / 100);
+	}
+}
+
+/* channel:CAPTURE/CHANNEL and bssid:CAPTURE/BSSID from 802.11 monitor
+ * captures, as they come: name the metric, split the entity into labels. */
+struct capture_airtime {
+	struct text *t;
+	const char *prefix, *label, *metric, *series;
+	double scale;
+};
+
+static void capture_airtime_one(const struct venue_metric *m, void *arg)
+{
+	const struct capture_airtime *x = arg;
+	size_t n = strlen(x->prefix);
+	if (strncmp(m->entity, x->prefix, n) != 0 || strcmp(m->metric, x->metric) != 0 ||
+	    !isfinite(m->value))
+		return;
+	const char *name = m->entity + n, *slash = strrchr(name, '/');
+	if (!slash)
+		return;
+	char capture[SAMPLE_ENTITY_MAX];
+	snprintf(capture, sizeof capture, "%.*s", (int)(slash - name), name);
+	struct label lc, lk;
+	put(x->t, "%s{capture=\"%s\",%s=\"%s\"}", x->series, esc(&lc, capture), x->label,
+	    esc(&lk, slash + 1));
+	value(x->t, m->value * x->scale);
+}
+
+static void capture_airtime_metrics(struct text *t, const struct venue *v)
+{
+	static const struct {
+		const char *prefix, *label, *metric, *series, *help;
+		double scale;
+	} series[] = {
+		{ "channel:", "channel", "utilization", "headroom_channel_utilization_ratio",
+		  "Share of time a channel is busy, from a monitor capture's frames.", 0.01 },
+		{ "channel:", "channel", "retry_ratio", "headroom_channel_retry_ratio",
+		  "Share of a channel's frames with the Retry bit.", 1 },
+		{ "channel:", "channel", "frames_no_rate", "headroom_channel_frames_no_rate",
+		  "Frames of a capture window without rate information (not timed).", 1 },
+		{ "bssid:", "bssid", "utilization", "headroom_bssid_utilization_ratio",
+		  "Share of time a BSSID's frames take on its channel.", 0.01 },
+		{ "bssid:", "bssid", "retry_ratio", "headroom_bssid_retry_ratio",
+		  "Share of a BSSID's frames with the Retry bit.", 1 },
+		{ "bssid:", "bssid", "channel", "headroom_bssid_channel", "A BSSID's channel.", 1 },
+	};
+	for (size_t i = 0; i < sizeof series / sizeof *series; i++) {
+		head(t, series[i].series, "gauge", series[i].help);
+		struct capture_airtime x = { t, series[i].prefix, series[i].label, series[i].metric,
+					     series[i].series, series[i].scale };
+		venue_each_metric(v, capture_airtime_one, &x);
+	}
+}
+
 static void uplink_metrics(struct text *t, const struct venue *v)
 {
 	const struct conf *c = v->conf;
@@ -346,6 +469,9 @@ char *web_metrics_render(const struct module_ctx *d, const json_t *alerts,
 	venue_metrics(&t, d->venue);
 	room_metrics(&t, d->venue);
 	ap_metrics(&t, d->venue);
+	radio_metrics(&t, d->venue);
+	room_airtime_metrics(&t, d->venue);
+	capture_airtime_metrics(&t, d->venue);
 	uplink_metrics(&t, d->venue);
 	target_metrics(&t, d->venue);
 	alert_metrics(&t, alerts);
