@@ -682,6 +682,7 @@ static const struct route_entry {
 	{ "/api/v1/venue", .route = R_BODY, .body = WB_VENUE },
 	{ "/api/v1/rooms", .route = R_BODY, .body = WB_ROOMS },
 	{ "/api/v1/aps", .route = R_BODY, .body = WB_APS },
+	{ "/api/v1/radios", .route = R_BODY, .body = WB_RADIOS },
 	{ "/api/v1/uplinks", .route = R_BODY, .body = WB_UPLINKS },
 	{ "/api/v1/targets", .route = R_BODY, .body = WB_TARGETS },
 	{ "/api/v1/alerts", .route = R_BODY, .body = WB_ALERTS },

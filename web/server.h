@@ -59,7 +59,7 @@ struct web_body {
 
 enum web_body_id {
 	WB_VENUE, WB_ROOMS, WB_APS, WB_UPLINKS, WB_TARGETS, WB_ALERTS, WB_SILENCES,
-	WB_METRICS, WB_HEALTHZ, WB_COUNT
+	WB_METRICS, WB_HEALTHZ, WB_RADIOS, WB_COUNT
 };
 
 struct web_snapshot {

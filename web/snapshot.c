@@ -240,6 +240,52 @@ static void room_sessions(json_t *o, const struct venue *v, const struct schedul
 	json_object_set_new(o, "next", session_json(sched, v->conf, &v->rooms[r], next));
 }
 
+/* ---- airtime: radios beside their clients ---- */
+
+static json_t *radio_json(const struct venue *v, const struct venue_radio *r, bool live)
+{
+	json_t *o = json_object();
+	if (!live) {
+		json_object_set_new(o, "entity", json_string(r->entity));
+		json_object_set_new(o, "ap", json_string(r->ap));
+		json_object_set_new(o, "room", r->room_idx >= 0
+				    ? json_string(v->conf->rooms[r->room_idx].name) : json_null());
+		json_object_set_new(o, "capacity", jnum(r->capacity));
+		json_object_set_new(o, "airtime_warn", jnum(r->airtime_warn));
+		json_object_set_new(o, "airtime_crit", jnum(r->airtime_crit));
+		json_object_set_new(o, "updated", jtime(r->updated));
+	}
+	json_object_set_new(o, "band", json_string(r->band));
+	json_object_set_new(o, "radio", r->radio[0] ? json_string(r->radio) : json_null());
+	json_object_set_new(o, "clients", jnum(r->clients));
+	json_object_set_new(o, "utilization", jnum(r->utilization));
+	json_object_set_new(o, "noise", jnum(r->noise));
+	json_object_set_new(o, "channel", jnum(r->channel));
+	json_object_set_new(o, "status", json_string(plan_status_name(r->status)));
+	json_object_set_new(o, "clients_status", json_string(plan_status_name(r->clients_status)));
+	json_object_set_new(o, "airtime_status", json_string(plan_status_name(r->airtime_status)));
+	return o;
+}
+
+/* An AP's radios, in the order they first reported. */
+static json_t *ap_radios_json(const struct venue *v, const struct venue_ap *a)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; i < v->n_radios; i++)
+		if (v->radios[i].ap_idx >= 0 && &v->aps[v->radios[i].ap_idx] == a)
+			json_array_append_new(arr, radio_json(v, &v->radios[i], true));
+	return arr;
+}
+
+static json_t *room_airtime_json(const struct venue_room *room)
+{
+	return json_pack("{s:o, s:o, s:s, s:o, s:o, s:i, s:i}",
+			 "max", jnum(room->airtime_max), "mean", jnum(room->airtime_mean),
+			 "status", plan_status_name(room->airtime_status),
+			 "warn", jnum(room->conf->airtime_warn), "crit", jnum(room->conf->airtime_crit),
+			 "radios_known", room->radios_known, "radios_total", room->radios_total);
+}
+
 static json_t *room_json(const struct venue *v, const struct schedule *sched, size_t r,
 			 double now, bool live)
 {
@@ -257,6 +303,8 @@ static json_t *room_json(const struct venue *v, const struct schedule *sched, si
 	json_object_set_new(o, "plan_status", json_string(plan_status_name(room->plan_status)));
 	json_object_set_new(o, "aps_known", json_integer(room->aps_known));
 	json_object_set_new(o, "aps_total", json_integer(room->aps_total));
+	json_object_set_new(o, "clients_status", json_string(plan_status_name(room->clients_status)));
+	json_object_set_new(o, "airtime", room_airtime_json(room));
 	room_sessions(o, v, sched, r, now);
 	if (!live) {
 		json_t *aps = json_array();
@@ -290,6 +338,7 @@ static json_t *ap_json(const struct venue *v, const struct venue_ap *a, bool liv
 	json_object_set_new(o, "capacity", jnum(a->capacity));
 	json_object_set_new(o, "projected", jnum(a->projected));
 	json_object_set_new(o, "status", json_string(plan_status_name(a->status)));
+	json_object_set_new(o, "radios", ap_radios_json(v, a));
 	json_object_set_new(o, "state", json_string(a->unlisted ? "no_data"
 						     : isnan(a->clients) ? "unknown" : "reporting"));
 	if (a->unlisted)
@@ -599,6 +648,14 @@ static void room_place(const struct venue_room *r, enum plan_status s, struct pl
 	fmt_count(r->capacity, capacity, sizeof capacity);
 	p->kind = "room";
 	p->name = r->conf->name;
+	if (r->clients_status < s && r->airtime_status >= s) {	/* the air, not the crowd */
+		snprintf(p->text, sizeof p->text, "%s channel busy: %.0f%% of airtime (%s %.0f%%), "
+			 "%s of %s clients", r->conf->name, r->airtime_max,
+			 s == PLAN_WARN ? "warn" : "crit",
+			 s == PLAN_WARN ? r->conf->airtime_warn : r->conf->airtime_crit, clients,
+			 capacity);
+		return;
+	}
 	snprintf(p->text, sizeof p->text, "%s %s: %s of %s clients", r->conf->name, how,
 		 clients, capacity);
 }
@@ -963,6 +1020,10 @@ struct web_snapshot *web_snapshot_build(struct web *w, const struct module_ctx *
 	for (size_t i = 0; i < v->n_aps; i++)
 		json_array_append_new(aps, ap_json(v, &v->aps[i], false));
 	set_json_body(s, WB_APS, wrap_array("aps", aps, now));
+	json_t *radios = json_array();
+	for (size_t i = 0; i < v->n_radios; i++)
+		json_array_append_new(radios, radio_json(v, &v->radios[i], false));
+	set_json_body(s, WB_RADIOS, wrap_array("radios", radios, now));
 	json_t *ups = json_array();
 	for (size_t i = 0; i < c->n_uplinks; i++)
 		json_array_append_new(ups, uplink_json(&v->uplinks[i], false));

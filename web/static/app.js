@@ -166,7 +166,34 @@
   function roomLabel(r) {
     const clients = r.clients == null ? "no AP reporting" : num(r.clients) + " of " + num(r.capacity) + " clients";
     const sessions = [r.now && sessionText("now", r.now), r.next && sessionText("next", r.next)].filter(Boolean);
-    return r.name + ": " + clients + ", " + word(r.status) + (r.load == null ? "" : " " + pct(r.load)) + ", plan " + num(r.projected) + (sessions.length ? "; " + sessions.join("; ") : "");
+    return r.name + ": " + clients + ", " + word(r.status) + (r.load == null ? "" : " " + pct(r.load)) + stateWhy(r) + (airtimeText(r) ? ", " + airtimeText(r) : "") + ", plan " + num(r.projected) + (sessions.length ? "; " + sessions.join("; ") : "");
+  }
+
+  /* ---- airtime: how busy the channels are, beside the clients ---- */
+
+  const BAND = { "2g4": "2.4 GHz", "5g": "5 GHz", "6g": "6 GHz", "3g5": "3.5 GHz", "60g": "60 GHz", unk: "radio" };
+  const busy = (x) => (x == null ? "\u2013" : Math.round(x) + "%");
+
+  function airtimeText(r) {
+    const a = r.airtime;
+    if (!a || a.max == null) return "";
+    return "airtime " + busy(a.max) + " busiest" + (a.radios_known > 1 ? ", " + busy(a.mean) + " mean" : "");
+  }
+
+  /* Which of the two made a room busy: its clients or its air. */
+  function stateWhy(r) {
+    const a = r.airtime;
+    if (!a || a.status === "unknown" || a.status === "ok") return "";
+    return (r.clients_status === a.status || r.clients_status === "crit") ? "" : " \u00b7 channel " + busy(a.max);
+  }
+
+  function radioText(x) {
+    return (BAND[x.band] || x.band) + (x.radio ? " " + x.radio : "") + (x.channel != null ? " ch " + num(x.channel) : "") +
+      ": " + num(x.clients) + " clients \u00b7 " + busy(x.utilization) + " busy" + (x.noise != null ? " \u00b7 noise " + Math.round(x.noise) + " dBm" : "");
+  }
+
+  function radioItems(a) {
+    return (a.radios || []).map((x) => el("span", { class: "radio st-" + x.status, text: radioText(x) }));
   }
 
   function renderRooms() {
@@ -184,12 +211,14 @@
       tile.className = "room st-" + r.status;
       tile.setAttribute("aria-label", roomLabel(r));
       const count = r.clients == null ? "\u2013 / " + num(r.capacity) : num(r.clients) + " / " + num(r.capacity);
-      const state = r.clients == null ? "Unknown: no AP reporting" : word(r.status) + " " + pct(r.load);
+      const state = r.clients == null ? "Unknown: no AP reporting" : word(r.status) + " " + pct(r.load) + stateWhy(r);
+      const air = airtimeText(r);
       tile.replaceChildren(
         el("span", { class: "name", text: name }),
         el("span", { class: "num", text: count }),
         bar(r.load, "load " + pct(r.load)),
         el("span", { class: "state", text: state }),
+        air ? el("span", { class: "air st-" + r.airtime.status, text: air }) : null,
         el("span", { class: "sub", text: "plan " + num(r.projected) + (r.aps_known < r.aps_total ? " \u00b7 " + r.aps_known + "/" + r.aps_total + " APs" : "") }),
         ...sessionLines(r)
       );
@@ -262,7 +291,8 @@
         el("span", { class: "num", text: num(a.clients) + " / " + num(a.capacity) }),
         el("span", { class: "state", text: apState(a) })),
       bar(ratio, "load " + pct(ratio)),
-      el("span", { class: "bands muted", text: bands(a) }));
+      el("span", { class: "bands muted", text: bands(a) }),
+      ...radioItems(a));
   }
 
   function viewAlerts(key) {
@@ -279,7 +309,8 @@
     $("view-state").className = "pill st-" + r.status;
     $("view-state").textContent = r.clients == null ? "Unknown" : word(r.status) + " " + pct(r.load);
     $("view-sub").textContent = (r.clients == null ? "no AP reporting" : num(r.clients) + " of " + num(r.capacity) + " clients") +
-      " \u00b7 plan " + num(r.projected) + " \u00b7 headroom " + num(r.headroom) + " \u00b7 " + r.aps_known + " of " + r.aps_total + " APs reporting";
+      " \u00b7 plan " + num(r.projected) + " \u00b7 headroom " + num(r.headroom) + " \u00b7 " + r.aps_known + " of " + r.aps_total + " APs reporting" +
+      (airtimeText(r) ? " \u00b7 " + airtimeText(r) : "");
     $("view-sessions").replaceChildren(...sessionLines(r).map((s) => el("span", { class: "line" }, s)));
     $("view-alerts").replaceChildren(...viewAlerts("room:" + r.name));
     $("view-list-h").hidden = false;
@@ -302,7 +333,8 @@
     $("view-sub").textContent = (a.clients == null ? "no reading" : num(a.clients) + " of " + num(a.capacity) + " clients") +
       (a.projected != null ? " \u00b7 plan " + num(a.projected) : "") + (a.room ? " \u00b7 in " + a.room : " \u00b7 not in the config") +
       (a.target ? " \u00b7 from " + a.target : "");
-    $("view-sessions").replaceChildren(el("span", { class: "line", text: bands(a) }));
+    $("view-sessions").replaceChildren(el("span", { class: "line", text: bands(a) }),
+      ...radioItems(a).map((x) => el("span", { class: "line" }, x)));
     const mine = (model.incidents || []).find((x) => x.key === "room:" + a.room);
     const own = mine ? { ...mine, alerts: mine.alerts.filter((id) => { const x = (model.alerts || []).find((y) => y.id === id); return x && x.labels && x.labels.ap === a.name; }) } : null;
     $("view-alerts").replaceChildren(...(own && own.alerts.length ? [el("ul", { class: "members" }, ...memberItems(own))] : [el("p", { class: "muted", text: "No active alert on this AP." })]));
