@@ -568,19 +568,18 @@ static double radio_utilization(const struct venue *v, struct venue_radio *r, do
 	return NAN;
 }
 
-/* Its share of the AP's planned clients; an unplanned AP's radio is held
- * to the venue's per-radio levels. */
+/* A radio's client levels are the per-radio ones ap_over_capacity holds
+ * each band to (radio_warn_clients, radio_max_clients), never above its
+ * AP's own; its airtime levels are its room's. */
 static void radio_levels(const struct venue *v, struct venue_radio *r)
 {
 	const struct conf *c = v->conf;
 	const struct venue_ap *a = r->ap_idx >= 0 ? &v->aps[r->ap_idx] : NULL;
+	r->capacity = (double)c->radio_max_clients;
+	r->warn = (double)c->radio_warn_clients;
 	if (a && a->planned) {
-		double radios = (double)c->aps[a->conf_idx].radios;
-		r->capacity = a->capacity / radios;
-		r->warn = a->warn / radios;
-	} else {
-		r->capacity = (double)c->radio_max_clients;
-		r->warn = (double)c->radio_warn_clients;
+		r->capacity = fmin(r->capacity, a->capacity);
+		r->warn = fmin(r->warn, a->warn);
 	}
 	const struct conf_room *room = r->room_idx >= 0 ? &c->rooms[r->room_idx] : NULL;
 	r->airtime_warn = room ? room->airtime_warn : c->airtime_warn;

@@ -22,8 +22,8 @@
  *   channel:CAPTURE/CHANNEL, bssid:CAPTURE/BSSID  utilization retry_ratio
  *                 ...: kept in the metric table as they come
  *
- * A radio's status is the worse of its clients against its share of the
- * AP's max_clients and its utilisation against the room's airtime_warn
+ * A radio's status is the worse of its clients against radio_warn_clients
+ * and radio_max_clients (at most its AP's levels) and its utilisation against the room's airtime_warn
  * and airtime_crit (percent); an AP's and a room's status are no better
  * than their radios'.
  */
@@ -75,7 +75,7 @@ struct venue_radio {
 	bool states_utilization;	/* its device gives a figure (maybe stale) */
 	double noise;			/* dBm */
 	double channel;
-	double capacity, warn;		/* its share of the AP's max and warn clients */
+	double capacity, warn;		/* radio_max/warn_clients, at most the AP's */
 	double airtime_warn, airtime_crit;	/* percent, the room's levels */
 	double updated;
 	enum plan_status clients_status, airtime_status;
