@@ -121,6 +121,20 @@ PROGRAMME = [
     ("main-hall", "18:00", "18:20", "Closing", "plenary"),
 ]
 
+# Channel utilisation (percent of the time the channel is busy) follows
+# the clients on a radio: a floor of beacons and neighbours plus a share
+# per client, more on 2.4 GHz where every frame is slow.
+UTIL_FLOOR = {0: 9.0, 1: 4.0}         # bsnAPIfLoadChannelUtilization by slot
+UTIL_PER_CLIENT = {0: 1.1, 1: 0.8}
+UTIL_MAX = 96
+# A busy-channel episode: a neighbour's video link lands on a room's
+# 5 GHz channel. Its airtime goes to warn (50%) while its clients stay
+# well inside the APs' capacity: more APs would not help.
+#   room, slot, from, to, extra busy percent, what happens
+BUSY_CHANNEL = ("room-c", 1, "14:25", "14:55", 26,
+                "Busy channel: a neighbour's video link lands on room C's 5 GHz channel "
+                "(airtime above 50%, clients fine)")
+
 # Other switch ports: distribution links to the room switches, carrying
 # shares of the uplink's traffic in the opposite direction.
 SWITCH_PORTS = [
@@ -175,6 +189,16 @@ def keyframe_value(day_minute, column):
     return frames[-1][1]
 
 
+def utilization(room, slot, minute, clients, rng):
+    """A radio's busy percent at a minute of the day: its clients, and the
+    busy-channel episode where the script has one."""
+    busy = UTIL_FLOOR[slot] + UTIL_PER_CLIENT[slot] * clients
+    b_room, b_slot, b_from, b_to, extra, _what = BUSY_CHANNEL
+    if room == b_room and slot == b_slot and minutes(b_from) <= minute < minutes(b_to):
+        busy += extra
+    return int(round(min(UTIL_MAX, busy * (1 + rng.uniform(-NOISE, NOISE)))))
+
+
 def day_series():
     """Per-minute series of the whole day, keyed by the names the snmprec
     records use."""
@@ -186,6 +210,8 @@ def day_series():
     for _r, _k, name, _mac, _w in ap_list:
         series["ap:%s:0" % name] = []
         series["ap:%s:1" % name] = []
+        series["util:%s:0" % name] = []
+        series["util:%s:1" % name] = []
     for _i, ssid, _share in SSIDS:
         series["ssid:%s" % ssid] = []
     series["uplink:in_mbps"] = []
@@ -201,6 +227,9 @@ def day_series():
             five = int(round(clients * SHARE_5GHZ))
             series["ap:%s:0" % name].append(clients - five)
             series["ap:%s:1" % name].append(five)
+            for slot, n in ((0, clients - five), (1, five)):
+                series["util:%s:%d" % (name, slot)].append(
+                    utilization(ROOMS[r][0], slot, minute, n, rng))
             total += clients
         for r, room in enumerate(ROOMS):
             series["room_total"][room[0]].append(
@@ -279,6 +308,8 @@ def wlc_records():
                 # bsnAPIfType: 1 = dot11b (2.4 GHz), 2 = dot11a (5 GHz)
                 ("%s.2.2.2.1.2.%s" % (WLC, sidx), "2", "1" if slot == 0 else "2"),
                 ("%s.2.2.2.1.15.%s" % (WLC, sidx), "65:conferenceday", "g=ap:%s:%d" % (name, slot)),
+                # bsnAPIfLoadChannelUtilization: percent busy
+                ("%s.2.2.13.1.3.%s" % (WLC, sidx), "2:conferenceday", "g=util:%s:%d" % (name, slot)),
             ]
     # clsSysApConnectCount (CISCO-LWAPP-SYS-MIB): APs joined to the controller
     recs.append(("1.3.6.1.4.1.9.9.618.1.8.4.0", "66", str(len(aps()))))
@@ -341,7 +372,9 @@ def cmd_generate(args):
         "gauges": {k: v for k, v in series.items() if k != "room_total"},
         "counters": counter_series(series),
         "room_totals": series["room_total"],
-        "events": [{"time": f[0], "what": f[9]} for f in TIMELINE],
+        "events": [{"time": f[0], "what": f[9]} for f in TIMELINE] +
+                  [{"time": BUSY_CHANNEL[2], "what": BUSY_CHANNEL[5]},
+                   {"time": BUSY_CHANNEL[3], "what": "Room C's 5 GHz channel is quiet again"}],
     }
     with open(os.path.join(args.out, "day.json"), "w") as f:
         json.dump(day, f)
@@ -439,7 +472,20 @@ def cmd_expect(_args):
                    "capacity_mbps": UPLINK_CAPACITY_MBPS},
         "keynote": {"from": "09:20", "to": "09:55", "room": "main-hall"},
         "lunch": {"from": "12:35", "to": "13:15", "room": "lobby"},
+        "busy_channel": busy_channel_expect(series),
     }, indent=1))
+
+
+def busy_channel_expect(series):
+    """The episode's room, its window, its busiest radio's peak there and
+    the room's clients against its capacity at the time."""
+    room, slot, b_from, b_to, _extra, _what = BUSY_CHANNEL
+    r = [x[0] for x in ROOMS].index(room)
+    lo, hi = minutes(b_from) - minutes(DAY_BEGIN), minutes(b_to) - minutes(DAY_BEGIN)
+    peak = max(max(series["util:%s:%d" % (a[2], slot)][lo:hi]) for a in aps() if a[0] == r)
+    clients = series["room_total"][room][lo:hi]
+    return {"room": room, "from": b_from, "to": b_to, "peak_utilization": peak,
+            "max_clients": max(clients), "capacity": ROOMS[r][3] * AP_MAX_CLIENTS}
 
 
 def programme_wall(day):
@@ -564,7 +610,7 @@ def clock_rrd(src, dst, day, commands):
     first = int(rows[0][0] - width)
     first -= first % new_step
     commands.append("create %s --start %d --step %d %s RRA:AVERAGE:0.5:1:%d RRA:MAX:0.5:1:%d" % (
-        dst, first, new_step, " ".join("DS:%s:GAUGE:%d:0:U" % (n, heartbeat) for n, _t in ds), keep, keep))
+        dst, first, new_step, " ".join("DS:%s:GAUGE:%d:%s:U" % (n, heartbeat, "U" if n == "noise" else "0") for n, _t in ds), keep, keep))
     last = first
     batch = []
     for t, vals in rows:
