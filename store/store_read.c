@@ -232,9 +232,9 @@ struct entity_list {
  * STORE_VENUE (which has none). */
 static enum store_kind kind_of_dir(const char *rel, size_t len)
 {
-	for (int k = 0; k < STORE_VENUE; k++) {
+	for (int k = 0; k < STORE_KINDS; k++) {
 		const char *dir = store_kind_info((enum store_kind)k)->dir;
-		if (strlen(dir) == len && strncmp(rel, dir, len) == 0)
+		if (dir && strlen(dir) == len && strncmp(rel, dir, len) == 0)
 			return (enum store_kind)k;
 	}
 	return STORE_VENUE;
@@ -344,8 +344,9 @@ int store_read_list(const struct store_target *t, char ***entities, size_t *n, c
 		}
 	} else {
 		list_local_dir(&l, t->base, NULL);
-		for (int k = 0; k < STORE_VENUE; k++)
-			list_local_dir(&l, t->base, store_kind_info((enum store_kind)k)->dir);
+		for (int k = 0; k < STORE_KINDS; k++)
+			if (store_kind_info((enum store_kind)k)->dir)
+				list_local_dir(&l, t->base, store_kind_info((enum store_kind)k)->dir);
 	}
 	if (l.n)
 		qsort(l.v, l.n, sizeof *l.v, by_name);
