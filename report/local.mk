@@ -2,6 +2,7 @@
 libheadroom_a_SOURCES += \
 	report/report.c report/report.h report/report_stats.c \
 	report/report_alerts.c report/report_reco.c report/report_graph.c \
+	report/report_airtime.c \
 	report/report_json.c report/report_csv.c report/report_html.c
 
 bin_PROGRAMS += headroom

@@ -418,6 +418,83 @@ static void session_peaks(struct report *r, int room_idx, const struct report_se
 	}
 }
 
+/* ---- airtime: rooms' busiest radio and every radio's file ---- */
+
+/* A utilisation column of t as report_airtime figures. */
+static void airtime_of(const struct report *r, const struct rows *t, const char *ds, double warn,
+		       double crit, struct report_airtime *a)
+{
+	struct report_series s, avg;
+	double *v = t->ok ? peak_column(r, t, ds, 1, &s) : NULL;
+	double *va = t->ok ? column(r, &t->avg, ds, 1, &avg) : NULL;
+	report_airtime_of(v ? &s : NULL, va ? &avg : NULL, warn, crit, a);
+	free(v);
+	free(va);
+}
+
+static void read_room_airtime(const struct report *r, struct report_room *room,
+			      const struct rows *t)
+{
+	airtime_of(r, t, "airtime_max", room->conf->airtime_warn, room->conf->airtime_crit,
+		   &room->air);
+}
+
+/* The most clients a radio had while its channel was at or above warn. */
+static double clients_while_busy(const struct report *r, const struct rows *t, double warn)
+{
+	struct report_series u, c;
+	double *vu = peak_column(r, t, "utilization", 1, &u);
+	double *vc = peak_column(r, t, "clients", 1, &c);
+	double most = NAN;
+	for (size_t i = 0; vu && vc && i < u.n && i < c.n; i++)
+		if (u.v[i] >= warn && !isnan(c.v[i]))
+			most = isnan(most) ? c.v[i] : fmax(most, c.v[i]);
+	free(vu);
+	free(vc);
+	return most;
+}
+
+static void read_radio(struct build *b, struct report_radio *x)
+{
+	const struct conf *c = b->conf;
+	int ap = conf_ap_index(c, x->ap);
+	x->room_idx = ap >= 0 ? c->aps[ap].room_idx : -1;
+	const struct conf_room *room = x->room_idx >= 0 ? &c->rooms[x->room_idx] : NULL;
+	x->clients_warn = (double)c->radio_warn_clients;
+	if (ap >= 0 && c->aps[ap].warn_clients > 0)
+		x->clients_warn = fmin(x->clients_warn, (double)c->aps[ap].warn_clients);
+	struct rows t;
+	fetch_rows(b, x->entity, &t);
+	airtime_of(b->r, &t, "utilization", room ? room->airtime_warn : c->airtime_warn,
+		   room ? room->airtime_crit : c->airtime_crit, &x->air);
+	struct report_series s;
+	double *v = t.ok ? peak_column(b->r, &t, "clients", 1, &s) : NULL;
+	x->clients = v ? report_peak(&s) : (struct report_peak){ NAN, 0 };
+	free(v);
+	x->clients_busy = t.ok ? clients_while_busy(b->r, &t, x->air.warn) : NAN;
+	b->r->has_data |= x->air.has_data;
+	rows_free(&t);
+	file_done(b);
+}
+
+/* Radios are the devices' own: every radio file in the store. */
+static void read_radios(struct build *b)
+{
+	struct report *r = b->r;
+	for (size_t i = 0; i < b->n_files; i++) {
+		char *ap, *band;
+		if (report_radio_parse(b->files[i], &ap, &band) != 0)
+			continue;
+		r->radios = xrealloc(r->radios, (r->n_radios + 1) * sizeof *r->radios);
+		struct report_radio *x = &r->radios[r->n_radios++];
+		memset(x, 0, sizeof *x);
+		x->entity = xstrdup(b->files[i]);
+		x->ap = ap;
+		x->band = band;
+		read_radio(b, x);
+	}
+}
+
 static void read_room(struct build *b, size_t i, const struct rows *t)
 {
 	struct report *r = b->r;
@@ -454,6 +531,7 @@ static void read_room(struct build *b, size_t i, const struct rows *t)
 	}
 	session_peaks(r, (int)i, v ? &s : NULL);
 	free(v);
+	read_room_airtime(r, room, t);
 	/* the 90% rule's projection, or what was seen when that was more */
 	double need = (double)room->projected;
 	if (room->has_data && room->peak.value > need)
@@ -703,6 +781,8 @@ struct report *report_build(const struct conf *conf, const struct report_options
 	}
 	build_days(r);
 	b.files_total = 1 + conf->n_uplinks + conf->n_rooms + conf->n_aps + conf->n_captures;
+	for (size_t i = 0; i < b.n_files; i++)
+		b.files_total += strncmp(b.files[i], "radio:", 6) == 0;
 	progress(&b, "%zu files to read for %zu day(s)", b.files_total, r->n_days);
 
 	read_venue(&b, &venue);
@@ -742,6 +822,7 @@ struct report *report_build(const struct conf *conf, const struct report_options
 	}
 	target_outages(r, covers);
 	free(covers);
+	read_radios(&b);
 
 	if (isnan(r->uplink_peak_mbps))
 		r->uplink_peak_mbps = uplinks_peak_sum(r);
@@ -781,6 +862,12 @@ void report_free(struct report *r)
 	}
 	free(r->rooms);
 	free(r->aps);
+	for (size_t i = 0; i < r->n_radios; i++) {
+		free(r->radios[i].entity);
+		free(r->radios[i].ap);
+		free(r->radios[i].band);
+	}
+	free(r->radios);
 	for (size_t i = 0; i < r->n_alerts; i++)
 		report_alert_clear(&r->alerts[i]);
 	free(r->alerts);

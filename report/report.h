@@ -22,6 +22,10 @@
  *   volume      sum of rate x step over known samples (a lower bound
  *               when samples are missing; the missing count is reported)
  *   days        local calendar days (TZ), clipped to the window
+ *   airtime     channel utilisation in percent of the time busy: a
+ *               radio's from its file, a room's from its busiest radio
+ *               at each sample (airtime_max); peak, p95 and minutes as
+ *               above, against airtime_warn and airtime_crit
  */
 #ifndef HEADROOM_REPORT_H
 #define HEADROOM_REPORT_H
@@ -116,6 +120,26 @@ struct report_uplink {
 	size_t *unknown_day;		/* unknown rows per day, at the series' step */
 };
 
+/* Channel utilisation of a radio or a room, percent. */
+struct report_airtime {
+	bool has_data;
+	double warn, crit;		/* the room's levels */
+	struct report_peak peak;
+	double p95;
+	double minutes_warn, minutes_crit;
+};
+
+struct report_radio {
+	char *entity;			/* radio:AP/BAND[/RADIO] */
+	char *ap;			/* the AP's name, "" when it cannot be told */
+	char *band;
+	int room_idx;			/* -1: its AP is in no room */
+	struct report_airtime air;
+	struct report_peak clients;	/* peak clients */
+	double clients_warn;		/* the radio's client warn level */
+	double clients_busy;		/* most clients while at or above airtime_warn; NAN */
+};
+
 struct report_room {
 	const struct conf_room *conf;
 	int idx;
@@ -128,6 +152,7 @@ struct report_room {
 	double *hour_peak;		/* per hour of the window, NAN unknown */
 	char *peak_session;		/* NULL when no schedule */
 	long recommend_add;		/* clients of AP capacity to add, 0 = enough */
+	struct report_airtime air;	/* its busiest radio at each sample */
 };
 
 struct report_ap {
@@ -191,6 +216,7 @@ struct report {
 	struct report_uplink *uplinks;	size_t n_uplinks;
 	struct report_room *rooms;	size_t n_rooms;
 	struct report_ap *aps;		size_t n_aps;
+	struct report_radio *radios;	size_t n_radios;	/* by entity */
 	time_t hours_start;		size_t n_hours;
 	struct report_alert *alerts;	size_t n_alerts;
 	bool alert_log_found;
@@ -219,6 +245,14 @@ void report_free(struct report *r);
 int report_read_alerts(struct report *r, const char *path);
 /* Free the strings one alert owns (not the alert itself). */
 void report_alert_clear(struct report_alert *a);
+
+/* Airtime figures of a utilisation series (peak: the series peaks come
+ * from; avg: its averages, for p95), against warn and crit (percent). */
+void report_airtime_of(const struct report_series *peak, const struct report_series *avg,
+		       double warn, double crit, struct report_airtime *a);
+/* "radio:AP/BAND[/RADIO]": the AP's name and the band, malloc'd; 0, or -1
+ * when the name holds no band. */
+int report_radio_parse(const char *entity, char **ap, char **band);
 
 /* Recommendations from the numbers (called by report_build). */
 void report_recommend(struct report *r);

@@ -248,6 +248,34 @@ static void write_recos(const struct report *r, FILE *f)
 	}
 }
 
+/* Rooms (their busiest radio) and radios: channel utilisation, percent. */
+static void airtime_row(FILE *f, const char *kind, const char *name, const char *room,
+			const struct report_airtime *a, double clients_busy)
+{
+	field_str(f, kind, false);
+	field_str(f, name, false);
+	field_str(f, room, false);
+	FIELD_NUMS(f, false, a->warn, a->crit);
+	field_peak(f, &a->peak, false);
+	FIELD_NUMS(f, false, a->p95, a->minutes_warn, a->minutes_crit);
+	field_num(f, clients_busy, true);
+}
+
+static void write_airtime(const struct report *r, FILE *f)
+{
+	fputs("kind,name,room,warn,crit,peak_utilization,peak_at,p95_utilization,"
+	      "minutes_above_warn,minutes_above_crit,clients_while_busy\n", f);
+	for (size_t i = 0; i < r->n_rooms; i++)
+		airtime_row(f, "room", r->rooms[i].conf->name, r->rooms[i].conf->name,
+			    &r->rooms[i].air, NAN);
+	for (size_t i = 0; i < r->n_radios; i++) {
+		const struct report_radio *x = &r->radios[i];
+		airtime_row(f, "radio", x->entity + 6,
+			    x->room_idx >= 0 ? r->conf->rooms[x->room_idx].name : NULL, &x->air,
+			    x->clients_busy);
+	}
+}
+
 static const struct {
 	const char *file;
 	void (*write)(const struct report *r, FILE *f);
@@ -258,6 +286,7 @@ static const struct {
 	{ "uplink_days.csv", write_uplink_days },
 	{ "rooms.csv", write_rooms },
 	{ "aps.csv", write_aps },
+	{ "airtime.csv", write_airtime },
 	{ "sessions.csv", write_sessions },
 	{ "heatmap.csv", write_heatmap },
 	{ "alerts.csv", write_alerts },

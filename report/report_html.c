@@ -687,6 +687,59 @@ static void section_incidents(const struct report *r, FILE *f)
 	fputs("</table></div>\n", f);
 }
 
+/* ---- airtime: how busy the channels were, beside the clients ---- */
+
+static void airtime_cells(FILE *f, const struct report_airtime *a)
+{
+	if (!a->has_data) {
+		fputs("<td colspan=\"5\"><span class=\"nd\">no data</span></td>", f);
+		return;
+	}
+	td_num(f, a->peak.value, 0);
+	td_time(f, a->peak.at, true);
+	td_num(f, a->p95, 0);
+	td_num(f, a->minutes_warn, 1);
+	td_num(f, a->minutes_crit, 1);
+}
+
+static const char *airtime_class(const struct report_airtime *a)
+{
+	return a->minutes_crit > 0 ? "crit" : a->minutes_warn > 0 ? "warn" : "";
+}
+
+static void section_airtime(const struct report *r, FILE *f)
+{
+	if (!r->n_radios)
+		return;
+	fputs("<h2 id=\"airtime\">Airtime</h2>\n<p class=\"legend\">Channel utilisation: the "
+	      "share of the time a radio's channel was busy, as its device states it; a room's is "
+	      "its busiest radio at each sample. Minutes count samples at or above the room's "
+	      "airtime_warn and airtime_crit.</p>\n<div class=\"tw\"><table><tr><th>Room or radio</th>"
+	      "<th class=\"n\">Levels</th><th class=\"n\">Peak %</th><th>At</th>"
+	      "<th class=\"n\">p95 %</th><th class=\"n\">Min &ge; warn</th>"
+	      "<th class=\"n\">Min &ge; crit</th><th class=\"n\">Clients while busy</th></tr>\n", f);
+	for (size_t i = 0; i < r->n_rooms; i++) {
+		const struct report_room *room = &r->rooms[i];
+		fprintf(f, "<tr class=\"%s\"><td><b>", airtime_class(&room->air));
+		esc(f, room->conf->name);
+		fprintf(f, "</b></td><td class=\"n\">%.0f/%.0f</td>", room->air.warn, room->air.crit);
+		airtime_cells(f, &room->air);
+		fputs("<td></td></tr>\n", f);
+		for (size_t k = 0; k < r->n_radios; k++) {
+			const struct report_radio *x = &r->radios[k];
+			if (x->room_idx != (int)i)
+				continue;
+			fprintf(f, "<tr class=\"%s\"><td>&nbsp;&nbsp;", airtime_class(&x->air));
+			esc(f, x->entity + 6);
+			fprintf(f, "</td><td class=\"n\">%.0f/%.0f</td>", x->air.warn, x->air.crit);
+			airtime_cells(f, &x->air);
+			td_num(f, x->clients_busy, 0);
+			fputs("</tr>\n", f);
+		}
+	}
+	fputs("</table></div>\n", f);
+}
+
 static void section_recos(const struct report *r, FILE *f)
 {
 	fputs("<h2 id=\"next-year\">Recommendations for next year</h2>\n<ul class=\"reco\">\n", f);
@@ -721,6 +774,7 @@ static void write_page(const struct report *r, FILE *f)
 	section_sessions(r, f);
 	section_heatmap(r, f);
 	section_aps(r, f);
+	section_airtime(r, f);
 	section_incidents(r, f);
 	section_recos(r, f);
 	fputs("<p class=\"note\">Minutes above a level count the recorded samples at or above it; "

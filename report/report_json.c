@@ -113,6 +113,36 @@ static json_t *uplink_json(const struct report *r, const struct report_uplink *u
 	return o;
 }
 
+/* ---- airtime ---- */
+
+static json_t *airtime_json(const struct report_airtime *a)
+{
+	json_t *o = json_pack("{s:b, s:o, s:o}", "has_data", a->has_data, "warn", num(a->warn),
+			      "crit", num(a->crit));
+	set_peak(o, "peak", "peak_at", &a->peak);
+	json_object_set_new(o, "p95", num(a->p95));
+	json_object_set_new(o, "minutes_above_warn", num(a->minutes_warn));
+	json_object_set_new(o, "minutes_above_crit", num(a->minutes_crit));
+	return o;
+}
+
+static json_t *radios_json(const struct report *r)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < r->n_radios; i++) {
+		const struct report_radio *x = &r->radios[i];
+		json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:o}", "entity", x->entity, "ap", x->ap,
+				      "band", x->band, "room", x->room_idx >= 0
+				      ? json_string(r->conf->rooms[x->room_idx].name) : json_null(),
+				      "utilization", airtime_json(&x->air));
+		set_peak(o, "peak_clients", "peak_clients_at", &x->clients);
+		json_object_set_new(o, "clients_warn", num(x->clients_warn));
+		json_object_set_new(o, "clients_while_busy", num(x->clients_busy));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
 static json_t *room_json(const struct report_room *room)
 {
 	json_t *o = json_pack("{s:s, s:I, s:I, s:I, s:b}", "name", room->conf->name, "seats",
@@ -124,6 +154,7 @@ static json_t *room_json(const struct report_room *room)
 	json_object_set_new(o, "minutes_above_crit", num(room->minutes_crit));
 	json_object_set_new(o, "peak_session", str_or_null(room->peak_session));
 	json_object_set_new(o, "recommend_add_clients", json_integer(room->recommend_add));
+	json_object_set_new(o, "airtime", airtime_json(&room->air));
 	return o;
 }
 
@@ -245,6 +276,7 @@ static json_t *report_json(const struct report *r)
 	json_object_set_new(root, "uplinks", uplinks);
 	json_object_set_new(root, "rooms", rooms);
 	json_object_set_new(root, "aps", aps);
+	json_object_set_new(root, "radios", radios_json(r));
 	json_object_set_new(root, "sessions", sessions_json(r));
 	json_object_set_new(root, "heatmap", heatmap_json(r));
 	json_object_set_new(root, "incidents", incidents_json(r));

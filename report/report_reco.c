@@ -5,7 +5,9 @@
 #include "base/util.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static void add(struct report *r, const char *kind, char *entity, double value, char *text)
 {
@@ -101,10 +103,86 @@ static void recommend_aps(struct report *r)
 	}
 }
 
+/* ---- airtime: a busy channel is not always a crowd ---- */
+
+/* The radios of room (-1: in no room) whose channel reached warn, split
+ * by whether their clients were within the plan then (few) or not. */
+static size_t busy_radios(const struct report *r, int room, bool few, char *list, size_t len,
+			  double *peak, double *minutes, double *clients)
+{
+	size_t n = 0, o = 0;
+	*peak = *minutes = *clients = NAN;
+	list[0] = '\0';
+	for (size_t i = 0; i < r->n_radios; i++) {
+		const struct report_radio *x = &r->radios[i];
+		if (x->room_idx != room || !x->air.has_data || !(x->air.minutes_warn > 0))
+			continue;
+		bool is_few = isnan(x->clients_busy) || x->clients_busy < x->clients_warn;
+		if (is_few != few)
+			continue;
+		n++;
+		*peak = isnan(*peak) ? x->air.peak.value : fmax(*peak, x->air.peak.value);
+		*minutes = isnan(*minutes) ? x->air.minutes_warn : fmax(*minutes, x->air.minutes_warn);
+		if (!isnan(x->clients_busy))
+			*clients = isnan(*clients) ? x->clients_busy : fmax(*clients, x->clients_busy);
+		if (o + 1 < len)
+			o += (size_t)snprintf(list + o, len - o, "%s%s", n > 1 ? ", " : "", x->entity + 6);
+	}
+	if (o >= len && len > 4)
+		strcpy(list + len - 4, "...");
+	return n;
+}
+
+static void recommend_busy(struct report *r, int room, const char *name, double warn)
+{
+	char list[240];
+	double peak, minutes, clients;
+	size_t n = busy_radios(r, room, true, list, sizeof list, &peak, &minutes, &clients);
+	char *entity = room >= 0 ? xasprintf("room:%s", name) : xstrdup("venue");
+	if (n)
+		add(r, "airtime", xstrdup(entity), peak,
+		    xasprintf("%s: channel busy up to %.0f%% (%.0f min at or above %.0f%%) on %s "
+			      "with at most %.0f clients, within what a radio is planned for: "
+			      "interference or the channel plan (neighbouring networks, channel "
+			      "width, APs sharing a channel), not a lack of APs; more APs on the "
+			      "same channels would only add to it.", name, peak, minutes, warn, list,
+			      isnan(clients) ? 0 : clients));
+	n = busy_radios(r, room, false, list, sizeof list, &peak, &minutes, &clients);
+	if (n)
+		add(r, "airtime", xstrdup(entity), peak,
+		    xasprintf("%s: channel busy up to %.0f%% (%.0f min at or above %.0f%%) on %s "
+			      "with up to %.0f clients: the crowd used up the airtime; add APs on "
+			      "other channels or move clients to 5 and 6 GHz.", name, peak, minutes,
+			      warn, list, clients));
+	free(entity);
+}
+
+/* Many clients and a quiet channel: the radios carried them. */
+static void recommend_fine(struct report *r, const struct report_room *room)
+{
+	if (!(room->minutes_warn > 0) || !room->air.has_data ||
+	    !(room->air.peak.value < room->air.warn))
+		return;
+	add(r, "airtime", xasprintf("room:%s", room->conf->name), room->air.peak.value,
+	    xasprintf("%s: many clients (peak %.0f of %ld) with airtime at most %.0f%% "
+		      "(warn %.0f%%): the channels carried them; fine.", room->conf->name,
+		      room->peak.value, room->capacity, room->air.peak.value, room->air.warn));
+}
+
+static void recommend_airtime(struct report *r)
+{
+	for (size_t i = 0; i < r->n_rooms; i++) {
+		recommend_busy(r, (int)i, r->rooms[i].conf->name, r->rooms[i].conf->airtime_warn);
+		recommend_fine(r, &r->rooms[i]);
+	}
+	recommend_busy(r, -1, "radios in no room", r->conf->airtime_warn);
+}
+
 void report_recommend(struct report *r)
 {
 	recommend_ratio(r);
 	recommend_rooms(r);
 	recommend_uplink(r);
 	recommend_aps(r);
+	recommend_airtime(r);
 }

@@ -177,14 +177,14 @@
   function airtimeText(r) {
     const a = r.airtime;
     if (!a || a.max == null) return "";
-    return "airtime " + busy(a.max) + " busiest" + (a.radios_known > 1 ? ", " + busy(a.mean) + " mean" : "");
+    return "air " + busy(a.max) + " max" + (a.radios_known > 1 ? ", " + busy(a.mean) + " mean" : "");
   }
 
   /* Which of the two made a room busy: its clients or its air. */
   function stateWhy(r) {
     const a = r.airtime;
     if (!a || a.status === "unknown" || a.status === "ok") return "";
-    return (r.clients_status === a.status || r.clients_status === "crit") ? "" : " \u00b7 channel " + busy(a.max);
+    return (r.clients_status === a.status || r.clients_status === "crit") ? "" : " \u00b7 air " + busy(a.max);
   }
 
   function radioText(x) {
