@@ -247,6 +247,118 @@ static void test_implausible_client_counts(void **state)
 	conf_free(c);
 }
 
+/* ---- airtime: a radio's status is the worse of clients and utilisation ---- */
+
+static void test_radio_status_rule(void **state)
+{
+	(void)state;
+	/* clients warn 50 crit 75, airtime warn 50 crit 70 */
+	assert_int_equal(venue_radio_status(10, 50, 75, 20, 50, 70), PLAN_OK);
+	assert_int_equal(venue_radio_status(10, 50, 75, 50, 50, 70), PLAN_WARN);	/* at warn */
+	assert_int_equal(venue_radio_status(10, 50, 75, 69.9, 50, 70), PLAN_WARN);
+	assert_int_equal(venue_radio_status(10, 50, 75, 70, 50, 70), PLAN_CRIT);
+	assert_int_equal(venue_radio_status(60, 50, 75, 20, 50, 70), PLAN_WARN);	/* clients */
+	assert_int_equal(venue_radio_status(80, 50, 75, 55, 50, 70), PLAN_CRIT);	/* worse wins */
+	assert_int_equal(venue_radio_status(NAN, 50, 75, 55, 50, 70), PLAN_WARN);	/* one known */
+	assert_int_equal(venue_radio_status(20, 50, 75, NAN, 50, 70), PLAN_OK);
+	assert_int_equal(venue_radio_status(NAN, 50, 75, NAN, 50, 70), PLAN_UNKNOWN);
+	assert_int_equal(venue_status_worse(PLAN_UNKNOWN, PLAN_OK), PLAN_OK);
+	assert_int_equal(venue_status_worse(PLAN_CRIT, PLAN_WARN), PLAN_CRIT);
+}
+
+static const char *airtime_text =
+	"tick = 10\n"
+	"airtime_warn = 40\n"
+	"event \"t\" { attendees = 500 }\n"
+	"room \"hall\" { seats = 300  airtime_warn = 60  airtime_crit = 80 }\n"
+	"room \"foyer\" { seats = 100 }\n"
+	"target \"wlc\" { address = \"127.0.0.1\" interval = 10 }\n"
+	"ap \"h1\" { room = \"hall\" max_clients = 100 target = \"wlc\" }\n"
+	"ap \"f1\" { room = \"foyer\" max_clients = 100 target = \"wlc\" }\n"
+	"ap \"a/b\" { room = \"foyer\" max_clients = 100 target = \"wlc\" }\n";
+
+static void test_rooms_follow_their_radios(void **state)
+{
+	(void)state;
+	struct conf *c = load(airtime_text);
+	assert_true(c->airtime_warn == 40 && c->airtime_crit == 70);	/* crit: the default */
+	assert_true(c->rooms[0].airtime_warn == 60 && c->rooms[0].airtime_crit == 80);
+	assert_true(c->rooms[1].airtime_warn == 40 && c->rooms[1].airtime_crit == 70);
+	struct venue *v = venue_new(c);
+	put(v, "target:wlc", "up", 1, 1000, NULL);
+	put(v, "ap:h1", "clients", 20, 1000, NULL);
+	put(v, "ap:f1", "clients", 20, 1000, NULL);
+	put(v, "radio:h1/5g", "clients", 15, 1000, NULL);
+	put(v, "radio:h1/5g", "utilization", 55, 1000, NULL);	/* below the hall's 60 */
+	put(v, "radio:h1/2g4", "utilization#self-rx", 90, 1000, NULL);	/* a part, not busy */
+	put(v, "radio:f1/5g", "clients", 15, 1000, NULL);
+	put(v, "radio:f1/5g", "utilization#total", 45, 1000, NULL);	/* above the venue's 40 */
+	put(v, "radio:f1/5g", "noise", -92, 1000, NULL);
+	put(v, "radio:f1/5g", "channel", 36, 1000, NULL);
+	put(v, "radio:a/b/6g/r2", "utilization", 10, 1000, NULL);	/* an AP name with '/' */
+	venue_update(v, 1005);
+	assert_int_equal(v->n_radios, 4);
+	const struct venue_radio *h = &v->radios[0], *f = &v->radios[2], *ab = &v->radios[3];
+	assert_string_equal(h->ap, "h1");
+	assert_string_equal(h->band, "5g");
+	assert_int_equal(h->room_idx, 0);
+	assert_int_equal(h->airtime_status, PLAN_OK);
+	assert_true(isnan(v->radios[1].utilization));
+	assert_false(v->radios[1].states_utilization);
+	assert_true(f->utilization == 45 && f->noise == -92 && f->channel == 36);
+	assert_int_equal(f->airtime_status, PLAN_WARN);
+	assert_int_equal(f->clients_status, PLAN_OK);
+	assert_int_equal(f->status, PLAN_WARN);
+	assert_string_equal(ab->ap, "a/b");
+	assert_string_equal(ab->band, "6g");
+	assert_string_equal(ab->radio, "r2");
+	assert_int_equal(ab->room_idx, 1);
+	/* the foyer: clients fine, air busy; the AP follows its radio */
+	assert_int_equal(v->rooms[1].clients_status, PLAN_OK);
+	assert_int_equal(v->rooms[1].airtime_status, PLAN_WARN);
+	assert_int_equal(v->rooms[1].status, PLAN_WARN);
+	assert_true(v->rooms[1].airtime_max == 45 && v->rooms[1].airtime_mean == 27.5);
+	assert_int_equal(v->aps[1].status, PLAN_WARN);
+	assert_int_equal(v->rooms[0].status, PLAN_OK);
+	assert_true(v->rooms[0].airtime_max == 55);
+	/* crit at the hall's own crit; stale figures are unknown */
+	put(v, "radio:h1/5g", "utilization", 80, 1010, NULL);
+	venue_update(v, 1015);
+	assert_int_equal(v->rooms[0].status, PLAN_CRIT);
+	venue_update(v, 1100);	/* older than 3 x interval + 1 */
+	assert_true(isnan(v->radios[0].utilization));
+	assert_true(isnan(v->rooms[0].airtime_max));
+	venue_free(v);
+	conf_free(c);
+}
+
+static void test_airtime_levels_are_checked(void **state)
+{
+	(void)state;
+	static const char *const bad[] = {
+		"airtime_warn = 0\nevent \"t\" { attendees = 5 }\n",
+		"airtime_crit = 101\nevent \"t\" { attendees = 5 }\n",
+		"airtime_warn = 80\nairtime_crit = 60\nevent \"t\" { attendees = 5 }\n",
+		"event \"t\" { attendees = 5 }\nroom \"r\" { seats = 1  airtime_warn = 75 }\n",
+		"event \"t\" { attendees = 5 }\nroom \"r\" { seats = 1  airtime_crit = -1 }\n",
+	};
+	static const char *const why[] = { "airtime_warn: must be a percentage",
+		"airtime_crit: must be a percentage", "airtime_warn (80) is above airtime_crit (60)",
+		"room \"r\": airtime_warn (75) is above airtime_crit (70)",
+		"airtime_crit: must be a percentage" };
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		char *err = NULL;
+		struct conf *c = conf_load_buffer(bad[i], "t.conf", &err);
+		assert_null(c);
+		assert_non_null(err);
+		if (!strstr(err, why[i]))
+			fprintf(stderr, "%s\n", err);
+		assert_non_null(strstr(err, why[i]));
+		assert_non_null(strstr(err, "t.conf:"));
+		free(err);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -257,6 +369,9 @@ int main(void)
 		cmocka_unit_test(test_uplink_totals),
 		cmocka_unit_test(test_headroom_follows_load_beyond_projection),
 		cmocka_unit_test(test_implausible_client_counts),
+		cmocka_unit_test(test_radio_status_rule),
+		cmocka_unit_test(test_rooms_follow_their_radios),
+		cmocka_unit_test(test_airtime_levels_are_checked),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
