@@ -23,3 +23,6 @@ dist_noinst_SCRIPTS += tests/integration/snmp_corpus.sh tests/integration/snmp_c
 	tests/integration/snmp_probe.sh tests/integration/snmp_auto_api.sh
 TESTS += tests/integration/snmp_no_data.sh
 dist_noinst_SCRIPTS += tests/integration/snmp_no_data.sh
+# channel utilisation from a controller to alerts, RRD files and the report
+TESTS += tests/integration/snmp_airtime.sh
+dist_noinst_SCRIPTS += tests/integration/snmp_airtime.sh
