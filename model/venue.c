@@ -606,12 +606,15 @@ static void update_radio(struct venue *v, struct venue_radio *r, double now)
 	r->clients_status = plan_status_levels(r->clients, r->warn, r->capacity);
 	r->airtime_status = plan_status_levels(r->utilization, r->airtime_warn, r->airtime_crit);
 	r->status = venue_status_worse(r->clients_status, r->airtime_status);
+	/* The AP's and room's clients have their own levels; what a radio
+	 * adds to them is its air (its crowding shows on the radio, and per
+	 * band in ap_over_capacity). */
 	if (a)
-		a->status = venue_status_worse(a->status, r->status);
+		a->status = venue_status_worse(a->status, r->airtime_status);
 }
 
 /* A room's airtime: its busiest radio, the mean over radios with a figure,
- * and its status no better than any of its radios'. */
+ * and its status no better than any of its radios' airtime. */
 static void room_airtime(struct venue *v, struct venue_room *room, int r)
 {
 	room->clients_status = room->status;
@@ -624,7 +627,7 @@ static void room_airtime(struct venue *v, struct venue_room *room, int r)
 		if (x->room_idx != r)
 			continue;
 		room->radios_total++;
-		room->status = venue_status_worse(room->status, x->status);
+		room->status = venue_status_worse(room->status, x->airtime_status);
 		if (isnan(x->utilization))
 			continue;
 		room->radios_known++;

@@ -23,9 +23,10 @@
  *                 ...: kept in the metric table as they come
  *
  * A radio's status is the worse of its clients against radio_warn_clients
- * and radio_max_clients (at most its AP's levels) and its utilisation against the room's airtime_warn
- * and airtime_crit (percent); an AP's and a room's status are no better
- * than their radios'.
+ * and radio_max_clients (at most its AP's levels) and its utilisation
+ * against the room's airtime_warn and airtime_crit (percent). An AP's and
+ * a room's status are the worse of their own clients' and their radios'
+ * airtime.
  */
 #ifndef HEADROOM_VENUE_H
 #define HEADROOM_VENUE_H
