@@ -280,6 +280,52 @@ static void test_writers_say_which_file_failed(void **state)
 	plan_fixture_free(&x);
 }
 
+/* ---- airtime ---- */
+
+static void test_airtime_figures(void **state)
+{
+	(void)state;
+	/* 40 minutes at 10 s: 15 min at 30%, 10 min at 60%, 5 min at 80%,
+	 * 10 min at 20%, one sample unknown in the first block */
+	double v[240];
+	for (size_t i = 0; i < 240; i++)
+		v[i] = i < 90 ? 30 : i < 150 ? 60 : i < 180 ? 80 : 20;
+	v[3] = NAN;
+	struct report_series s = { T0, 10, 240, v };
+	struct report_airtime a;
+	report_airtime_of(&s, &s, 50, 70, &a);
+	assert_true(a.has_data);
+	assert_true(a.peak.value == 80);
+	assert_true(a.peak.at == T0 + 151 * 10);	/* the end of the first 80% interval */
+	assert_true(fabs(a.minutes_warn - 15) < 1e-9);	/* 60% and 80%: 90 samples */
+	assert_true(fabs(a.minutes_crit - 5) < 1e-9);
+	/* eight 5-minute averages: 30 30 30 60 60 80 20 20; ceil(0.95 x 8) = 8th */
+	assert_true(a.p95 == 80);
+	double none[3] = { NAN, NAN, NAN };
+	struct report_series e = { T0, 10, 3, none };
+	report_airtime_of(&e, &e, 50, 70, &a);
+	assert_false(a.has_data);
+	assert_true(isnan(a.peak.value) && isnan(a.p95) && isnan(a.minutes_warn));
+}
+
+static void test_radio_names(void **state)
+{
+	(void)state;
+	char *ap, *band;
+	assert_int_equal(report_radio_parse("radio:hall-1/5g", &ap, &band), 0);
+	assert_string_equal(ap, "hall-1");
+	assert_string_equal(band, "5g");
+	free(ap);
+	free(band);
+	assert_int_equal(report_radio_parse("radio:a/b/6g/iap2", &ap, &band), 0);
+	assert_string_equal(ap, "a/b");
+	assert_string_equal(band, "6g");
+	free(ap);
+	free(band);
+	assert_int_equal(report_radio_parse("radio:5g", &ap, &band), -1);
+	assert_int_equal(report_radio_parse("ap:x/5g", &ap, &band), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -294,6 +340,8 @@ int main(void)
 		cmocka_unit_test(test_link_size),
 		cmocka_unit_test(test_texts_say_the_configured_ratio),
 		cmocka_unit_test(test_writers_say_which_file_failed),
+		cmocka_unit_test(test_airtime_figures),
+		cmocka_unit_test(test_radio_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
