@@ -986,9 +986,9 @@ static void table_checks(struct loader *l, cfg_t *sec, struct snmp_table *t)
 static void radio_extras(struct loader *l, cfg_t *sec, int ti, struct snmp_table *t)
 {
 	const char *noise = cfg_getstr(sec, "noise"), *channel = cfg_getstr(sec, "channel");
-	if ((noise || channel) && t->rows != SNMP_ROWS_RADIO)
+	if ((noise || channel) && t->rows != SNMP_ROWS_RADIO && t->rows != SNMP_ROWS_VAP)
 		fail(l, field_line(l, t->line, noise ? "noise" : "channel"), noise ? "noise" : "channel",
-		     "only radio rows have a noise floor or a channel");
+		     "only radio and vap rows have a noise floor or a channel");
 	if (noise) {
 		parse_ref(l, field_line(l, t->line, "noise"), "noise", ti, noise, &t->noise);
 		t->has_noise = true;

@@ -84,9 +84,9 @@
  *   clients    the count; clients_band = { "2g4=2", "5g=3" } for counts
  *              split by band (per-SSID or per-AP band columns)
  *   utilization { "REF" } or { "VARIANT=REF", ... }, percent per radio
- *   noise      (radio) the noise floor in dBm; a positive figure is the
+ *   noise      (radio, vap) the noise floor in dBm; a positive figure is the
  *              magnitude of a negative one (Aruba's 94 is -94 dBm)
- *   channel    (radio) the operating channel; text keeps its leading
+ *   channel    (radio, vap) the operating channel of the radio; text keeps its leading
  *              number ("116E" is 116)
  *   band       with band_from = "map" (default), "mhz", "khz" or
  *              "channel", and band_map = { "GLOB=BAND", ... } tried first
