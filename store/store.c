@@ -908,7 +908,9 @@ void store_print_disk(const struct conf *c, FILE *out)
 	fputs(" per AP, ", out);
 	print_size(out, total);
 	fprintf(out, " for this venue (each file is full size from its first tick; "
-		"unplanned APs add one each)\n");
+		"unplanned APs add one each; each radio its device lists adds ");
+	print_size(out, (double)store_file_bytes(STORE_RADIO, step));
+	fputs(")\n", out);
 	struct statvfs vfs;
 	char *dir = c->state_dir && !c->rrdcached ? xstrdup(c->state_dir) : NULL;
 	while (dir && statvfs(dir, &vfs) != 0 && strrchr(dir, '/') && strrchr(dir, '/') != dir)
