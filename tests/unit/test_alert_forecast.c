@@ -1,4 +1,4 @@
-/* The built-in rules over a real venue model: forecasts, heartbeats, client drops. */
+/* The built-in rules over a real venue model: forecasts, heartbeats, client drops, airtime. */
 /*
  * forecast_saturation and the watchdog heartbeat: the real rules and the
  * real alert core over a real venue model, fed client counts that climb
@@ -324,6 +324,69 @@ static void test_client_drop_resolved_says_recovered(void **state)
 	teardown(f);
 }
 
+/* ---- radio_airtime_high: a busy channel, with the room's own levels ---- */
+
+/* One tick with h1's 5 GHz radio at util percent; the core's record of
+ * radio_airtime_high on it, NULL before the first observation. */
+static const struct alert_rec *airtime_step(struct fixture *f, double t, double util,
+					    struct alert_obs *seen)
+{
+	put(f->venue, "target:wlc", "up", 1, t);
+	put(f->venue, "ap:h1", "clients", 20, t);
+	put(f->venue, "radio:h1/5g", "clients", 12, t);
+	put(f->venue, "radio:h1/5g", "utilization", util, t);
+	venue_update(f->venue, t);
+	size_t n = alert_rules_observe(f->rules, f->conf, f->venue, T0, t, &f->obs, &f->cap);
+	alert_core_clear_out(&f->core);
+	alert_core_evaluate(&f->core, f->obs, n, t);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(f->obs[i].rule, "radio_airtime_high") == 0)
+			*seen = f->obs[i];
+	for (size_t i = 0; i < f->core.n_recs; i++)
+		if (strcmp(f->core.recs[i].rule, "radio_airtime_high") == 0)
+			return &f->core.recs[i];
+	return NULL;
+}
+
+static void test_radio_airtime_high(void **state)
+{
+	(void)state;
+	/* the hall warns at 60% and is critical at 80%, not the venue's 50/70 */
+	struct fixture *f = setup("1", "alert \"radio_airtime_high\" { for = \"10s\" }\n");
+	f->conf->rooms[0].airtime_warn = 60;	/* as room "hall" { airtime_warn = 60 ... } */
+	f->conf->rooms[0].airtime_crit = 80;
+	struct alert_obs o;
+	memset(&o, 0, sizeof o);
+	double t = T0;
+	const struct alert_rec *r = NULL;
+	for (; t < T0 + 30; t++)
+		r = airtime_step(f, t, 55, &o);	/* above the venue's 50, below the hall's 60 */
+	assert_true(fabs(o.value - 0.55) < 1e-9 && o.warn == 0.6 && o.crit == 0.8);
+	assert_true(fabs(o.clear_warn - 0.54) < 1e-9);	/* 90% of warn */
+	assert_string_equal(o.summary, "radio h1 5g: channel busy 55% (warn 60%, crit 80%), 12 clients");
+	assert_true(!r || r->state == AS_INACTIVE);
+	for (; t < T0 + 39; t++)
+		assert_int_equal(airtime_step(f, t, 65, &o)->state, AS_PENDING);	/* for = 10 s */
+	for (; t < T0 + 45; t++)
+		r = airtime_step(f, t, 65, &o);
+	assert_int_equal(r->state, AS_FIRING);
+	assert_int_equal(r->sev, SEV_WARN);
+	bool room = false;
+	for (size_t i = 0; i < r->n_labels; i++)
+		room |= strcmp(r->labels[i].name, "room") == 0 && strcmp(r->labels[i].value, "hall") == 0;
+	assert_true(room);
+	for (; t < T0 + 60; t++)
+		r = airtime_step(f, t, 58, &o);	/* below warn, above clear: holds */
+	assert_int_equal(r->state, AS_FIRING);
+	for (; t < T0 + 80; t++)
+		r = airtime_step(f, t, 85, &o);
+	assert_int_equal(r->sev, SEV_CRIT);
+	for (; t < T0 + 100; t++)
+		r = airtime_step(f, t, 30, &o);
+	assert_int_equal(r->state, AS_RESOLVED);
+	teardown(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -336,6 +399,7 @@ int main(void)
 		cmocka_unit_test(test_watchdog_heartbeat),
 		cmocka_unit_test(test_client_drop_among_a_thousand_aps),
 		cmocka_unit_test(test_client_drop_resolved_says_recovered),
+		cmocka_unit_test(test_radio_airtime_high),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
