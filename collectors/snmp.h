@@ -24,7 +24,8 @@
  *                     #airtime, #downlink-1m, ...) per radio; <ap> is the
  *                     ap entity's name, <band> 2g4 5g 6g 3g5 60g or unk,
  *                     <radio> only when the AP has several in that band;
- *                     noise (dBm) and channel where the profile reads them;
+ *                     noise (dBm), channel and frequency (MHz) where the
+ *                     profile reads them;
  *   vap:<ap>/<name>   clients of a virtual AP whose radio is unknown;
  *   ssid:<ssid>       clients (text: target name), clients_<band> when the
  *                     device splits them; WLANs sharing a name on one

@@ -230,6 +230,8 @@ static void emit_radio(struct target *t, const struct snmp_radio_row *x, const c
 		emit(t, entity, "noise", x->noise, NULL);
 	if (x->has_channel)
 		emit(t, entity, "channel", x->channel, NULL);
+	if (x->has_frequency)
+		emit(t, entity, "frequency", x->frequency, NULL);
 	log_debug("snmp: target %s: %s clients %.0f", t->name, entity,
 		  x->has_clients ? x->clients : NAN);
 }

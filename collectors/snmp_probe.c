@@ -19,6 +19,8 @@ static void print_util(FILE *out, const struct snmp_radio_row *x)
 			x->util[i].variant ? x->util[i].variant : "", x->util[i].value);
 	if (x->has_channel)
 		fprintf(out, "  channel %g", x->channel);
+	if (x->has_frequency)
+		fprintf(out, "  %g MHz", x->frequency);
 	if (x->has_noise)
 		fprintf(out, "  noise %g dBm", x->noise);
 }

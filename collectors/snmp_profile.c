@@ -52,6 +52,7 @@ static cfg_opt_t table_opts[] = {
 	CFG_STR_LIST("utilization", NULL, CFGF_NODEFAULT),
 	CFG_STR("noise", NULL, CFGF_NODEFAULT),
 	CFG_STR("channel", NULL, CFGF_NODEFAULT),
+	CFG_STR("frequency", NULL, CFGF_NODEFAULT),
 	CFG_STR_LIST("skip", NULL, CFGF_NODEFAULT),
 	CFG_STR_LIST("only", NULL, CFGF_NODEFAULT),
 	CFG_STR("band_from", "map", CFGF_NONE),
@@ -985,17 +986,20 @@ static void table_checks(struct loader *l, cfg_t *sec, struct snmp_table *t)
  * source of rows, so they do not drive the walk. */
 static void radio_extras(struct loader *l, cfg_t *sec, int ti, struct snmp_table *t)
 {
-	const char *noise = cfg_getstr(sec, "noise"), *channel = cfg_getstr(sec, "channel");
-	if ((noise || channel) && t->rows != SNMP_ROWS_RADIO && t->rows != SNMP_ROWS_VAP)
-		fail(l, field_line(l, t->line, noise ? "noise" : "channel"), noise ? "noise" : "channel",
-		     "only radio and vap rows have a noise floor or a channel");
-	if (noise) {
-		parse_ref(l, field_line(l, t->line, "noise"), "noise", ti, noise, &t->noise);
-		t->has_noise = true;
-	}
-	if (channel) {
-		parse_ref(l, field_line(l, t->line, "channel"), "channel", ti, channel, &t->channel);
-		t->has_channel = true;
+	static const char *const fields[] = { "noise", "channel", "frequency" };
+	struct snmp_ref *refs[] = { &t->noise, &t->channel, &t->frequency };
+	bool *has[] = { &t->has_noise, &t->has_channel, &t->has_frequency };
+	for (size_t i = 0; i < 3; i++) {
+		const char *v = cfg_getstr(sec, fields[i]);
+		if (!v)
+			continue;
+		if (t->rows != SNMP_ROWS_RADIO && t->rows != SNMP_ROWS_VAP) {
+			fail(l, field_line(l, t->line, fields[i]), fields[i],
+			     "only radio and vap rows have a noise floor, channel or frequency");
+			continue;
+		}
+		parse_ref(l, field_line(l, t->line, fields[i]), fields[i], ti, v, refs[i]);
+		*has[i] = true;
 	}
 }
 
@@ -1060,6 +1064,8 @@ static void table_columns(struct snmp_profile *p)
 			mark_ref(p, self, &t->noise);
 		if (t->has_channel)
 			mark_ref(p, self, &t->channel);
+		if (t->has_frequency)
+			mark_ref(p, self, &t->frequency);
 		for (size_t k = 0; k < t->n_filters; k++)
 			mark_ref(p, self, &t->filters[k].ref);
 	}
@@ -1305,6 +1311,7 @@ static void table_free(struct snmp_table *t)
 	ref_free(&t->clients);
 	ref_free(&t->noise);
 	ref_free(&t->channel);
+	ref_free(&t->frequency);
 	variants_free(t->clients_band, t->n_clients_band);
 	variants_free(t->utilization, t->n_utilization);
 	for (size_t i = 0; i < t->n_filters; i++) {

@@ -86,8 +86,10 @@
  *   utilization { "REF" } or { "VARIANT=REF", ... }, percent per radio
  *   noise      (radio, vap) the noise floor in dBm; a positive figure is the
  *              magnitude of a negative one (Aruba's 94 is -94 dBm)
- *   channel    (radio, vap) the operating channel of the radio; text keeps its leading
- *              number ("116E" is 116)
+ *   channel    (radio, vap) the radio's operating channel; text keeps
+ *              its leading number ("116E" is 116)
+ *   frequency  (radio, vap) its centre frequency in MHz; gives the channel
+ *              when no channel field does (2412 is 1, 5180 is 36, 5955 is 1)
  *   band       with band_from = "map" (default), "mhz", "khz" or
  *              "channel", and band_map = { "GLOB=BAND", ... } tried first
  *              (shell globs, any case: "ng=2g4", "*S=6g"). Bands: 2g4, 5g,
@@ -253,8 +255,8 @@ struct snmp_table {
 	size_t n_clients_band;
 	struct snmp_variant *utilization;
 	size_t n_utilization;
-	struct snmp_ref noise, channel;		/* radio rows: dBm, channel number */
-	bool has_noise, has_channel;
+	struct snmp_ref noise, channel, frequency;	/* radio rows: dBm, number, MHz */
+	bool has_noise, has_channel, has_frequency;
 	struct snmp_filter *filters;
 	size_t n_filters;
 	enum snmp_band_from band_from;

@@ -171,8 +171,8 @@ struct radio_rec {
 	double clients;
 	struct snmp_util util[SNMP_MAX_VARIANTS];
 	size_t n_util;
-	bool has_noise, has_channel;
-	double noise, channel;
+	bool has_noise, has_channel, has_frequency;
+	double noise, channel, frequency;
 };
 
 struct ssid_rec {
@@ -680,6 +680,30 @@ static void take_radio_extras(struct build *b, const struct row *r, struct radio
 		x->has_channel = true;
 		x->channel = v;
 	}
+	if (t->has_frequency && !x->has_frequency &&
+	    ref_number(b, r, &t->frequency, "frequency", &v) && v > 0) {
+		x->has_frequency = true;
+		x->frequency = v;
+	}
+}
+
+/* IEEE 802.11 channel numbers from centre frequencies (MHz); 0 outside
+ * the bands that number them so. */
+static double channel_of_mhz(double f)
+{
+	if (f == 2484)
+		return 14;
+	if (f >= 2412 && f <= 2472)
+		return (f - 2407) / 5;
+	if (f >= 5000 && f <= 5925)
+		return (f - 5000) / 5;
+	if (f >= 4910 && f < 5000)
+		return (f - 4000) / 5;
+	if (f == 5935)
+		return 2;
+	if (f >= 5955 && f <= 7115)
+		return (f - 5950) / 5;
+	return 0;
 }
 
 static void ssid_derived_add(struct build *b, const char *name, bool has, double clients,
@@ -1016,6 +1040,15 @@ static void finish_radios(struct build *b, struct snmp_result *res)
 			if (x->has_channel && !o->has_channel) {
 				o->has_channel = true;
 				o->channel = x->channel;
+			}
+			if (x->has_frequency && !o->has_frequency) {
+				o->has_frequency = true;
+				o->frequency = x->frequency;
+				double ch = channel_of_mhz(x->frequency);
+				if (!o->has_channel && ch > 0 && ch == floor(ch)) {
+					o->has_channel = true;
+					o->channel = ch;
+				}
 			}
 			if (x->has_clients) {
 				struct ap_rec *a = &b->aps[x->ap];

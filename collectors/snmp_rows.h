@@ -69,9 +69,10 @@ struct snmp_radio_row {
 	double clients;
 	struct snmp_util util[SNMP_MAX_VARIANTS];
 	size_t n_util;
-	bool has_noise, has_channel;
+	bool has_noise, has_channel, has_frequency;
 	double noise;			/* dBm, negative */
 	double channel;
+	double frequency;		/* MHz */
 };
 
 struct snmp_ssid_row {
