@@ -266,10 +266,15 @@ static void test_rows_extend_names(void **state)
 	assert_int_equal(r.n_radios, 2);
 	double two = -1, five = -1;
 	for (size_t i = 0; i < r.n_radios; i++) {
-		if (r.radios[i].band == SNMP_BAND_2G4)
-			two = r.radios[i].clients;
-		if (r.radios[i].band == SNMP_BAND_5G)
-			five = r.radios[i].clients;
+		const struct snmp_radio_row *x = &r.radios[i];
+		if (x->band == SNMP_BAND_2G4)
+			two = x->clients;
+		if (x->band == SNMP_BAND_5G)
+			five = x->clients;
+		/* the frequency, and the channel it implies */
+		assert_true(x->has_frequency && x->has_channel);
+		assert_true(x->band == SNMP_BAND_2G4 ? x->frequency == 2437 && x->channel == 6
+						     : x->frequency == 5180 && x->channel == 36);
 	}
 	assert_true(two == 3 && five == 4);
 	assert_int_equal(r.n_aps, 1);
@@ -333,6 +338,53 @@ static void test_rows_ssids_and_vaps(void **state)
 	snmp_profile_free(p);
 }
 
+/* A radio's noise floor (a magnitude means a negative dBm figure) and
+ * its channel as text with a suffix; a stated channel wins over the one
+ * the frequency implies. */
+static void test_rows_noise_and_channel(void **state)
+{
+	(void)state;
+	struct snmp_profile *p = write_and_load(
+		"table \"radios\" {\n oid = \"1.3.6.1.4.1.9.3\"\n index = { \"radio\" }\n rows = \"radio\"\n"
+		" clients = \"1\"\n band = { \"$radio: 0=5g 1=2g4\" }\n noise = \"2\"\n channel = \"3\"\n"
+		" frequency = \"4\"\n utilization = { \"5\" }\n}\n");
+	struct fake_walk c1 = { 0 }, c2 = { 0 }, c3 = { 0 }, c4 = { 0 }, c5 = { 0 };
+	cell(&c1, "0", ASN_GAUGE, "12");
+	cell(&c1, "1", ASN_GAUGE, "3");
+	cell(&c2, "0", ASN_INTEGER, "94");
+	cell(&c2, "1", ASN_INTEGER, "88");
+	c2.cells[1].negative = true;	/* INTEGER -88, as the reader stores it */
+	cell(&c3, "0", ASN_OCTET_STR, "116E");
+	cell(&c4, "0", ASN_INTEGER, "5600");	/* would be 120; the stated 116 wins */
+	cell(&c4, "1", ASN_INTEGER, "2462");
+	cell(&c5, "0", ASN_INTEGER, "61");
+	cell(&c5, "1", ASN_INTEGER, "35");
+	struct fake_walk *by_source[] = { &c1, &c2, &c3, &c4, &c5 };
+	struct snmp_walk *cols = xcalloc(p->n_columns, sizeof *cols);
+	for (size_t i = 0; i < p->n_columns; i++) {
+		int k = atoi(p->columns[i].source) - 1;
+		assert_true(k >= 0 && k < 5);
+		cols[i] = (struct snmp_walk){ by_source[k]->cells, by_source[k]->n };
+	}
+	bool read[1] = { true };
+	struct snmp_values v = { p, cols, NULL, NULL, read, true };
+	struct snmp_result r;
+	snmp_rows_build(&v, "ap-1", &r, NULL, NULL);
+	assert_int_equal(r.n_radios, 2);
+	for (size_t i = 0; i < r.n_radios; i++) {
+		const struct snmp_radio_row *x = &r.radios[i];
+		assert_true(x->has_noise && x->has_channel && x->n_util == 1);
+		if (x->band == SNMP_BAND_5G)
+			assert_true(x->noise == -94 && x->channel == 116 && x->frequency == 5600 &&
+				    x->util[0].value == 61 && x->clients == 12);
+		else
+			assert_true(x->noise == -88 && x->channel == 11 && x->util[0].value == 35);
+	}
+	snmp_result_free(&r);
+	free(cols);
+	snmp_profile_free(p);
+}
+
 /* ---- broken files ---- */
 
 static char *write_profile(const char *dir, const char *name, const char *text)
@@ -364,6 +416,9 @@ static void test_broken_profiles_rejected(void **state)
 {
 	char dir[] = "/tmp/hr-profile.XXXXXX";
 	assert_non_null(mkdtemp(dir));
+	expect_error(dir, "ssidnoise", "table \"t\" {\n oid = \"1.3.6.1.4\"\n rows = \"ssid\"\n"
+		     " clients = \"2\"\n noise = \"3\"\n}\n",
+		     "ssidnoise.conf:5: noise: only radio and vap rows have");
 	expect_error(dir, "badoid", "table \"t\" {\n oid = \"1.3.x.4\"\n rows = \"radio\"\n}\n",
 		     "badoid.conf:2: oid: \"1.3.x.4\" is not a numeric OID");
 	expect_error(dir, "badrows", "table \"t\" {\n oid = \"1.3.6.1.4\"\n rows = \"router\"\n"
@@ -444,6 +499,7 @@ int main(void)
 		cmocka_unit_test(test_auto_choice),
 		cmocka_unit_test(test_rows_extend_names),
 		cmocka_unit_test(test_rows_ssids_and_vaps),
+		cmocka_unit_test(test_rows_noise_and_channel),
 		cmocka_unit_test(test_broken_profiles_rejected),
 		cmocka_unit_test(test_text_numbers),
 		cmocka_unit_test(test_oid_parse),
