@@ -707,6 +707,25 @@ static const char *airtime_class(const struct report_airtime *a)
 	return a->minutes_crit > 0 ? "crit" : a->minutes_warn > 0 ? "warn" : "";
 }
 
+/* The radios of room idx (-1: of no room), indented under it. */
+static void airtime_radio_rows(const struct report *r, FILE *f, int idx)
+{
+	for (size_t k = 0; k < r->n_radios; k++) {
+		const struct report_radio *x = &r->radios[k];
+		if (x->room_idx != idx)
+			continue;
+		fprintf(f, "<tr class=\"%s\"><td>&nbsp;&nbsp;", airtime_class(&x->air));
+		esc(f, x->entity + 6);
+		fprintf(f, "</td><td class=\"n\">%.0f/%.0f</td>", x->air.warn, x->air.crit);
+		airtime_cells(f, &x->air);
+		if (x->air.minutes_warn > 0)
+			td_num(f, x->clients_busy, 0);
+		else
+			fputs("<td class=\"n\">never busy</td>", f);
+		fputs("</tr>\n", f);
+	}
+}
+
 static void section_airtime(const struct report *r, FILE *f)
 {
 	if (!r->n_radios)
@@ -725,17 +744,14 @@ static void section_airtime(const struct report *r, FILE *f)
 		fprintf(f, "</b></td><td class=\"n\">%.0f/%.0f</td>", room->air.warn, room->air.crit);
 		airtime_cells(f, &room->air);
 		fputs("<td></td></tr>\n", f);
-		for (size_t k = 0; k < r->n_radios; k++) {
-			const struct report_radio *x = &r->radios[k];
-			if (x->room_idx != (int)i)
-				continue;
-			fprintf(f, "<tr class=\"%s\"><td>&nbsp;&nbsp;", airtime_class(&x->air));
-			esc(f, x->entity + 6);
-			fprintf(f, "</td><td class=\"n\">%.0f/%.0f</td>", x->air.warn, x->air.crit);
-			airtime_cells(f, &x->air);
-			td_num(f, x->clients_busy, 0);
-			fputs("</tr>\n", f);
-		}
+		airtime_radio_rows(r, f, (int)i);
+	}
+	bool homeless = false;
+	for (size_t k = 0; k < r->n_radios; k++)
+		homeless |= r->radios[k].room_idx < 0;
+	if (homeless) {
+		fputs("<tr><td colspan=\"8\"><b>Radios of APs in no room</b></td></tr>\n", f);
+		airtime_radio_rows(r, f, -1);
 	}
 	fputs("</table></div>\n", f);
 }
