@@ -175,6 +175,7 @@ static void ap_add(struct venue *v, const char *name, bool planned, int conf_idx
 	a->capacity = planned ? (double)v->conf->aps[conf_idx].max_clients : NAN;
 	a->warn = planned ? (double)v->conf->aps[conf_idx].warn_clients : NAN;
 	a->projected = planned ? (double)plan_ap_projected_devices(v->conf, conf_idx) : NAN;
+	a->first_radio = -1;
 }
 
 struct venue *venue_new(const struct conf *conf)
@@ -588,7 +589,9 @@ static void radio_levels(const struct venue *v, struct venue_radio *r)
 
 static void update_radio(struct venue *v, struct venue_radio *r, double now)
 {
-	r->ap_idx = ap_index(v, r->ap);
+	/* APs are only ever appended: a found AP stays where it is */
+	if (r->ap_idx < 0 || (size_t)r->ap_idx >= v->n_aps || strcmp(v->aps[r->ap_idx].name, r->ap) != 0)
+		r->ap_idx = ap_index(v, r->ap);
 	struct venue_ap *a = r->ap_idx >= 0 ? &v->aps[r->ap_idx] : NULL;
 	r->room_idx = a ? a->room_idx : -1;
 	const char *target = a ? a->target : NULL;
@@ -641,8 +644,15 @@ static void room_airtime(struct venue *v, struct venue_room *room, int r)
 
 static void update_radios(struct venue *v, double now)
 {
-	for (size_t i = 0; i < v->n_radios; i++)
-		update_radio(v, &v->radios[i], now);
+	for (size_t i = 0; i < v->n_aps; i++)
+		v->aps[i].first_radio = -1;
+	for (size_t i = v->n_radios; i-- > 0;) {	/* each AP's list in radio order */
+		struct venue_radio *r = &v->radios[i];
+		update_radio(v, r, now);
+		r->next_of_ap = r->ap_idx >= 0 ? v->aps[r->ap_idx].first_radio : -1;
+		if (r->ap_idx >= 0)
+			v->aps[r->ap_idx].first_radio = (int)i;
+	}
 	for (size_t r = 0; r < v->conf->n_rooms; r++)
 		room_airtime(v, &v->rooms[r], (int)r);
 }

@@ -62,6 +62,7 @@ struct venue_ap {
 	double updated;			/* time of the last sample, 0 = never */
 	bool unlisted;			/* its target answered but never listed it */
 	enum plan_status status;
+	int first_radio;		/* into venue.radios, then next_of_ap; -1: none */
 };
 
 struct venue_radio {
@@ -70,6 +71,7 @@ struct venue_radio {
 	char band[8];			/* 2g4 5g 6g 3g5 60g unk */
 	char radio[SAMPLE_ENTITY_MAX];	/* "" unless the AP has several in the band */
 	int ap_idx;			/* into venue.aps; -1 when no AP has the name */
+	int next_of_ap;			/* the AP's next radio, -1: the last */
 	int room_idx;			/* -1 when its AP is in no room */
 	double clients;			/* NAN = unknown */
 	double utilization;		/* percent busy, the plain or #total figure */

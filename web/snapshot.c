@@ -271,9 +271,8 @@ static json_t *radio_json(const struct venue *v, const struct venue_radio *r, bo
 static json_t *ap_radios_json(const struct venue *v, const struct venue_ap *a)
 {
 	json_t *arr = json_array();
-	for (size_t i = 0; i < v->n_radios; i++)
-		if (v->radios[i].ap_idx >= 0 && &v->aps[v->radios[i].ap_idx] == a)
-			json_array_append_new(arr, radio_json(v, &v->radios[i], true));
+	for (int i = a->first_radio; i >= 0 && (size_t)i < v->n_radios; i = v->radios[i].next_of_ap)
+		json_array_append_new(arr, radio_json(v, &v->radios[i], true));
 	return arr;
 }
 

@@ -309,6 +309,12 @@ static void test_rooms_follow_their_radios(void **state)
 	assert_int_equal(f->airtime_status, PLAN_WARN);
 	assert_int_equal(f->clients_status, PLAN_OK);
 	assert_int_equal(f->status, PLAN_WARN);
+	/* each AP's radios, in the order they first reported */
+	assert_int_equal(v->aps[0].first_radio, 0);
+	assert_int_equal(v->radios[0].next_of_ap, 1);
+	assert_int_equal(v->radios[1].next_of_ap, -1);
+	assert_int_equal(v->aps[1].first_radio, 2);
+	assert_int_equal(v->radios[2].next_of_ap, -1);
 	assert_string_equal(ab->ap, "a/b");
 	assert_string_equal(ab->band, "6g");
 	assert_string_equal(ab->radio, "r2");
