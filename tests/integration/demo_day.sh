@@ -339,11 +339,14 @@ print("%s: report isp peak %s Mbit/s in, the script %.0f" % ("ok" if good else "
 ok = ok and good
 # The report is on the script's clock, not the wall clock the day ran on
 # 120 times too fast: it starts at 08:55, the main hall peaks in the
-# keynote, and the hours from 08:00 to 13:00 each have a column.
+# keynote, and the hours from 08:00 to 13:00 each have a column. A
+# stored 10 s row spans 20 script minutes at 120x, so the first row starts
+# on a 20-minute step whose place depends on the wall clock (08:48 and
+# 09:01 are both seen), a little later on a loaded box: 08:35 to 09:15.
 def hm(stamp):
     return stamp[11:16]
 start, peak = hm(report["window"]["from"]), hm(rooms["main-hall"]["peak_at"])
-good = "08:50" <= start <= "09:00" and "09:20" <= peak <= "10:00" and len(report["days"]) == 1
+good = "08:35" <= start <= "09:15" and "09:20" <= peak <= "10:00" and len(report["days"]) == 1
 print("%s: the report starts at %s, the main hall peaks at %s, %d day(s)" % (
     "ok" if good else "FAIL", start, peak, len(report["days"])))
 ok = ok and good
