@@ -34,8 +34,9 @@ void cap_packet(struct cap_state *st, int dlt, const struct pcap_pkthdr *h, cons
 		double ts)
 {
 	if (dlt == DLT_EN10MB) {
-		count_frame(st, h->len, h->caplen, ts);
-		cap_ether_packet(st, data, h->caplen, h->len, ts);
+		struct cap_eth e;
+		cap_ether_digest(st, data, h->caplen, h->len, ts, &e);
+		cap_ether_frame(st, &e);
 		return;
 	}
 	struct cap_d11 d;
@@ -51,20 +52,10 @@ void cap_dot11_frame(struct cap_state *st, const struct cap_d11 *d, const struct
 	cap_dot11_count(st, d, air, a);
 }
 
-/* 802.11 frames read ahead go through cap_dot11_digest() instead. */
-void cap_prefetch(struct cap_state *st, int dlt, const uint8_t *data, size_t caplen, struct cap_ahead *a)
+void cap_ether_frame(struct cap_state *st, const struct cap_eth *d)
 {
-	a->n = 0;
-	if (dlt == DLT_EN10MB)
-		cap_ether_prefetch(st, data, caplen, a);
-}
-
-void cap_packet_ahead(struct cap_state *st, int dlt, const struct pcap_pkthdr *h, const uint8_t *data,
-		      double ts, const struct cap_ahead *a)
-{
-	st->ahead = a->n ? a : NULL;
-	cap_packet(st, dlt, h, data, ts);
-	st->ahead = NULL;
+	count_frame(st, d->len, d->caplen, d->ts);
+	cap_ether_count(st, d);
 }
 
 static void report_vlans(const struct cap_state *st, struct cap_report *r)

@@ -18,6 +18,7 @@
 
 #include "collectors/pcap_dot11.h"
 #include "collectors/pcap_table.h"
+#include "collectors/pcap_uplink.h"
 
 struct pcap_pkthdr;
 
@@ -49,13 +50,10 @@ struct cap_report {
 /* One captured frame; ts is on the capture's (possibly shifted) clock. */
 void cap_packet(struct cap_state *st, int dlt, const struct pcap_pkthdr *h, const uint8_t *data,
 		double ts);
-/* Ethernet packets known in advance (a file read in batches):
- * cap_prefetch() a few packets ahead, then cap_packet_ahead() with what it
- * worked out. (802.11 frames read ahead take the digest path of
- * pcap_dot11.h.) */
-void cap_prefetch(struct cap_state *st, int dlt, const uint8_t *data, size_t caplen, struct cap_ahead *a);
-void cap_packet_ahead(struct cap_state *st, int dlt, const struct pcap_pkthdr *h, const uint8_t *data,
-		      double ts, const struct cap_ahead *a);
+/* Count a digested Ethernet frame (cap_ether_digest() in
+ * pcap_uplink.h), its slots requested a few frames ahead with
+ * cap_ether_prefetch(). */
+void cap_ether_frame(struct cap_state *st, const struct cap_eth *d);
 /* Count a digested 802.11 frame (cap_dot11_digest()), with its airtime
  * record or NULL, and hashes cap_dot11_prefetch() worked out a few
  * frames ahead, or NULL. */

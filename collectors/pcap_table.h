@@ -106,19 +106,18 @@ struct cap_window {
 	uint64_t packets, bytes, packets_in, packets_out, bytes_in, bytes_out;
 };
 
-/* The previous packet's address and its entry: a flow's next packet
- * skips the hash and the probe. In memory only, overwritten by the next
- * packet, never reported. */
+/* The previous packet's address hash and its entry: a flow's next packet
+ * skips the probe. In memory only, overwritten by the next packet, never
+ * reported. */
 struct cap_recent {
-	uint8_t addr[16];
-	uint8_t len;
+	uint64_t key;
 	struct atab_entry *e;
 };
 
-/* A packet's address hashes, worked out a few packets ahead of it by
- * cap_prefetch(), which also starts loading their table slots: by the
- * time cap_packet_ahead() reaches the packet its cache misses are over.
- * n = 0: nothing worked out (the packet takes the ordinary path). */
+/* An 802.11 frame's address hashes, worked out a few frames ahead of it
+ * by cap_dot11_prefetch(), which also starts loading their table slots:
+ * by the time the frame is counted its cache misses are over. n = 0:
+ * nothing worked out (the frame takes the ordinary path). */
 #define CAP_AHEAD_MAX 3
 struct cap_ahead {
 	uint8_t n;
@@ -127,7 +126,6 @@ struct cap_ahead {
 
 struct cap_state {
 	const struct cap_settings *set;
-	const struct cap_ahead *ahead;	/* the current packet's, or NULL */
 	struct sipkey key;
 	double last_ts;
 	struct cap_window win;

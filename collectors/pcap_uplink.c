@@ -56,7 +56,7 @@ static void roll_day(struct cap_state *st, double ts)
 	}
 }
 
-static void count_device(struct cap_state *st, const uint8_t *mac, struct atab_entry *e, double ts)
+static void count_device(struct cap_state *st, bool random, struct atab_entry *e, double ts)
 {
 	if (!e)
 		return;
@@ -67,102 +67,18 @@ static void count_device(struct cap_state *st, const uint8_t *mac, struct atab_e
 	roll_day(st, ts);
 	if (e->day != st->day_stamp) {
 		e->day = st->day_stamp;
-		if (mac_is_local(mac))
+		if (random)
 			st->day_random++;
 		else
 			st->day_global++;
 	}
 }
 
-/* One address of a packet on its way to its table entry: hashed and its
- * slot prefetched first (or found as the previous packet's), looked up
- * once every address of the packet is on its way. */
-struct addr_ref {
-	const uint8_t *addr;
-	uint8_t len;
-	struct cap_recent *recent;
-	uint64_t h;
-	struct atab_entry *e;
-};
-
-static bool recent_is(const struct cap_recent *r, const uint8_t *addr, size_t len)
-{
-	return r->e && r->len == len && memcmp(r->addr, addr, len) == 0;
-}
-
-/* recent[mine] is where a looked-up address is remembered; any of
- * recent[0..n_recent) may hold it already. The hash comes from the
- * look-ahead when it worked one out (its slot-th). */
-static void ref_start(struct cap_state *st, struct addr_ref *ref, const uint8_t *addr, size_t len,
-		      struct cap_recent *recent, size_t n_recent, size_t mine, unsigned slot)
-{
-	ref->addr = addr;
-	ref->len = (uint8_t)len;
-	ref->recent = &recent[mine];
-	if (st->ahead && slot < st->ahead->n) {
-		ref->e = NULL;
-		ref->h = st->ahead->h[slot];
-		return;
-	}
-	for (size_t i = 0; i < n_recent; i++)
-		if (recent_is(&recent[i], addr, len)) {
-			ref->e = recent[i].e;
-			return;
-		}
-	ref->e = NULL;
-	ref->h = cap_hash(st, addr, len);
-	atab_prefetch(&st->addrs, ref->h);
-}
-
-static struct atab_entry *ref_entry(struct cap_state *st, struct addr_ref *ref)
-{
-	if (!ref->e) {
-		ref->e = atab_get(&st->addrs, ref->h);
-		if (ref->e) {
-			memcpy(ref->recent->addr, ref->addr, ref->len);
-			ref->recent->len = ref->len;
-			ref->recent->e = ref->e;
-		}
-	}
-	return ref->e;
-}
-
-static void count_ip(struct cap_state *st, const struct dec_ip *ip, struct atab_entry *src,
-		     struct atab_entry *dst)
-{
-	if (ip->family == 4) {
-		cap_mark(st, src, K_IP4);
-		cap_mark(st, dst, K_IP4);
-		if (cap_mark(st, src, K_IP4_SRC) && is_private4(ip->src))
-			st->tot.distinct[K_IP4_SRC_PRIVATE]++;
-	} else {
-		cap_mark(st, src, K_IP6);
-		cap_mark(st, dst, K_IP6);
-		cap_mark(st, src, K_IP6_SRC);
-	}
-}
-
-static void count_ip_unseen(struct cap_state *st, const struct dec_ip *ip)
-{
-	size_t n = ip->family == 4 ? 4 : 16;
-	struct atab_entry *src = atab_get(&st->addrs, cap_hash(st, ip->src, n));
-	struct atab_entry *dst = atab_get(&st->addrs, cap_hash(st, ip->dst, n));
-	count_ip(st, ip, src, dst);
-}
-
-/* IPv6 tunnelled in IPv4 counts as IPv6 seen (its first IPv6 header). */
-static void count_tunnelled_ipv6(struct cap_state *st, const struct dec_ip *ip)
-{
-	struct dec_ip inner;
-	if (ip->family == 4 && ip->l4 && (ip->proto == 41 || ip->proto == 47 || ip->proto == 17) &&
-	    decode_inner_ipv6(ip, &inner) == DEC_OK)
-		count_ip_unseen(st, &inner);
-}
+/* ---- the digest: any thread, the state read only ---- */
 
 /* -1 inbound (towards the venue), 1 outbound, 0 unknown or internal. */
-static int direction(const struct cap_state *st, const struct dec_ether *eth, const struct dec_ip *ip)
+static int direction(const struct cap_settings *set, const struct dec_ether *eth, const struct dec_ip *ip)
 {
-	const struct cap_settings *set = st->set;
 	if (set->has_gateway) {
 		if (memcmp(eth->src, set->gateway, 6) == 0)
 			return -1;
@@ -180,31 +96,16 @@ static int direction(const struct cap_state *st, const struct dec_ether *eth, co
 	return 0;
 }
 
-static void count_direction(struct cap_state *st, int dir, size_t wire_len)
-{
-	if (dir > 0) {
-		st->win.packets_out++;
-		st->win.bytes_out += wire_len;
-		st->tot.packets_out++;
-		st->tot.bytes_out += wire_len;
-	} else if (dir < 0) {
-		st->win.packets_in++;
-		st->win.bytes_in += wire_len;
-		st->tot.packets_in++;
-		st->tot.bytes_in += wire_len;
-	}
-}
-
 /* A client is a unicast sender on the venue side: not the gateway, and
  * with an IP source inside the local prefixes when those are known. */
-static bool is_client(const struct cap_state *st, const struct dec_ether *eth, const struct dec_ip *ip)
+static bool is_client(const struct cap_settings *set, const struct dec_ether *eth, const struct dec_ip *ip)
 {
 	if (mac_is_group(eth->src) || mac_is_zero(eth->src))
 		return false;
-	if (st->set->has_gateway && memcmp(eth->src, st->set->gateway, 6) == 0)
+	if (set->has_gateway && memcmp(eth->src, set->gateway, 6) == 0)
 		return false;
-	if (ip && st->set->n_prefixes)
-		return is_local(st->set, ip->family, ip->src);
+	if (ip && set->n_prefixes)
+		return is_local(set, ip->family, ip->src);
 	return true;
 }
 
@@ -230,110 +131,207 @@ static uint64_t lease_key(const struct cap_state *st, const uint8_t *chaddr, uin
 	return cap_hash(st, buf, sizeof buf);
 }
 
-static void end_lease(struct cap_state *st, const uint8_t *chaddr, uint32_t addr)
-{
-	if (!addr)
-		return;
-	struct hmap_slot *s = hmap_find(&st->leases, lease_key(st, chaddr, addr));
-	if (s)
-		hmap_del(&st->leases, s);
-}
-
-static void dhcp_packet(struct cap_state *st, const struct dec_ether *eth, const struct dec_udp *udp,
-			double ts)
-{
-	struct dec_dhcp m;
-	if (decode_dhcp(udp->payload, udp->payload_len, &m) != DEC_OK) {
-		st->tot.malformed++;
-		return;
-	}
-	if (m.msg_type > 0 && m.msg_type < DHCP_MSG_MAX)
-		st->tot.dhcp_msgs[m.msg_type]++;
-	if (m.msg_type == DHCP_ACK && m.yiaddr != 0) {
-		uint64_t k = lease_key(st, m.chaddr, m.yiaddr);
-		cap_seen(st, k, K_LEASE);
-		bool fresh;
-		struct hmap_slot *s = hmap_put(&st->leases, k, &fresh);
-		if (!s)
-			return;
-		int pool = pool_for(st->set, eth->vlan, m.yiaddr);
-		s->v = pool < 0 ? CAP_NO_POOL : (uint32_t)pool;
-		s->t = ts + (m.has_lease ? (double)m.lease_secs : DEFAULT_LEASE_SECS);
-	} else if (m.msg_type == DHCP_RELEASE) {
-		end_lease(st, m.chaddr, m.ciaddr);
-	} else if (m.msg_type == DHCP_DECLINE) {
-		end_lease(st, m.chaddr, m.requested);
-	}
-}
-
 static bool is_dhcp_port(uint16_t port)
 {
 	return port == 67 || port == 68;
 }
 
-void cap_ether_packet(struct cap_state *st, const uint8_t *p, size_t len, size_t wire_len, double ts)
+/* What a DHCP message does to the leases: an ACK starts one, a RELEASE
+ * (of ciaddr) or a DECLINE (of the requested address) ends one. */
+static void digest_dhcp(const struct cap_state *st, const struct dec_ether *eth, const struct dec_udp *udp,
+			struct cap_eth *d)
 {
+	struct dec_dhcp m;
+	d->flags |= ETH_DHCP;
+	if (decode_dhcp(udp->payload, udp->payload_len, &m) != DEC_OK) {
+		d->flags |= ETH_DHCP_BAD;
+		return;
+	}
+	d->lease.type = m.msg_type;
+	uint32_t addr = 0;
+	if (m.msg_type == DHCP_ACK)
+		addr = m.yiaddr;
+	else if (m.msg_type == DHCP_RELEASE)
+		addr = m.ciaddr;
+	else if (m.msg_type == DHCP_DECLINE)
+		addr = m.requested;
+	if (!addr)
+		return;
+	d->flags |= ETH_LEASE;
+	d->lease.key = lease_key(st, m.chaddr, addr);
+	if (m.msg_type != DHCP_ACK)
+		return;
+	int pool = pool_for(st->set, eth->vlan, addr);
+	d->lease.pool = pool < 0 ? CAP_NO_POOL : (uint16_t)pool;
+	d->lease.secs = m.has_lease ? m.lease_secs : DEFAULT_LEASE_SECS;
+}
+
+/* IPv6 tunnelled in IPv4 counts as IPv6 seen (its first IPv6 header). */
+static void digest_tunnel(const struct cap_state *st, const struct dec_ip *ip, struct cap_eth *d)
+{
+	struct dec_ip inner;
+	if (ip->family == 4 && ip->l4 && (ip->proto == 41 || ip->proto == 47 || ip->proto == 17) &&
+	    decode_inner_ipv6(ip, &inner) == DEC_OK) {
+		d->flags |= ETH_INNER6;
+		d->inner[0] = cap_hash(st, inner.src, 16);
+		d->inner[1] = cap_hash(st, inner.dst, 16);
+	}
+}
+
+static void digest_ip(const struct cap_state *st, const struct dec_ether *eth, const struct dec_ip *ip,
+		      struct cap_eth *d)
+{
+	size_t n = ip->family == 4 ? 4 : 16;
+	d->flags |= ETH_IP | (ip->family == 6 ? ETH_IP6 : 0);
+	if (ip->family == 4 && is_private4(ip->src))
+		d->flags |= ETH_PRIV4;
+	d->h[1] = cap_hash(st, ip->src, n);
+	d->h[2] = cap_hash(st, ip->dst, n);
+	struct dec_udp udp;
+	if (ip->proto == 17 && ip->l4 && decode_udp(ip->l4, ip->l4_len, &udp) == DEC_OK &&
+	    is_dhcp_port(udp.sport) && is_dhcp_port(udp.dport))
+		digest_dhcp(st, eth, &udp, d);
+	else
+		digest_tunnel(st, ip, d);
+}
+
+void cap_ether_digest(const struct cap_state *st, const uint8_t *p, size_t len, size_t wire_len, double ts,
+		      struct cap_eth *d)
+{
+	memset(d, 0, sizeof *d);
+	d->ts = ts;
+	d->len = (uint32_t)wire_len;
+	d->caplen = (uint32_t)len;
+	d->vlan = ETH_NO_VLAN;
 	struct dec_ether eth;
 	if (decode_ether(p, len, &eth) != DEC_OK) {
-		st->tot.malformed++;
+		d->flags = ETH_MALFORMED;
 		return;
 	}
 	if (eth.vlan >= 0)
-		st->vlan_frames[eth.vlan]++;
-	struct dec_ip ip, *ipp = NULL;
-	if ((eth.ethertype == ETHERTYPE_IPV4 || eth.ethertype == ETHERTYPE_IPV6) &&
-	    decode_ip(eth.ethertype, eth.l3, eth.l3_len, &ip) == DEC_OK)
-		ipp = &ip;
-	else if (eth.ethertype == ETHERTYPE_IPV4 || eth.ethertype == ETHERTYPE_IPV6)
-		st->tot.malformed++;
-
-	/* Every table slot this frame touches is requested before the first
-	 * is read: with 100k clients each one is a cache miss. */
-	struct addr_ref mac, src, dst;
-	ref_start(st, &mac, eth.src, 6, &st->recent_mac, 1, 0, 0);
-	if (ipp) {
-		/* A reply's source is the request's destination: both are looked
-		 * for in both. */
-		size_t n = ip.family == 4 ? 4 : 16;
-		ref_start(st, &src, ip.src, n, st->recent_ip, 2, 0, 1);
-		ref_start(st, &dst, ip.dst, n, st->recent_ip, 2, 1, 2);
-	}
-
-	struct atab_entry *me = ref_entry(st, &mac);
-	cap_mark(st, me, K_SRC_MAC);
+		d->vlan = (uint16_t)eth.vlan;
+	d->h[0] = cap_hash(st, eth.src, 6);
 	if (!mac_is_group(eth.src) && !mac_is_zero(eth.src))
-		cap_mark(st, me, K_SRC_MAC_UNICAST);
-	if (ipp) {
-		count_ip(st, ipp, ref_entry(st, &src), ref_entry(st, &dst));
-		count_tunnelled_ipv6(st, ipp);
+		d->flags |= ETH_MAC_UNICAST;
+	if (mac_is_local(eth.src))
+		d->flags |= ETH_MAC_LOCAL;
+	struct dec_ip ip, *ipp = NULL;
+	if (eth.ethertype == ETHERTYPE_IPV4 || eth.ethertype == ETHERTYPE_IPV6) {
+		if (decode_ip(eth.ethertype, eth.l3, eth.l3_len, &ip) == DEC_OK)
+			ipp = &ip;
+		else
+			d->flags |= ETH_IP_BAD;
 	}
-	count_direction(st, direction(st, &eth, ipp), wire_len);
-	if (is_client(st, &eth, ipp))
-		count_device(st, eth.src, me, ts);
-
-	struct dec_udp udp;
-	if (ipp && ip.proto == 17 && ip.l4 && decode_udp(ip.l4, ip.l4_len, &udp) == DEC_OK &&
-	    is_dhcp_port(udp.sport) && is_dhcp_port(udp.dport))
-		dhcp_packet(st, &eth, &udp, ts);
+	if (ipp)
+		digest_ip(st, &eth, ipp, d);
+	d->dir = (int8_t)direction(st->set, &eth, ipp);
+	if (is_client(st->set, &eth, ipp))
+		d->flags |= ETH_CLIENT;
 }
 
-/* The same decoding as cap_ether_packet, as far as the addresses it
- * looks up: their hashes in the order it uses them. */
-void cap_ether_prefetch(struct cap_state *st, const uint8_t *p, size_t len, struct cap_ahead *a)
+/* ---- counting: the capture thread ---- */
+
+/* A flow's next packet finds its entries as the previous one's, without
+ * the probe. */
+static struct atab_entry *entry_of(struct cap_state *st, struct cap_recent *recent, size_t n_recent,
+				   size_t mine, uint64_t h)
 {
-	struct dec_ether eth;
-	struct dec_ip ip;
-	if (decode_ether(p, len, &eth) != DEC_OK)
-		return;
-	a->h[a->n++] = cap_hash(st, eth.src, 6);
-	if ((eth.ethertype == ETHERTYPE_IPV4 || eth.ethertype == ETHERTYPE_IPV6) &&
-	    decode_ip(eth.ethertype, eth.l3, eth.l3_len, &ip) == DEC_OK) {
-		size_t n = ip.family == 4 ? 4 : 16;
-		a->h[a->n++] = cap_hash(st, ip.src, n);
-		a->h[a->n++] = cap_hash(st, ip.dst, n);
+	for (size_t i = 0; i < n_recent; i++)
+		if (recent[i].e && recent[i].key == h)
+			return recent[i].e;
+	struct atab_entry *e = atab_get(&st->addrs, h);
+	if (e) {
+		recent[mine].key = h;
+		recent[mine].e = e;
 	}
-	for (unsigned i = 0; i < a->n; i++)
-		atab_prefetch(&st->addrs, a->h[i]);
+	return e;
+}
+
+static void count_ip(struct cap_state *st, bool v6, bool private4, struct atab_entry *src,
+		     struct atab_entry *dst)
+{
+	if (!v6) {
+		cap_mark(st, src, K_IP4);
+		cap_mark(st, dst, K_IP4);
+		if (cap_mark(st, src, K_IP4_SRC) && private4)
+			st->tot.distinct[K_IP4_SRC_PRIVATE]++;
+	} else {
+		cap_mark(st, src, K_IP6);
+		cap_mark(st, dst, K_IP6);
+		cap_mark(st, src, K_IP6_SRC);
+	}
+}
+
+static void count_direction(struct cap_state *st, int dir, size_t wire_len)
+{
+	if (dir > 0) {
+		st->win.packets_out++;
+		st->win.bytes_out += wire_len;
+		st->tot.packets_out++;
+		st->tot.bytes_out += wire_len;
+	} else if (dir < 0) {
+		st->win.packets_in++;
+		st->win.bytes_in += wire_len;
+		st->tot.packets_in++;
+		st->tot.bytes_in += wire_len;
+	}
+}
+
+static void count_dhcp(struct cap_state *st, const struct cap_eth *d)
+{
+	if (d->flags & ETH_DHCP_BAD) {
+		st->tot.malformed++;
+		return;
+	}
+	uint8_t type = d->lease.type;
+	if (type > 0 && type < DHCP_MSG_MAX)
+		st->tot.dhcp_msgs[type]++;
+	if (!(d->flags & ETH_LEASE))
+		return;
+	if (type == DHCP_ACK) {
+		cap_seen(st, d->lease.key, K_LEASE);
+		bool fresh;
+		struct hmap_slot *s = hmap_put(&st->leases, d->lease.key, &fresh);
+		if (!s)
+			return;
+		s->v = d->lease.pool;
+		s->t = d->ts + (double)d->lease.secs;
+	} else {
+		struct hmap_slot *s = hmap_find(&st->leases, d->lease.key);
+		if (s)
+			hmap_del(&st->leases, s);
+	}
+}
+
+void cap_ether_count(struct cap_state *st, const struct cap_eth *d)
+{
+	if (d->flags & ETH_MALFORMED) {
+		st->tot.malformed++;
+		return;
+	}
+	if (d->vlan != ETH_NO_VLAN)
+		st->vlan_frames[d->vlan]++;
+	if (d->flags & ETH_IP_BAD)
+		st->tot.malformed++;
+	struct atab_entry *me = entry_of(st, &st->recent_mac, 1, 0, d->h[0]);
+	cap_mark(st, me, K_SRC_MAC);
+	if (d->flags & ETH_MAC_UNICAST)
+		cap_mark(st, me, K_SRC_MAC_UNICAST);
+	if (d->flags & ETH_IP) {
+		/* A reply's source is the request's destination: both are
+		 * looked for in both. */
+		struct atab_entry *src = entry_of(st, st->recent_ip, 2, 0, d->h[1]);
+		struct atab_entry *dst = entry_of(st, st->recent_ip, 2, 1, d->h[2]);
+		count_ip(st, d->flags & ETH_IP6, d->flags & ETH_PRIV4, src, dst);
+		if (d->flags & ETH_INNER6)
+			count_ip(st, true, false, atab_get(&st->addrs, d->inner[0]),
+				 atab_get(&st->addrs, d->inner[1]));
+	}
+	count_direction(st, d->dir, d->len);
+	if (d->flags & ETH_CLIENT)
+		count_device(st, d->flags & ETH_MAC_LOCAL, me, d->ts);
+	if (d->flags & ETH_DHCP)
+		count_dhcp(st, d);
 }
 
 void cap_dhcp_window(struct cap_state *st, double t_end, uint32_t *pool_leases)
