@@ -217,6 +217,8 @@ static const struct value_check value_checks[] = {
 	{ "capture", "window", V_INT, positive_int },
 	{ "capture", "snaplen", V_INT, positive_int },
 	{ "capture", "station_timeout", V_INT, positive_int },
+	{ "capture", "link_mbps", V_FLOAT, positive_float },
+	{ "capture", "threads", V_INT, positive_int },
 	{ "dhcp_pool", "size", V_INT, positive_int },
 	{ "notifier", "kind", V_STR, notifier_kind },
 	{ "notifier", "rate_per_minute", V_FLOAT, positive_float },
@@ -264,6 +266,8 @@ static const struct value_bound value_bounds[] = {
 	{ "capture", "window", V_INT, 3600, "seconds" },
 	{ "capture", "snaplen", V_INT, 65535, "bytes" },
 	{ "capture", "station_timeout", V_INT, 86400, "seconds" },
+	{ "capture", "link_mbps", V_FLOAT, 1e6, "Mbit/s" },
+	{ "capture", "threads", V_INT, 16, "threads" },
 	{ "dhcp_pool", "size", V_INT, 16777216, "leases" },
 	{ "notifier", "rate_per_minute", V_FLOAT, 6000, "messages a minute" },
 	{ "notifier", "spool_max", V_INT, 1e6, "messages" },
@@ -352,6 +356,8 @@ static cfg_opt_t capture_opts[] = {
 	CFG_INT("snaplen", 256, CFGF_NONE),
 	CFG_INT("station_timeout", 300, CFGF_NONE),
 	CFG_BOOL("airtime", cfg_true, CFGF_NONE),
+	CFG_FLOAT("link_mbps", 1000, CFGF_NONE),
+	CFG_INT("threads", 1, CFGF_NONE),
 	CFG_STR_LIST("local_prefixes", NULL, CFGF_NODEFAULT),
 	CFG_STR("gateway_mac", NULL, CFGF_NODEFAULT),
 	CFG_END()
@@ -1187,6 +1193,8 @@ static void build_captures(struct build_ctx *b, cfg_t *root)
 		p->snaplen = cfg_getint(sec, "snaplen");
 		p->station_timeout = cfg_getint(sec, "station_timeout");
 		p->airtime = cfg_getbool(sec, "airtime");
+		p->link_mbps = cfg_getfloat(sec, "link_mbps");
+		p->threads = cfg_getint(sec, "threads");
 		p->local_prefixes = dup_list(sec, "local_prefixes", &p->n_local_prefixes);
 		check_list(b, sec, "local_prefixes", p->local_prefixes, p->n_local_prefixes, prefix_ok,
 			   "an address/length");

@@ -103,6 +103,8 @@ struct conf_capture {
 	long snaplen;
 	long station_timeout;		/* dot11: seconds until a silent station leaves */
 	bool airtime;			/* dot11: airtime per channel and BSSID */
+	double link_mbps;		/* live: the link's line rate, sizes the ring */
+	long threads;			/* live: capture threads the link fans out over */
 	char **local_prefixes;
 	size_t n_local_prefixes;
 	char *gateway_mac;

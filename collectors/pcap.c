@@ -3,6 +3,7 @@
 #include "collectors/pcap.h"
 #include "collectors/pcap_capture.h"
 #include "collectors/pcap_dot11.h"
+#include "collectors/pcap_live.h"
 #include "collectors/pcap_ring.h"
 #include "base/log.h"
 #include "base/util.h"
@@ -12,6 +13,7 @@
 #include <event2/event.h>
 #include <fcntl.h>
 #include <math.h>
+#include <poll.h>
 #include <pcap/pcap.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -27,7 +29,6 @@
 
 #define QUEUE_MAX 16
 #define LIVE_TIMEOUT_MS 500
-#define LIVE_BUFFER_BYTES (8 << 20)
 #define DHCP_SNAPLEN 600
 #define DHCP_FILTER "udp port 67 or udp port 68 or (vlan and (udp port 67 or udp port 68))"
 #define SALT_FILE "pcap.salt"
@@ -43,7 +44,10 @@ struct capture {
 	double speed;
 	bool loop, once;
 	long snaplen;
-	pcap_t *pc;
+	double link_mbps;		/* live: sizes the kernel's ring */
+	int threads;			/* live: fan-out members (1: none) */
+	struct live live;		/* live: its handles, and members if fanned out */
+	pcap_t *pc;			/* the file's, or the first live handle */
 	char *file_buf;			/* stdio buffer of an open capture file */
 	int dlt;
 	char open_error[PCAP_ERRBUF_SIZE + 64];
@@ -261,10 +265,11 @@ static void free_settings(struct cap_settings *set)
  * restarts the capture, anything else keeps its state. */
 static char *signature(const struct conf *conf, const struct conf_capture *cc)
 {
-	char *s = xasprintf("%s|%s|%s|%s|%g|%d|%s|%ld|%ld|%ld|%d|%s|%s", cc->name, cc->mode,
+	char *s = xasprintf("%s|%s|%s|%s|%g|%d|%s|%ld|%ld|%ld|%d|%s|%s|%g|%ld", cc->name, cc->mode,
 			    cc->interface ? cc->interface : "", cc->file ? cc->file : "", cc->speed,
 			    cc->loop, cc->filter ? cc->filter : "", cc->window, cc->snaplen,
-			    cc->station_timeout, cc->airtime, cc->gateway_mac ? cc->gateway_mac : "", conf->state_dir);
+			    cc->station_timeout, cc->airtime, cc->gateway_mac ? cc->gateway_mac : "", conf->state_dir,
+			    cc->link_mbps, cc->threads);
 	for (size_t i = 0; i < cc->n_local_prefixes; i++) {
 		char *t = xasprintf("%s|%s", s, cc->local_prefixes[i]);
 		free(s);
@@ -290,26 +295,26 @@ static bool dlt_fits(enum cap_mode mode, int dlt)
 	return dlt == DLT_EN10MB;
 }
 
+/* ---- live: ring size, fan-out, pinning (pcap_live.h) ---- */
+
 static pcap_t *open_live(struct capture *cap, char *errbuf)
 {
-	pcap_t *pc = pcap_create(cap->iface, errbuf);
-	if (!pc)
+	if (live_open(&cap->live, cap->iface, cap->snaplen, cap->link_mbps, cap->threads, LIVE_TIMEOUT_MS,
+		      errbuf) != 0)
 		return NULL;
-	pcap_set_snaplen(pc, (int)cap->snaplen);
-	pcap_set_promisc(pc, 1);
-	pcap_set_timeout(pc, LIVE_TIMEOUT_MS);
-	pcap_set_buffer_size(pc, LIVE_BUFFER_BYTES);
-	int rc = pcap_activate(pc);
-	if (rc < 0) {
-		snprintf(errbuf, PCAP_ERRBUF_SIZE, "%s", pcap_geterr(pc));
-		if (!errbuf[0] || rc == PCAP_ERROR_PERM_DENIED)
-			snprintf(errbuf, PCAP_ERRBUF_SIZE, "%s (needs root or CAP_NET_RAW)",
-				 pcap_statustostr(rc));
-		pcap_close(pc);
-		return NULL;
-	}
-	return pc;
+	return cap->live.m[0].pc;
 }
+
+static void close_handles(struct capture *cap)
+{
+	if (cap->file && cap->pc)
+		pcap_close(cap->pc);
+	else
+		live_close(&cap->live);
+	cap->pc = NULL;
+}
+
+/* ---- end of live ---- */
 
 static int apply_filter(struct capture *cap, pcap_t *pc)
 {
@@ -371,14 +376,16 @@ static int open_capture(struct capture *cap)
 			 cap->file ? cap->file : cap->iface,
 			 pcap_datalink_val_to_name(dlt) ? pcap_datalink_val_to_name(dlt) : "unknown",
 			 cap->set.mode == CAP_DOT11 ? "dot11" : cap->set.mode == CAP_DHCP ? "dhcp" : "uplink");
-		pcap_close(pc);
-		return -1;
-	}
-	if (apply_filter(cap, pc) != 0) {
-		pcap_close(pc);
+		cap->pc = pc;
+		close_handles(cap);
 		return -1;
 	}
 	cap->pc = pc;
+	for (int i = 0; i < (cap->file ? 1 : cap->live.n); i++)
+		if (apply_filter(cap, cap->file ? pc : cap->live.m[i].pc) != 0) {
+			close_handles(cap);
+			return -1;
+		}
 	cap->dlt = dlt;
 	return 0;
 }
@@ -403,10 +410,9 @@ static void push_report(struct capture *cap, struct cap_report *r)
 
 static void update_drops(struct capture *cap)
 {
-	struct pcap_stat ps;
-	if (cap->file || pcap_stats(cap->pc, &ps) != 0)
+	if (cap->file || !cap->live.n)
 		return;
-	cap->st.tot.drops = (uint64_t)ps.ps_drop + ps.ps_ifdrop;
+	cap->st.tot.drops = live_drops(&cap->live);
 	if (cap->st.tot.drops > cap->drops_logged) {
 		log_warn("capture \"%s\": %llu packets dropped so far (kernel or interface)",
 			 cap->set.name, (unsigned long long)cap->st.tot.drops);
@@ -516,8 +522,7 @@ static enum read_end read_packets(struct capture *cap, char *error, size_t error
 
 static bool reopen_for_loop(struct capture *cap)
 {
-	pcap_close(cap->pc);
-	cap->pc = NULL;
+	close_handles(cap);
 	cap->shift_set = false;
 	if (open_capture(cap) == 0)
 		return true;
@@ -530,9 +535,7 @@ static bool reopen_for_loop(struct capture *cap)
  * capture is stopped. Windows start again at the next packet. */
 static bool reopen_live(struct capture *cap)
 {
-	pcap_t *old = cap->pc;
-	cap->pc = NULL;
-	pcap_close(old);
+	close_handles(cap);
 	while (!atomic_load(&cap->stop)) {
 		struct timespec pause = { 2, 0 };
 		nanosleep(&pause, NULL);
@@ -552,61 +555,10 @@ static bool reopen_live(struct capture *cap)
  * cap_eth): for 802.11 a third of the bytes crossing between the cores,
  * for Ethernet a tenth, and the frame is decoded once. Airtime records
  * (cap_d11_air) follow the 802.11 digests in a batch of their own. */
-#define DIGESTS_PER_BATCH 2048
-#define AIR_OFF (DIGESTS_PER_BATCH * sizeof(struct cap_d11))
-_Static_assert(AIR_OFF + DIGESTS_PER_BATCH * sizeof(struct cap_d11_air) <= PKT_BATCH_BYTES, "digests fit a batch");
-_Static_assert(DIGESTS_PER_BATCH * sizeof(struct cap_eth) <= PKT_BATCH_BYTES, "digests fit a batch");
-
-static struct cap_d11 *batch_digests(const struct pkt_batch *b)
-{
-	return (struct cap_d11 *)(void *)b->data;
-}
-
-static struct cap_d11_air *batch_airs(const struct pkt_batch *b)
-{
-	return (struct cap_d11_air *)(void *)(b->data + AIR_OFF);
-}
-
-static bool batch_add_digest(struct capture *cap, struct pkt_batch *b, const struct pcap_pkthdr *h,
-			     const u_char *data, double ts)
-{
-	if (b->n == DIGESTS_PER_BATCH)
-		return false;
-	size_t n = b->n++;
-	size_t off = n * sizeof(struct cap_d11);
-	if (off % 64 == 0 && off + PKT_WRITE_AHEAD < AIR_OFF)
-		pkt_batch_want(b, b->data + off + PKT_WRITE_AHEAD);
-	if (cap->reader_dg.airtime) {
-		size_t aoff = AIR_OFF + n * sizeof(struct cap_d11_air);
-		if (aoff % 64 == 0 && aoff + PKT_WRITE_AHEAD < PKT_BATCH_BYTES)
-			pkt_batch_want(b, b->data + aoff + PKT_WRITE_AHEAD);
-	}
-	cap_dot11_digest(&cap->reader_dg, b->dlt, h, data, ts, batch_digests(b) + n, batch_airs(b) + n);
-	return true;
-}
-
-/* The next Ethernet digest's place in a batch, its line requested
- * ahead; NULL when the batch is full. */
-static struct cap_eth *batch_eth_slot(struct pkt_batch *b)
-{
-	if (b->n == DIGESTS_PER_BATCH)
-		return NULL;
-	size_t off = b->n * sizeof(struct cap_eth);
-	if (off % 64 == 0 && off + PKT_WRITE_AHEAD < DIGESTS_PER_BATCH * sizeof(struct cap_eth))
-		pkt_batch_want(b, b->data + off + PKT_WRITE_AHEAD);
-	b->n++;
-	return (struct cap_eth *)(void *)(b->data + off);
-}
-
 static bool batch_add(struct capture *cap, struct pkt_batch *b, const struct pcap_pkthdr *h,
 		      const u_char *data, double ts)
 {
-	if (cap->set.mode == CAP_DOT11)
-		return batch_add_digest(cap, b, h, data, ts);
-	struct cap_eth *e = batch_eth_slot(b);
-	if (e)
-		cap_ether_digest(&cap->st, data, h->caplen, h->len, ts, e);
-	return e != NULL;
+	return cap_batch_digest(&cap->st, &cap->reader_dg, b, h, data, ts);
 }
 
 static double thread_cpu_seconds(void)
@@ -672,8 +624,8 @@ static void *reader_main(void *arg)
 
 static void count_digests(struct capture *cap, const struct pkt_batch *b)
 {
-	const struct cap_d11 *d = batch_digests(b);
-	const struct cap_d11_air *air = cap->set.airtime ? batch_airs(b) : NULL;
+	const struct cap_d11 *d = cap_batch_d11(b);
+	const struct cap_d11_air *air = cap->set.airtime ? cap_batch_air(b) : NULL;
 	struct cap_ahead ahead[LOOKAHEAD];
 	for (size_t i = 0; i < b->n + LOOKAHEAD; i++) {
 		struct cap_ahead *a = &ahead[i % LOOKAHEAD];
@@ -736,6 +688,90 @@ static enum read_end count_file(struct capture *cap, char *error, size_t error_l
 	return end;
 }
 
+/* ---- live: one thread reads and counts ---- */
+
+/* A live capture's first window starts when it opens, so a quiet link
+ * reports (zero traffic, up) instead of going stale. */
+static void open_live_window(struct capture *cap)
+{
+	if (!cap->win_open) {
+		cap->win_start = now_seconds();
+		cap->win_open = true;
+	}
+}
+
+static void on_live_frame(u_char *arg, const struct pcap_pkthdr *h, const u_char *data)
+{
+	struct capture *cap = (struct capture *)(void *)arg;
+	double ts = packet_ts(cap, h);
+	advance_window(cap, ts);
+	cap_packet(&cap->st, cap->dlt, h, data, ts);
+}
+
+/* With TPACKET_V3 libpcap blocks until the kernel hands over a block,
+ * and the kernel never hands over an empty one: a quiet link would keep
+ * its window open. Non-blocking reads and a poll with a timeout close
+ * windows on time. */
+static enum read_end read_live(struct capture *cap, char *error, size_t error_len)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	if (pcap_setnonblock(cap->pc, 1, errbuf) != 0) {
+		snprintf(error, error_len, "%s", errbuf);
+		return READ_ERROR;
+	}
+	struct pollfd p = { .fd = pcap_get_selectable_fd(cap->pc), .events = POLLIN };
+	open_live_window(cap);
+	while (!atomic_load(&cap->stop)) {
+		int rc = pcap_dispatch(cap->pc, -1, on_live_frame, (u_char *)cap);
+		if (rc == PCAP_ERROR_BREAK)
+			return READ_STOPPED;
+		if (rc < 0) {
+			snprintf(error, error_len, "%s", pcap_geterr(cap->pc));
+			return READ_ERROR;
+		}
+		if (rc == 0 && poll(&p, 1, LIVE_TIMEOUT_MS) == 0)
+			advance_window(cap, now_seconds());
+	}
+	return READ_STOPPED;
+}
+
+/* ---- live, fanned out: members digest, this thread counts ---- */
+
+static void count_digests(struct capture *cap, const struct pkt_batch *b);
+static void count_ether_digests(struct capture *cap, const struct pkt_batch *b);
+
+static enum read_end read_fanout(struct capture *cap, char *error, size_t error_len)
+{
+	if (live_start(&cap->live, &cap->st, cap->dlt) != 0) {
+		snprintf(error, error_len, "cannot start the fan-out threads");
+		return READ_ERROR;
+	}
+	enum read_end end = READ_STOPPED;
+	open_live_window(cap);
+	while (!atomic_load(&cap->stop)) {
+		struct pkt_ring *from;
+		struct pkt_batch *b = live_next(&cap->live, &from, LIVE_TIMEOUT_MS);
+		if (b) {
+			if (b->dlt != DLT_EN10MB)
+				count_digests(cap, b);
+			else
+				count_ether_digests(cap, b);
+			pkt_ring_release(from);
+			continue;
+		}
+		if (live_error(&cap->live)) {
+			snprintf(error, error_len, "%s", live_error(&cap->live));
+			end = READ_ERROR;
+			break;
+		}
+		advance_window(cap, now_seconds());
+	}
+	live_stop(&cap->live);
+	return end;
+}
+
+/* ---- end of live, fanned out ---- */
+
 static void *capture_main(void *arg)
 {
 	struct capture *cap = arg;
@@ -747,7 +783,11 @@ static void *capture_main(void *arg)
 			end = count_file(cap, error, sizeof error);
 			break;
 		}
-		end = read_packets(cap, error, sizeof error);
+		if (!cap->file)
+			end = cap->live.n > 1 ? read_fanout(cap, error, sizeof error)
+					      : read_live(cap, error, sizeof error);
+		else
+			end = read_packets(cap, error, sizeof error);
 		if (end == READ_ERROR && !cap->file && !cap->once) {
 			if (reopen_live(cap))
 				continue;
@@ -1063,6 +1103,8 @@ static void capture_free(struct capture *cap)
 		atomic_store(&cap->stop, true);
 		if (cap->pc)
 			pcap_breakloop(cap->pc);
+		if (!cap->file)
+			live_wake(&cap->live);
 		pthread_mutex_lock(&cap->mu);
 		pthread_cond_broadcast(&cap->room);
 		pthread_mutex_unlock(&cap->mu);
@@ -1073,8 +1115,8 @@ static void capture_free(struct capture *cap)
 		cap_report_free(cap->queue[(cap->qhead + i) % QUEUE_MAX]);
 	if (cap->wake)
 		event_free(cap->wake);
-	if (cap->pc)
-		pcap_close(cap->pc);
+	close_handles(cap);
+	live_free(&cap->live);
 	free(cap->file_buf);
 	if (cap->running || cap->st.set)
 		cap_state_free(&cap->st);
@@ -1105,12 +1147,15 @@ static struct capture *capture_new(struct pcap_collector *pc, const struct conf 
 	pthread_mutex_init(&cap->mu, NULL);
 	pthread_cond_init(&cap->room, NULL);
 	pkt_ring_init(&cap->ring, &cap->stop);
+	live_init(&cap->live);
 	cap->sig = signature(conf, cc);
 	cap->file = cc->file ? xstrdup(cc->file) : NULL;
 	cap->iface = cc->interface ? xstrdup(cc->interface) : NULL;
 	cap->filter = cc->filter ? xstrdup(cc->filter) : NULL;
 	cap->speed = cc->speed;
 	cap->loop = cc->loop;
+	cap->link_mbps = cc->link_mbps > 0 ? cc->link_mbps : 1000;
+	cap->threads = cc->threads > 1 ? (int)cc->threads : 1;
 	cap->once = pc->c->once;
 	if (build_settings(conf, cc, &cap->set) != 0) {
 		capture_free(cap);
@@ -1150,6 +1195,12 @@ static void capture_launch(struct capture *cap)
 	cap->running = true;
 	log_info("capture \"%s\": reading %s %s (%s)", cap->set.name, cap->file ? "file" : "interface",
 		 cap->file ? cap->file : cap->iface, pcap_datalink_val_to_name(cap->dlt));
+	if (!cap->file) {
+		live_pin(cap->thread, 0, cap->live.n > 1 ? cap->live.n + 1 : 1);
+		log_info("capture \"%s\": %d thread%s, kernel ring %zu KiB each (link_mbps %g)", cap->set.name,
+			 cap->live.n, cap->live.n > 1 ? "s fanned out" : "",
+			 live_ring_bytes(cap->link_mbps, cap->live.n) >> 10, cap->link_mbps);
+	}
 }
 
 static int pcap_start(struct collector *c)

@@ -2,6 +2,7 @@
 #include "config.h"
 #include "collectors/pcap_capture.h"
 #include "collectors/pcap_dot11.h"
+#include "collectors/pcap_ring.h"
 #include "collectors/pcap_uplink.h"
 #include "base/util.h"
 
@@ -50,6 +51,29 @@ void cap_dot11_frame(struct cap_state *st, const struct cap_d11 *d, const struct
 {
 	count_frame(st, d->len, d->caplen, d->ts);
 	cap_dot11_count(st, d, air, a);
+}
+
+_Static_assert(CAP_AIR_OFF + PKT_DIGESTS * sizeof(struct cap_d11_air) <= PKT_BATCH_BYTES, "digests fit a batch");
+_Static_assert(PKT_DIGESTS * sizeof(struct cap_eth) <= PKT_BATCH_BYTES, "digests fit a batch");
+
+bool cap_batch_digest(const struct cap_state *st, struct d11_digester *g, struct pkt_batch *b,
+		      const struct pcap_pkthdr *h, const uint8_t *data, double ts)
+{
+	if (b->dlt == DLT_EN10MB) {
+		struct cap_eth *e = pkt_batch_slot(b, sizeof *e);
+		if (e)
+			cap_ether_digest(st, data, h->caplen, h->len, ts, e);
+		return e != NULL;
+	}
+	size_t n = b->n;
+	struct cap_d11 *d = pkt_batch_slot(b, sizeof *d);
+	if (!d)
+		return false;
+	size_t aoff = CAP_AIR_OFF + n * sizeof(struct cap_d11_air);
+	if (g->airtime && aoff % 64 == 0 && aoff + PKT_WRITE_AHEAD < PKT_BATCH_BYTES)
+		pkt_batch_want(b, b->data + aoff + PKT_WRITE_AHEAD);
+	cap_dot11_digest(g, b->dlt, h, data, ts, d, cap_batch_air(b) + n);
+	return true;
 }
 
 void cap_ether_frame(struct cap_state *st, const struct cap_eth *d)

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "collectors/pcap_dot11.h"
+#include "collectors/pcap_ring.h"
 #include "collectors/pcap_table.h"
 #include "collectors/pcap_uplink.h"
 
@@ -59,6 +60,22 @@ void cap_ether_frame(struct cap_state *st, const struct cap_eth *d);
  * frames ahead, or NULL. */
 void cap_dot11_frame(struct cap_state *st, const struct cap_d11 *d, const struct cap_d11_air *air,
 		     const struct cap_ahead *a);
+/* Digest a frame into a batch of b->dlt's digests, 802.11 ones with g,
+ * the digesting thread's (any thread: the state is only read); false
+ * when the batch is full. */
+bool cap_batch_digest(const struct cap_state *st, struct d11_digester *g, struct pkt_batch *b,
+		      const struct pcap_pkthdr *h, const uint8_t *data, double ts);
+/* A batch of 802.11 digests holds PKT_DIGESTS of them, then as many
+ * airtime records (written only when the capture accounts airtime). */
+#define CAP_AIR_OFF (PKT_DIGESTS * sizeof(struct cap_d11))
+static inline struct cap_d11 *cap_batch_d11(const struct pkt_batch *b)
+{
+	return (struct cap_d11 *)(void *)b->data;
+}
+static inline struct cap_d11_air *cap_batch_air(const struct pkt_batch *b)
+{
+	return (struct cap_d11_air *)(void *)(b->data + CAP_AIR_OFF);
+}
 struct cap_report *cap_window_report(struct cap_state *st, double t_end, double span, bool final);
 void cap_report_free(struct cap_report *r);
 

@@ -55,7 +55,7 @@ struct pkt_batch *pkt_ring_fill(struct pkt_ring *r)
 	struct pkt_batch *b = NULL;
 	if (!atomic_load(r->stop)) {
 		b = &r->batch[(r->head + r->filled) % PKT_RING_BATCHES];
-		b->n = b->used = 0;
+		b->n = 0;
 		b->last = false;
 	}
 	pthread_mutex_unlock(&r->mu);

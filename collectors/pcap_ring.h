@@ -1,8 +1,8 @@
 /*
- * pcap_ring: packets handed from a file-reading thread to the capture
- * thread in batches (header, timestamp and captured bytes copied out of
- * libpcap's buffer; for 802.11, the reader's digests of them instead), so
- * that reading a file and counting it run side by side. One producer, one
+ * pcap_ring: packets handed from a reading thread (a file's reader, a
+ * fanned-out live capture's members) to the capture thread in batches of
+ * the reader's digests of them (cap_eth, cap_d11), so that reading and
+ * counting run side by side. One producer, one
  * consumer; a whole batch changes hands under the mutex, never a single
  * packet. Both sides return NULL once *stop is set and pkt_ring_wake()
  * has been called.
@@ -17,23 +17,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PKT_BATCH_MAX 512
-/* libpcap refuses records longer than 256 KiB: any one packet fits. */
-#define PKT_BATCH_BYTES (256u << 10)
+/* Digests a batch holds (of up to PKT_BATCH_BYTES / PKT_DIGESTS bytes). */
+#define PKT_DIGESTS 2048
+#define PKT_BATCH_BYTES (128u << 10)
 #define PKT_RING_BATCHES 4
 
-struct pkt_rec {
-	struct pcap_pkthdr h;
-	double ts;			/* on the capture's (possibly shifted) clock */
-	uint32_t off;			/* into data */
-};
-
 struct pkt_batch {
-	size_t n, used;
+	size_t n;
 	int dlt;
 	bool prefetchw;			/* the CPU has PREFETCHW */
 	bool last;			/* the reader ended after this batch */
-	struct pkt_rec rec[PKT_BATCH_MAX];
 	_Alignas(64) uint8_t data[PKT_BATCH_BYTES];
 };
 
@@ -77,21 +70,17 @@ static inline void pkt_batch_want(const struct pkt_batch *b, const uint8_t *p)
 #endif
 }
 
-/* Append a packet; false when the batch has no room left for it. */
-static inline bool pkt_batch_add(struct pkt_batch *b, const struct pcap_pkthdr *h, const uint8_t *data,
-				 double ts)
+/* The next digest's place in a batch, its line requested ahead; NULL
+ * when the batch is full. */
+static inline void *pkt_batch_slot(struct pkt_batch *b, size_t size)
 {
-	uint32_t len = h->caplen < PKT_BATCH_BYTES ? h->caplen : PKT_BATCH_BYTES;
-	if (b->n == PKT_BATCH_MAX || (b->n && len > PKT_BATCH_BYTES - b->used))
-		return false;
-	struct pkt_rec *r = &b->rec[b->n++];
-	r->h = *h;
-	r->h.caplen = len;
-	r->ts = ts;
-	r->off = (uint32_t)b->used;
-	__builtin_memcpy(b->data + b->used, data, len);
-	b->used += len;
-	return true;
+	if (b->n == PKT_DIGESTS)
+		return NULL;
+	size_t off = b->n * size;
+	if (off % 64 == 0 && off + PKT_WRITE_AHEAD < PKT_DIGESTS * size)
+		pkt_batch_want(b, b->data + off + PKT_WRITE_AHEAD);
+	b->n++;
+	return b->data + off;
 }
 
 #endif
