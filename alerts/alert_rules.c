@@ -26,6 +26,8 @@
  *   forecast_saturation   minutes until the trend of the last 15 minutes
  *                         reaches capacity (warn lead, crit lead / 3)
  *   collector_stalled     age of a source's newest sample / its interval (3)
+ *   capture_drops         packets a capture lost (kernel ring or interface)
+ *                         in its last window (warn 1, at once)
  *   watchdog              always firing, severity info
  *   notifier_failing      1 while notify says a notifier fails permanently
  *                         (alert_engine_set_delivery)
@@ -543,6 +545,30 @@ static void rule_unlisted_aps(struct ctx *x)
 	}
 }
 
+/* Drops grow only when a window reports: its growth holds until the
+ * next window, so the alert clears after a window without drops. */
+static void rule_capture_drops(struct ctx *x, const char *name, const char *entity)
+{
+	const struct venue_metric *m = venue_metric_get(x->v, entity, "drops_total");
+	char key[SAMPLE_ENTITY_MAX + 16];
+	snprintf(key, sizeof key, "drops|%s", entity);
+	struct history *h = history(x->rs, key);
+	if (m && !isnan(m->value) && m->time > h->prev_t) {
+		double grown = m->value - (isnan(h->prev) ? 0 : h->prev);
+		h->baseline = grown < 0 ? m->value : grown;	/* < 0: the capture restarted */
+		h->prev = m->value;
+		h->prev_t = m->time;
+	}
+	struct defaults d = { .warn = 1, .crit = NAN, .clear = 0.5, .for_warn = 0,
+			      .for_crit = 0, .repeat = -1, .group_wait = -1 };
+	struct alert_obs *o = observe(x, "capture_drops", entity, &d, m ? h->baseline : NAN);
+	if (!o)
+		return;
+	alert_obs_label(o, "capture", name);
+	snprintf(o->summary, sizeof o->summary, "capture %s dropped %.0f packets in its last window "
+		 "(%.0f in all): the counts are low", name, h->baseline, h->prev);
+}
+
 static void rule_captures(struct ctx *x)
 {
 	for (size_t i = 0; i < x->c->n_captures; i++) {
@@ -569,6 +595,7 @@ static void rule_captures(struct ctx *x)
 			snprintf(o->summary, sizeof o->summary, "capture %s: no data for %.0f s",
 				 cap->name, x->now - last);
 		}
+		rule_capture_drops(x, cap->name, entity);
 	}
 }
 

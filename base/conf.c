@@ -1357,7 +1357,7 @@ static const char *const known_rules[] = {
 	"uplink_utilisation", "dhcp_pool_exhaustion", "plan_shortfall",
 	"target_down", "target_no_data", "client_drop", "forecast_saturation",
 	"collector_stalled", "watchdog", "session_over_capacity",
-	"notifier_failing", "schedule_stale", "store_failing", NULL
+	"notifier_failing", "schedule_stale", "store_failing", "capture_drops", NULL
 };
 
 /* Unset levels are NAN ("the rule's default"), so a written nan or inf
