@@ -364,6 +364,41 @@ static void uplink_metrics(struct text *t, const struct venue *v)
 	}
 }
 
+/* What a capture saw and what it lost: drops make its counts lower bounds. */
+static void capture_metrics(struct text *t, const struct venue *v)
+{
+	static const struct { const char *metric, *name, *type, *help; } m[] = {
+		{ "packets_total", "headroom_capture_packets_total", "counter", "Packets a capture counted." },
+		{ "bytes_total", "headroom_capture_bytes_total", "counter", "Bytes on the wire of those packets." },
+		{ "drops_total", "headroom_capture_drops_total", "counter",
+		  "Packets a live capture lost: the kernel's ring was full or the interface dropped them." },
+		{ "active_clients", "headroom_capture_active_clients", "gauge",
+		  "Distinct clients a capture saw in its last window." },
+		{ "devices_day_global", "headroom_capture_devices_day", "gauge",
+		  "Distinct client devices today, by kind of MAC address." },
+		{ "devices_day_random", "headroom_capture_devices_day", NULL, NULL },
+	};
+	const struct conf *c = v->conf;
+	struct label l;
+	for (size_t k = 0; k < sizeof m / sizeof *m; k++) {
+		if (m[k].type)
+			head(t, m[k].name, m[k].type, m[k].help);
+		const char *mac = strstr(m[k].metric, "_day_") ? strstr(m[k].metric, "_day_") + 5 : NULL;
+		for (size_t i = 0; i < c->n_captures; i++) {
+			char entity[SAMPLE_ENTITY_MAX];
+			snprintf(entity, sizeof entity, "capture:%s", c->captures[i].name);
+			const struct venue_metric *vm = venue_metric_get(v, entity, m[k].metric);
+			if (!vm || isnan(vm->value))
+				continue;
+			if (mac)
+				put(t, "%s{capture=\"%s\",mac=\"%s\"}", m[k].name, esc(&l, c->captures[i].name), mac);
+			else
+				put(t, "%s{capture=\"%s\"}", m[k].name, esc(&l, c->captures[i].name));
+			value(t, vm->value);
+		}
+	}
+}
+
 static void target_metrics(struct text *t, const struct venue *v)
 {
 	const struct conf *c = v->conf;
@@ -402,6 +437,7 @@ static void target_metrics(struct text *t, const struct venue *v)
 		put(t, "headroom_pool_size{pool=\"%s\"}", esc(&l, c->pools[i].name));
 		value(t, (double)c->pools[i].size);
 	}
+	capture_metrics(t, v);
 }
 
 static void alert_metrics(struct text *t, const json_t *alerts)

@@ -799,10 +799,15 @@ static json_t *sources_json(const struct venue *v)
 		char entity[SAMPLE_ENTITY_MAX];
 		snprintf(entity, sizeof entity, "capture:%s", cap->name);
 		const struct venue_metric *m = venue_metric_get(v, entity, "up");
+		const struct venue_metric *drops = venue_metric_get(v, entity, "drops_total");
+		const struct venue_metric *packets = venue_metric_get(v, entity, "packets_total");
 		int up = m ? m->value > 0.5 : -1;
-		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:o}", "kind", "capture",
+		/* Drops say the counts are lower bounds: never hidden. */
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:o, s:o, s:o}", "kind", "capture",
 						   "name", cap->name, "state", target_state(up),
-						   "updated", jtime(m ? m->time : 0)));
+						   "updated", jtime(m ? m->time : 0),
+						   "packets", jnum(packets ? packets->value : NAN),
+						   "drops", jnum(drops ? drops->value : NAN)));
 	}
 	return a;
 }
