@@ -47,6 +47,7 @@ struct capture {
 	double link_mbps;		/* live: sizes the kernel's ring */
 	int threads;			/* live: fan-out members (1: none) */
 	struct live live;		/* live: its handles, and members if fanned out */
+	struct pkt_batch *live_batch;	/* live, one thread: digests of the block read */
 	pcap_t *pc;			/* the file's, or the first live handle */
 	char *file_buf;			/* stdio buffer of an open capture file */
 	int dlt;
@@ -700,12 +701,27 @@ static void open_live_window(struct capture *cap)
 	}
 }
 
+static void count_batch(struct capture *cap, struct pkt_batch *b)
+{
+	if (b->dlt != DLT_EN10MB)
+		count_digests(cap, b);
+	else
+		count_ether_digests(cap, b);
+	b->n = 0;
+}
+
+/* Frames are digested as they come and counted a block (or a batch) at
+ * a time, as a file's are: table slots are requested ahead, so the
+ * cache misses of one frame's lookups overlap the next ones'. */
 static void on_live_frame(u_char *arg, const struct pcap_pkthdr *h, const u_char *data)
 {
 	struct capture *cap = (struct capture *)(void *)arg;
+	struct pkt_batch *b = cap->live_batch;
 	double ts = packet_ts(cap, h);
-	advance_window(cap, ts);
-	cap_packet(&cap->st, cap->dlt, h, data, ts);
+	if (!cap_batch_digest(&cap->st, &cap->st.dg, b, h, data, ts)) {
+		count_batch(cap, b);
+		cap_batch_digest(&cap->st, &cap->st.dg, b, h, data, ts);
+	}
 }
 
 /* With TPACKET_V3 libpcap blocks until the kernel hands over a block,
@@ -720,25 +736,28 @@ static enum read_end read_live(struct capture *cap, char *error, size_t error_le
 		return READ_ERROR;
 	}
 	struct pollfd p = { .fd = pcap_get_selectable_fd(cap->pc), .events = POLLIN };
+	if (!cap->live_batch)
+		cap->live_batch = xcalloc(1, sizeof *cap->live_batch);
+	cap->live_batch->dlt = cap->dlt;
 	open_live_window(cap);
+	enum read_end end = READ_STOPPED;
 	while (!atomic_load(&cap->stop)) {
 		int rc = pcap_dispatch(cap->pc, -1, on_live_frame, (u_char *)cap);
+		count_batch(cap, cap->live_batch);
 		if (rc == PCAP_ERROR_BREAK)
-			return READ_STOPPED;
+			break;
 		if (rc < 0) {
 			snprintf(error, error_len, "%s", pcap_geterr(cap->pc));
-			return READ_ERROR;
+			end = READ_ERROR;
+			break;
 		}
 		if (rc == 0 && poll(&p, 1, LIVE_TIMEOUT_MS) == 0)
 			advance_window(cap, now_seconds());
 	}
-	return READ_STOPPED;
+	return end;
 }
 
 /* ---- live, fanned out: members digest, this thread counts ---- */
-
-static void count_digests(struct capture *cap, const struct pkt_batch *b);
-static void count_ether_digests(struct capture *cap, const struct pkt_batch *b);
 
 static enum read_end read_fanout(struct capture *cap, char *error, size_t error_len)
 {
@@ -756,7 +775,7 @@ static enum read_end read_fanout(struct capture *cap, char *error, size_t error_
 				count_digests(cap, b);
 			else
 				count_ether_digests(cap, b);
-			pkt_ring_release(from);
+			pkt_ring_release(from);	/* its member clears it when it fills it again */
 			continue;
 		}
 		if (live_error(&cap->live)) {
@@ -1117,6 +1136,7 @@ static void capture_free(struct capture *cap)
 		event_free(cap->wake);
 	close_handles(cap);
 	live_free(&cap->live);
+	free(cap->live_batch);
 	free(cap->file_buf);
 	if (cap->running || cap->st.set)
 		cap_state_free(&cap->st);
