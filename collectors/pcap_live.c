@@ -268,6 +268,9 @@ void live_stop(struct live *lv)
 
 const char *live_error(const struct live *lv)
 {
+	/* A member writes its error before it raises the flag. */
+	if (!atomic_load(&lv->failed))
+		return NULL;
 	for (int i = 0; i < lv->n; i++)
 		if (lv->m[i].error[0])
 			return lv->m[i].error;
