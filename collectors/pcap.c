@@ -771,11 +771,8 @@ static enum read_end read_fanout(struct capture *cap, char *error, size_t error_
 		struct pkt_ring *from;
 		struct pkt_batch *b = live_next(&cap->live, &from, LIVE_TIMEOUT_MS);
 		if (b) {
-			if (b->dlt != DLT_EN10MB)
-				count_digests(cap, b);
-			else
-				count_ether_digests(cap, b);
-			pkt_ring_release(from);	/* its member clears it when it fills it again */
+			count_batch(cap, b);
+			pkt_ring_release(from);
 			continue;
 		}
 		if (live_error(&cap->live)) {
