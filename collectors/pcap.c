@@ -540,8 +540,10 @@ static bool reopen_live(struct capture *cap)
 	while (!atomic_load(&cap->stop)) {
 		struct timespec pause = { 2, 0 };
 		nanosleep(&pause, NULL);
-		if (!atomic_load(&cap->stop) && open_capture(cap) == 0)
+		if (!atomic_load(&cap->stop) && open_capture(cap) == 0) {
+			log_info("capture \"%s\": %s is open again", cap->set.name, cap->iface);
 			return true;
+		}
 	}
 	return false;
 }
@@ -805,6 +807,7 @@ static void *capture_main(void *arg)
 		else
 			end = read_packets(cap, error, sizeof error);
 		if (end == READ_ERROR && !cap->file && !cap->once) {
+			log_warn("capture \"%s\": %s: %s; reopening it every 2 s", cap->set.name, cap->iface, error);
 			if (reopen_live(cap))
 				continue;
 			end = READ_STOPPED;
