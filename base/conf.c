@@ -1195,6 +1195,9 @@ static void build_captures(struct build_ctx *b, cfg_t *root)
 		p->airtime = cfg_getbool(sec, "airtime");
 		p->link_mbps = cfg_getfloat(sec, "link_mbps");
 		p->threads = cfg_getint(sec, "threads");
+		if (p->file && p->threads > 1)
+			log_warn("%s:%d: threads: capture \"%s\" reads a file: only a live interface fans out; ignored",
+				 b->file, FIELD_LINE(b, sec, "threads"), p->name);
 		p->local_prefixes = dup_list(sec, "local_prefixes", &p->n_local_prefixes);
 		check_list(b, sec, "local_prefixes", p->local_prefixes, p->n_local_prefixes, prefix_ok,
 			   "an address/length");

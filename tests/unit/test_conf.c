@@ -468,6 +468,19 @@ static void test_oddities_warn(void **s)
 	assert_null(strstr(log, "again"));	/* other blocks, and appending */
 }
 
+/* threads fans out a live interface: on a file it is said to do nothing. */
+static void test_capture_threads_on_a_file_warn(void **s)
+{
+	bool ok;
+	char *log = load_logging(HEAD "capture \"f\" {\n file = \"/x.pcap\"\n threads = 4\n}\n", &ok);
+	assert_true(ok);
+	assert_non_null(strstr(log, "venue.conf:5: threads: capture \"f\" reads a file: only a live interface "
+				    "fans out; ignored"));
+	log = load_logging(HEAD "capture \"l\" { interface = \"lo\" threads = 4 link_mbps = 10000 }\n", &ok);
+	assert_true(ok);
+	assert_null(strstr(log, "threads"));
+}
+
 static void test_open_listener_warning(void **s)
 {
 	bool ok;
@@ -526,6 +539,7 @@ int main(void)
 		cmocka_unit_test(test_oddities_warn),
 		cmocka_unit_test(test_values_checked_at_load),
 		cmocka_unit_test(test_duplicates),
+		cmocka_unit_test(test_capture_threads_on_a_file_warn),
 		cmocka_unit_test(test_choices),
 		cmocka_unit_test(test_log_level),
 		cmocka_unit_test(test_snmp_version),
