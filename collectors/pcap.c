@@ -1,6 +1,7 @@
 /* The pcap collector: opens each capture, runs its thread, turns window reports into samples. */
 #include "config.h"
 #include "collectors/pcap.h"
+#include "collectors/client_key.h"
 #include "collectors/pcap_capture.h"
 #include "collectors/pcap_dot11.h"
 #include "collectors/pcap_live.h"
@@ -31,8 +32,6 @@
 #define LIVE_TIMEOUT_MS 500
 #define DHCP_SNAPLEN 600
 #define DHCP_FILTER "udp port 67 or udp port 68 or (vlan and (udp port 67 or udp port 68))"
-#define SALT_FILE "pcap.salt"
-#define SALT_LEN 16
 #define PACE_SLICE 0.1
 
 struct capture {
@@ -90,49 +89,6 @@ struct pcap_collector {
 	size_t n_caps;
 	bool cycle_reported;
 };
-
-/* ---- salt ---- */
-
-static int read_salt(const char *path, uint8_t salt[SALT_LEN])
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ssize_t n = read(fd, salt, SALT_LEN);
-	close(fd);
-	return n == SALT_LEN ? 0 : -1;
-}
-
-static int create_salt(const char *path, uint8_t salt[SALT_LEN])
-{
-	if (getrandom(salt, SALT_LEN, 0) != SALT_LEN)
-		return -1;
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -1;
-	ssize_t n = write(fd, salt, SALT_LEN);
-	close(fd);
-	return n == SALT_LEN ? 0 : -1;
-}
-
-/* The per-event key: read from the state directory, created on first run.
- * Without a usable state directory the key lives in memory only. */
-static void load_key(const struct conf *conf, struct sipkey *key)
-{
-	uint8_t salt[SALT_LEN];
-	char *path = xasprintf("%s/%s", conf->state_dir, SALT_FILE);
-	if (read_salt(path, salt) != 0) {
-		if (mkdir_p(conf->state_dir, 0750) != 0 || create_salt(path, salt) != 0) {
-			log_warn("pcap: cannot keep a salt in %s (%s); hashes change on restart",
-				 path, strerror(errno));
-			if (getrandom(salt, SALT_LEN, 0) != SALT_LEN)
-				abort();
-		}
-	}
-	free(path);
-	sipkey_from_bytes(key, salt);
-	memset(salt, 0, sizeof salt);
-}
 
 /* ---- settings ---- */
 
@@ -1229,7 +1185,7 @@ static int pcap_start(struct collector *c)
 	pc->c = c;
 	c->priv = pc;
 	if (c->conf->n_captures)
-		load_key(c->conf, &pc->key);
+		client_key_load(c->conf, "pcap", &pc->key);
 	pc->caps = xcalloc(c->conf->n_captures + 1, sizeof *pc->caps);
 	for (size_t i = 0; i < c->conf->n_captures; i++) {
 		struct capture *cap = capture_new(pc, c->conf, &c->conf->captures[i]);
@@ -1287,7 +1243,7 @@ static int pcap_reconfigure(struct collector *c, const struct conf *conf)
 	pc->n_caps = n;
 	c->conf = conf;
 	if (n && !pc->key.k0 && !pc->key.k1)
-		load_key(conf, &pc->key);
+		client_key_load(conf, "pcap", &pc->key);
 	for (size_t i = 0; i < n; i++)
 		if (!next[i]->running && !next[i]->done)
 			capture_launch(next[i]);

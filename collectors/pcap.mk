@@ -7,4 +7,4 @@ libheadroom_a_SOURCES += collectors/pcap.c collectors/pcap.h \
 	collectors/pcap_ring.c collectors/pcap_ring.h \
 	collectors/pcap_live.c collectors/pcap_live.h \
 	collectors/decode.h collectors/decode_ether.c collectors/decode_dhcp.c \
-	collectors/decode_dot11.c collectors/decode_airtime.c collectors/siphash.c collectors/siphash.h
+	collectors/decode_dot11.c collectors/decode_airtime.c
