@@ -173,6 +173,7 @@ static const char *one_of(const char *v, const char *const *allowed)
 CHOICE(capture_mode, "uplink", "dot11", "dhcp")
 CHOICE(notifier_kind, "slack", "mattermost", "discord", "teams", "matrix", "ntfy", "generic",
        "alertmanager")
+CHOICE(target_kind, "wifi", "switch")
 CHOICE(security_level, "noAuthNoPriv", "authNoPriv", "authPriv")
 CHOICE(auth_protocol, "MD5", "SHA", "SHA-224", "SHA-256", "SHA-384", "SHA-512")
 CHOICE(priv_protocol, "DES", "AES", "AES-192", "AES-256")
@@ -212,6 +213,9 @@ static const struct value_check value_checks[] = {
 	{ "target", "security_level", V_STR, security_level },
 	{ "target", "auth_protocol", V_STR, auth_protocol },
 	{ "target", "priv_protocol", V_STR, priv_protocol },
+	{ "target", "kind", V_STR, target_kind },
+	{ "target", "uplink_macs", V_INT, nonneg_int },
+	{ "room", "wired_ports", V_INT, nonneg_int },
 	{ "capture", "mode", V_STR, capture_mode },
 	{ "capture", "speed", V_FLOAT, nonneg_float },
 	{ "capture", "window", V_INT, positive_int },
@@ -262,6 +266,8 @@ static const struct value_bound value_bounds[] = {
 	{ "target", "timeout", V_FLOAT, 600, "seconds" },
 	{ "target", "retries", V_INT, 20, "retries" },
 	{ "target", "max_repetitions", V_INT, 1000, "rows per request" },
+	{ "target", "uplink_macs", V_INT, 1e6, "MACs" },
+	{ "room", "wired_ports", V_INT, 1e6, "ports" },
 	{ "capture", "speed", V_FLOAT, 1000, "x real time" },
 	{ "capture", "window", V_INT, 3600, "seconds" },
 	{ "capture", "snaplen", V_INT, 65535, "bytes" },
@@ -302,6 +308,7 @@ static cfg_opt_t room_opts[] = {
 	CFG_BOOL("common_area", cfg_false, CFGF_NONE),
 	CFG_FLOAT("airtime_warn", 0, CFGF_NODEFAULT),
 	CFG_FLOAT("airtime_crit", 0, CFGF_NODEFAULT),
+	CFG_INT("wired_ports", 0, CFGF_NODEFAULT),
 	CFG_END()
 };
 
@@ -331,7 +338,7 @@ static cfg_opt_t target_opts[] = {
 	CFG_STR("snmp_version", "2c", CFGF_NONE),
 	CFG_STR("community", "public", CFGF_NONE),
 	CFG_STR("profile", "auto", CFGF_NONE),
-	CFG_INT("interval", 30, CFGF_NONE),
+	CFG_INT("interval", 0, CFGF_NODEFAULT),	/* 30 s, 60 s for a switch */
 	CFG_FLOAT("timeout", 5, CFGF_NONE),
 	CFG_INT("retries", 2, CFGF_NONE),
 	CFG_INT("max_repetitions", 25, CFGF_NONE),
@@ -342,6 +349,18 @@ static cfg_opt_t target_opts[] = {
 	CFG_STR("priv_protocol", "AES", CFGF_NONE),
 	CFG_STR("priv_passphrase", NULL, CFGF_NODEFAULT),
 	CFG_STR("context", NULL, CFGF_NODEFAULT),
+	CFG_STR("kind", "wifi", CFGF_NONE),
+	CFG_STR_LIST("uplink_ports", NULL, CFGF_NODEFAULT),
+	CFG_BOOL("lldp_uplinks", cfg_true, CFGF_NONE),
+	CFG_INT("uplink_macs", 10, CFGF_NONE),
+	CFG_END()
+};
+
+static cfg_opt_t wired_opts[] = {
+	CFG_STR("room", NULL, CFGF_NODEFAULT),
+	CFG_STR("target", NULL, CFGF_NODEFAULT),
+	CFG_STR_LIST("ports", NULL, CFGF_NODEFAULT),
+	CFG_INT_LIST("vlans", NULL, CFGF_NODEFAULT),
 	CFG_END()
 };
 
@@ -446,6 +465,7 @@ static cfg_opt_t root_opts[] = {
 	CFG_SEC("ap", ap_opts, SECTION_FLAGS),
 	CFG_SEC("uplink", uplink_opts, SECTION_FLAGS),
 	CFG_SEC("target", target_opts, SECTION_FLAGS),
+	CFG_SEC("wired", wired_opts, SECTION_FLAGS),
 	CFG_SEC("capture", capture_opts, SECTION_FLAGS),
 	CFG_SEC("dhcp_pool", dhcp_pool_opts, SECTION_FLAGS),
 	CFG_SEC("notifier", notifier_opts, SECTION_FLAGS),
@@ -990,6 +1010,7 @@ NAME_OF(targets)
 NAME_OF(captures)
 NAME_OF(pools)
 NAME_OF(notifiers)
+NAME_OF(wired)
 
 struct dup_report {
 	struct build_ctx *b;
@@ -1062,6 +1083,7 @@ static void build_rooms(struct build_ctx *b, cfg_t *root)
 					   "schedule room", b->file, FIELD_LINE(b, sec, "schedule_room"));
 		r->common_area = cfg_getbool(sec, "common_area");
 		room_airtime(b, sec, r);
+		r->wired_ports = cfg_size(sec, "wired_ports") ? cfg_getint(sec, "wired_ports") : -1;
 	}
 }
 
@@ -1093,7 +1115,13 @@ static void build_targets(struct build_ctx *b, cfg_t *root)
 		t->snmp_version = snmp_version_of(cfg_getstr(sec, "snmp_version"));
 		t->community = resolve_secret(b, sec, "community");
 		t->profile = dup_or_null(sec, "profile");
-		t->interval = cfg_getint(sec, "interval");
+		t->is_switch = strcmp(cfg_getstr(sec, "kind"), "switch") == 0;
+		/* FDB tables are large and change slowly */
+		t->interval = cfg_size(sec, "interval") ? cfg_getint(sec, "interval")
+						       : t->is_switch ? 60 : 30;
+		t->uplink_ports = dup_list(sec, "uplink_ports", &t->n_uplink_ports);
+		t->lldp_uplinks = cfg_getbool(sec, "lldp_uplinks");
+		t->uplink_macs = cfg_getint(sec, "uplink_macs");
 		t->timeout = cfg_getfloat(sec, "timeout");
 		t->retries = cfg_getint(sec, "retries");
 		t->max_repetitions = cfg_getint(sec, "max_repetitions");
@@ -1167,6 +1195,48 @@ static void build_aps(struct build_ctx *b, cfg_t *root)
 			   "a MAC address written aa:bb:cc:dd:ee:ff");
 		if (a->room_idx >= 0)
 			c->rooms[a->room_idx].ap_capacity += a->max_clients;
+	}
+}
+
+/* A room's share of a switch target: the target must be a switch, and
+ * something must say which ports. */
+static void build_wired(struct build_ctx *b, cfg_t *root)
+{
+	struct conf *c = b->conf;
+	c->n_wired = cfg_size(root, "wired");
+	c->wired = xcalloc(c->n_wired, sizeof *c->wired);
+	for (size_t i = 0; i < c->n_wired; i++) {
+		cfg_t *sec = cfg_getnsec(root, "wired", (unsigned)i);
+		struct conf_wired *w = &c->wired[i];
+		w->name = xstrdup(cfg_title(sec));
+		w->line = SEC_LINE(b, sec);
+		need(b, sec, "wired", "room");
+		need(b, sec, "wired", "target");
+		w->room = dup_or_null(sec, "room");
+		w->room_idx = w->room ? conf_room_index(c, w->room) : -1;
+		if (w->room && w->room_idx < 0)
+			errbuf_add(b->errors, "%s:%d: room: wired \"%s\" names room \"%s\", which is not configured",
+				   b->file, FIELD_LINE(b, sec, "room"), w->name, w->room);
+		w->target = dup_or_null(sec, "target");
+		w->target_idx = w->target ? conf_target_index(c, w->target) : -1;
+		if (w->target && w->target_idx < 0)
+			errbuf_add(b->errors, "%s:%d: target: wired \"%s\" names target \"%s\", which is not configured",
+				   b->file, FIELD_LINE(b, sec, "target"), w->name, w->target);
+		else if (w->target && !c->targets[w->target_idx].is_switch)
+			errbuf_add(b->errors, "%s:%d: target: wired \"%s\" names target \"%s\", which is not kind = \"switch\"",
+				   b->file, FIELD_LINE(b, sec, "target"), w->name, w->target);
+		w->ports = dup_list(sec, "ports", &w->n_ports);
+		w->n_vlans = cfg_size(sec, "vlans");
+		w->vlans = xcalloc(w->n_vlans ? w->n_vlans : 1, sizeof *w->vlans);
+		for (size_t k = 0; k < w->n_vlans; k++) {
+			w->vlans[k] = cfg_getnint(sec, "vlans", (unsigned)k);
+			if (w->vlans[k] < 1 || w->vlans[k] > 4094)
+				errbuf_add(b->errors, "%s:%d: vlans: %ld is not a VLAN (1-4094)",
+					   b->file, FIELD_LINE(b, sec, "vlans"), w->vlans[k]);
+		}
+		if (!w->n_ports && !w->n_vlans)
+			errbuf_add(b->errors, "%s:%d: ports: wired \"%s\" needs ports or vlans",
+				   b->file, w->line, w->name);
 	}
 }
 
@@ -1510,6 +1580,10 @@ static struct conf *conf_build(cfg_t *root, const char *file, const char *text,
 	INDEX_KIND(&b, &x->targets, "target", targets, n_targets);
 	build_aps(&b, root);
 	INDEX_KIND(&b, &x->aps, "ap", aps, n_aps);
+	build_wired(&b, root);
+	struct name_index wired;
+	INDEX_KIND(&b, &wired, "wired", wired, n_wired);
+	name_index_free(&wired);
 	build_captures(&b, root);
 	INDEX_KIND(&b, &x->captures, "capture", captures, n_captures);
 	build_uplinks(&b, root);
@@ -1867,8 +1941,15 @@ void conf_free(struct conf *c)
 		free(t->v3_security_level); free(t->v3_auth_protocol);
 		free_secret(t->v3_auth_passphrase); free(t->v3_priv_protocol);
 		free_secret(t->v3_priv_passphrase); free(t->v3_context);
+		free_list(t->uplink_ports, t->n_uplink_ports);
 	}
 	free(c->targets);
+	for (size_t i = 0; i < c->n_wired; i++) {
+		struct conf_wired *wd = &c->wired[i];
+		free(wd->name); free(wd->room); free(wd->target);
+		free_list(wd->ports, wd->n_ports); free(wd->vlans);
+	}
+	free(c->wired);
 	for (size_t i = 0; i < c->n_captures; i++) {
 		struct conf_capture *p = &c->captures[i];
 		free(p->name); free(p->mode); free(p->interface); free(p->file);

@@ -36,6 +36,7 @@ struct conf_room {
 	bool common_area;		/* lobby, catering: fills at breaks */
 	long ap_capacity;		/* the sum of its APs' max_clients */
 	double airtime_warn, airtime_crit;	/* busy %: its own, else the venue's */
+	long wired_ports;		/* cable seats for capacity; -1: the mapped ports */
 	int line;
 };
 
@@ -88,6 +89,28 @@ struct conf_target {
 	char *v3_priv_protocol;		/* DES AES AES-192 AES-256 */
 	char *v3_priv_passphrase;	/* secret */
 	char *v3_context;
+	/* kind = "switch": wired access ports and their learned MACs */
+	bool is_switch;
+	char **uplink_ports;		/* ranges or globs never counted as access */
+	size_t n_uplink_ports;
+	bool lldp_uplinks;		/* a port with an LLDP neighbour is an uplink */
+	long uplink_macs;		/* this many MACs or more: an uplink; 0 off */
+	int line;
+};
+
+/* Ports of a switch target that belong to a room: by ifName/ifDescr
+ * range ("Gi1/0/1-24"), by glob on ifName/ifDescr/ifAlias, or by VLAN
+ * (the port's PVID or a VLAN it learned MACs on). */
+struct conf_wired {
+	char *name;
+	char *room;
+	int room_idx;
+	char *target;
+	int target_idx;
+	char **ports;
+	size_t n_ports;
+	long *vlans;
+	size_t n_vlans;
 	int line;
 };
 
@@ -200,6 +223,7 @@ struct conf {
 	struct conf_ap *aps;		size_t n_aps;
 	struct conf_uplink *uplinks;	size_t n_uplinks;
 	struct conf_target *targets;	size_t n_targets;
+	struct conf_wired *wired;	size_t n_wired;
 	struct conf_capture *captures;	size_t n_captures;
 	struct conf_dhcp_pool *pools;	size_t n_pools;
 	struct conf_notifier *notifiers; size_t n_notifiers;

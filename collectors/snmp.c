@@ -2,6 +2,7 @@
 #include "config.h"
 #include "collectors/snmp.h"
 #include "collectors/snmp_target.h"
+#include "collectors/snmp_switch.h"
 #include "base/log.h"
 #include "base/util.h"
 
@@ -54,7 +55,7 @@ static double now_of(const struct target *t)
 	return collector_now(t->c);
 }
 
-static void column_init(struct column *col, const oid *root, size_t len)
+void column_init(struct column *col, const oid *root, size_t len)
 {
 	memset(col, 0, sizeof *col);
 	if (len > MAX_OID_LEN)
@@ -76,7 +77,7 @@ static void column_clear(struct column *col)
 	col->cursor_len = col->root.len;
 }
 
-static void column_free(struct column *col)
+void column_free(struct column *col)
 {
 	column_clear(col);
 	free(col->cells);
@@ -189,12 +190,20 @@ static bool send_pdu(struct target *t, netsnmp_pdu *pdu)
 	return true;
 }
 
+long target_bulk_reps(const struct target *t)
+{
+	long reps = t->conf->max_repetitions > 0 ? t->conf->max_repetitions : 25;
+	if (t->reps_cap > 0 && t->reps_cap < reps)
+		reps = t->reps_cap;
+	return t->bulk_reps > 0 && t->bulk_reps < reps ? t->bulk_reps : reps;
+}
+
 static netsnmp_pdu *new_pdu(const struct target *t, int command)
 {
 	netsnmp_pdu *pdu = snmp_pdu_create(command);
 	if (command == SNMP_MSG_GETBULK) {
 		pdu->errstat = 0;	/* non-repeaters */
-		pdu->errindex = t->conf->max_repetitions > 0 ? t->conf->max_repetitions : 25;
+		pdu->errindex = target_bulk_reps(t);
 	}
 	return pdu;
 }
@@ -219,7 +228,7 @@ static bool send_walk(struct target *t)
 }
 
 /* Start walking columns side by side; false when there is nothing to do. */
-static bool walk_begin(struct target *t, struct column *const *cols, size_t n)
+bool target_walk(struct target *t, struct column *const *cols, size_t n)
 {
 	t->n_walk = 0;
 	for (size_t i = 0; i < n && t->n_walk < MAX_COLS; i++) {
@@ -769,7 +778,7 @@ static bool send_table_batch(struct target *t, const struct snmp_table *tab)
 		entry_root(t, tab);
 		t->entry_phase = 1;
 		struct column *cols[1] = { t->entry };
-		if (walk_begin(t, cols, 1))
+		if (target_walk(t, cols, 1))
 			return true;
 	}
 	while (t->column_cursor < tab->n_columns) {
@@ -780,7 +789,7 @@ static bool send_table_batch(struct target *t, const struct snmp_table *tab)
 			if (!entry || !under_entry(t, col))
 				cols[n++] = col;
 		}
-		if (n && walk_begin(t, cols, n))
+		if (n && target_walk(t, cols, n))
 			return true;
 		if (t->fail_reason[0])
 			return false;
@@ -1038,7 +1047,7 @@ static bool send_ifnames(struct target *t)
 	struct column *cols[IF_LOOKUP_COLS];
 	for (size_t i = 0; i < IF_LOOKUP_COLS; i++)
 		cols[i] = &t->ifcols[i];
-	return want_ifnames(t) && walk_begin(t, cols, IF_LOOKUP_COLS);
+	return want_ifnames(t) && target_walk(t, cols, IF_LOOKUP_COLS);
 }
 
 /* --probe: the counters of every interface. */
@@ -1047,7 +1056,7 @@ static bool send_probe_ifs(struct target *t)
 	struct column *cols[IF_PROBE_COLS];
 	for (size_t i = 0; t->ifprobe && i < IF_PROBE_COLS; i++)
 		cols[i] = &t->ifprobe[i];
-	return t->ifprobe && walk_begin(t, cols, IF_PROBE_COLS);
+	return t->ifprobe && target_walk(t, cols, IF_PROBE_COLS);
 }
 
 static bool step_send(struct target *t)
@@ -1078,6 +1087,8 @@ static bool step_send(struct target *t)
 		t->table_cursor = t->column_cursor = 0;
 		t->entry_phase = 0;
 		return prepared(t) && send_tables(t);
+	case STEP_SWITCH:
+		return switch_begin(t);
 	default:
 		return false;
 	}
@@ -1111,12 +1122,19 @@ static void step_next(struct target *t)
 static bool walk_answer(struct target *t, netsnmp_pdu *resp)
 {
 	if (walk_absorb(t, resp)) {
+		t->bulk_reps = 0;	/* past a walk's first request: every row */
 		if (!send_walk(t))
 			poll_finish(t, false);
 		return true;
 	}
 	if (t->step == STEP_IFNAMES)
 		resolve_uplinks(t);
+	if (t->step == STEP_SWITCH && switch_next(t))
+		return true;
+	if (t->step == STEP_SWITCH && t->fail_reason[0]) {
+		poll_finish(t, false);
+		return true;
+	}
 	if (t->step == STEP_TABLES && send_tables(t))
 		return true;
 	if (t->step == STEP_TABLES && t->fail_reason[0]) {
@@ -1150,6 +1168,7 @@ static void on_answer(struct target *t, netsnmp_pdu *resp)
 	case STEP_IFNAMES:
 	case STEP_PROBE_IF:
 	case STEP_TABLES:
+	case STEP_SWITCH:
 		if (walk_answer(t, resp))
 			return;
 		break;
@@ -1203,6 +1222,21 @@ static bool send_probe(struct target *t)
 	return send_pdu(t, pdu);
 }
 
+/* A GETBULK answer too big to send is dropped by some agents (snmpsimd,
+ * and switches whose FDB tables sit next to long port bitmaps): a switch's
+ * walk asks again for fewer rows, and keeps to that, before the target is
+ * called down. */
+static bool walk_smaller(struct target *t)
+{
+	long reps = target_bulk_reps(t);
+	if (t->step != STEP_SWITCH || reps <= 1 || t->conf->snmp_version == CONF_SNMP_V1)
+		return false;
+	t->reps_cap = reps / 4 > 1 ? reps / 4 : 1;
+	log_info("snmp: target %s: no answer to %ld rows a request, asking for %ld", t->name,
+		 reps, t->reps_cap);
+	return send_walk(t);
+}
+
 static int on_snmp_event(int op, netsnmp_session *session, int reqid, netsnmp_pdu *pdu, void *magic)
 {
 	struct target *t = magic;
@@ -1227,6 +1261,8 @@ static int on_snmp_event(int op, netsnmp_session *session, int reqid, netsnmp_pd
 		on_answer(t, pdu);
 		return 1;
 	case NETSNMP_CALLBACK_OP_TIMED_OUT:
+		if (walk_smaller(t))
+			return 1;
 		snprintf(t->fail_reason, sizeof t->fail_reason, "no answer after %ld tries of %.1f s",
 			 t->conf->retries + 1, t->conf->timeout);
 		break;
@@ -1299,6 +1335,8 @@ static void poll_finish(struct target *t, bool ok)
 		snprintf(t->fail_reason, sizeof t->fail_reason, "poll failed");
 	if (!ok && t->st->probe_fn)
 		snmp_emit_probe_failed(t);
+	if (!ok)
+		switch_failed(t);
 	emit_health(t, ok, now);
 	if (ok) {
 		if (t->up == 0)
@@ -1330,6 +1368,7 @@ static void poll_reset(struct target *t)
 	t->poll_errors = 0;
 	t->fail_reason[0] = '\0';
 	t->step = STEP_BASE;
+	t->bulk_reps = 0;
 	t->uplink_cursor = 0;
 	t->base_sysinfo = t->base_scalars = false;
 	for (size_t i = 0; i < IF_LOOKUP_COLS; i++)
@@ -1596,6 +1635,10 @@ static struct target *target_alloc(struct snmp_state *st, const struct conf_targ
  * false when the configured file does not load. */
 static bool target_profile(struct target *t)
 {
+	if (t->conf->is_switch) {
+		t->sw = switch_new();	/* read by its own walks, no profile */
+		return true;
+	}
 	if (is_auto(t->conf->profile)) {
 		t->auto_profile = true;
 		return true;
@@ -1647,6 +1690,7 @@ static void target_free(struct target *t)
 		free(t->uplinks[i].name);
 	free(t->uplinks);
 	profile_put(t->st, t->profile);
+	switch_free(t->sw);
 	free(t->name);
 	free(t);
 }
@@ -1657,7 +1701,8 @@ static bool same_target(const struct conf_target *a, const struct conf_target *b
 {
 	return same_string(a->address, b->address) && a->port == b->port &&
 	       a->snmp_version == b->snmp_version && same_string(a->community, b->community) &&
-	       same_string(a->profile, b->profile) && a->timeout == b->timeout &&
+	       same_string(a->profile, b->profile) && a->is_switch == b->is_switch &&
+	       a->timeout == b->timeout &&
 	       a->retries == b->retries && same_string(a->v3_user, b->v3_user) &&
 	       same_string(a->v3_security_level, b->v3_security_level) &&
 	       same_string(a->v3_auth_protocol, b->v3_auth_protocol) &&
@@ -1702,7 +1747,7 @@ static void add_target(struct snmp_state *st, struct target *t)
 
 static bool target_usable(const struct target *t)
 {
-	return t->profile || t->auto_profile;
+	return t->profile || t->auto_profile || t->sw;
 }
 
 static void start_target(struct target *t, double delay)

@@ -1,6 +1,7 @@
 /* A finished SNMP poll as samples: APs, radios, SSIDs, totals, no_data, and the --probe report. */
 #include "config.h"
 #include "collectors/snmp_target.h"
+#include "collectors/snmp_switch.h"
 #include "base/log.h"
 #include "base/util.h"
 
@@ -372,6 +373,7 @@ static void probe_report(struct target *t, bool answered, const struct snmp_resu
 		.profile_reason = t->profile_reason, .device_ap = t->device_ap, .result = r,
 		.missing = m ? (const char *const *)m->v : NULL, .n_missing = m ? m->n : 0,
 		.ifaces = ifaces, .n_ifaces = n_ifaces, .no_data_reason = reason,
+		.switch_text = answered ? switch_probe_text(t) : NULL,
 	};
 	t->st->probe_fn(t->st->probe_ctx, &rep);
 	free(ifaces);
@@ -386,6 +388,12 @@ void snmp_emit_probe_failed(struct target *t)
 
 void snmp_emit_poll(struct target *t)
 {
+	if (t->sw) {
+		switch_emit(t);
+		if (t->st->probe_fn)
+			probe_report(t, true, NULL, NULL);
+		return;
+	}
 	snmp_emit_profile(t);
 	/* uplinks only (generic-ifmib): nothing to build, keep the poll cheap */
 	bool nothing = !t->profile || !t->pcols || (!t->profile->n_tables && !t->profile->n_scalars);

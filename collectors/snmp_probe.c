@@ -124,6 +124,10 @@ void snmp_probe_print(FILE *out, const struct snmp_probe_report *rep)
 	fprintf(out, "  sysDescr     %s\n", rep->sysdescr[0] ? rep->sysdescr : "-");
 	fprintf(out, "  sysObjectID  %s\n", rep->sysobjectid);
 	fprintf(out, "  sysName      %s\n", rep->sysname);
+	if (rep->switch_text) {
+		fprintf(out, "  kind         switch\n\n%s", rep->switch_text);
+		return;
+	}
 	fprintf(out, "  profile      %s\n", rep->profile_reason[0] ? rep->profile_reason : "none");
 	if (rep->profile)
 		fprintf(out, "  role         %s\n", rep->device_ap
@@ -160,7 +164,7 @@ static void on_report(void *ctx, const struct snmp_probe_report *r)
 	struct probe_run *run = ctx;
 	snmp_probe_print(run->out, r);
 	run->reported = true;
-	run->found = r->answered && r->result && r->result->client_values > 0;
+	run->found = r->answered && ((r->result && r->result->client_values > 0) || r->switch_text);
 }
 
 static void sink_emit(struct sample_sink *sink, const struct sample *s)

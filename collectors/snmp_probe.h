@@ -41,6 +41,7 @@ struct snmp_probe_report {
 	size_t n_missing;
 	const struct snmp_probe_iface *ifaces;
 	size_t n_ifaces;
+	const char *switch_text;	/* kind = "switch": its ports, or NULL */
 };
 
 typedef void (*snmp_probe_report_fn)(void *ctx, const struct snmp_probe_report *r);

@@ -19,6 +19,7 @@
 #include "collectors/snmp_profile.h"
 #include "collectors/snmp_rate.h"
 #include "collectors/snmp_rows.h"
+#include "collectors/siphash.h"
 
 /* net-snmp spells GETBULK's fields as macros over errstat/errindex; they
  * would rewrite struct conf_target's max_repetitions too. */
@@ -44,7 +45,7 @@ struct column {
 
 enum step {
 	STEP_IDLE = 0, STEP_BASE, STEP_DETECT, STEP_SCALARS, STEP_IFNAMES, STEP_UPLINK,
-	STEP_PROBE_IF, STEP_TABLES, STEP_DONE
+	STEP_PROBE_IF, STEP_TABLES, STEP_SWITCH, STEP_DONE
 };
 
 /* IF-MIB columns: the order an interface is looked up in, then what only
@@ -130,6 +131,10 @@ struct target {
 	unsigned long errors_total;
 	bool polled_once;
 	bool counted_once;
+
+	struct switch_state *sw;	/* kind = "switch": its walks and last counts */
+	long bulk_reps;			/* GETBULK rows asked now; 0: max_repetitions */
+	long reps_cap;			/* after an answer too big to come: at most this */
 };
 
 /* Profiles are immutable once loaded: targets of one config share them. */
@@ -155,9 +160,17 @@ struct snmp_state {
 	const struct conf_target *probe_target;	/* --probe: only this one */
 	snmp_probe_report_fn probe_fn;
 	void *probe_ctx;
+	struct sipkey key;		/* hashes switches' learned MACs */
+	bool have_key;
 };
 
 /* snmp.c */
+void column_init(struct column *col, const oid *root, size_t len);
+void column_free(struct column *col);
+/* GETBULK max-repetitions of the next request. */
+long target_bulk_reps(const struct target *t);
+/* Walk columns side by side with GETBULK; false when nothing was sent. */
+bool target_walk(struct target *t, struct column *const *cols, size_t n);
 void target_error(struct target *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 double target_now(const struct target *t);
 void entity_of(char *buf, size_t size, const char *kind, const char *name);

@@ -26,3 +26,6 @@ dist_noinst_SCRIPTS += tests/integration/snmp_no_data.sh
 # channel utilisation from a controller to alerts, RRD files and the report
 TESTS += tests/integration/snmp_airtime.sh
 dist_noinst_SCRIPTS += tests/integration/snmp_airtime.sh
+TESTS += tests/integration/snmp_wired.sh
+dist_noinst_SCRIPTS += tests/integration/snmp_wired.sh tests/integration/snmp_wired_check.py \
+	tests/integration/snmp_wired_status.py
