@@ -624,11 +624,20 @@ static bool port_in_vlans(const struct swport *x, const struct conf_wired *w)
 	return false;
 }
 
+/* A room's ports are sockets: ethernet (or of no stated type), never a
+ * VLAN interface, a LAG or a stack port that a glob happens to name. */
+static bool is_socket(const struct swport *x)
+{
+	return x->type < 0 || x->type == 6 || x->type == 62 || x->type == 69 || x->type == 117;
+}
+
 static void assign_rooms(const struct target *t, struct swport *p, size_t n)
 {
 	const struct conf *conf = t->c->conf;
 	for (size_t i = 0; i < n; i++) {
 		struct swport *x = &p[i];
+		if (!is_socket(x))
+			continue;
 		for (size_t b = 0; b < conf->n_wired && x->wired < 0 && !x->uplink; b++) {
 			const struct conf_wired *w = &conf->wired[b];
 			if (!w->target || strcmp(w->target, t->name) != 0 || w->room_idx < 0)
@@ -675,6 +684,8 @@ static struct room_share *share_of(struct switch_state *sw, int room)
 
 static size_t sort_unique(uint64_t *v, size_t n)
 {
+	if (n == 0)
+		return 0;
 	qsort(v, n, sizeof *v, cmp_u64);
 	size_t m = 0;
 	for (size_t i = 0; i < n; i++)

@@ -21,9 +21,9 @@
  *
  * A port is an uplink (never counted as a room's access port) when the
  * target's uplink_ports name it, when it has an LLDP neighbour
- * (lldp_uplinks), or when it carries uplink_macs MACs or more. A port of
- * no uplink belongs to the first `wired` block naming it by range, glob
- * or VLAN.
+ * (lldp_uplinks), or when it carries uplink_macs MACs or more. An
+ * ethernet port (types 6 62 69 117, or none stated) that is no uplink
+ * belongs to the first `wired` block naming it by range, glob or VLAN.
  *
  * Samples (venue.h):
  *   switch:<target>  ports ports_up (ethernet), ports_with_macs, macs (sum

@@ -29,3 +29,5 @@ dist_noinst_SCRIPTS += tests/integration/snmp_airtime.sh
 TESTS += tests/integration/snmp_wired.sh
 dist_noinst_SCRIPTS += tests/integration/snmp_wired.sh tests/integration/snmp_wired_check.py \
 	tests/integration/snmp_wired_status.py
+TESTS += tests/integration/snmp_wired_rooms.sh
+dist_noinst_SCRIPTS += tests/integration/snmp_wired_rooms.sh tests/integration/snmp_wired_rooms.py
