@@ -53,9 +53,22 @@ long plan_room_projected_devices(const struct conf_event *e, const struct conf_r
 }
 
 /* Summed once by the config: callers ask per AP and per session. */
-long plan_room_capacity(const struct conf *c, int room_idx)
+long plan_room_wifi_capacity(const struct conf *c, int room_idx)
 {
 	return room_idx >= 0 && (size_t)room_idx < c->n_rooms ? c->rooms[room_idx].ap_capacity : 0;
+}
+
+long plan_room_wired_ports(const struct conf *c, int room_idx)
+{
+	if (room_idx < 0 || (size_t)room_idx >= c->n_rooms)
+		return 0;
+	long ports = c->rooms[room_idx].wired_ports;
+	return ports > 0 ? ports : 0;
+}
+
+long plan_room_capacity(const struct conf *c, int room_idx)
+{
+	return plan_room_wifi_capacity(c, room_idx) + plan_room_wired_ports(c, room_idx);
 }
 
 long plan_ap_projected_devices(const struct conf *c, int ap_idx)
@@ -75,6 +88,8 @@ long plan_venue_capacity(const struct conf *c)
 	long sum = 0;
 	for (size_t i = 0; i < c->n_aps; i++)
 		sum += c->aps[i].max_clients;
+	for (size_t i = 0; i < c->n_rooms; i++)
+		sum += plan_room_wired_ports(c, (int)i);
 	return sum;
 }
 
@@ -190,6 +205,25 @@ static void print_shortfall(FILE *out, const struct plan_row *r)
 			r->projected, r->capacity);
 }
 
+/* Rooms whose projection fits only because wired ports are counted:
+ * the verdict says so, so nobody forgets to bring the switches. */
+static int print_cables(const struct conf *c, FILE *out)
+{
+	int n = 0;
+	for (size_t i = 0; i < c->n_rooms; i++) {
+		long wired = plan_room_wired_ports(c, (int)i);
+		long wifi = plan_room_wifi_capacity(c, (int)i);
+		double projected = (double)plan_room_projected_devices(&c->event, &c->rooms[i]);
+		if (wired <= 0 || projected < (double)wifi * c->crit_ratio ||
+		    projected >= (double)(wifi + wired) * c->crit_ratio)
+			continue;
+		fprintf(out, "CABLES: room \"%s\" holds its %.0f projected devices only with its %ld wired ports counted (its APs hold %ld)\n",
+			c->rooms[i].name, projected, wired, wifi);
+		n++;
+	}
+	return n;
+}
+
 int plan_print(const struct conf *c, FILE *out)
 {
 	const struct conf_event *e = &c->event;
@@ -233,9 +267,13 @@ int plan_print(const struct conf *c, FILE *out)
 		if (rows[i].status == PLAN_WARN)
 			fprintf(out, "TIGHT: %s \"%s\" is at %.0f%% of capacity\n", kinds[rows[i].kind].name,
 				rows[i].name, 100.0 * rows[i].projected / rows[i].capacity);
+	int cables = print_cables(c, out);
 	if (shortfalls)
 		fprintf(out, "Verdict: %d shortfall%s before the doors open; fix them or accept the risk.\n",
 			shortfalls, shortfalls == 1 ? "" : "s");
+	else if (cables)
+		fprintf(out, "Verdict: the plan holds only with the cables counted in %d room%s (above): every room and uplink has headroom for the projected load.\n",
+			cables, cables == 1 ? "" : "s");
 	else
 		fprintf(out, "Verdict: the plan holds: every room and uplink has headroom for the projected load.\n");
 	return shortfalls;

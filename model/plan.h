@@ -4,6 +4,7 @@
  *
  *   projected devices, venue = ceil(attendees x online_ratio x devices_per_attendee)
  *   projected devices, room  = ceil(seats x online_ratio x devices_per_attendee)
+ *   room capacity            = its APs' max_clients + its wired_ports (cables)
  *   projected devices, AP    = ceil(room projection x max_clients / room capacity)
  *   projected uplink demand  = projected devices x kbps_per_device / 1000 Mbit/s
  *   headroom                 = capacity - projected (or - observed)
@@ -32,7 +33,10 @@ double plan_devices_per_attendee(const struct conf_event *e);
 void plan_rule_name(const struct conf_event *e, char *buf, size_t len);
 long plan_venue_projected_devices(const struct conf_event *e);
 long plan_room_projected_devices(const struct conf_event *e, const struct conf_room *r);
+/* A room's capacity: its APs' max_clients plus its configured wired_ports. */
 long plan_room_capacity(const struct conf *c, int room_idx);
+long plan_room_wifi_capacity(const struct conf *c, int room_idx);
+long plan_room_wired_ports(const struct conf *c, int room_idx);
 long plan_ap_projected_devices(const struct conf *c, int ap_idx);
 long plan_venue_capacity(const struct conf *c);
 double plan_demand_mbps(long devices, const struct conf_event *e);

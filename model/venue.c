@@ -1,6 +1,7 @@
 /* The venue model: samples in, the typed view of rooms, APs, uplinks and targets out. */
 #include "config.h"
 #include "model/venue.h"
+#include "model/wired.h"
 #include "base/log.h"
 #include "base/util.h"
 
@@ -188,7 +189,11 @@ struct venue *venue_new(const struct conf *conf)
 	v->rooms = xcalloc(conf->n_rooms, sizeof *v->rooms);
 	for (size_t i = 0; i < conf->n_rooms; i++) {
 		v->rooms[i].conf = &conf->rooms[i];
+		v->rooms[i].wifi_capacity = (double)plan_room_wifi_capacity(conf, (int)i);
 		v->rooms[i].capacity = (double)plan_room_capacity(conf, (int)i);
+		v->rooms[i].wired_devices = v->rooms[i].wired_ports = NAN;
+		v->rooms[i].wired_ports_up = v->rooms[i].wired_ports_used = NAN;
+		v->rooms[i].wired_ports_free = NAN;
 		v->rooms[i].projected = (double)plan_room_projected_devices(&conf->event, &conf->rooms[i]);
 		v->rooms[i].clients = NAN;
 	}
@@ -358,9 +363,10 @@ static void update_aps(struct venue *v, double now)
 	}
 }
 
-static void update_rooms(struct venue *v)
+static void update_rooms(struct venue *v, double now)
 {
 	const struct conf *c = v->conf;
+	wired_update_rooms(v, now);
 	for (size_t r = 0; r < c->n_rooms; r++) {
 		struct venue_room *room = &v->rooms[r];
 		room->clients = 0;
@@ -376,9 +382,13 @@ static void update_rooms(struct venue *v)
 		}
 		if (room->aps_known == 0)
 			room->clients = NAN;
-		double load = isnan(room->clients) ? room->projected : fmax(room->clients, room->projected);
+		/* devices on cables take seats of the capacity too */
+		double devices = isnan(room->wired_devices) ? room->clients
+			       : isnan(room->clients) ? room->wired_devices
+			       : room->clients + room->wired_devices;
+		double load = isnan(devices) ? room->projected : fmax(devices, room->projected);
 		room->headroom = room->capacity - load;
-		room->status = plan_status_of(room->clients, room->capacity, c->warn_ratio, c->crit_ratio);
+		room->status = plan_status_of(devices, room->capacity, c->warn_ratio, c->crit_ratio);
 		room->plan_status = plan_status_of(room->projected, room->capacity, c->warn_ratio,
 						   c->crit_ratio);
 	}
@@ -457,6 +467,11 @@ static void update_totals(struct venue *v)
 		if (a->updated > t->updated)
 			t->updated = a->updated;
 	}
+	for (size_t r = 0; r < c->n_rooms; r++)
+		if (isfinite(v->rooms[r].wired_devices)) {	/* on cables */
+			t->devices = (any ? t->devices : 0) + v->rooms[r].wired_devices;
+			any = true;
+		}
 	if (!any)
 		t->devices = NAN;
 	bool any_in = false, any_out = false, any_cap = false;
@@ -661,7 +676,7 @@ void venue_update(struct venue *v, double now)
 {
 	update_targets(v, now);
 	update_aps(v, now);
-	update_rooms(v);
+	update_rooms(v, now);
 	update_radios(v, now);
 	update_uplinks(v, now);
 	update_pools(v, now);

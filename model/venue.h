@@ -17,6 +17,7 @@
  *                 it was chosen"), no_data, clients, aps (collectors/snmp.h)
  *   capture:NAME  up active_clients devices_day_global devices_day_random drops_total
  *   pool:NAME     leases
+ *   wired:ROOM    devices ports ports_up ports_used ports_free (model/wired.h)
  *   radio:AP/BAND[/RADIO]  clients utilization (or utilization#total,
  *                 #airtime: percent busy) noise (dBm) channel
  *   channel:CAPTURE/CHANNEL, bssid:CAPTURE/BSSID  utilization retry_ratio
@@ -89,7 +90,11 @@ struct venue_room {
 	const struct conf_room *conf;
 	double clients;			/* sum over its APs with data; NAN when none */
 	int aps_total, aps_known;
-	double capacity;
+	/* on cables (model/wired.h); NAN when no switch serves the room */
+	double wired_devices, wired_ports, wired_ports_up, wired_ports_used, wired_ports_free;
+	double wifi_capacity;		/* its APs' */
+	double wired_capacity;		/* wired_ports, else the mapped ports seen */
+	double capacity;		/* both: load is Wi-Fi clients plus wired devices */
 	double projected;
 	double headroom;		/* capacity - max(observed, projected) */
 	enum plan_status status;	/* observed clients against capacity */

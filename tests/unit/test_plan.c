@@ -214,6 +214,28 @@ static void test_rooms_without_aps_fall_short(void **state)
 	conf_free(c);
 }
 
+/* A sprint room of 60 seats (54 devices) whose AP holds 40: its 30
+ * cable seats make it fit, and the verdict says the cables are needed. */
+static void test_room_holds_only_with_cables(void **state)
+{
+	struct conf *c = load("event \"e\" { attendees = 60 }\n"
+			      "room \"sprint\" { seats = 60 wired_ports = 30 }\n"
+			      "ap \"a\" { room = \"sprint\" max_clients = 40 }\n");
+	assert_int_equal(plan_room_wifi_capacity(c, 0), 40);
+	assert_int_equal(plan_room_wired_ports(c, 0), 30);
+	assert_int_equal(plan_room_capacity(c, 0), 70);
+	assert_int_equal(plan_venue_capacity(c), 70);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	assert_int_equal(plan_print(c, f), 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "CABLES: room \"sprint\" holds its 54 projected devices only with its 30 wired ports counted (its APs hold 40)"));
+	assert_non_null(strstr(buf, "Verdict: the plan holds only with the cables counted in 1 room"));
+	free(buf);
+	conf_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -226,6 +248,7 @@ int main(void)
 		cmocka_unit_test(test_plan_print_text),
 		cmocka_unit_test(test_plan_holds),
 		cmocka_unit_test(test_rooms_without_aps_fall_short),
+		cmocka_unit_test(test_room_holds_only_with_cables),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -365,6 +365,47 @@ static void test_airtime_levels_are_checked(void **state)
 	}
 }
 
+/* Devices on cables: counted in the room's load and the venue's devices,
+ * ports in its capacity (the mapped ports seen, or wired_ports), and
+ * unknown again when the switch's readings grow old. */
+static void test_wired_rooms(void **state)
+{
+	struct conf *c = load("tick = 10\n"
+			      "event \"t\" { attendees = 100 }\n"
+			      "room \"sprint\" { seats = 60 }\n"
+			      "room \"lab\" { seats = 20 wired_ports = 10 }\n"
+			      "target \"sw\" { kind = \"switch\" address = \"127.0.0.1\" }\n"
+			      "wired \"s\" { room = \"sprint\" target = \"sw\" ports = { \"Gi1/0/1-24\" } }\n"
+			      "wired \"l\" { room = \"lab\" target = \"sw\" vlans = { 30 } }\n"
+			      "ap \"a\" { room = \"sprint\" max_clients = 40 }\n");
+	assert_int_equal(c->targets[0].interval, 60);	/* a switch's default */
+	struct venue *v = venue_new(c);
+	venue_update(v, 1000);
+	assert_true(isnan(v->rooms[0].wired_devices));
+	assert_true(v->rooms[0].capacity == 40);
+	assert_true(v->rooms[1].capacity == 10);	/* configured ports */
+	put(v, "ap:a", "clients", 30, 1000, NULL);
+	put(v, "wired:sprint", "devices", 25, 1000, NULL);
+	put(v, "wired:sprint", "ports", 24, 1000, NULL);
+	put(v, "wired:sprint", "ports_up", 21, 1000, NULL);
+	put(v, "wired:sprint", "ports_free", 3, 1000, NULL);
+	put(v, "wired:lab", "devices", 4, 1000, NULL);
+	put(v, "wired:lab", "ports", 48, 1000, NULL);
+	venue_update(v, 1005);
+	const struct venue_room *r = &v->rooms[0];
+	assert_true(r->wired_devices == 25 && r->wired_ports_up == 21 && r->wired_ports_free == 3);
+	assert_true(r->wifi_capacity == 40 && r->capacity == 64);	/* 40 + 24 ports seen */
+	assert_true(r->headroom == 64 - 55);				/* 30 + 25 > projection 54 */
+	assert_int_equal(r->status, PLAN_WARN);				/* 55 of 64 */
+	assert_true(v->rooms[1].capacity == 10);	/* wired_ports wins over 48 seen */
+	assert_true(v->totals.devices == 30 + 25 + 4);
+	venue_update(v, 1000 + 3 * 60 + 2);		/* three switch intervals on */
+	assert_true(isnan(v->rooms[0].wired_devices));
+	assert_true(v->rooms[0].capacity == 40);
+	venue_free(v);
+	conf_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -378,6 +419,7 @@ int main(void)
 		cmocka_unit_test(test_radio_status_rule),
 		cmocka_unit_test(test_rooms_follow_their_radios),
 		cmocka_unit_test(test_airtime_levels_are_checked),
+		cmocka_unit_test(test_wired_rooms),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
