@@ -52,6 +52,9 @@
  *                     (ifHighSpeed, else ifSpeed) for every `uplink` whose
  *                     target is this target, found by ifName, ifDescr or
  *                     ifAlias (64-bit counters, 32-bit only when absent).
+ * A target of kind = "switch" has no profile: its ports, learned MACs
+ * (hashed), uplinks and rooms come out as switch:, wired: and port:
+ * samples (collectors/snmp_switch.h).
  * A target that stops answering is down after (retries + 1) x timeout.
  * After its n-th failed poll in a row the next one starts interval x 2^n
  * later, but at most 8 x interval or 600 s, whichever is less, and never
