@@ -149,7 +149,7 @@ char *store_path(const struct conf *conf, const char *entity);
 void store_print_disk(const struct conf *conf, FILE *out);
 
 /* The most data sources a kind has. */
-#define STORE_METRICS_MAX 6
+#define STORE_METRICS_MAX 8
 
 /* The data sources of an entity's kind ("ap:x", "venue", ...) in file
  * order: up to max names into names. Returns how many the kind has, or

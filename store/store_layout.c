@@ -61,6 +61,8 @@ static const struct store_ds ap_ds[] = {
 static const struct store_ds room_ds[] = {
 	ROOM(clients), ROOM(projected), ROOM(capacity),
 	ROOM(airtime_max), ROOM(airtime_mean),	/* added later: files gain them in place */
+	/* added later: devices and ports on cables (model/wired.h) */
+	ROOM(wired_devices), ROOM(wired_ports), ROOM(wired_ports_up),
 };
 
 /* A radio's retries: a share of frames, where a collector states one. */

@@ -15,3 +15,5 @@ TESTS += tests/integration/store_6ghz.sh
 dist_noinst_SCRIPTS += tests/integration/store_6ghz.sh
 TESTS += tests/integration/store_failing.sh
 dist_noinst_SCRIPTS += tests/integration/store_failing.sh
+TESTS += tests/integration/store_wired.sh
+dist_noinst_SCRIPTS += tests/integration/store_wired.sh

@@ -8,6 +8,7 @@
 #include "model/venue.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -117,7 +118,8 @@ static void room_metrics(struct text *t, const struct venue *v)
 			put(t, "headroom_room_clients{room=\"%s\"}", esc(&l, c->rooms[i].name));
 			value(t, v->rooms[i].clients);
 		}
-	head(t, "headroom_room_capacity", "gauge", "Sum of max_clients of a room's APs.");
+	head(t, "headroom_room_capacity", "gauge",
+	     "Devices a room holds: its APs' max_clients plus its wired ports.");
 	for (size_t i = 0; i < c->n_rooms; i++) {
 		put(t, "headroom_room_capacity{room=\"%s\"}", esc(&l, c->rooms[i].name));
 		value(t, v->rooms[i].capacity);
@@ -132,6 +134,35 @@ static void room_metrics(struct text *t, const struct venue *v)
 		put(t, "headroom_room_status{room=\"%s\"}", esc(&l, c->rooms[i].name));
 		value(t, v->rooms[i].status);
 	}
+}
+
+/* The wired side of the rooms a switch serves; rooms without one have none. */
+static void wired_metric(struct text *t, const struct venue *v, const char *name, size_t off)
+{
+	struct label l;
+	for (size_t i = 0; i < v->conf->n_rooms; i++) {
+		double x = *(const double *)(const void *)((const char *)&v->rooms[i] + off);
+		if (isnan(x))
+			continue;
+		put(t, "%s{room=\"%s\"}", name, esc(&l, v->conf->rooms[i].name));
+		value(t, x);
+	}
+}
+
+static void wired_metrics(struct text *t, const struct venue *v)
+{
+	head(t, "headroom_room_wired_devices", "gauge",
+	     "Devices on a room's switch ports now (distinct learned MACs).");
+	wired_metric(t, v, "headroom_room_wired_devices", offsetof(struct venue_room, wired_devices));
+	head(t, "headroom_room_wired_ports", "gauge", "Access ports switches map to a room.");
+	wired_metric(t, v, "headroom_room_wired_ports", offsetof(struct venue_room, wired_ports));
+	head(t, "headroom_room_wired_ports_up", "gauge", "A room's access ports with a link.");
+	wired_metric(t, v, "headroom_room_wired_ports_up", offsetof(struct venue_room, wired_ports_up));
+	head(t, "headroom_room_wired_ports_free", "gauge", "A room's access ports without a link.");
+	wired_metric(t, v, "headroom_room_wired_ports_free",
+		     offsetof(struct venue_room, wired_ports_free));
+	head(t, "headroom_room_wifi_capacity", "gauge", "Sum of max_clients of a room's APs.");
+	wired_metric(t, v, "headroom_room_wifi_capacity", offsetof(struct venue_room, wifi_capacity));
 }
 
 static const char *ap_room(const struct venue *v, const struct venue_ap *a)
@@ -504,6 +535,7 @@ char *web_metrics_render(const struct module_ctx *d, const json_t *alerts,
 	t.buf[0] = '\0';
 	venue_metrics(&t, d->venue);
 	room_metrics(&t, d->venue);
+	wired_metrics(&t, d->venue);
 	ap_metrics(&t, d->venue);
 	radio_metrics(&t, d->venue);
 	room_airtime_metrics(&t, d->venue);

@@ -9,6 +9,7 @@
 #include "schedule/schedule.h"
 #include "base/util.h"
 #include "model/venue.h"
+#include "model/wired.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -285,6 +286,28 @@ static json_t *room_airtime_json(const struct venue_room *room)
 			 "radios_known", room->radios_known, "radios_total", room->radios_total);
 }
 
+/* A room's cables beside its Wi-Fi: null when no switch serves it. */
+static json_t *wired_json(const struct venue *v, const struct venue_room *room)
+{
+	bool served = false;
+	for (size_t i = 0; i < v->conf->n_wired && !served; i++)
+		served = v->conf->wired[i].room_idx == room - v->rooms;
+	if (!served && room->conf->wired_ports < 0)
+		return json_null();
+	json_t *o = json_object();
+	json_object_set_new(o, "devices", jnum(room->wired_devices));
+	json_object_set_new(o, "ports", jnum(room->wired_ports));
+	json_object_set_new(o, "ports_up", jnum(room->wired_ports_up));
+	json_object_set_new(o, "ports_used", jnum(room->wired_ports_used));
+	json_object_set_new(o, "ports_free", jnum(room->wired_ports_free));
+	json_object_set_new(o, "capacity", jnum(room->wired_capacity));
+	json_object_set_new(o, "wifi_capacity", jnum(room->wifi_capacity));
+	json_object_set_new(o, "share", jnum(wired_share(room)));
+	json_object_set_new(o, "cables_needed",
+			    json_boolean(wired_cables_needed(room, v->conf->crit_ratio)));
+	return o;
+}
+
 static json_t *room_json(const struct venue *v, const struct schedule *sched, size_t r,
 			 double now, bool live)
 {
@@ -297,13 +320,16 @@ static json_t *room_json(const struct venue *v, const struct schedule *sched, si
 	json_object_set_new(o, "capacity", jnum(room->capacity));
 	json_object_set_new(o, "projected", jnum(room->projected));
 	json_object_set_new(o, "headroom", jnum(room->headroom));
-	json_object_set_new(o, "load", jnum(ratio(room->clients, room->capacity)));
+	double devices = isnan(room->wired_devices) ? room->clients
+		       : (isnan(room->clients) ? 0 : room->clients) + room->wired_devices;
+	json_object_set_new(o, "load", jnum(ratio(devices, room->capacity)));
 	json_object_set_new(o, "status", json_string(plan_status_name(room->status)));
 	json_object_set_new(o, "plan_status", json_string(plan_status_name(room->plan_status)));
 	json_object_set_new(o, "aps_known", json_integer(room->aps_known));
 	json_object_set_new(o, "aps_total", json_integer(room->aps_total));
 	json_object_set_new(o, "clients_status", json_string(plan_status_name(room->clients_status)));
 	json_object_set_new(o, "airtime", room_airtime_json(room));
+	json_object_set_new(o, "wired", wired_json(v, room));
 	room_sessions(o, v, sched, r, now);
 	if (!live) {
 		json_t *aps = json_array();

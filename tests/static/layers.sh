@@ -20,7 +20,7 @@ daemon 6'
 # the headers other modules may include; every other header is internal
 public='base/conf.h base/log.h base/util.h base/sample.h base/collector.h
 base/module.h base/eventlog.h collectors/snmp.h collectors/pcap.h
-model/venue.h model/plan.h schedule/schedule.h store/store.h alerts/alert.h
+model/venue.h model/plan.h model/wired.h schedule/schedule.h store/store.h alerts/alert.h
 notify/notify.h web/web.h report/report.h daemon/daemon.h'
 
 rank_of() { printf '%s\n' "$ranks" | awk -v f="$1" '$1 == f { print $2 }'; }
