@@ -17,3 +17,4 @@ TESTS += tests/integration/store_failing.sh
 dist_noinst_SCRIPTS += tests/integration/store_failing.sh
 TESTS += tests/integration/store_wired.sh
 dist_noinst_SCRIPTS += tests/integration/store_wired.sh
+EXTRA_DIST += tests/browser/wired.mjs

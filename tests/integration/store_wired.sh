@@ -7,7 +7,9 @@
 # hour-old row: headroomd adds wired_devices, wired_ports and
 # wired_ports_up to it in place and writes 2, 23 and the ports up.
 # /api/v1/rooms shows the wired side beside Wi-Fi and /metrics the
-# headroom_room_wired_* series.
+# headroom_room_wired_* series; with Chromium and playwright-core
+# (tests/browser/wired.mjs, installed as web_browser.sh does) the
+# dashboard's sprint tile and room view show the cables too.
 . "$(dirname "$0")/lib.sh"
 need_fixtures snmprec-wired
 need_cmd snmpsimd
@@ -34,6 +36,8 @@ state_dir = "$state"
 event "t" { attendees = 200 }
 web { listen = { "127.0.0.1:$web" } }
 room "sprint" { seats = 40 }
+room "hall" { seats = 100 }
+ap "h1" { room = "hall" max_clients = 100 }
 ap "s1" { room = "sprint" max_clients = 20 }
 target "sw" { kind = "switch" address = "127.0.0.1" port = $port community = "cisco-ios_2960x"
     interval = 2 timeout = 5 retries = 2 uplink_ports = { "Gi1/0/5" } }
@@ -76,6 +80,25 @@ api_wait 30 "$web" /api/v1/rooms \
 	fail "/metrics: wrong headroom_room_wired_ports_up"
 [ "$(api_metric "$web" 'headroom_room_capacity{room="sprint"}')" = 43 ] ||
 	fail "/metrics: the room's capacity does not count its 23 ports"
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+work="$top_builddir/tests/browser"
+if [ -x "$CHROMIUM" ] && command -v node >/dev/null 2>&1; then
+	export CHROMIUM
+	mkdir -p "$work"
+	for f in package.json package-lock.json wired.mjs; do
+		[ "$top_srcdir/tests/browser/$f" -ef "$work/$f" ] || cp "$top_srcdir/tests/browser/$f" "$work/$f"
+	done
+	[ -d "$work/node_modules/playwright-core" ] ||
+		(cd "$work" && npm ci --no-audit --no-fund >"$TMP/npm.log" 2>&1) ||
+		echo "SKIP: npm ci could not install playwright-core; no dashboard check"
+	if [ -d "$work/node_modules/playwright-core" ]; then
+		(cd "$work" && node wired.mjs "http://127.0.0.1:$web" "$work" 2 "$up" 23) >"$TMP/node.log" 2>&1 ||
+			{ cat "$TMP/node.log"; fail "the dashboard does not show the cables"; }
+		grep -q "wired ok" "$TMP/node.log" || fail "the dashboard check did not finish"
+	fi
+else
+	echo "SKIP: no $CHROMIUM or node; no dashboard check"
+fi
 kill -TERM $pid
 wait $pid || fail "headroomd exited with $?"
 ! grep -q "runtime error\|AddressSanitizer" "$TMP/daemon.log" || fail "sanitizer report"

@@ -163,10 +163,27 @@
     return lines;
   }
 
+  /* A room's cables beside its Wi-Fi (r.wired is null without a switch). */
+  function wiredText(r) {
+    const w = r.wired;
+    if (!w) return "";
+    if (w.devices == null) return "cables: no switch reporting";
+    return "+ " + num(w.devices) + " on cables" + (w.share == null ? "" : " (" + pct(w.share) + ")") +
+      (w.ports == null ? "" : " \u00b7 " + num(w.ports_up) + " of " + num(w.ports) + " ports up");
+  }
+
+  function wiredLines(r) {
+    if (!r.wired) return [];
+    const lines = [el("span", { class: "wired", text: wiredText(r) })];
+    if (r.wired.cables_needed) lines.push(el("span", { class: "wired need", text: "plan holds only with the cables" }));
+    return lines;
+  }
+
   function roomLabel(r) {
     const clients = r.clients == null ? "no AP reporting" : num(r.clients) + " of " + num(r.capacity) + " clients";
     const sessions = [r.now && sessionText("now", r.now), r.next && sessionText("next", r.next)].filter(Boolean);
-    return r.name + ": " + clients + ", " + word(r.status) + (r.load == null ? "" : " " + pct(r.load)) + stateWhy(r) + (airtimeText(r) ? ", " + airtimeText(r) : "") + ", plan " + num(r.projected) + (sessions.length ? "; " + sessions.join("; ") : "");
+    const cables = r.wired ? ", " + wiredText(r) : "";
+    return r.name + ": " + clients + cables + ", " + word(r.status) + (r.load == null ? "" : " " + pct(r.load)) + stateWhy(r) + (airtimeText(r) ? ", " + airtimeText(r) : "") + ", plan " + num(r.projected) + (sessions.length ? "; " + sessions.join("; ") : "");
   }
 
   /* ---- airtime: how busy the channels are, beside the clients ---- */
@@ -220,6 +237,7 @@
         el("span", { class: "state", text: state }),
         air ? el("span", { class: "air st-" + r.airtime.status, text: air }) : null,
         el("span", { class: "sub", text: "plan " + num(r.projected) + (r.aps_known < r.aps_total ? " \u00b7 " + r.aps_known + "/" + r.aps_total + " APs" : "") }),
+        ...wiredLines(r),
         ...sessionLines(r)
       );
     }
@@ -310,14 +328,14 @@
     $("view-state").textContent = r.clients == null ? "Unknown" : word(r.status) + " " + pct(r.load);
     $("view-sub").textContent = (r.clients == null ? "no AP reporting" : num(r.clients) + " of " + num(r.capacity) + " clients") +
       " \u00b7 plan " + num(r.projected) + " \u00b7 headroom " + num(r.headroom) + " \u00b7 " + r.aps_known + " of " + r.aps_total + " APs reporting" +
-      (airtimeText(r) ? " \u00b7 " + airtimeText(r) : "");
-    $("view-sessions").replaceChildren(...sessionLines(r).map((s) => el("span", { class: "line" }, s)));
+      (airtimeText(r) ? " \u00b7 " + airtimeText(r) : "") + (r.wired ? " \u00b7 " + wiredText(r) : "");
+    $("view-sessions").replaceChildren(...wiredLines(r).concat(sessionLines(r)).map((s) => el("span", { class: "line" }, s)));
     $("view-alerts").replaceChildren(...viewAlerts("room:" + r.name));
     $("view-list-h").hidden = false;
     const aps = Object.values(model.aps).filter((a) => a.room === r.name);
     $("view-list").replaceChildren(...aps.map(apRow));
     showHistory("room:" + r.name, "Clients in " + r.name, [
-      { key: "clients", label: "clients", cls: "g-main" }],
+      { key: "clients", label: "clients", cls: "g-main" }].concat(r.wired ? [{ key: "wired_devices", label: "on cables", cls: "g-wired" }] : []),
       [{ value: r.capacity, label: "capacity " + num(r.capacity), cls: "g-cap" },
         { value: r.projected, label: "plan " + num(r.projected), cls: "g-plan" }]);
   }
