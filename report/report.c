@@ -495,6 +495,21 @@ static void read_radios(struct build *b)
 	}
 }
 
+/* Devices and ports on cables, from the same rows as the clients. */
+static void read_room_wired(struct report *r, struct report_room *room, const struct rows *t,
+			    const struct report_series *clients)
+{
+	struct report_series w, up, ports;
+	double *vw = peak_column(r, t, "wired_devices", 1, &w);
+	double *vu = peak_column(r, t, "wired_ports_up", 1, &up);
+	double *vp = peak_column(r, t, "wired_ports", 1, &ports);
+	if (vw)
+		report_wired_room(r, room, clients, &w, vu ? &up : NULL, vp ? &ports : NULL);
+	free(vw);
+	free(vu);
+	free(vp);
+}
+
 static void read_room(struct build *b, size_t i, const struct rows *t)
 {
 	struct report *r = b->r;
@@ -530,6 +545,7 @@ static void read_room(struct build *b, size_t i, const struct rows *t)
 		free(va);
 	}
 	session_peaks(r, (int)i, v ? &s : NULL);
+	read_room_wired(r, room, t, v ? &s : NULL);
 	free(v);
 	read_room_airtime(r, room, t);
 	/* the 90% rule's projection, or what was seen when that was more */
@@ -858,6 +874,7 @@ void report_free(struct report *r)
 	free(r->uplinks);
 	for (size_t i = 0; i < r->n_rooms; i++) {
 		free(r->rooms[i].hour_peak);
+		report_wired_free(r->rooms[i].wired);
 		free(r->rooms[i].peak_session);
 	}
 	free(r->rooms);

@@ -140,6 +140,21 @@ struct report_radio {
 	double clients_busy;		/* most clients while at or above airtime_warn; NAN */
 };
 
+/* A room's day on cables (report_wired.c), at the day's peak of all its
+ * devices: Wi-Fi clients plus devices on its switch ports. */
+struct report_wired_day {
+	time_t start;
+	struct report_peak devices;	/* Wi-Fi plus cables */
+	double wired, wifi, share;	/* at that peak; share = wired / devices */
+	double ports_up, ports;		/* at that peak */
+	double max_wired;		/* the day's most devices on cables */
+};
+
+struct report_wired {
+	struct report_wired_day *days;	/* per report day */
+	double max_share, max_wired, ports;
+};
+
 struct report_room {
 	const struct conf_room *conf;
 	int idx;
@@ -153,6 +168,7 @@ struct report_room {
 	char *peak_session;		/* NULL when no schedule */
 	long recommend_add;		/* clients of AP capacity to add, 0 = enough */
 	struct report_airtime air;	/* its busiest radio at each sample */
+	struct report_wired *wired;	/* NULL: its file has no wired samples */
 };
 
 struct report_ap {
@@ -256,6 +272,18 @@ int report_radio_parse(const char *entity, char **ap, char **band);
 
 /* Recommendations from the numbers (called by report_build). */
 void report_recommend(struct report *r);
+
+/* ---- devices on cables (report_wired.c) ---- */
+/* A room's wired days from its series (any may be NULL but wired). */
+void report_wired_room(struct report *r, struct report_room *room,
+		       const struct report_series *clients, const struct report_series *wired,
+		       const struct report_series *up, const struct report_series *ports);
+void report_wired_free(struct report_wired *w);
+void report_recommend_wired(struct report *r);
+struct json_t;
+struct json_t *report_wired_json(const struct report *r, const struct report_room *room);
+void report_wired_csv(const struct report *r, FILE *f);
+void report_wired_html(const struct report *r, FILE *f);
 
 /* Graphs the store draws, as SVG text. */
 void report_draw_graphs(struct report *r);

@@ -285,6 +285,7 @@ static const struct {
 	{ "uplinks.csv", write_uplinks },
 	{ "uplink_days.csv", write_uplink_days },
 	{ "rooms.csv", write_rooms },
+	{ "room_wired.csv", report_wired_csv },
 	{ "aps.csv", write_aps },
 	{ "airtime.csv", write_airtime },
 	{ "sessions.csv", write_sessions },

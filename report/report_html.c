@@ -787,6 +787,7 @@ static void write_page(const struct report *r, FILE *f)
 	section_timeline(r, f);
 	section_uplinks(r, f);
 	section_rooms(r, f);
+	report_wired_html(r, f);
 	section_sessions(r, f);
 	section_heatmap(r, f);
 	section_aps(r, f);

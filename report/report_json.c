@@ -143,7 +143,7 @@ static json_t *radios_json(const struct report *r)
 	return a;
 }
 
-static json_t *room_json(const struct report_room *room)
+static json_t *room_json(const struct report *r, const struct report_room *room)
 {
 	json_t *o = json_pack("{s:s, s:I, s:I, s:I, s:b}", "name", room->conf->name, "seats",
 			      (json_int_t)room->conf->seats, "capacity", (json_int_t)room->capacity,
@@ -155,6 +155,7 @@ static json_t *room_json(const struct report_room *room)
 	json_object_set_new(o, "peak_session", str_or_null(room->peak_session));
 	json_object_set_new(o, "recommend_add_clients", json_integer(room->recommend_add));
 	json_object_set_new(o, "airtime", airtime_json(&room->air));
+	json_object_set_new(o, "wired", report_wired_json(r, room));
 	return o;
 }
 
@@ -270,7 +271,7 @@ static json_t *report_json(const struct report *r)
 	for (size_t i = 0; i < r->n_uplinks; i++)
 		json_array_append_new(uplinks, uplink_json(r, &r->uplinks[i]));
 	for (size_t i = 0; i < r->n_rooms; i++)
-		json_array_append_new(rooms, room_json(&r->rooms[i]));
+		json_array_append_new(rooms, room_json(r, &r->rooms[i]));
 	for (size_t i = 0; i < r->n_aps; i++)
 		json_array_append_new(aps, ap_json(&r->aps[i]));
 	json_object_set_new(root, "uplinks", uplinks);

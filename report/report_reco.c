@@ -182,6 +182,7 @@ void report_recommend(struct report *r)
 {
 	recommend_ratio(r);
 	recommend_rooms(r);
+	report_recommend_wired(r);
 	recommend_uplink(r);
 	recommend_aps(r);
 	recommend_airtime(r);
