@@ -135,6 +135,17 @@ BUSY_CHANNEL = ("room-c", 1, "14:25", "14:55", 26,
                 "Busy channel: a neighbour's video link lands on room C's 5 GHz channel "
                 "(airtime above 50%, clients fine)")
 
+# The sprint room's access switch: 48 ports on the sprint tables. Laptops
+# plug in when the sprints start, and leave with them; the count on
+# cables, linearly interpolated between keyframes (day time, devices).
+SPRINT_SWITCH_PORTS = 48
+SPRINT_WIRED = [
+    ("07:30", 0), ("15:40", 0), ("15:55", 30), ("16:20", 44), ("16:50", 40),
+    ("17:05", 6), ("17:30", 0), ("22:00", 0),
+]
+SPRINT_VLAN = 20
+SPRINT_UPLINK_IFINDEX = 49   # Te1/1/1 to the core switch: its MACs, an LLDP neighbour
+
 # Other switch ports: distribution links to the room switches, carrying
 # shares of the uplink's traffic in the opposite direction.
 SWITCH_PORTS = [
@@ -199,6 +210,15 @@ def utilization(room, slot, minute, clients, rng):
     return int(round(min(UTIL_MAX, busy * (1 + rng.uniform(-NOISE, NOISE)))))
 
 
+def sprint_wired(day_minute):
+    """Devices on the sprint switch's cables at day_minute."""
+    frames = [(minutes(t), v) for t, v in SPRINT_WIRED]
+    for (t0, v0), (t1, v1) in zip(frames, frames[1:]):
+        if t0 <= day_minute <= t1:
+            return int(round(v0 + (v1 - v0) * (day_minute - t0) / (t1 - t0)))
+    return 0
+
+
 def day_series():
     """Per-minute series of the whole day, keyed by the names the snmprec
     records use."""
@@ -216,6 +236,7 @@ def day_series():
         series["ssid:%s" % ssid] = []
     series["uplink:in_mbps"] = []
     series["uplink:out_mbps"] = []
+    series["wired:sprints"] = []
     series["room_total"] = {room[0]: [] for room in ROOMS}
     for m in range(n):
         minute = begin + m
@@ -237,6 +258,7 @@ def day_series():
                     for a in ap_list if a[0] == r))
         for _i, ssid, share in SSIDS:
             series["ssid:%s" % ssid].append(int(round(total * share)))
+        series["wired:sprints"].append(sprint_wired(minute))
         jitter = 1 + rng.uniform(-NOISE, NOISE)
         series["uplink:in_mbps"].append(round(keyframe_value(minute, 7) * jitter, 2))
         series["uplink:out_mbps"].append(round(keyframe_value(minute, 8) * jitter, 2))
@@ -352,6 +374,50 @@ def switch_records():
     return recs
 
 
+def sprint_switch_records():
+    """The sprint room's switch: IF-MIB, BRIDGE-MIB's port map, Q-BRIDGE-MIB's
+    FDB in VLAN 20 and LLDP. Port k's link is up and its laptop's MAC
+    learned(3) while more than k-1 devices are on cables, else the link is
+    down and the entry invalid(2), so a poller sees the ports fill."""
+    recs = system_group("Cisco IOS Software, C2960X (demo venue sprint room, simulated)",
+                        "1.3.6.1.4.1.9.1.1208", "demo-sprint-sw", "PyCon demo venue, sprints")
+    ports = [(k, "Gi1/0/%d" % k, "sprint table %d" % ((k - 1) // 8 + 1), 1000)
+             for k in range(1, SPRINT_SWITCH_PORTS + 1)]
+    ports.append((SPRINT_UPLINK_IFINDEX, "Te1/1/1", "uplink to demo-core-sw", 10000))
+    fdb = "1.3.6.1.2.1.17.7.1.2.2.1"
+    for ifindex, name, alias, speed in ports:
+        i = str(ifindex)
+        access = ifindex <= SPRINT_SWITCH_PORTS
+        oper = ("2:conferenceday", "up=wired:sprints,k=%d" % (ifindex - 1)) if access else ("2", "1")
+        recs += [
+            ("%s.1.%s" % (IF_TABLE, i), "2", i),
+            ("%s.2.%s" % (IF_TABLE, i), "4", ("GigabitEthernet" if access else "TenGigabitEthernet") + name[2:]),
+            ("%s.3.%s" % (IF_TABLE, i), "2", "6"),
+            ("%s.5.%s" % (IF_TABLE, i), "66", str(speed * 1000000)),
+            ("%s.8.%s" % (IF_TABLE, i), oper[0], oper[1]),
+            ("%s.1.%s" % (IFX_TABLE, i), "4", name),
+            ("%s.15.%s" % (IFX_TABLE, i), "66", str(speed)),
+            ("%s.18.%s" % (IFX_TABLE, i), "4", alias),
+            ("1.3.6.1.2.1.17.1.4.1.2.%s" % i, "2", i),          # dot1dBasePortIfIndex
+            ("1.3.6.1.2.1.17.7.1.4.5.1.1.%s" % i, "66", str(SPRINT_VLAN)),  # dot1qPvid
+        ]
+        if access:
+            mac = "%d.%d.%d.%d.%d.%d" % (0x3C, 0x22, 0xFB, 0x5A, 0x10, ifindex)
+            idx = "%d.%s" % (SPRINT_VLAN, mac)
+            recs += [
+                ("%s.2.%s" % (fdb, idx), "2", i),
+                ("%s.3.%s" % (fdb, idx), "2:conferenceday", "learned=wired:sprints,k=%d" % (ifindex - 1)),
+            ]
+    # the core switch and the venue's router, learned on the uplink
+    for n in range(1, 4):
+        idx = "%d.0.160.201.0.0.%d" % (SPRINT_VLAN, n)
+        recs += [("%s.2.%s" % (fdb, idx), "2", str(SPRINT_UPLINK_IFINDEX)),
+                 ("%s.3.%s" % (fdb, idx), "2", "3")]
+    recs.append(("1.3.6.1.2.1.17.7.1.4.2.1.3.0.%d" % SPRINT_VLAN, "66", str(SPRINT_VLAN)))  # dot1qVlanFdbId
+    recs.append(("1.0.8802.1.1.2.1.4.1.1.9.0.%d.1" % SPRINT_UPLINK_IFINDEX, "4", "demo-core-sw"))
+    return recs
+
+
 # ---- subcommands ----
 
 def cmd_generate(args):
@@ -381,7 +447,8 @@ def cmd_generate(args):
     # One data directory per agent: each device gets its own snmpsimd, so
     # the switch never answers late behind a walk of the controller (a
     # late answer skews the rate a poller computes from the counters).
-    for device, records in (("wlc", wlc_records()), ("core-sw", switch_records())):
+    for device, records in (("wlc", wlc_records()), ("core-sw", switch_records()),
+                            ("sprint-sw", sprint_switch_records())):
         os.makedirs(os.path.join(args.out, "snmpsim", device), exist_ok=True)
         with open(os.path.join(args.out, "snmpsim", device, device + ".snmprec"), "w") as f:
             f.write(snmprec_text(records))

@@ -15,6 +15,9 @@
 #                       N for packet counters
 #   c32=SERIES          the same, modulo 2^32 (ifInOctets/ifOutOctets)
 #   uptime              sysUpTime in TimeTicks, growing with wall time
+#   up=SERIES,k=K       ifOperStatus: up(1) while the gauge is above K, else down(2)
+#   learned=SERIES,k=K  dot1qTpFdbStatus: learned(3) while the gauge is above K,
+#                       else invalid(2) (an aged-out entry)
 #
 # snmpsimd runs this file with exec() and injects moduleContext,
 # recordContext and agentContext into its globals.
@@ -119,6 +122,10 @@ def variate(oid, tag, value, **context):
         return oid, tag, _counter(day, spec["c"], now, int(spec.get("div", 1)))
     if "c32" in spec:
         return oid, tag, _counter(day, spec["c32"], now, 1) % (1 << 32)
+    if "up" in spec:
+        return oid, tag, 1 if _gauge(day, spec["up"], now) > int(spec["k"]) else 2
+    if "learned" in spec:
+        return oid, tag, 3 if _gauge(day, spec["learned"], now) > int(spec["k"]) else 2
     if "uptime" in spec:
         elapsed = now - day["start_wall"]
         return oid, tag, (day["uptime_base_ticks"] + int(elapsed * 100)) % (1 << 32)
