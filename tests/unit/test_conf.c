@@ -67,6 +67,29 @@ static void test_ratios(void **s)
 		     "venue.conf:3: warn_ratio: warn_ratio (1.2) is above crit_ratio (1)");
 }
 
+/* Switches and wired blocks: each mistake names its line and field. */
+static void test_wired(void **s)
+{
+	expect_error(HEAD "target \"sw\" { address = \"x\" kind = \"router\" }\n",
+		     "venue.conf:3: kind: \"router\" must be one of: wifi switch");
+	expect_error(HEAD "target \"w\" { address = \"x\" }\n"
+		     "wired \"t\" {\n room = \"a\"\n target = \"w\"\n ports = { \"Gi1/0/1-4\" }\n}\n",
+		     "venue.conf:6: target: wired \"t\" names target \"w\", which is not kind = \"switch\"");
+	expect_error(HEAD "target \"sw\" { address = \"x\" kind = \"switch\" }\n"
+		     "wired \"t\" {\n room = \"b\"\n target = \"sw\"\n vlans = { 20 }\n}\n",
+		     "venue.conf:5: room: wired \"t\" names room \"b\", which is not configured");
+	expect_error(HEAD "target \"sw\" { address = \"x\" kind = \"switch\" }\n"
+		     "wired \"t\" { room = \"a\" target = \"sw\" }\n",
+		     "venue.conf:4: ports: wired \"t\" needs ports or vlans");
+	expect_error(HEAD "target \"sw\" { address = \"x\" kind = \"switch\" }\n"
+		     "wired \"t\" {\n room = \"a\"\n target = \"sw\"\n vlans = { 5000 }\n}\n",
+		     "venue.conf:7: vlans: 5000 is not a VLAN (1-4094)");
+	expect_error(HEAD "target \"sw\" { address = \"x\" kind = \"switch\" uplink_macs = -1 }\n",
+		     "venue.conf:3: uplink_macs: must not be negative");
+	expect_error("event \"e\" { attendees = 100 }\nroom \"a\" { seats = 10 wired_ports = -2 }\n",
+		     "venue.conf:2: wired_ports: must not be negative");
+}
+
 static void test_plausible_clients(void **s)
 {
 	expect_error(HEAD "radio_plausible_clients = 50\n",
@@ -529,6 +552,7 @@ int main(void)
 		cmocka_unit_test(test_wrong_type),
 		cmocka_unit_test(test_negative_and_zero_capacities),
 		cmocka_unit_test(test_ratios),
+		cmocka_unit_test(test_wired),
 		cmocka_unit_test(test_plausible_clients),
 		cmocka_unit_test(test_bounds_and_nan),
 		cmocka_unit_test(test_raw_text),
