@@ -1805,6 +1805,7 @@ static int snmp_reconfigure(struct collector *c, const struct conf *conf)
 			}
 		if (keep) {
 			keep->conf = ct;
+			switch_forget(keep);	/* rooms may have moved: its next poll says */
 			add_target(st, keep);
 		} else {
 			struct target *t = target_new(st, ct);

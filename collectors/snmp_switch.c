@@ -780,6 +780,12 @@ static void emit_rooms(struct target *t, double now)
 	}
 }
 
+void switch_forget(struct target *t)
+{
+	if (t->sw)
+		shares_clear(t->sw);
+}
+
 void switch_failed(struct target *t)
 {
 	if (!t->sw)

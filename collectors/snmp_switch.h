@@ -53,6 +53,8 @@ bool switch_begin(struct target *t);
 bool switch_next(struct target *t);
 /* The finished poll as samples (and the --probe text). */
 void switch_emit(struct target *t);
+/* A new config: the rooms' shares of the last poll (by room index) go. */
+void switch_forget(struct target *t);
 /* A failed poll: the target's rooms no longer count its ports. */
 void switch_failed(struct target *t);
 /* The last poll as text for --probe; NULL before one. */
