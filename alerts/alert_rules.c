@@ -386,14 +386,15 @@ static void rule_rooms(struct ctx *x)
 		snprintf(entity, sizeof entity, "room:%s", r->conf->name);
 		struct defaults d = { .warn = c->warn_ratio, .crit = c->crit_ratio, .clear = 0.9,
 				      .for_warn = -1, .for_crit = -1, .repeat = -1, .group_wait = -1 };
+		/* Wi-Fi clients fill the APs; devices on cables take ports */
 		struct alert_obs *o = observe(x, "room_over_capacity", entity, &d,
-					      ratio(r->clients, r->capacity));
+					      ratio(r->clients, r->wifi_capacity));
 		if (o) {
 			alert_obs_label(o, "room", r->conf->name);
 			snprintf(o->summary, sizeof o->summary,
 				 "room %s%s: %.0f clients, its APs hold %.0f (%d of %d APs reporting)",
-				 r->conf->name, how_full(r->clients, r->capacity, o->warn), r->clients,
-				 r->capacity, r->aps_known, r->aps_total);
+				 r->conf->name, how_full(r->clients, r->wifi_capacity, o->warn), r->clients,
+				 r->wifi_capacity, r->aps_known, r->aps_total);
 		}
 		struct defaults p = d;
 		p.warn = 1.0;
@@ -734,7 +735,7 @@ static void rule_forecast(struct ctx *x)
 		const struct venue_room *r = &x->v->rooms[i];
 		char entity[SAMPLE_ENTITY_MAX + 8];
 		snprintf(entity, sizeof entity, "room:%s", r->conf->name);
-		forecast(x, entity, "room", r->conf->name, r->clients, r->capacity, "clients");
+		forecast(x, entity, "room", r->conf->name, r->clients, r->wifi_capacity, "clients");
 	}
 	for (size_t i = 0; i < x->c->n_uplinks; i++) {
 		const struct venue_uplink *u = &x->v->uplinks[i];
