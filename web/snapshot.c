@@ -286,6 +286,14 @@ static json_t *room_airtime_json(const struct venue_room *room)
 			 "radios_known", room->radios_known, "radios_total", room->radios_total);
 }
 
+/* What a room's status is about: Wi-Fi clients, plus devices on cables. */
+static double room_devices(const struct venue_room *r)
+{
+	if (isnan(r->wired_devices))
+		return r->clients;
+	return (isnan(r->clients) ? 0 : r->clients) + r->wired_devices;
+}
+
 /* A room's cables beside its Wi-Fi: null when no switch serves it. */
 static json_t *wired_json(const struct venue *v, const struct venue_room *room)
 {
@@ -320,9 +328,7 @@ static json_t *room_json(const struct venue *v, const struct schedule *sched, si
 	json_object_set_new(o, "capacity", jnum(room->capacity));
 	json_object_set_new(o, "projected", jnum(room->projected));
 	json_object_set_new(o, "headroom", jnum(room->headroom));
-	double devices = isnan(room->wired_devices) ? room->clients
-		       : (isnan(room->clients) ? 0 : room->clients) + room->wired_devices;
-	json_object_set_new(o, "load", jnum(ratio(devices, room->capacity)));
+	json_object_set_new(o, "load", jnum(ratio(room_devices(room), room->capacity)));
 	json_object_set_new(o, "status", json_string(plan_status_name(room->status)));
 	json_object_set_new(o, "plan_status", json_string(plan_status_name(room->plan_status)));
 	json_object_set_new(o, "aps_known", json_integer(room->aps_known));
@@ -666,11 +672,14 @@ struct place {
 
 static void room_place(const struct venue_room *r, enum plan_status s, struct place *p)
 {
+	double devices = room_devices(r);
 	const char *how = s == PLAN_WARN ? "near capacity"
-			: r->clients >= r->capacity ? "over capacity" : "full";
-	char clients[32], capacity[32];
-	fmt_count(r->clients, clients, sizeof clients);
+			: devices >= r->capacity ? "over capacity" : "full";
+	char clients[32], capacity[32], cables[48] = "";
+	fmt_count(devices, clients, sizeof clients);
 	fmt_count(r->capacity, capacity, sizeof capacity);
+	if (!isnan(r->wired_devices))
+		snprintf(cables, sizeof cables, " (%.0f on cables)", r->wired_devices);
 	p->kind = "room";
 	p->name = r->conf->name;
 	if (r->clients_status < s && r->airtime_status >= s) {	/* the air, not the crowd */
@@ -681,8 +690,8 @@ static void room_place(const struct venue_room *r, enum plan_status s, struct pl
 			 capacity);
 		return;
 	}
-	snprintf(p->text, sizeof p->text, "%s %s: %s of %s clients", r->conf->name, how,
-		 clients, capacity);
+	snprintf(p->text, sizeof p->text, "%s %s: %s of %s %s%s", r->conf->name, how,
+		 clients, capacity, cables[0] ? "devices" : "clients", cables);
 }
 
 static void uplink_place(const struct venue_uplink *u, enum plan_status s, struct place *p)
@@ -705,8 +714,8 @@ static void worst_place(const struct venue *v, json_t *incidents, enum plan_stat
 		if (room->status != s)
 			continue;
 		p->count++;
-		if (room->clients / room->capacity > p->ratio) {
-			p->ratio = room->clients / room->capacity;
+		if (room_devices(room) / room->capacity > p->ratio) {
+			p->ratio = room_devices(room) / room->capacity;
 			room_place(room, s, p);
 		}
 	}
