@@ -4,8 +4,9 @@
 # whose Gi1/0/1-24 are the sprint room's (its APs on Gi1/0/3-4 are the
 # room's two wired devices; Gi1/0/5 is excluded by uplink_ports). The
 # room's RRD file exists in the layout from before cables, with an
-# hour-old row: headroomd adds wired_devices, wired_ports and
-# wired_ports_up to it in place and writes 2, 23 and the ports up.
+# hour-old row: headroomd adds airtime_max, airtime_mean, wired_devices,
+# wired_ports and wired_ports_up to it in place and writes the last three
+# as 2, 23 and the ports up.
 # /api/v1/rooms shows the wired side beside Wi-Fi and /metrics the
 # headroom_room_wired_* series; with Chromium and playwright-core
 # (tests/browser/wired.mjs, installed as web_browser.sh does) the
@@ -63,12 +64,12 @@ grep -q ERROR "$TMP/rrdtool.log" && { grep -m3 ERROR "$TMP/rrdtool.log"; fail "r
 pid=$!
 started $pid
 # clients unknown (no AP answers), projected 36, capacity 20 + 23 ports seen
-wait_for 60 sh -c "rrdtool lastupdate '$state/room/sprint.rrd' | tail -1 | grep -q ': U 36 43 2 23 $up\$'" ||
+wait_for 60 sh -c "rrdtool lastupdate '$state/room/sprint.rrd' | tail -1 | grep -q ': U 36 43 U U 2 23 $up\$'" ||
 	{ rrdtool lastupdate "$state/room/sprint.rrd"; tail -20 "$TMP/daemon.log"; fail "no wired figures in the room's file"; }
-grep -q "sprint.rrd: added 3 data source(s) from wired_devices on in place" "$TMP/daemon.log" ||
+grep -q "sprint.rrd: added 5 data source(s) from airtime_max on in place" "$TMP/daemon.log" ||
 	{ cat "$TMP/daemon.log"; fail "the daemon did not say it upgraded the file"; }
 rrdtool fetch "$state/room/sprint.rrd" MAX -r 10 -s $((old + 20)) -e $((old + 60)) |
-	grep -q "^$((old + 60)): 1.2000000000e+01 3.6000000000e+01 2.0000000000e+01 -nan -nan -nan$" ||
+	grep -q "^$((old + 60)): 1.2000000000e+01 3.6000000000e+01 2.0000000000e+01 -nan -nan -nan -nan -nan$" ||
 	fail "the hour-old row was not kept (or its cables are not unknown)"
 
 api_wait 30 "$web" /api/v1/rooms \
