@@ -151,6 +151,23 @@ struct air_frame {
 	int tid;			/* QoS data: 0..7, else -1 */
 	int ack_policy;			/* QoS data: 0..3, else 0 */
 	uint64_t ampdu_bits_before;	/* A-MPDU: bits of its earlier subframes (< 2^26) */
+	struct air_cache *cache;	/* optional: the rates' constants seen so far */
+};
+/* What a rate (on a band) fixes of every frame's time, worked out once:
+ * a capture's frames come at a handful of rates. Zeroed: empty. */
+struct air_rate {
+	uint64_t k0, k1;		/* the dec_rate's fields up to dcm, and the band */
+	uint32_t k2;
+	uint32_t n_dbps;		/* HT and up; 0 in a used slot: no rate */
+	uint32_t pre_ns;		/* HT and up: preamble and signal extension */
+	uint32_t sym_ns;		/* HT and up: one data symbol */
+	uint32_t tail, m;		/* HT and up: BCC tail bits; 2 with STBC, else 1 */
+	uint32_t sifs, slot, ack_ns, ba_ns;
+	bool used, sgi_round;
+};
+#define AIR_CACHE_SLOTS 64		/* 32 pairs */
+struct air_cache {
+	struct air_rate slot[AIR_CACHE_SLOTS];
 };
 /* false when the rate is missing or makes no sense (*ns untouched); a
  * subframe may add 0 ns. */

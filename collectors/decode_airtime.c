@@ -1,5 +1,7 @@
 /* Airtime of an 802.11 frame from its PHY parameters, by the standard's TXTIME formulas. */
 #include "config.h"
+#include <stddef.h>
+#include <string.h>
 #include "collectors/decode.h"
 
 /*
@@ -262,40 +264,111 @@ static bool expects_ack(const struct air_frame *f)
 	return f->type == 2 && f->ack_policy == 0;
 }
 
+/* ---- a rate's constants, worked out once per rate and band ---- */
+
+/* The key reads dec_rate's fields phy..ldpc as two words: no padding
+ * among them, and none of them per frame (ampdu_ref comes later). */
+_Static_assert(offsetof(struct dec_rate, ldpc) == 15 && offsetof(struct dec_rate, dcm) == 16,
+	       "dec_rate's rate fields are bytes 0..16");
+
+static void rate_fill(struct air_rate *c, const struct dec_rate *r, int freq_mhz)
+{
+	c->sifs = sifs_ns(freq_mhz);
+	c->slot = slot_ns(r, freq_mhz);
+	c->ack_ns = response_ns(r, ACK_LEN, freq_mhz);
+	c->ba_ns = response_ns(r, BA_LEN, freq_mhz);
+	c->n_dbps = r->phy == PHY_NONE ? 0 : r->phy >= PHY_HT ? n_dbps_rate(r) : 1;
+	if (r->phy < PHY_HT || !c->n_dbps)
+		return;
+	c->pre_ns = preamble_ns(r, freq_mhz);
+	c->m = r->stbc ? 2 : 1;
+	c->tail = r->phy != PHY_HE || !r->ldpc ? 6 * n_es(c->n_dbps) : 0;
+	/* HT/VHT short GI: 3.6 us symbols, their total rounded up to 4 us. */
+	c->sgi_round = r->phy != PHY_HE && !r->greenfield && r->gi;
+	c->sym_ns = r->phy == PHY_HE ? 12800 + he_gi_ns[r->gi] : r->greenfield && r->gi ? 3600 : 4000;
+}
+
+static bool rate_is(const struct air_rate *c, uint64_t k0, uint64_t k1, uint32_t k2)
+{
+	return c->used && c->k0 == k0 && c->k1 == k1 && c->k2 == k2;
+}
+
+/* Two slots a key may sit in, by its hash; a clash only works one out
+ * again. */
+static const struct air_rate *rate_of(struct air_cache *cache, const struct dec_rate *r, int freq_mhz,
+				      struct air_rate *tmp)
+{
+	uint64_t k0, k1;
+	memcpy(&k0, r, 8);
+	memcpy(&k1, (const uint8_t *)r + 8, 8);
+	uint32_t k2 = (uint32_t)r->dcm | (uint32_t)is_2g4(freq_mhz) << 1;
+	struct air_rate *c = tmp;
+	if (cache) {
+		uint64_t h = (k0 ^ (k1 + k2) * 0x9e3779b97f4a7c15ULL) * 0xff51afd7ed558ccdULL;
+		c = &cache->slot[h >> 58 & (AIR_CACHE_SLOTS - 2)];
+		if (rate_is(c, k0, k1, k2))
+			return c;
+		if (rate_is(c + 1, k0, k1, k2))
+			return c + 1;
+		if (c->used)
+			c += 1;
+	}
+	rate_fill(c, r, freq_mhz);
+	c->k0 = k0;
+	c->k1 = k1;
+	c->k2 = k2;
+	c->used = true;
+	return c;
+}
+
+/* data_ns() with the rate's constants (n_dbps > 0). */
+static uint64_t rate_data_ns(const struct air_rate *c, uint32_t psdu_bits)
+{
+	uint32_t nsym = c->m * div_up(psdu_bits + 16 + c->tail, c->m * c->n_dbps);
+	return (uint64_t)(c->sgi_round ? div_up(nsym * 9, 10) : nsym) * c->sym_ns;
+}
+
 /* A subframe: the symbols its bits add to the subframes' before it; the
  * first also the space before, the preamble and the Block Ack after
  * (when its ack policy asks for one). */
-static uint32_t subframe_ns(const struct air_frame *f, uint32_t n_dbps, uint32_t ifs, uint32_t sifs)
+static uint32_t subframe_ns(const struct air_frame *f, const struct air_rate *c, uint32_t ifs)
 {
-	const struct dec_rate *r = f->rate;
 	uint32_t before = (uint32_t)f->ampdu_bits_before;
-	uint64_t t = data_ns(r, n_dbps, before + (uint32_t)airtime_subframe_bits(f->psdu_len));
+	uint64_t t = rate_data_ns(c, before + (uint32_t)airtime_subframe_bits(f->psdu_len));
 	if (before)
-		return sat32(t - data_ns(r, n_dbps, before));
-	t += ifs + preamble_ns(r, f->freq_mhz);
+		return sat32(t - rate_data_ns(c, before));
+	t += ifs + c->pre_ns;
 	if (!f->group && f->type == 2 && f->ack_policy == 0)
-		t += sifs + response_ns(r, BA_LEN, f->freq_mhz);
+		t += c->sifs + c->ba_ns;
 	return sat32(t);
 }
 
 bool airtime_frame_ns(const struct air_frame *f, uint32_t *ns)
 {
 	const struct dec_rate *r = f->rate;
-	uint32_t n_dbps = r->phy >= PHY_HT ? n_dbps_rate(r) : 1;
-	if (r->phy == PHY_NONE || f->psdu_len > AIR_MAX_PSDU || !n_dbps)
+	if (r->phy == PHY_NONE || f->psdu_len > AIR_MAX_PSDU)
 		return false;
-	uint32_t sifs = sifs_ns(f->freq_mhz);
+	struct air_rate tmp;
+	const struct air_rate *c = rate_of(f->cache, r, f->freq_mhz, &tmp);
+	if (!c->n_dbps)
+		return false;
 	bool response = f->type == 1 && (f->subtype == 13 || f->subtype == 12 || f->subtype == 9);
-	uint32_t ifs = response ? sifs : sifs + aifsn_of_tid(f->tid) * slot_ns(r, f->freq_mhz);
+	uint32_t ifs = response ? c->sifs : c->sifs + aifsn_of_tid(f->tid) * c->slot;
 	if (r->ampdu && r->phy >= PHY_HT) {
-		*ns = subframe_ns(f, n_dbps, ifs, sifs);
+		*ns = subframe_ns(f, c, ifs);
 		return true;
 	}
-	uint32_t ppdu = r->phy >= PHY_HT ? mimo_ns(r, n_dbps, f->psdu_len, f->freq_mhz)
-					 : airtime_ppdu_ns(r, f->psdu_len, f->freq_mhz);
+	uint32_t ppdu;
+	if (r->phy >= PHY_HT) {
+		uint32_t bits = (uint32_t)(r->phy == PHY_HT ? 8 * (uint64_t)f->psdu_len
+							    : airtime_subframe_bits(f->psdu_len));
+		ppdu = sat32(c->pre_ns + rate_data_ns(c, bits));
+	} else {
+		ppdu = airtime_ppdu_ns(r, f->psdu_len, f->freq_mhz);
+	}
 	uint64_t t = (uint64_t)ifs + ppdu;
 	if (expects_ack(f))
-		t += sifs + response_ns(r, f->type == 1 && f->subtype == 8 ? BA_LEN : ACK_LEN, f->freq_mhz);
+		t += c->sifs + (f->type == 1 && f->subtype == 8 ? c->ba_ns : c->ack_ns);
 	*ns = sat32(t);
 	return true;
 }

@@ -397,7 +397,7 @@ static void digest_air(struct d11_digester *g, const struct dec_radio *r, const 
 		return;
 	struct air_frame af = {
 		.rate = &r->rate, .freq_mhz = r->freq_mhz, .type = f->type, .subtype = f->subtype,
-		.group = mac_is_group(f->a1), .tid = -1,
+		.group = mac_is_group(f->a1), .tid = -1, .cache = &g->rates,
 	};
 	/* The PSDU: the frame as sent, with its FCS whether captured or not. */
 	af.psdu_len = wire_len - r->hlen + (r->fcs_at_end ? 0 : 4);

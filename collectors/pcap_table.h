@@ -74,6 +74,7 @@ struct d11_digester {
 	uint32_t ampdu_ref;
 	int ampdu_freq;
 	uint64_t ampdu_bits;		/* its subframes' so far */
+	struct air_cache rates;		/* the rates' constants, for airtime */
 };
 
 #define CAP_MAX_CHAN 64
