@@ -10,7 +10,6 @@
 #include "store/store.h"
 #include "base/util.h"
 
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -120,22 +119,6 @@ static bool equal_secret(const char *given, const char *want)
 	return diff == 0;
 }
 
-static void client_ip(struct MHD_Connection *conn, char *buf, size_t len)
-{
-	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	snprintf(buf, len, "?");
-	if (!ci || !ci->client_addr)
-		return;
-	const struct sockaddr *sa = ci->client_addr;
-	if (sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf,
-			  (socklen_t)len);
-	else if (sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf,
-			  (socklen_t)len);
-}
-
 /*
  * Wrong credentials per client address and in total, each in a one-minute
  * window: past either limit, wrong credentials get 429 instead of 401.
@@ -170,7 +153,7 @@ static struct web_limiter_slot *limiter_slot(struct web *w, const char *ip, doub
 static bool note_failure(struct web *w, struct MHD_Connection *conn)
 {
 	char ip[48];
-	client_ip(conn, ip, sizeof ip);
+	web_client_ip(conn, ip, sizeof ip);
 	__atomic_add_fetch(&w->counters.auth_failures_total, 1, __ATOMIC_RELAXED);
 	double now = now_seconds();
 	pthread_mutex_lock(&w->limiter_lock);

@@ -32,7 +32,7 @@ struct web_conn {
 	bool cut;		/* shut down by us; no longer counted */
 };
 
-static void ip_of(struct MHD_Connection *c, char *buf, size_t len)
+void web_client_ip(struct MHD_Connection *c, char *buf, size_t len)
 {
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -75,7 +75,7 @@ static void started(struct web *w, struct MHD_Connection *c, void **ctx)
 	struct web_conn *k = xcalloc(1, sizeof *k);
 	k->fd = fd ? fd->connect_fd : -1;
 	k->since = now_seconds();
-	ip_of(c, k->ip, sizeof k->ip);
+	web_client_ip(c, k->ip, sizeof k->ip);
 	*ctx = k;
 	unsigned same = 0;
 	pthread_mutex_lock(&w->conns_lock);

@@ -150,6 +150,8 @@ void web_conn_notify(void *cls, struct MHD_Connection *c, void **ctx,
 void web_conn_request(struct web *w, struct MHD_Connection *c, bool in);
 /* Drop connections past the deadline (also done on every accept). */
 void web_conns_sweep(struct web *w, double now);
+/* The client's address as text ("?" when unknown), for limits per address. */
+void web_client_ip(struct MHD_Connection *c, char *buf, size_t len);
 
 /* graphs.c: graphs drawn off the HTTP threads. */
 #define WEB_GRAPH_KEY_MAX 512
