@@ -1149,6 +1149,22 @@ static void build_targets(struct build_ctx *b, cfg_t *root)
 	}
 }
 
+/* The index a block's reference (its room, target or capture: the field
+ * is named after what it refers to) resolves to, or -1; a name nothing
+ * configures is an error on the field's line. */
+static int ref_index(struct build_ctx *b, cfg_t *sec, const char *kind, const char *name,
+		     const char *field, const char *value,
+		     int (*index)(const struct conf *, const char *))
+{
+	if (!value)
+		return -1;
+	int i = index(b->conf, value);
+	if (i < 0)
+		errbuf_add(b->errors, "%s:%d: %s: %s \"%s\" names %s \"%s\", which is not configured",
+			   b->file, FIELD_LINE(b, sec, field), field, kind, name, field, value);
+	return i;
+}
+
 static void build_aps(struct build_ctx *b, cfg_t *root)
 {
 	struct conf *c = b->conf;
@@ -1161,10 +1177,7 @@ static void build_aps(struct build_ctx *b, cfg_t *root)
 		a->line = SEC_LINE(b, sec);
 		need(b, sec, "ap", "room");
 		a->room = dup_or_null(sec, "room");
-		a->room_idx = a->room ? conf_room_index(c, a->room) : -1;
-		if (a->room && a->room_idx < 0)
-			errbuf_add(b->errors, "%s:%d: room: ap \"%s\" names room \"%s\", which is not configured",
-				   b->file, FIELD_LINE(b, sec, "room"), a->name, a->room);
+		a->room_idx = ref_index(b, sec, "ap", a->name, "room", a->room, conf_room_index);
 		a->radios = cfg_getint(sec, "radios");
 		if (cfg_size(sec, "max_clients")) {
 			a->max_clients = cfg_getint(sec, "max_clients");
@@ -1184,10 +1197,7 @@ static void build_aps(struct build_ctx *b, cfg_t *root)
 				   b->file, FIELD_LINE(b, sec, "max_clients"), a->max_clients,
 				   a->radios * c->radio_plausible_clients);
 		a->target = dup_or_null(sec, "target");
-		a->target_idx = a->target ? conf_target_index(c, a->target) : -1;
-		if (a->target && a->target_idx < 0)
-			errbuf_add(b->errors, "%s:%d: target: ap \"%s\" names target \"%s\", which is not configured",
-				   b->file, FIELD_LINE(b, sec, "target"), a->name, a->target);
+		a->target_idx = ref_index(b, sec, "ap", a->name, "target", a->target, conf_target_index);
 		a->match_name = xstrdup(cfg_getstr(sec, "name") ? cfg_getstr(sec, "name") : a->name);
 		a->address = dup_or_null(sec, "address");
 		a->bssids = dup_list(sec, "bssid", &a->n_bssids);
@@ -1213,16 +1223,10 @@ static void build_wired(struct build_ctx *b, cfg_t *root)
 		need(b, sec, "wired", "room");
 		need(b, sec, "wired", "target");
 		w->room = dup_or_null(sec, "room");
-		w->room_idx = w->room ? conf_room_index(c, w->room) : -1;
-		if (w->room && w->room_idx < 0)
-			errbuf_add(b->errors, "%s:%d: room: wired \"%s\" names room \"%s\", which is not configured",
-				   b->file, FIELD_LINE(b, sec, "room"), w->name, w->room);
+		w->room_idx = ref_index(b, sec, "wired", w->name, "room", w->room, conf_room_index);
 		w->target = dup_or_null(sec, "target");
-		w->target_idx = w->target ? conf_target_index(c, w->target) : -1;
-		if (w->target && w->target_idx < 0)
-			errbuf_add(b->errors, "%s:%d: target: wired \"%s\" names target \"%s\", which is not configured",
-				   b->file, FIELD_LINE(b, sec, "target"), w->name, w->target);
-		else if (w->target && !c->targets[w->target_idx].is_switch)
+		w->target_idx = ref_index(b, sec, "wired", w->name, "target", w->target, conf_target_index);
+		if (w->target_idx >= 0 && !c->targets[w->target_idx].is_switch)
 			errbuf_add(b->errors, "%s:%d: target: wired \"%s\" names target \"%s\", which is not kind = \"switch\"",
 				   b->file, FIELD_LINE(b, sec, "target"), w->name, w->target);
 		w->ports = dup_list(sec, "ports", &w->n_ports);
@@ -1289,18 +1293,13 @@ static void build_uplinks(struct build_ctx *b, cfg_t *root)
 		u->line = SEC_LINE(b, sec);
 		u->capacity_mbps = cfg_getfloat(sec, "capacity_mbps");
 		u->target = dup_or_null(sec, "target");
-		u->target_idx = u->target ? conf_target_index(c, u->target) : -1;
-		if (u->target && u->target_idx < 0)
-			errbuf_add(b->errors, "%s:%d: target: uplink \"%s\" names target \"%s\", which is not configured",
-				   b->file, FIELD_LINE(b, sec, "target"), u->name, u->target);
+		u->target_idx = ref_index(b, sec, "uplink", u->name, "target", u->target, conf_target_index);
 		u->interface = dup_or_null(sec, "interface");
 		if (u->target && !u->interface)
 			errbuf_add(b->errors, "%s:%d: interface: uplink \"%s\" polled over SNMP needs an 'interface' (ifName, ifDescr or ifAlias)",
 				   b->file, FIELD_LINE(b, sec, "interface"), u->name);
 		u->capture = dup_or_null(sec, "capture");
-		if (u->capture && conf_capture_index(c, u->capture) < 0)
-			errbuf_add(b->errors, "%s:%d: capture: uplink \"%s\" names capture \"%s\", which is not configured",
-				   b->file, FIELD_LINE(b, sec, "capture"), u->name, u->capture);
+		ref_index(b, sec, "uplink", u->name, "capture", u->capture, conf_capture_index);
 		if (!u->target && !u->capture && u->capacity_mbps <= 0)
 			errbuf_add(b->errors, "%s:%d: capacity_mbps: uplink \"%s\" needs a capacity_mbps greater than zero (or a target to read ifHighSpeed from)",
 				   b->file, FIELD_LINE(b, sec, "capacity_mbps"), u->name);
@@ -1324,9 +1323,7 @@ static void build_pools(struct build_ctx *b, cfg_t *root)
 		check_list(b, sec, "subnet", &p->subnet, p->subnet ? 1 : 0, subnet_ok,
 			   "an IPv4 network/length");
 		p->capture = dup_or_null(sec, "capture");
-		if (p->capture && conf_capture_index(c, p->capture) < 0)
-			errbuf_add(b->errors, "%s:%d: capture: dhcp_pool \"%s\" names capture \"%s\", which is not configured",
-				   b->file, FIELD_LINE(b, sec, "capture"), p->name, p->capture);
+		ref_index(b, sec, "dhcp_pool", p->name, "capture", p->capture, conf_capture_index);
 	}
 }
 
@@ -1506,9 +1503,7 @@ static void build_sessions(struct build_ctx *b, cfg_t *root)
 		s->line = SEC_LINE(b, sec);
 		s->attendance = cfg_getfloat(sec, "attendance");
 		s->room = dup_or_null(sec, "room");
-		if (s->room && conf_room_index(c, s->room) < 0)
-			errbuf_add(b->errors, "%s:%d: room: session \"%s\" names room \"%s\", which is not configured",
-				   b->file, FIELD_LINE(b, sec, "room"), s->pattern, s->room);
+		ref_index(b, sec, "session", s->pattern, "room", s->room, conf_room_index);
 	}
 }
 
