@@ -284,6 +284,14 @@ struct json_t;
 struct json_t *report_wired_json(const struct report *r, const struct report_room *room);
 void report_wired_csv(const struct report *r, FILE *f);
 void report_wired_html(const struct report *r, FILE *f);
+/* The writers' shared pieces: text as a CSV field, quoted where it must
+ * be, and a number, empty when unknown (report_csv.c); text escaped for
+ * HTML (report_html.c), NULL writing nothing; a number for JSON, null when
+ * unknown (report_json.c). */
+void report_csv_text(FILE *f, const char *s);
+void report_csv_num(FILE *f, double x);
+void report_html_text(FILE *f, const char *s);
+struct json_t *report_json_num(double x);
 
 /* Graphs the store draws, as SVG text. */
 void report_draw_graphs(struct report *r);

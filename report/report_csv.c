@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void field_str(FILE *f, const char *s, bool last)
+void report_csv_text(FILE *f, const char *s)
 {
 	if (s && strpbrk(s, ",\"\r\n")) {
 		fputc('"', f);
@@ -23,13 +23,23 @@ static void field_str(FILE *f, const char *s, bool last)
 	} else if (s) {
 		fputs(s, f);
 	}
+}
+
+static void field_str(FILE *f, const char *s, bool last)
+{
+	report_csv_text(f, s);
 	fputc(last ? '\n' : ',', f);
+}
+
+void report_csv_num(FILE *f, double x)
+{
+	if (!isnan(x) && !isinf(x))
+		fprintf(f, "%.10g", x);
 }
 
 static void field_num(FILE *f, double x, bool last)
 {
-	if (!isnan(x) && !isinf(x))
-		fprintf(f, "%.10g", x);
+	report_csv_num(f, x);
 	fputc(last ? '\n' : ',', f);
 }
 

@@ -12,7 +12,7 @@
 
 #define NO_DATA "<span class=\"nd\">no data</span>"
 
-static void esc(FILE *f, const char *s)
+void report_html_text(FILE *f, const char *s)
 {
 	for (; s && *s; s++) {
 		switch (*s) {
@@ -111,10 +111,10 @@ static void card(FILE *f, const char *label, double v, int decimals, const char 
 	fputs("<div class=\"card\"><div class=\"v\">", f);
 	num(f, v, decimals);
 	fputs("</div><div class=\"l\">", f);
-	esc(f, label);
+	report_html_text(f, label);
 	if (extra) {
 		fputs("<br>", f);
-		esc(f, extra);
+		report_html_text(f, extra);
 	}
 	fputs("</div></div>\n", f);
 }
@@ -182,12 +182,12 @@ static void section_glance(const struct report *r, FILE *f)
 	if (room) {
 		clock_time(r, room->peak.at, at, sizeof at);
 		fputs("<li>Busiest room: <strong>", f);
-		esc(f, room->conf->name);
+		report_html_text(f, room->conf->name);
 		fprintf(f, "</strong>, %.0f of %ld clients (%.0f%%) at %s", room->peak.value,
 			room->capacity, 100 * room->peak.value / (double)room->capacity, at);
 		if (room->peak_session) {
 			fputs(", during &ldquo;", f);
-			esc(f, room->peak_session);
+			report_html_text(f, room->peak_session);
 			fputs("&rdquo;", f);
 		}
 		fputs(".</li>\n", f);
@@ -197,7 +197,7 @@ static void section_glance(const struct report *r, FILE *f)
 		if (!u->has_data)
 			continue;
 		fputs("<li>Uplink ", f);
-		esc(f, u->conf->name);
+		report_html_text(f, u->conf->name);
 		fprintf(f, ": peak %.0f of %.0f Mbit/s", fmax(u->peak_in.value, u->peak_out.value),
 			u->capacity_mbps);
 		if (u->minutes_warn > 0)
@@ -210,7 +210,7 @@ static void section_glance(const struct report *r, FILE *f)
 			alerts_at(r, "warn"), alerts_at(r, "warn") == 1 ? "" : "s");
 	if (r->n_recos) {
 		fputs("<li>First for next year: ", f);
-		esc(f, r->recos[0].text);
+		report_html_text(f, r->recos[0].text);
 		fputs("</li>\n", f);
 	}
 	fputs("</ul></section>\n", f);
@@ -283,12 +283,12 @@ static void section_summary(const struct report *r, FILE *f)
 		fputs("<p>", f);
 		if (room) {
 			fputs("Busiest room: <strong>", f);
-			esc(f, room->conf->name);
+			report_html_text(f, room->conf->name);
 			fprintf(f, "</strong> (%.0f of %ld). ", room->peak.value, room->capacity);
 		}
 		if (ap) {
 			fputs("Busiest AP: <strong>", f);
-			esc(f, ap->conf->name);
+			report_html_text(f, ap->conf->name);
 			fprintf(f, "</strong> (%.0f of %.0f).", ap->peak.value, ap->capacity);
 		}
 		fputs("</p>\n", f);
@@ -322,14 +322,14 @@ static void figure(FILE *f, const char *svg, const char *caption)
 	fputs("<figure>", f);
 	if (svg) {
 		fputs("<img class=\"graph\" alt=\"", f);
-		esc(f, caption);
+		report_html_text(f, caption);
 		fputs("\" src=\"data:image/svg+xml;base64,", f);
 		base64(f, (const unsigned char *)svg, strlen(svg));
 		fputs("\">", f);
 	} else
 		fputs("<p>" NO_DATA "</p>", f);
 	fputs("<figcaption>", f);
-	esc(f, caption);
+	report_html_text(f, caption);
 	fputs("</figcaption></figure>\n", f);
 }
 
@@ -367,7 +367,7 @@ static void section_uplinks(const struct report *r, FILE *f)
 		const struct report_uplink *u = &r->uplinks[i];
 		fprintf(f, "<tr class=\"%s\"><td>", u->minutes_crit > 0 ? "crit" :
 			u->minutes_warn > 0 ? "warn" : "");
-		esc(f, u->conf->name);
+		report_html_text(f, u->conf->name);
 		fputs("</td>", f);
 		td_num(f, u->capacity_mbps, 0);
 		td_num(f, u->projected_mbps, 1);
@@ -392,7 +392,7 @@ static void section_uplinks(const struct report *r, FILE *f)
 			char day[16];
 			report_format_day(r->days[d].start, day, sizeof day);
 			fputs("<tr><td>", f);
-			esc(f, u->conf->name);
+			report_html_text(f, u->conf->name);
 			fprintf(f, "</td><td>%s</td>", day);
 			td_bytes(f, u->volume_in[d]);
 			td_bytes(f, u->volume_out[d]);
@@ -423,7 +423,7 @@ static void section_rooms(const struct report *r, FILE *f)
 		const struct report_room *room = &r->rooms[i];
 		fprintf(f, "<tr class=\"%s\"><td>", room->minutes_crit > 0 ? "crit" :
 			room->minutes_warn > 0 ? "warn" : "");
-		esc(f, room->conf->name);
+		report_html_text(f, room->conf->name);
 		fprintf(f, "</td><td class=\"n\">%ld</td><td class=\"n\">%ld</td>"
 			"<td class=\"n\">%ld</td>", room->conf->seats, room->projected,
 			room->capacity);
@@ -442,7 +442,7 @@ static void section_rooms(const struct report *r, FILE *f)
 		td_num(f, room->minutes_crit, 1);
 		fputs("<td>", f);
 		if (room->peak_session)
-			esc(f, room->peak_session);
+			report_html_text(f, room->peak_session);
 		fputs("</td></tr>\n", f);
 	}
 	fputs("</table></div>\n", f);
@@ -467,9 +467,9 @@ static void section_sessions(const struct report *r, FILE *f)
 	for (size_t i = 0; i < r->n_sessions; i++) {
 		const struct report_session *x = &r->sessions[i];
 		fprintf(f, "<tr class=\"%s\"><td>", x->overloaded > 0 ? "crit" : "");
-		esc(f, x->title);
+		report_html_text(f, x->title);
 		fputs("</td><td>", f);
-		esc(f, x->room);
+		report_html_text(f, x->room);
 		fputs("</td>", f);
 		td_time(f, x->start, true);
 		td_time(f, x->end, true);
@@ -542,7 +542,7 @@ static void heat_day(const struct report *r, FILE *f, const struct report_day *d
 	for (size_t i = 0; i < r->n_rooms; i++) {
 		const struct report_room *room = &r->rooms[i];
 		fputs("<tr><td class=\"r\">", f);
-		esc(f, room->conf->name);
+		report_html_text(f, room->conf->name);
 		fputs("</td>", f);
 		for (size_t h = lo; h < hi; h++) {
 			double v = room->hour_peak[h];
@@ -585,9 +585,9 @@ static void section_aps(const struct report *r, FILE *f)
 		const struct report_ap *ap = &r->aps[i];
 		fprintf(f, "<tr class=\"%s\"><td>", ap->minutes_crit > 0 ? "crit" :
 			ap->minutes_warn > 0 ? "warn" : "");
-		esc(f, ap->conf->name);
+		report_html_text(f, ap->conf->name);
 		fputs("</td><td>", f);
-		esc(f, ap->conf->room);
+		report_html_text(f, ap->conf->room);
 		fputs("</td>", f);
 		td_num(f, ap->capacity, 0);
 		if (!ap->has_data) {
@@ -627,18 +627,18 @@ static void section_incidents(const struct report *r, FILE *f)
 				? "crit" : "warn");
 			td_time(f, a->fired, true);
 			fputs("<td>", f);
-			esc(f, a->rule);
+			report_html_text(f, a->rule);
 			fputs("</td><td>", f);
-			esc(f, a->entity);
+			report_html_text(f, a->entity);
 			fputs("</td><td>", f);
-			esc(f, a->severity);
+			report_html_text(f, a->severity);
 			fputs("</td>", f);
 			char buf[32];
 			report_format_time(a->acked, buf, sizeof buf);
 			fprintf(f, "<td>%s", buf);
 			if (a->acked_by) {
 				fputs(" by ", f);
-				esc(f, a->acked_by);
+				report_html_text(f, a->acked_by);
 			}
 			fputs("</td>", f);
 			if (a->resolved)
@@ -649,7 +649,7 @@ static void section_incidents(const struct report *r, FILE *f)
 			if (a->resolved)
 				duration(f, (long)(a->resolved - a->fired));
 			fputs("</td><td>", f);
-			esc(f, a->summary);
+			report_html_text(f, a->summary);
 			fputs("</td></tr>\n", f);
 		}
 		fputs("</table></div>\n", f);
@@ -676,7 +676,7 @@ static void section_incidents(const struct report *r, FILE *f)
 	for (size_t i = 0; i < r->n_outages; i++) {
 		const struct report_outage *g = &r->outages[i];
 		fputs("<tr><td>", f);
-		esc(f, g->entity);
+		report_html_text(f, g->entity);
 		fputs("</td>", f);
 		td_time(f, g->start, true);
 		td_time(f, g->end, true);
@@ -715,7 +715,7 @@ static void airtime_radio_rows(const struct report *r, FILE *f, int idx)
 		if (x->room_idx != idx)
 			continue;
 		fprintf(f, "<tr class=\"%s\"><td>&nbsp;&nbsp;", airtime_class(&x->air));
-		esc(f, x->entity + 6);
+		report_html_text(f, x->entity + 6);
 		fprintf(f, "</td><td class=\"n\">%.0f/%.0f</td>", x->air.warn, x->air.crit);
 		airtime_cells(f, &x->air);
 		if (x->air.minutes_warn > 0)
@@ -740,7 +740,7 @@ static void section_airtime(const struct report *r, FILE *f)
 	for (size_t i = 0; i < r->n_rooms; i++) {
 		const struct report_room *room = &r->rooms[i];
 		fprintf(f, "<tr class=\"%s\"><td><b>", airtime_class(&room->air));
-		esc(f, room->conf->name);
+		report_html_text(f, room->conf->name);
 		fprintf(f, "</b></td><td class=\"n\">%.0f/%.0f</td>", room->air.warn, room->air.crit);
 		airtime_cells(f, &room->air);
 		fputs("<td></td></tr>\n", f);
@@ -761,7 +761,7 @@ static void section_recos(const struct report *r, FILE *f)
 	fputs("<h2 id=\"next-year\">Recommendations for next year</h2>\n<ul class=\"reco\">\n", f);
 	for (size_t i = 0; i < r->n_recos; i++) {
 		fputs("<li>", f);
-		esc(f, r->recos[i].text);
+		report_html_text(f, r->recos[i].text);
 		fputs("</li>\n", f);
 	}
 	fputs("</ul>\n", f);
@@ -775,10 +775,10 @@ static void write_page(const struct report *r, FILE *f)
 	report_format_time(r->to, to, sizeof to);
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
 	      "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\n<title>", f);
-	esc(f, name);
+	report_html_text(f, name);
 	fprintf(f, " network capacity report</title>\n<style>%s</style></head>\n<body><main>\n"
 		"<h1>Network capacity report: ", css);
-	esc(f, name);
+	report_html_text(f, name);
 	fprintf(f, "</h1>\n<p class=\"sub\">%s to %s%s &middot; headroom %s</p>\n", from, to,
 		r->window_from_data ? " (the extent of the recorded data)" : "",
 		PACKAGE_VERSION);

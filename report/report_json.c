@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static json_t *num(double x)
+json_t *report_json_num(double x)
 {
 	return isnan(x) || isinf(x) ? json_null() : json_real(x);
 }
@@ -31,7 +31,7 @@ static json_t *str_or_null(const char *s)
 static void set_peak(json_t *o, const char *value_key, const char *at_key,
 		     const struct report_peak *p)
 {
-	json_object_set_new(o, value_key, num(p->value));
+	json_object_set_new(o, value_key, report_json_num(p->value));
 	json_object_set_new(o, at_key, isnan(p->value) ? json_null() : when(p->at));
 }
 
@@ -54,12 +54,12 @@ static json_t *summary_json(const struct report *r)
 	json_object_set_new(o, "projected_devices", json_integer(r->projected_devices));
 	json_object_set_new(o, "capacity", json_integer(r->capacity));
 	set_peak(o, "peak_devices", "peak_devices_at", &r->peak_devices);
-	json_object_set_new(o, "peak_ratio", num(r->peak_ratio));
-	json_object_set_new(o, "uplink_capacity_mbps", num(plan_uplink_capacity_mbps(r->conf)));
-	json_object_set_new(o, "uplink_projected_mbps", num(plan_venue_uplink_demand_mbps(r->conf)));
-	json_object_set_new(o, "uplink_peak_mbps", num(r->uplink_peak_mbps));
-	json_object_set_new(o, "mbps_per_device", num(r->mbps_per_device));
-	json_object_set_new(o, "recommended_uplink_mbps", num(r->recommend_uplink_mbps));
+	json_object_set_new(o, "peak_ratio", report_json_num(r->peak_ratio));
+	json_object_set_new(o, "uplink_capacity_mbps", report_json_num(plan_uplink_capacity_mbps(r->conf)));
+	json_object_set_new(o, "uplink_projected_mbps", report_json_num(plan_venue_uplink_demand_mbps(r->conf)));
+	json_object_set_new(o, "uplink_peak_mbps", report_json_num(r->uplink_peak_mbps));
+	json_object_set_new(o, "mbps_per_device", report_json_num(r->mbps_per_device));
+	json_object_set_new(o, "recommended_uplink_mbps", report_json_num(r->recommend_uplink_mbps));
 	json_object_set_new(o, "sessions_overloaded", r->schedule_loaded ?
 			    json_integer((json_int_t)r->sessions_overloaded) : json_null());
 	return o;
@@ -75,10 +75,10 @@ static json_t *days_json(const struct report *r)
 		json_t *o = json_pack("{s:s, s:o, s:o}", "date", day, "start", when(d->start),
 				      "end", when(d->end));
 		set_peak(o, "peak_devices", "peak_at", &d->devices);
-		json_object_set_new(o, "ratio", num(d->ratio));
-		json_object_set_new(o, "distinct_devices", num(d->distinct_devices));
-		json_object_set_new(o, "distinct_global_macs", num(d->distinct_global));
-		json_object_set_new(o, "distinct_random_macs", num(d->distinct_random));
+		json_object_set_new(o, "ratio", report_json_num(d->ratio));
+		json_object_set_new(o, "distinct_devices", report_json_num(d->distinct_devices));
+		json_object_set_new(o, "distinct_global_macs", report_json_num(d->distinct_global));
+		json_object_set_new(o, "distinct_random_macs", report_json_num(d->distinct_random));
 		json_object_set_new(o, "samples", json_integer((json_int_t)d->samples));
 		json_object_set_new(o, "unknown_samples", json_integer((json_int_t)d->unknown));
 		json_array_append_new(a, o);
@@ -89,24 +89,24 @@ static json_t *days_json(const struct report *r)
 static json_t *uplink_json(const struct report *r, const struct report_uplink *u)
 {
 	json_t *o = json_pack("{s:s, s:b}", "name", u->conf->name, "has_data", u->has_data);
-	json_object_set_new(o, "capacity_mbps", num(u->capacity_mbps));
-	json_object_set_new(o, "projected_mbps", num(u->projected_mbps));
+	json_object_set_new(o, "capacity_mbps", report_json_num(u->capacity_mbps));
+	json_object_set_new(o, "projected_mbps", report_json_num(u->projected_mbps));
 	set_peak(o, "peak_in_mbps", "peak_in_at", &u->peak_in);
 	set_peak(o, "peak_out_mbps", "peak_out_at", &u->peak_out);
-	json_object_set_new(o, "p95_in_mbps", num(u->p95_in));
-	json_object_set_new(o, "p95_out_mbps", num(u->p95_out));
+	json_object_set_new(o, "p95_in_mbps", report_json_num(u->p95_in));
+	json_object_set_new(o, "p95_out_mbps", report_json_num(u->p95_out));
 	json_object_set_new(o, "p95_samples", json_integer((json_int_t)u->p95_samples));
 	json_object_set_new(o, "p95_unknown", json_integer((json_int_t)u->p95_unknown));
-	json_object_set_new(o, "avg_in_mbps", num(u->avg_in));
-	json_object_set_new(o, "avg_out_mbps", num(u->avg_out));
-	json_object_set_new(o, "minutes_above_warn", num(u->minutes_warn));
-	json_object_set_new(o, "minutes_above_crit", num(u->minutes_crit));
+	json_object_set_new(o, "avg_in_mbps", report_json_num(u->avg_in));
+	json_object_set_new(o, "avg_out_mbps", report_json_num(u->avg_out));
+	json_object_set_new(o, "minutes_above_warn", report_json_num(u->minutes_warn));
+	json_object_set_new(o, "minutes_above_crit", report_json_num(u->minutes_crit));
 	json_t *days = json_array();
 	for (size_t d = 0; d < r->n_days; d++) {
 		char day[16];
 		report_format_day(r->days[d].start, day, sizeof day);
 		json_array_append_new(days, json_pack("{s:s, s:o, s:o, s:I}", "date", day,
-			"bytes_in", num(u->volume_in[d]), "bytes_out", num(u->volume_out[d]),
+			"bytes_in", report_json_num(u->volume_in[d]), "bytes_out", report_json_num(u->volume_out[d]),
 			"unknown_samples", (json_int_t)u->unknown_day[d]));
 	}
 	json_object_set_new(o, "days", days);
@@ -117,12 +117,12 @@ static json_t *uplink_json(const struct report *r, const struct report_uplink *u
 
 static json_t *airtime_json(const struct report_airtime *a)
 {
-	json_t *o = json_pack("{s:b, s:o, s:o}", "has_data", a->has_data, "warn", num(a->warn),
-			      "crit", num(a->crit));
+	json_t *o = json_pack("{s:b, s:o, s:o}", "has_data", a->has_data, "warn", report_json_num(a->warn),
+			      "crit", report_json_num(a->crit));
 	set_peak(o, "peak", "peak_at", &a->peak);
-	json_object_set_new(o, "p95", num(a->p95));
-	json_object_set_new(o, "minutes_above_warn", num(a->minutes_warn));
-	json_object_set_new(o, "minutes_above_crit", num(a->minutes_crit));
+	json_object_set_new(o, "p95", report_json_num(a->p95));
+	json_object_set_new(o, "minutes_above_warn", report_json_num(a->minutes_warn));
+	json_object_set_new(o, "minutes_above_crit", report_json_num(a->minutes_crit));
 	return o;
 }
 
@@ -136,8 +136,8 @@ static json_t *radios_json(const struct report *r)
 				      ? json_string(r->conf->rooms[x->room_idx].name) : json_null(),
 				      "utilization", airtime_json(&x->air));
 		set_peak(o, "peak_clients", "peak_clients_at", &x->clients);
-		json_object_set_new(o, "clients_warn", num(x->clients_warn));
-		json_object_set_new(o, "clients_while_busy", num(x->clients_busy));
+		json_object_set_new(o, "clients_warn", report_json_num(x->clients_warn));
+		json_object_set_new(o, "clients_while_busy", report_json_num(x->clients_busy));
 		json_array_append_new(a, o);
 	}
 	return a;
@@ -149,9 +149,9 @@ static json_t *room_json(const struct report *r, const struct report_room *room)
 			      (json_int_t)room->conf->seats, "capacity", (json_int_t)room->capacity,
 			      "projected", (json_int_t)room->projected, "has_data", room->has_data);
 	set_peak(o, "peak_clients", "peak_at", &room->peak);
-	json_object_set_new(o, "p95_clients", num(room->p95));
-	json_object_set_new(o, "minutes_above_warn", num(room->minutes_warn));
-	json_object_set_new(o, "minutes_above_crit", num(room->minutes_crit));
+	json_object_set_new(o, "p95_clients", report_json_num(room->p95));
+	json_object_set_new(o, "minutes_above_warn", report_json_num(room->minutes_warn));
+	json_object_set_new(o, "minutes_above_crit", report_json_num(room->minutes_crit));
 	json_object_set_new(o, "peak_session", str_or_null(room->peak_session));
 	json_object_set_new(o, "recommend_add_clients", json_integer(room->recommend_add));
 	json_object_set_new(o, "airtime", airtime_json(&room->air));
@@ -194,11 +194,11 @@ static json_t *ap_json(const struct report_ap *ap)
 			      str_or_null(c->room), "target", str_or_null(c->target), "capacity",
 			      ap->capacity, "warn", ap->warn, "has_data", ap->has_data);
 	set_peak(o, "peak_clients", "peak_at", &ap->peak);
-	json_object_set_new(o, "peak_clients_2g4", num(ap->peak_2g4.value));
-	json_object_set_new(o, "peak_clients_5g", num(ap->peak_5g.value));
-	json_object_set_new(o, "peak_clients_6g", num(ap->peak_6g.value));
-	json_object_set_new(o, "minutes_above_warn", num(ap->minutes_warn));
-	json_object_set_new(o, "minutes_above_crit", num(ap->minutes_crit));
+	json_object_set_new(o, "peak_clients_2g4", report_json_num(ap->peak_2g4.value));
+	json_object_set_new(o, "peak_clients_5g", report_json_num(ap->peak_5g.value));
+	json_object_set_new(o, "peak_clients_6g", report_json_num(ap->peak_6g.value));
+	json_object_set_new(o, "minutes_above_warn", report_json_num(ap->minutes_warn));
+	json_object_set_new(o, "minutes_above_crit", report_json_num(ap->minutes_crit));
 	json_object_set_new(o, "unknown_samples", json_integer((json_int_t)ap->unknown));
 	json_object_set_new(o, "never_used", json_boolean(ap->has_data && ap->peak.value <= 0));
 	return o;
@@ -210,7 +210,7 @@ static json_t *heatmap_json(const struct report *r)
 	for (size_t i = 0; i < r->n_rooms; i++) {
 		json_t *a = json_array();
 		for (size_t h = 0; h < r->n_hours; h++)
-			json_array_append_new(a, num(r->rooms[i].hour_peak[h]));
+			json_array_append_new(a, report_json_num(r->rooms[i].hour_peak[h]));
 		json_object_set_new(rooms, r->rooms[i].conf->name, a);
 	}
 	return json_pack("{s:o, s:I, s:o}", "start", when(r->hours_start), "hours",
@@ -252,7 +252,7 @@ static json_t *recos_json(const struct report *r)
 	for (size_t i = 0; i < r->n_recos; i++) {
 		const struct report_reco *x = &r->recos[i];
 		json_array_append_new(a, json_pack("{s:s, s:s, s:o, s:s}", "kind", x->kind,
-			"entity", x->entity, "value", num(x->value), "text", x->text));
+			"entity", x->entity, "value", report_json_num(x->value), "text", x->text));
 	}
 	return a;
 }

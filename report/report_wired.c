@@ -132,11 +132,6 @@ void report_recommend_wired(struct report *r)
 
 /* ---- writers ---- */
 
-static json_t *jnum(double x)
-{
-	return isnan(x) || isinf(x) ? json_null() : json_real(x);
-}
-
 json_t *report_wired_json(const struct report *r, const struct report_room *room)
 {
 	const struct report_wired *w = room->wired;
@@ -149,35 +144,19 @@ json_t *report_wired_json(const struct report *r, const struct report_room *room
 		report_format_day(x->start, day, sizeof day);
 		report_format_iso(isnan(x->devices.value) ? 0 : x->devices.at, at, sizeof at);
 		json_array_append_new(days, json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
-			"day", day, "peak_devices", jnum(x->devices.value),
+			"day", day, "peak_devices", report_json_num(x->devices.value),
 			"peak_at", at[0] ? json_string(at) : json_null(),
-			"wired_at_peak", jnum(x->wired), "wifi_at_peak", jnum(x->wifi),
-			"wired_share", jnum(x->share), "ports_up_at_peak", jnum(x->ports_up),
-			"ports", jnum(x->ports), "peak_wired", jnum(x->max_wired)));
+			"wired_at_peak", report_json_num(x->wired), "wifi_at_peak", report_json_num(x->wifi),
+			"wired_share", report_json_num(x->share), "ports_up_at_peak", report_json_num(x->ports_up),
+			"ports", report_json_num(x->ports), "peak_wired", report_json_num(x->max_wired)));
 	}
-	return json_pack("{s:o, s:o, s:o, s:o}", "max_share", jnum(w->max_share),
-			 "peak_wired", jnum(w->max_wired), "ports", jnum(w->ports), "days", days);
-}
-
-static void csv_str(FILE *f, const char *s)
-{
-	if (strpbrk(s, ",\"\r\n")) {
-		fputc('"', f);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', f);
-			fputc(*s, f);
-		}
-		fputc('"', f);
-	} else {
-		fputs(s, f);
-	}
+	return json_pack("{s:o, s:o, s:o, s:o}", "max_share", report_json_num(w->max_share),
+			 "peak_wired", report_json_num(w->max_wired), "ports", report_json_num(w->ports), "days", days);
 }
 
 static void csv_num(FILE *f, double x, char end)
 {
-	if (!isnan(x) && !isinf(x))
-		fprintf(f, "%.10g", x);
+	report_csv_num(f, x);
 	fputc(end, f);
 }
 
@@ -193,7 +172,7 @@ void report_wired_csv(const struct report *r, FILE *f)
 			report_format_day(x->start, day, sizeof day);
 			if (!isnan(x->devices.value))
 				report_format_time(x->devices.at, at, sizeof at);
-			csv_str(f, r->rooms[i].conf->name);
+			report_csv_text(f, r->rooms[i].conf->name);
 			fprintf(f, ",%s,", day);
 			csv_num(f, x->devices.value, ',');
 			fprintf(f, "%s,", at);
@@ -203,19 +182,6 @@ void report_wired_csv(const struct report *r, FILE *f)
 			csv_num(f, x->ports_up, ',');
 			csv_num(f, x->ports, ',');
 			csv_num(f, x->max_wired, '\n');
-		}
-	}
-}
-
-static void html_esc(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '&': fputs("&amp;", f); break;
-		case '"': fputs("&quot;", f); break;
-		default: fputc(*s, f);
 		}
 	}
 }
@@ -252,7 +218,7 @@ void report_wired_html(const struct report *r, FILE *f)
 			if (!isnan(x->devices.value))
 				report_format_time(x->devices.at, at, sizeof at);
 			fputs("<tr><td>", f);
-			html_esc(f, r->rooms[i].conf->name);
+			report_html_text(f, r->rooms[i].conf->name);
 			fprintf(f, "</td><td>%s</td>", day);
 			html_num(f, x->devices.value, "%.0f");
 			fprintf(f, "<td>%s</td>", at);
