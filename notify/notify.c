@@ -67,8 +67,7 @@ struct xfer {
 	CURL *easy;
 	struct curl_slist *headers;
 	struct notify_request req;
-	char *resp;
-	size_t resp_len;
+	struct notify_reply resp;
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -354,16 +353,16 @@ static double backoff(int attempts, double floor_s)
 static void pump(struct notify *nt);
 static void on_poll_done(struct notify *nt, struct xfer *x, CURLcode rc);
 
-static size_t on_body(char *data, size_t size, size_t nmemb, void *arg)
+size_t notify_keep_reply(char *data, size_t size, size_t nmemb, void *arg)
 {
-	struct xfer *x = arg;
+	struct notify_reply *r = arg;
 	size_t len = size * nmemb;
-	size_t keep = x->resp_len + len > RESPONSE_MAX ? RESPONSE_MAX - x->resp_len : len;
+	size_t keep = r->len + len > RESPONSE_MAX ? RESPONSE_MAX - r->len : len;
 	if (keep) {
-		x->resp = xrealloc(x->resp, x->resp_len + keep + 1);
-		memcpy(x->resp + x->resp_len, data, keep);
-		x->resp_len += keep;
-		x->resp[x->resp_len] = '\0';
+		r->data = xrealloc(r->data, r->len + keep + 1);
+		memcpy(r->data + r->len, data, keep);
+		r->len += keep;
+		r->data[r->len] = '\0';
 	}
 	return len;
 }
@@ -376,7 +375,7 @@ static void xfer_free(struct xfer *x)
 	}
 	curl_slist_free_all(x->headers);
 	notify_request_free(&x->req);
-	free(x->resp);
+	free(x->resp.data);
 	free(x);
 }
 
@@ -425,8 +424,8 @@ static void start(struct notify *nt, struct queue *q, struct msg *m)
 		xfer_free(x);
 		return;
 	}
-	curl_easy_setopt(x->easy, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(x->easy, CURLOPT_WRITEDATA, x);
+	curl_easy_setopt(x->easy, CURLOPT_WRITEFUNCTION, notify_keep_reply);
+	curl_easy_setopt(x->easy, CURLOPT_WRITEDATA, &x->resp);
 	curl_easy_setopt(x->easy, CURLOPT_PRIVATE, x);
 	m->attempts++;
 	q->tokens -= 1;
@@ -440,7 +439,7 @@ static double server_wait(struct xfer *x)
 	curl_off_t ra = 0;
 	if (curl_easy_getinfo(x->easy, CURLINFO_RETRY_AFTER, &ra) == CURLE_OK && ra > 0)
 		return (double)ra;
-	json_t *body = x->resp ? json_loads(x->resp, 0, NULL) : NULL;
+	json_t *body = x->resp.data ? json_loads(x->resp.data, 0, NULL) : NULL;
 	double wait = 0;
 	json_t *v;
 	if ((v = json_object_get(body, "retry_after_ms")) && json_is_number(v))
@@ -461,8 +460,8 @@ static enum outcome classify(struct xfer *x, CURLcode rc, long status, double *w
 	if (rc != CURLE_OK)
 		return RETRY;
 	/* Old Teams connectors answer 200 and put their 429 in the body. */
-	if (status >= 200 && status < 300 && strcmp(x->q->nf->kind, "teams") == 0 && x->resp &&
-	    strstr(x->resp, "HTTP error 429"))
+	if (status >= 200 && status < 300 && strcmp(x->q->nf->kind, "teams") == 0 && x->resp.data &&
+	    strstr(x->resp.data, "HTTP error 429"))
 		status = 429;
 	if (status >= 200 && status < 300)
 		return SENT;
@@ -557,7 +556,7 @@ static void on_poll_done(struct notify *nt, struct xfer *x, CURLcode rc)
 	struct queue *q = x->q;
 	long status = 0;
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
-	json_t *body = rc == CURLE_OK && status == 200 && x->resp ? json_loads(x->resp, 0, NULL)
+	json_t *body = rc == CURLE_OK && status == 200 && x->resp.data ? json_loads(x->resp.data, 0, NULL)
 								    : NULL;
 	json_decref(q->silenced);
 	q->silenced = body ? notify_am_silenced_of(body) : NULL;
@@ -586,8 +585,8 @@ static void poll_silences(struct notify *nt, struct queue *q, double now)
 		return;
 	}
 	curl_easy_setopt(x->easy, CURLOPT_HTTPGET, 1L);
-	curl_easy_setopt(x->easy, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(x->easy, CURLOPT_WRITEDATA, x);
+	curl_easy_setopt(x->easy, CURLOPT_WRITEFUNCTION, notify_keep_reply);
+	curl_easy_setopt(x->easy, CURLOPT_WRITEDATA, &x->resp);
 	curl_easy_setopt(x->easy, CURLOPT_PRIVATE, x);
 	q->polling = x;
 	curl_multi_add_handle(nt->multi, x->easy);
@@ -935,26 +934,6 @@ static json_t *test_notification(const char *name)
 	return n;
 }
 
-/* The receiver's reply of a test message: kept, never printed unasked. */
-struct reply {
-	char *data;
-	size_t len;
-};
-
-static size_t on_test_body(char *data, size_t size, size_t nmemb, void *arg)
-{
-	struct reply *r = arg;
-	size_t len = size * nmemb;
-	size_t keep = r->len + len > RESPONSE_MAX ? RESPONSE_MAX - r->len : len;
-	if (keep) {
-		r->data = xrealloc(r->data, r->len + keep + 1);
-		memcpy(r->data + r->len, data, keep);
-		r->len += keep;
-		r->data[r->len] = '\0';
-	}
-	return len;
-}
-
 /* One line for one notifier: its HTTP status (or why it was not
  * delivered) and how long it took; with -d the reply's body follows,
  * indented, ending in a newline whatever the receiver sent. */
@@ -966,7 +945,7 @@ static int test_one(const struct conf *conf, const struct conf_notifier *nf, siz
 	char txn[64];
 	snprintf(txn, sizeof txn, "hr-test-%.0f", now_seconds() * 1e3);
 	struct notify_request req;
-	struct reply reply = { NULL, 0 };
+	struct notify_reply reply = { NULL, 0 };	/* never printed unasked */
 	int rc = -1;
 	int fr = is_am(nf) ? notify_am_format(nf, nf->urls[member], n, conf->web.public_url,
 					      conf->event.name, now_seconds(), &req)
@@ -982,7 +961,7 @@ static int test_one(const struct conf *conf, const struct conf_notifier *nf, siz
 	char errbuf[CURL_ERROR_SIZE] = "";
 	CURL *e = easy_for(&req, &headers, errbuf);
 	if (e) {
-		curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_test_body);
+		curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, notify_keep_reply);
 		curl_easy_setopt(e, CURLOPT_WRITEDATA, &reply);
 	}
 	double t0 = now_seconds();

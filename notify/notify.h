@@ -48,6 +48,15 @@ int notify_test_send(const struct conf *conf, const char *name);
 void notify_spool_read(const char *dir, const char *name,
 		       void (*fn)(const json_t *notification, const char *id, void *ctx), void *ctx);
 
+/* A reply's body as libcurl hands it over: notify_keep_reply (its write
+ * callback, with a struct notify_reply as its data) keeps the first 64 KiB,
+ * NUL-terminated, and reads the rest without keeping it. */
+struct notify_reply {
+	char *data;
+	size_t len;
+};
+size_t notify_keep_reply(char *data, size_t size, size_t nmemb, void *reply);
+
 /* ---- formatting (notify_format.c), one request per kind ---- */
 
 struct notify_request {

@@ -293,18 +293,6 @@ static json_t *ack_body(const json_t *labels, const json_t *body, double now)
 	return out;
 }
 
-static size_t keep_reply(char *data, size_t size, size_t nmemb, void *arg)
-{
-	char **out = arg;
-	size_t len = size * nmemb, have = *out ? strlen(*out) : 0;
-	if (have + len < 65536) {
-		*out = xrealloc(*out, have + len + 1);
-		memcpy(*out + have, data, len);
-		(*out)[have + len] = '\0';
-	}
-	return len;
-}
-
 /* One blocking request to Alertmanager: its HTTP status (the reply in
  * *reply, caller frees), or -1 with the reason in err. */
 static long am_call(const char *method, const char *url, const char *text, char **reply,
@@ -313,6 +301,7 @@ static long am_call(const char *method, const char *url, const char *text, char 
 	CURL *e = curl_easy_init();
 	struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
 	long status = -1;
+	struct notify_reply got = { NULL, 0 };
 	*reply = NULL;
 	if (!e) {
 		snprintf(err, errlen, "cannot start a transfer");
@@ -329,8 +318,8 @@ static long am_call(const char *method, const char *url, const char *text, char 
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, 5000L);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, keep_reply);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, reply);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, notify_keep_reply);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, &got);
 	CURLcode rc = curl_easy_perform(e);
 	if (rc == CURLE_OK)
 		curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
@@ -338,6 +327,7 @@ static long am_call(const char *method, const char *url, const char *text, char 
 		snprintf(err, errlen, "%s", curl_easy_strerror(rc));
 	curl_slist_free_all(h);
 	curl_easy_cleanup(e);
+	*reply = got.data;
 	return status;
 }
 
