@@ -23,7 +23,6 @@
 #define BACKOFF_MAX 300.0
 #define SERVER_WAIT_MAX 900.0
 #define GIVE_UP_AFTER 86400.0
-#define RESPONSE_MAX 65536
 #define TRANSFER_TIMEOUT_MS 15000L
 #define CONNECT_TIMEOUT_MS 5000L
 
@@ -356,8 +355,10 @@ static void on_poll_done(struct notify *nt, struct xfer *x, CURLcode rc);
 size_t notify_keep_reply(char *data, size_t size, size_t nmemb, void *arg)
 {
 	struct notify_reply *r = arg;
-	size_t len = size * nmemb;
-	size_t keep = r->len + len > RESPONSE_MAX ? RESPONSE_MAX - r->len : len;
+	size_t len = size * nmemb, max = r->max ? r->max : NOTIFY_REPLY_MAX;
+	size_t keep = r->len + len > max ? max - r->len : len;
+	if (keep < len)
+		r->cut = true;
 	if (keep) {
 		r->data = xrealloc(r->data, r->len + keep + 1);
 		memcpy(r->data + r->len, data, keep);
@@ -556,11 +557,15 @@ static void on_poll_done(struct notify *nt, struct xfer *x, CURLcode rc)
 	struct queue *q = x->q;
 	long status = 0;
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
-	json_t *body = rc == CURLE_OK && status == 200 && x->resp.data ? json_loads(x->resp.data, 0, NULL)
-								    : NULL;
+	json_t *body = rc == CURLE_OK && status == 200 && x->resp.data && !x->resp.cut
+			       ? json_loads(x->resp.data, 0, NULL)
+			       : NULL;
 	json_decref(q->silenced);
 	q->silenced = body ? notify_am_silenced_of(body) : NULL;
-	if (!body)
+	if (x->resp.cut)
+		log_warn("notifier \"%s\": Alertmanager's list of silenced alerts is over %d MiB; "
+			 "its silences do not show here", q->name, NOTIFY_AM_REPLY_MAX >> 20);
+	else if (!body)
 		log_debug("notifier \"%s\": cannot read its silenced alerts (%s, HTTP %ld)", q->name,
 			  curl_easy_strerror(rc), status);
 	json_decref(body);
@@ -578,7 +583,9 @@ static void poll_silences(struct notify *nt, struct queue *q, double now)
 	x->q = q;
 	x->poll = true;
 	x->req.method = "GET";
-	x->req.url = notify_am_url(q->url, "/api/v2/alerts?active=true&silenced=true");
+	x->req.url = notify_am_venue_url(q->url, "/api/v2/alerts?active=true&silenced=true",
+					 nt->d->conf->event.name);
+	x->resp.max = NOTIFY_AM_REPLY_MAX;
 	x->req.headers[0] = xstrdup("Accept: application/json");
 	if (!(x->easy = easy_for(&x->req, &x->headers, x->errbuf))) {
 		xfer_free(x);

@@ -49,11 +49,16 @@ void notify_spool_read(const char *dir, const char *name,
 		       void (*fn)(const json_t *notification, const char *id, void *ctx), void *ctx);
 
 /* A reply's body as libcurl hands it over: notify_keep_reply (its write
- * callback, with a struct notify_reply as its data) keeps the first 64 KiB,
- * NUL-terminated, and reads the rest without keeping it. */
+ * callback, with a struct notify_reply as its data) keeps the first max
+ * bytes (0: NOTIFY_REPLY_MAX), NUL-terminated, reads the rest without
+ * keeping it and sets cut. A chat service's reply is a line or two; an
+ * Alertmanager list grows with the venues that share it. */
+#define NOTIFY_REPLY_MAX (64 * 1024)
+#define NOTIFY_AM_REPLY_MAX (16 * 1024 * 1024)
 struct notify_reply {
 	char *data;
-	size_t len;
+	size_t len, max;
+	bool cut;
 };
 size_t notify_keep_reply(char *data, size_t size, size_t nmemb, void *reply);
 
@@ -108,8 +113,11 @@ struct am_sent_map {
 	struct am_sent *v;
 	size_t n;
 };
-/* base (trailing slashes dropped) + path; caller frees. */
+/* base (trailing slashes dropped) + path; caller frees. With venue
+ * non-empty, a filter=venue="..." matcher is added to the query, so a
+ * list read from an Alertmanager many venues share holds this one's. */
 char *notify_am_url(const char *base, const char *path);
+char *notify_am_venue_url(const char *base, const char *path, const char *venue);
 
 /* ---- silences both ways (notifiers with silences = true) ----
  *

@@ -87,6 +87,29 @@ char *notify_am_url(const char *base, const char *path)
 	return xasprintf("%.*s%s", (int)len, base, path);
 }
 
+char *notify_am_venue_url(const char *base, const char *path, const char *venue)
+{
+	if (!venue || !*venue)
+		return notify_am_url(base, path);
+	/* The matcher's value is quoted: a quote or backslash in it escaped. */
+	char *quoted = xmalloc(strlen(venue) * 2 + 1), *q = quoted;
+	for (const char *v = venue; *v; v++) {
+		if (*v == '"' || *v == '\\')
+			*q++ = '\\';
+		*q++ = *v;
+	}
+	*q = '\0';
+	char *matcher = xasprintf("venue=\"%s\"", quoted);
+	char *escaped = curl_easy_escape(NULL, matcher, 0);
+	char *tail = xasprintf("%s%cfilter=%s", path, strchr(path, '?') ? '&' : '?', escaped);
+	char *url = notify_am_url(base, tail);
+	curl_free(escaped);
+	free(tail);
+	free(matcher);
+	free(quoted);
+	return url;
+}
+
 int notify_am_format(const struct conf_notifier *nf, const char *base_url, const json_t *n,
 		     const char *public_url, const char *venue, double now,
 		     struct notify_request *req)
@@ -301,7 +324,7 @@ static long am_call(const char *method, const char *url, const char *text, char 
 	CURL *e = curl_easy_init();
 	struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
 	long status = -1;
-	struct notify_reply got = { NULL, 0 };
+	struct notify_reply got = { .max = NOTIFY_AM_REPLY_MAX };
 	*reply = NULL;
 	if (!e) {
 		snprintf(err, errlen, "cannot start a transfer");
@@ -325,6 +348,11 @@ static long am_call(const char *method, const char *url, const char *text, char 
 		curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
 	else
 		snprintf(err, errlen, "%s", curl_easy_strerror(rc));
+	if (got.cut) {
+		snprintf(err, errlen, "%s %s: the reply is over %d MiB", method, url,
+			 NOTIFY_AM_REPLY_MAX >> 20);
+		status = -1;
+	}
 	curl_slist_free_all(h);
 	curl_easy_cleanup(e);
 	*reply = got.data;
@@ -359,10 +387,10 @@ static char *mirror_tag(const char *local_id)
 }
 
 /* Expire, at base, the silences that mirror local_id: how many, or -1. */
-static int expire_mirrors(const char *base, const char *local_id, char *id_out, size_t idlen,
-			  char *err, size_t errlen)
+static int expire_mirrors(const char *base, const char *venue, const char *local_id,
+			  char *id_out, size_t idlen, char *err, size_t errlen)
 {
-	char *url = notify_am_url(base, "/api/v2/silences"), *reply = NULL;
+	char *url = notify_am_venue_url(base, "/api/v2/silences", venue), *reply = NULL;
 	long status = am_call("GET", url, NULL, &reply, err, errlen);
 	free(url);
 	json_t *list = status == 200 && reply ? json_loads(reply, 0, NULL) : NULL;
@@ -403,7 +431,8 @@ int notify_am_unsilence(const json_t *sync, const char *local_id, char *id_out, 
 	json_t *u;
 	size_t i;
 	json_array_foreach(json_object_get(sync, "urls"), i, u) {
-		rc = expire_mirrors(json_string_value(u), local_id, id_out, idlen, err, errlen);
+		rc = expire_mirrors(json_string_value(u), jstr(sync, "venue"), local_id, id_out,
+				    idlen, err, errlen);
 		if (rc >= 0)
 			break;	/* the cluster gossips the expiry */
 	}

@@ -4,7 +4,9 @@
 # API is created there too (for this venue only) and silences the alert
 # there, and deleting it in headroom expires it there; an ack silences that alert's own label set there; a silence made
 # in Alertmanager shows as silenced in headroom's /api/v1/alerts. Without
-# "silences = true" nothing crosses.
+# "silences = true" nothing crosses. The Alertmanager is shared with a
+# crowd of other venues' alerts and silences, so each list it serves is far
+# over the 64 KiB a chat service's reply is held to.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/am_lib.sh"
 
@@ -13,6 +15,26 @@ start_receiver "$rport" "$TMP/chat.jsonl"
 write_am_config "$TMP/am.yml" "http://127.0.0.1:$rport/chat"
 start_am 1 "$TMP/am.yml"
 AM="http://127.0.0.1:$AM_WEB_1"
+
+# the crowd: 300 silenced alerts and 300 silences of venue "other"
+python3 - "$AM" <<'PY' || fail "cannot crowd Alertmanager"
+import datetime, json, sys, urllib.request
+am = sys.argv[1]
+def post(path, body):
+    req = urllib.request.Request(am + path, json.dumps(body).encode(), {"Content-Type": "application/json"})
+    urllib.request.urlopen(req).read()
+t = lambda h: (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=h)).strftime("%Y-%m-%dT%H:%M:%SZ")
+pad = "a room on another floor of another building " * 6
+post("/api/v2/alerts", [{"labels": {"alertname": "plan_shortfall", "venue": "other", "room": "r%d" % i},
+                         "annotations": {"description": pad}, "endsAt": t(1)} for i in range(300)])
+for i in range(300):
+    post("/api/v2/silences", {"matchers": [{"name": "venue", "value": "other", "isRegex": False, "isEqual": True},
+                                           {"name": "room", "value": "r%d" % i, "isRegex": False, "isEqual": True}],
+                              "startsAt": t(0), "endsAt": t(1), "createdBy": "other",
+                              "comment": pad + "(headroom silence x%d)" % i})
+PY
+[ "$(curl -sf "$AM/api/v2/silences" | wc -c)" -gt 65536 ] || fail "the crowd of silences is under 64 KiB"
+[ "$(curl -sf "$AM/api/v2/alerts?silenced=true" | wc -c)" -gt 65536 ] || fail "the crowd of alerts is under 64 KiB"
 
 web=$(free_port)
 token=s3cret-token
@@ -35,7 +57,7 @@ write_conf true
 pid=$!
 started $pid
 # the three shortfalls (hall, foyer, venue) reach Alertmanager
-am_alerts() { curl -sf "$AM/api/v2/alerts"; }
+am_alerts() { curl -sf "$AM/api/v2/alerts?filter=venue%3D%22expo%22"; }
 am_has() {
 	am_alerts | python3 -c '
 import json, sys

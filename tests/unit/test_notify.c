@@ -350,6 +350,19 @@ static void test_alertmanager_silenced_back(void **state)
 	json_decref(am);
 }
 
+static void test_alertmanager_venue_filter(void **state)
+{
+	char *u = notify_am_venue_url("http://a:9093/", "/api/v2/silences", "Expo \"A\"");
+	assert_string_equal(u, "http://a:9093/api/v2/silences?filter=venue%3D%22Expo%20%5C%22A%5C%22%22");
+	free(u);
+	u = notify_am_venue_url("http://a:9093", "/api/v2/alerts?active=true", "x");
+	assert_string_equal(u, "http://a:9093/api/v2/alerts?active=true&filter=venue%3D%22x%22");
+	free(u);
+	u = notify_am_venue_url("http://a:9093", "/api/v2/alerts", "");
+	assert_string_equal(u, "http://a:9093/api/v2/alerts");
+	free(u);
+}
+
 static void test_alertmanager_conf_errors(void **state)
 {
 	char *err = NULL;
@@ -378,6 +391,7 @@ int main(void)
 		cmocka_unit_test(test_alertmanager_severity_change),
 		cmocka_unit_test(test_alertmanager_active),
 		cmocka_unit_test(test_alertmanager_silenced_back),
+		cmocka_unit_test(test_alertmanager_venue_filter),
 		cmocka_unit_test(test_alertmanager_conf_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
