@@ -29,6 +29,7 @@ uninstall-conf-examples:
 # ones, bin or man8, stay); an admin's headroom.conf keeps its directory.
 uninstall-hook:
 	-rmdir '$(DESTDIR)$(headroomconfdir)' '$(DESTDIR)$(profilesdir)' \
+		'$(DESTDIR)$(prometheusdir)' '$(DESTDIR)$(grafanadir)' \
 		'$(DESTDIR)$(pkgdatadir)' '$(DESTDIR)$(docdir)/doc' \
 		'$(DESTDIR)$(docdir)' 2>/dev/null
 .PHONY: install-conf-examples uninstall-conf-examples

@@ -2,5 +2,3 @@
 TESTS += tests/integration/contrib_prometheus.sh tests/integration/prometheus_scrape.sh
 dist_noinst_SCRIPTS += tests/integration/contrib_prometheus.sh \
 	tests/integration/prometheus_scrape.sh
-EXTRA_DIST += contrib/prometheus/headroom.rules.yml contrib/prometheus/headroom.rules.test.yml \
-	contrib/grafana/headroom.json

@@ -37,6 +37,9 @@ mk install DESTDIR="$D" >"$TMP/install.log" 2>&1 ||
 	for f in "$top_srcdir"/config/profiles/*.conf; do
 		echo "$pkgdatadir/profiles/$(basename "$f")"
 	done
+	for f in "$top_srcdir"/contrib/prometheus/*.yml "$top_srcdir"/contrib/grafana/*.json; do
+		echo "$pkgdatadir/${f#"$top_srcdir"/contrib/}"
+	done
 	for f in "$top_srcdir"/doc/*.[1-8].in; do
 		page=$(basename "$f" .in)
 		echo "$mandir/man${page##*.}/$page"

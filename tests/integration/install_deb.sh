@@ -45,7 +45,8 @@ for f in /usr/sbin/headroomd /usr/bin/headroom /etc/headroom/headroom.conf \
 	/lib/systemd/system/headroomd.service /usr/lib/sysusers.d/headroom.conf \
 	/usr/lib/tmpfiles.d/headroom.conf /usr/share/man/man8/headroomd.8.gz \
 	/usr/share/man/man5/headroom.conf.5.gz /usr/share/man/man1/headroom-report.1.gz \
-	/usr/share/headroom/profiles/generic-ifmib.conf /usr/share/doc/headroom/copyright; do
+	/usr/share/headroom/profiles/generic-ifmib.conf /usr/share/doc/headroom/copyright \
+	/usr/share/headroom/prometheus/headroom.rules.yml /usr/share/headroom/grafana/headroom.json; do
 	grep -qx "$f" "$TMP/files" || fail "the package does not ship $f"
 	[ -e "$f" ] || fail "$f is not on disk after install"
 done
