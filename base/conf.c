@@ -1485,6 +1485,14 @@ static void build_rules(struct build_ctx *b, cfg_t *root)
 		if (d && parse_duration(d, &r->repeat_seconds) != 0)
 			errbuf_add(b->errors, "%s:%d: repeat: \"%s\" is not a duration (e.g. 90s, 5m, 1h)",
 				   b->file, FIELD_LINE(b, sec, "repeat"), d);
+		for (size_t k = 0; strcmp(r->name, "client_drop") == 0 && k < 2; k++) {
+			const char *f = k ? "crit" : "warn";
+			double v = k ? r->crit : r->warn;
+			if (v > 1)	/* a share: it could never fire */
+				errbuf_add(b->errors, "%s:%d: %s: client_drop's %s is the share of an "
+					   "AP's clients lost at once, 0 to 1 (60%% is 0.6), not %g",
+					   b->file, FIELD_LINE(b, sec, f), f, f, v);
+		}
 		if (!isnan(r->warn) && !isnan(r->crit) && r->warn > r->crit)
 			errbuf_add(b->errors, "%s:%d: warn: warn (%g) is above crit (%g)",
 				   b->file, FIELD_LINE(b, sec, "warn"), r->warn, r->crit);
@@ -1552,6 +1560,65 @@ static void build_global(struct build_ctx *b, cfg_t *root)
 			   b->file, root_field_line(b, "alert_group_interval"));
 }
 
+/* A schedule room listed by two rooms: sessions there go to the first
+ * (schedule.c's map_room), so the second listing does nothing. */
+struct listed_name {
+	char *lower;
+	size_t room;
+};
+
+struct listed_ctx {
+	struct build_ctx *b;
+	const struct listed_name *names;
+};
+
+static const char *listed_name_of(const void *ctx, size_t i)
+{
+	return ((const struct listed_name *)ctx)[i].lower;
+}
+
+static void listed_twice(void *ctx, size_t first, size_t again)
+{
+	const struct listed_ctx *d = ctx;
+	const struct conf_room *r1 = &d->b->conf->rooms[d->names[first].room];
+	const struct conf_room *r2 = &d->b->conf->rooms[d->names[again].room];
+	if (r1 == r2) {
+		log_warn("%s:%d: schedule_room: room \"%s\" lists \"%s\" twice", d->b->file,
+			 r2->line, r2->name, d->names[again].lower);
+		return;
+	}
+	log_warn("%s:%d: schedule_room: \"%s\" is also listed by room \"%s\" (line %d): its "
+		 "sessions count for \"%s\" only", d->b->file, r2->line, d->names[again].lower,
+		 r1->name, r1->line, r1->name);
+}
+
+static void check_schedule_rooms(struct build_ctx *b)
+{
+	const struct conf *c = b->conf;
+	size_t n = 0;
+	for (size_t i = 0; i < c->n_rooms; i++)
+		n += c->rooms[i].n_schedule_rooms;
+	struct listed_name *names = xcalloc(n ? n : 1, sizeof *names);
+	n = 0;
+	for (size_t i = 0; i < c->n_rooms; i++)
+		for (size_t k = 0; k < c->rooms[i].n_schedule_rooms; k++) {
+			const char *p = c->rooms[i].schedule_rooms[k];
+			if (strpbrk(p, "*?["))
+				continue;	/* a pattern may overlap on purpose */
+			names[n].lower = xstrdup(p);
+			for (char *q = names[n].lower; *q; q++)
+				*q = (char)tolower((unsigned char)*q);
+			names[n++].room = i;
+		}
+	struct listed_ctx d = { b, names };
+	struct name_index x;
+	name_index_build(&x, n, listed_name_of, names, listed_twice, &d);
+	name_index_free(&x);
+	for (size_t i = 0; i < n; i++)
+		free(names[i].lower);
+	free(names);
+}
+
 static struct conf *conf_build(cfg_t *root, const char *file, const char *text,
 			       struct errbuf *errors)
 {
@@ -1571,6 +1638,7 @@ static struct conf *conf_build(cfg_t *root, const char *file, const char *text,
 	struct conf_names *x = c->names = xcalloc(1, sizeof *c->names);
 	build_rooms(&b, root);
 	INDEX_KIND(&b, &x->rooms, "room", rooms, n_rooms);
+	check_schedule_rooms(&b);
 	build_targets(&b, root);
 	INDEX_KIND(&b, &x->targets, "target", targets, n_targets);
 	build_aps(&b, root);

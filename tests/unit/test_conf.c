@@ -65,6 +65,11 @@ static void test_ratios(void **s)
 		     "venue.conf:3: attendance: must be in (0, 1]");
 	expect_error(HEAD "warn_ratio = 1.2\ncrit_ratio = 1.0\n",
 		     "venue.conf:3: warn_ratio: warn_ratio (1.2) is above crit_ratio (1)");
+	expect_error(HEAD "alert \"client_drop\" {\n warn = 60\n crit = 80\n}\n",
+		     "venue.conf:4: warn: client_drop's warn is the share of an AP's clients lost "
+		     "at once, 0 to 1 (60% is 0.6), not 60");
+	expect_error(HEAD "alert \"client_drop\" {\n warn = 0.6\n crit = 80\n}\n",
+		     "venue.conf:5: crit: client_drop's crit is the share");
 }
 
 /* Switches and wired blocks: each mistake names its line and field. */
@@ -491,6 +496,24 @@ static void test_oddities_warn(void **s)
 	assert_null(strstr(log, "again"));	/* other blocks, and appending */
 }
 
+/* One schedule room listed by two rooms counts for the first only. */
+static void test_schedule_room_listed_twice_warns(void **s)
+{
+	bool ok;
+	char *log = load_logging(HEAD "room \"b\" { seats = 4 schedule_room = { \"Aula\", \"Hall 2\" } }\n"
+				 "room \"c\" {\n seats = 4\n schedule_room = { \"aula\", \"K*\" }\n}\n"
+				 "room \"d\" { seats = 4 schedule_room = { \"K1\", \"k1\" } }\n", &ok);
+	assert_true(ok);
+	assert_non_null(strstr(log, "venue.conf:4: schedule_room: \"aula\" is also listed by room \"b\" "
+				    "(line 3): its sessions count for \"b\" only"));
+	assert_non_null(strstr(log, "venue.conf:8: schedule_room: room \"d\" lists \"k1\" twice"));
+	assert_null(strstr(log, "hall 2"));
+	log = load_logging(HEAD "room \"b\" { seats = 4 schedule_room = { \"K*\" } }\n"
+			   "room \"c\" { seats = 4 schedule_room = { \"K*\", \"Kino\" } }\n", &ok);
+	assert_true(ok);
+	assert_null(strstr(log, "schedule_room"));	/* patterns may overlap */
+}
+
 /* threads fans out a live interface: on a file it is said to do nothing. */
 static void test_capture_threads_on_a_file_warn(void **s)
 {
@@ -561,6 +584,7 @@ int main(void)
 		cmocka_unit_test(test_lines_in_a_long_config),
 		cmocka_unit_test(test_syntax_errors_name_a_field),
 		cmocka_unit_test(test_oddities_warn),
+		cmocka_unit_test(test_schedule_room_listed_twice_warns),
 		cmocka_unit_test(test_values_checked_at_load),
 		cmocka_unit_test(test_duplicates),
 		cmocka_unit_test(test_capture_threads_on_a_file_warn),
