@@ -26,6 +26,11 @@ cleanup() {
 	[ -z "${HEADROOMD_WRAPPER:-}" ] || vg_check
 }
 trap cleanup EXIT
+# A test stopped by a signal (make check's timeout, ^C) still cleans up:
+# sh runs the EXIT trap only when the script exits.
+trap 'exit 143' TERM
+trap 'exit 130' INT
+trap 'exit 129' HUP
 # make check-valgrind: the daemon and the CLI run under memcheck
 [ -z "${HEADROOMD_WRAPPER:-}" ] || . "$top_srcdir/tests/valgrind.sh"
 

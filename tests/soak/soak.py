@@ -963,6 +963,10 @@ def main():
         if not shutil.which(tool):
             print("SKIP: %s is not installed" % tool)
             return 77
+    # make check's timeout and ^C stop the soak by signal: leave through
+    # the finally below, so the tmpfs and the namespace go too
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, lambda signum, frame: sys.exit(128 + signum))
     s = Soak(args)
     s.figures = {"speed": args.speed}
     started = time.time()
