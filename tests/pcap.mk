@@ -7,6 +7,6 @@ tests_unit_test_decode_LDADD = $(UNIT_LDADD)
 PCAP_TESTS = tests/integration/pcap_fixtures.sh tests/integration/pcap_malformed.sh \
 	tests/integration/pcap_replay.sh tests/integration/pcap_dot11_generated.sh \
 	tests/integration/pcap_dhcp_generated.sh tests/integration/pcap_loop.sh \
-	tests/integration/pcap_airtime_generated.sh tests/integration/pcap_live.sh
+	tests/integration/pcap_airtime_generated.sh tests/integration/pcap_live.sh tests/integration/pcap_live_dot11.sh
 TESTS += tests/unit/test_decode $(PCAP_TESTS)
 dist_noinst_SCRIPTS += $(PCAP_TESTS) tests/integration/pcap_lib.py
