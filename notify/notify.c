@@ -952,7 +952,7 @@ static int test_one(const struct conf *conf, const struct conf_notifier *nf, siz
 	char txn[64];
 	snprintf(txn, sizeof txn, "hr-test-%.0f", now_seconds() * 1e3);
 	struct notify_request req;
-	struct notify_reply reply = { NULL, 0 };	/* never printed unasked */
+	struct notify_reply reply = { .data = NULL };	/* never printed unasked */
 	int rc = -1;
 	int fr = is_am(nf) ? notify_am_format(nf, nf->urls[member], n, conf->web.public_url,
 					      conf->event.name, now_seconds(), &req)
