@@ -63,6 +63,22 @@ static void errbuf_add(struct errbuf *e, const char *fmt, ...)
  * active buffer is kept here for the duration of one parse only. */
 static __thread struct errbuf *active_errors;
 static __thread const char *active_filename;
+/* What was accepted but probably not meant: logged, and kept on the conf
+ * (conf->warnings) so the dashboard can show it too. */
+static __thread struct errbuf *active_warnings;
+
+static void conf_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void conf_warn(const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	log_warn("%s", line);
+	if (active_warnings)
+		errbuf_add(active_warnings, "%s", line);
+}
 
 /* libconfuse names the option in quotes ("no such option 'seets'"); our
  * messages read "file:line: field: reason", so the name is put in front
@@ -718,7 +734,7 @@ static cfg_t *secrets_open(const char *path, struct errbuf *errors)
 		return NULL;
 	}
 	if (st.st_mode & (S_IRWXG | S_IRWXO))
-		log_warn("%s: secrets file is readable by group or others; chmod 600 it", path);
+		conf_warn("%s: secrets file is readable by group or others; chmod 600 it", path);
 	cfg_t *s = cfg_init(secrets_root_opts, CFGF_NONE);
 	cfg_set_error_function(s, confuse_error);
 	const char *saved = active_filename;
@@ -881,7 +897,7 @@ static void warn_open_listeners(struct build_ctx *b, cfg_t *sec, const struct co
 		return;
 	for (size_t i = 0; i < w->n_listen; i++)
 		if (!listen_is_loopback(w->listen[i]))
-			log_warn("%s:%d: listen: \"%s\" is reachable beyond this host and there is no basic_auth_user: anyone on that network can read the dashboard%s",
+			conf_warn("%s:%d: listen: \"%s\" is reachable beyond this host and there is no basic_auth_user: anyone on that network can read the dashboard%s",
 				 b->file, FIELD_LINE(b, sec, "listen"), w->listen[i],
 				 w->api_token ? "" : " (acks and silences stay off without an api_token)");
 }
@@ -1270,7 +1286,7 @@ static void build_captures(struct build_ctx *b, cfg_t *root)
 		p->link_mbps = cfg_getfloat(sec, "link_mbps");
 		p->threads = cfg_getint(sec, "threads");
 		if (p->file && p->threads > 1)
-			log_warn("%s:%d: threads: capture \"%s\" reads a file: only a live interface fans out; ignored",
+			conf_warn("%s:%d: threads: capture \"%s\" reads a file: only a live interface fans out; ignored",
 				 b->file, FIELD_LINE(b, sec, "threads"), p->name);
 		p->local_prefixes = dup_list(sec, "local_prefixes", &p->n_local_prefixes);
 		check_list(b, sec, "local_prefixes", p->local_prefixes, p->n_local_prefixes, prefix_ok,
@@ -1376,7 +1392,7 @@ static void build_notifiers(struct build_ctx *b, cfg_t *root)
 		n->severities = dup_list(sec, "severities", &n->n_severities);
 		if (cfg_size(sec, "severities") == 0 && cfg_getopt(sec, "severities") &&
 		    (cfg_getopt(sec, "severities")->flags & CFGF_MODIFIED))
-			log_warn("%s:%d: severities: notifier \"%s\": an empty list; it sends nothing",
+			conf_warn("%s:%d: severities: notifier \"%s\": an empty list; it sends nothing",
 				 b->file, FIELD_LINE(b, sec, "severities"), n->name);
 		for (size_t k = 0; k < n->n_severities; k++)
 			if (strcmp(n->severities[k], "warn") && strcmp(n->severities[k], "crit") &&
@@ -1524,7 +1540,7 @@ static void build_global(struct build_ctx *b, cfg_t *root)
 		errbuf_add(b->errors, "%s:%d: state_dir: is empty; name the directory for RRD files and alert state",
 			   b->file, c->state_dir_line);
 	else if (c->state_dir[0] != '/')
-		log_warn("%s:%d: state_dir: \"%s\" is relative: the daemon changes to / when it detaches",
+		conf_warn("%s:%d: state_dir: \"%s\" is relative: the daemon changes to / when it detaches",
 			 b->file, c->state_dir_line, c->state_dir);
 	c->user = dup_or_null(root, "user");
 	c->user_line = root_field_line(b, "user");
@@ -1583,11 +1599,11 @@ static void listed_twice(void *ctx, size_t first, size_t again)
 	const struct conf_room *r1 = &d->b->conf->rooms[d->names[first].room];
 	const struct conf_room *r2 = &d->b->conf->rooms[d->names[again].room];
 	if (r1 == r2) {
-		log_warn("%s:%d: schedule_room: room \"%s\" lists \"%s\" twice", d->b->file,
+		conf_warn("%s:%d: schedule_room: room \"%s\" lists \"%s\" twice", d->b->file,
 			 r2->line, r2->name, d->names[again].lower);
 		return;
 	}
-	log_warn("%s:%d: schedule_room: \"%s\" is also listed by room \"%s\" (line %d): its "
+	conf_warn("%s:%d: schedule_room: \"%s\" is also listed by room \"%s\" (line %d): its "
 		 "sessions count for \"%s\" only", d->b->file, r2->line, d->names[again].lower,
 		 r1->name, r1->line, r1->name);
 }
@@ -1673,7 +1689,7 @@ static const char *skip_bom(const char *path, const char *buf)
 {
 	if (strncmp(buf, "\xef\xbb\xbf", 3) != 0)
 		return buf;
-	log_warn("%s:1: skipping a UTF-8 byte order mark; save the file without one", path);
+	conf_warn("%s:1: skipping a UTF-8 byte order mark; save the file without one", path);
 	return buf + 3;
 }
 
@@ -1766,7 +1782,7 @@ static void lint_dup(void *ctx, size_t first, size_t again)
 {
 	const struct lint_dup_ctx *d = ctx;
 	const char *id = d->blocks[again].id, *title = strchr(id, ' ') + 1;
-	log_warn("%s:%d: %.*s: \"%s\" again: merged into the block on line %d, whose keys it overrides",
+	conf_warn("%s:%d: %.*s: \"%s\" again: merged into the block on line %d, whose keys it overrides",
 		 d->path, d->blocks[again].line, (int)(title - 1 - id), id, title, d->blocks[first].line);
 }
 
@@ -1774,7 +1790,7 @@ static void lint_key(const char *path, struct lint_frame *f, const char *name, s
 {
 	for (size_t i = 0; i < f->n; i++)
 		if (f->keys[i].len == len && memcmp(f->keys[i].name, name, len) == 0) {
-			log_warn("%s:%d: %.*s: set again (first on line %d); only this value counts",
+			conf_warn("%s:%d: %.*s: set again (first on line %d); only this value counts",
 				 path, line, (int)len, name, f->keys[i].line);
 			return;
 		}
@@ -1873,9 +1889,10 @@ static const char *const parked_kinds[] = {
 
 static struct conf *conf_parse(const char *path, const char *buf, char **err_out)
 {
-	struct errbuf errors = { 0 };
+	struct errbuf errors = { 0 }, warnings = { 0 };
 	struct conf *c = NULL;
 	char *owned = NULL;
+	active_warnings = &warnings;
 
 	if (!buf) {
 		size_t len = 0;
@@ -1910,6 +1927,13 @@ static struct conf *conf_parse(const char *path, const char *buf, char **err_out
 	cfg_free(root);
 out:
 	free(owned);
+	active_warnings = NULL;
+	if (c && !errors.count) {
+		c->warnings = warnings.text;
+		c->n_warnings = (size_t)warnings.count;
+	} else {
+		free(warnings.text);
+	}
 	if (errors.count) {
 		conf_free(c);
 		if (err_out)
@@ -1966,6 +1990,7 @@ void conf_free(struct conf *c)
 {
 	if (!c)
 		return;
+	free(c->warnings);
 	if (c->names) {
 		struct conf_names *x = c->names;
 		name_index_free(&x->rooms); name_index_free(&x->aps); name_index_free(&x->uplinks);

@@ -230,6 +230,8 @@ struct conf {
 	struct conf_rule *rules;	size_t n_rules;
 	struct conf_session *sessions;	size_t n_sessions;
 	struct conf_names *names;	/* conf_*_index's (conf_index.h) */
+	char *warnings;			/* "file:line: field: why\n" each, or NULL */
+	size_t n_warnings;		/* what loading accepted but warned about */
 };
 
 /*

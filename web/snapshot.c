@@ -847,6 +847,20 @@ static json_t *sources_json(const struct venue *v)
 	return a;
 }
 
+/* What the config was accepted with but warned about, a line each: the
+ * volunteer at the dashboard sees it, not only whoever reads the log. */
+static json_t *config_warnings_json(const struct conf *c)
+{
+	json_t *a = json_array();
+	for (const char *p = c->warnings; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		json_array_append_new(a, json_stringn(p, len));
+		p += len + (nl != NULL);
+	}
+	return a;
+}
+
 static json_t *venue_json(const struct venue *v, double now, json_t *alerts, json_t *incidents,
 			  bool engine, bool live)
 {
@@ -891,6 +905,7 @@ static json_t *venue_json(const struct venue *v, double now, json_t *alerts, jso
 	json_object_set_new(o, "alerts_active", json_integer((json_int_t)json_array_size(alerts)));
 	json_object_set_new(o, "incidents", json_integer((json_int_t)json_array_size(incidents)));
 	json_object_set_new(o, "sources", sources_json(v));
+	json_object_set_new(o, "config_warnings", config_warnings_json(c));
 	json_object_set_new(o, "updated", jtime(t->updated));
 	json_object_set_new(o, "now", jtime(now));
 	json_object_set_new(o, "tick", json_integer(c->tick));

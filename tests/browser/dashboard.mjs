@@ -153,6 +153,11 @@ try {
   process.kill(pid, "SIGHUP");
   await wall.locator('[data-room="workshop"]').waitFor({ timeout: 20000 });
   await wall.locator('#alerts > li[data-key="room:workshop"]').waitFor({ timeout: 20000 });
+  // what the new config was accepted with but warned about, in words
+  const warned = wall.locator("#sources li.warn");
+  await warned.first().waitFor({ timeout: 20000 });
+  if (!/^Config: .*:\d+: schedule_room: room "workshop" lists "aula" twice$/.test(await warned.first().textContent()))
+    fail("the config warning under Sources reads: " + await warned.first().textContent());
   if (live) {
     // the busy controller: hall-a at 420 of 400, in colour and in words
     const hallFull = wall.locator('[data-room="hall-a"].st-crit');

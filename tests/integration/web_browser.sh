@@ -3,7 +3,7 @@
 # numbers over SSE, the verdict, room tiles and AP details, an ack with
 # the token, then after new data (a config change, and with snmpsimd the
 # busy controller) a new room tile, a room turning "Full" and its alerts
-# appearing live; the stale banner; a click held across an update and the
+# appearing live, and the new config's warning listed under Sources; the stale banner; a click held across an update and the
 # focus on an Ack button surviving updates; the phone layout. Screenshots at 1920x1080 and 390x844
 # land in the build directory (tests/browser/). playwright-core is
 # installed there from package.json and package-lock.json (npm ci).
@@ -45,7 +45,7 @@ fi
 write_conf "$conf" "$WEB_PORT" "$snmp" wlc 'api_token = "t0ken-for-tests"'
 write_conf "$TMP/next.conf" "$WEB_PORT" "$snmp" wlc-busy 'api_token = "t0ken-for-tests"'
 cat >>"$TMP/next.conf" <<'CONF'
-room "workshop" { seats = 200 }
+room "workshop" { seats = 200  schedule_room = { "Aula", "aula" } }
 ap "w1" { room = "workshop"  max_clients = 60 }
 CONF
 start_headroomd "$conf"

@@ -514,6 +514,26 @@ static void test_schedule_room_listed_twice_warns(void **s)
 	assert_null(strstr(log, "schedule_room"));	/* patterns may overlap */
 }
 
+/* Warnings stay on the conf for the dashboard, one line each. */
+static void test_warnings_kept_on_the_conf(void **s)
+{
+	char *err = NULL;
+	struct conf *c = conf_load_buffer(HEAD "room \"b\" {\n seats = 4\n seats = 5\n}\n"
+					  "room \"c\" { seats = 4 schedule_room = { \"K1\", \"k1\" } }\n",
+					  "venue.conf", &err);
+	assert_non_null(c);
+	assert_int_equal(c->n_warnings, 2);
+	assert_string_equal(c->warnings,
+			    "venue.conf:5: seats: set again (first on line 4); only this value counts\n"
+			    "venue.conf:7: schedule_room: room \"c\" lists \"k1\" twice\n");
+	conf_free(c);
+	c = conf_load_buffer(HEAD, "venue.conf", &err);
+	assert_non_null(c);
+	assert_int_equal(c->n_warnings, 0);
+	assert_null(c->warnings);
+	conf_free(c);
+}
+
 /* threads fans out a live interface: on a file it is said to do nothing. */
 static void test_capture_threads_on_a_file_warn(void **s)
 {
@@ -585,6 +605,7 @@ int main(void)
 		cmocka_unit_test(test_syntax_errors_name_a_field),
 		cmocka_unit_test(test_oddities_warn),
 		cmocka_unit_test(test_schedule_room_listed_twice_warns),
+		cmocka_unit_test(test_warnings_kept_on_the_conf),
 		cmocka_unit_test(test_values_checked_at_load),
 		cmocka_unit_test(test_duplicates),
 		cmocka_unit_test(test_capture_threads_on_a_file_warn),

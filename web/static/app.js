@@ -568,7 +568,10 @@
         return el("li", { class: "down", text: s.name + " (" + s.kind + ") answers, but gives no client counts" + (t && t.reason ? ": " + t.reason : "") });
       return el("li", { class: s.state === "down" ? "down" : "", text: s.name + " (" + s.kind + ") " + s.state + err });
     });
-    $("sources").replaceChildren(...(items.length ? items : [el("li", { class: "muted", text: "No collectors configured." })]));
+    if (!items.length) items.push(el("li", { class: "muted", text: "No collectors configured." }));
+    for (const w of model.venue.config_warnings || [])
+      items.push(el("li", { class: "warn", text: "Config: " + w }));
+    $("sources").replaceChildren(...items);
   }
 
   function since(t) {
