@@ -245,7 +245,7 @@ try {
   // A room's address, shared in chat and opened on a phone in dark mode:
   // the view survives a reload, its AP links lead on and back; with live
   // data its history is drawn, with plan and capacity lines, in the
-  // page's colours and at a readable size.
+  // page's colours and at a readable size, and its airtime's below it.
   const dark = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme: "dark" });
   dark.on("pageerror", (e) => errors.push(String(e)));
   await dark.goto(base + "/#/room/hall-a");
@@ -280,6 +280,20 @@ try {
       };
     });
     if (!look.cap || !look.plan) fail("the history has no capacity or plan line");
+    // hall-a's radios state their airtime: its history beside the clients',
+    // the busiest radio and the mean against the warn and crit levels
+    await dark.waitForFunction(() => {
+      const g = document.querySelector("#view-air svg");
+      return g && !document.getElementById("view-air").hidden && Number(g.dataset.points) >= 2;
+    }, null, { timeout: 40000 });
+    const air = await dark.evaluate(() => ({
+      title: document.querySelector("#view-air svg title").textContent,
+      levels: [...document.querySelectorAll("#view-air .g-level")].map((e) => e.getAttribute("class")),
+      legend: document.querySelector("#view-air figcaption").textContent,
+    }));
+    if (!/^Channel busy in hall-a, percent/.test(air.title)) fail("the airtime graph is titled " + air.title);
+    if (air.levels.length !== 2) fail("the airtime graph has levels " + air.levels.join(", "));
+    if (!/busiest radio.*mean of its radios.*crit 70%.*warn 50%/.test(air.legend)) fail("the airtime graph's legend reads " + air.legend);
     if (look.px < 11) fail("the graph's text is " + look.px.toFixed(1) + " px on the phone");
     if (!(look.bgLum < 80 && look.textLum > 150)) fail("the graph ignores dark mode: text " + look.textLum + ", background " + look.bgLum);
     await dark.screenshot({ path: outDir + "/dashboard-390x844-room-dark.png", fullPage: false });

@@ -3,7 +3,8 @@
 # numbers over SSE, the verdict, room tiles and AP details, an ack with
 # the token, then after new data (a config change, and with snmpsimd the
 # busy controller) a new room tile, a room turning "Full" and its alerts
-# appearing live, and the new config's warning listed under Sources; the stale banner; a click held across an update and the
+# appearing live, and the new config's warning listed under Sources;
+# a room's history of clients and of its channels' airtime; the stale banner; a click held across an update and the
 # focus on an Ack button surviving updates; the phone layout. Screenshots at 1920x1080 and 390x844
 # land in the build directory (tests/browser/). playwright-core is
 # installed there from package.json and package-lock.json (npm ci).
@@ -35,6 +36,13 @@ live=""
 snmp=""
 if command -v snmpsimd >/dev/null 2>&1; then
 	write_snmprec "$TMP/snmp"
+	# hall-a's radios state their channel's busy share (bsnAPIfLoadChannelUtilization)
+	for rec in wlc wlc-busy; do
+		printf '%s\n' "1.3.6.1.4.1.14179.2.2.13.1.3.0.17.34.51.68.1.0|2|22" \
+			"1.3.6.1.4.1.14179.2.2.13.1.3.0.17.34.51.68.1.1|2|41" \
+			"1.3.6.1.4.1.14179.2.2.13.1.3.0.17.34.51.68.2.1|2|37" >>"$TMP/snmp/$rec.snmprec"
+		sort_rec "$TMP/snmp/$rec.snmprec"
+	done
 	chmod 711 "$TMP"
 	snmp=$(free_port udp)
 	start_snmpsim "$TMP/snmp" "$snmp" wlc

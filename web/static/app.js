@@ -282,7 +282,7 @@
     route = parseRoute();
     document.body.dataset.view = route ? route.kind : "";
     $("view").hidden = !route;
-    viewGraph.fetched = 0;
+    refetchViews();
     if (model) renderView();
     if (route) {
       window.scrollTo(0, 0);
@@ -296,7 +296,7 @@
   function setSpan(span) {
     viewGraph.span = span;
     for (const b of document.querySelectorAll("#view-ranges button")) b.setAttribute("aria-pressed", String(b.dataset.span === span));
-    viewGraph.fetched = 0;
+    refetchViews();
     if (model) renderView();
   }
 
@@ -338,6 +338,15 @@
       { key: "clients", label: "clients", cls: "g-main" }].concat(r.wired ? [{ key: "wired_devices", label: "on cables", cls: "g-wired" }] : []),
       [{ value: r.capacity, label: "capacity " + num(r.capacity), cls: "g-cap" },
         { value: r.projected, label: "plan " + num(r.projected), cls: "g-plan" }]);
+    // a room whose radios state their channel's busy share: its history too
+    const a = r.airtime;
+    $("view-air").hidden = !(a && a.radios_known);
+    if (a && a.radios_known)
+      showHistory("room:" + r.name, "Channel busy in " + r.name + ", percent", [
+        { key: "airtime_max", label: "busiest radio", cls: "g-main" },
+        { key: "airtime_mean", label: "mean of its radios", cls: "g-out" }],
+        [{ value: a.crit, label: "crit " + busy(a.crit), cls: "g-cap" },
+          { value: a.warn, label: "warn " + busy(a.warn), cls: "g-plan" }], "view-air");
   }
 
   function renderApView(a) {
@@ -358,6 +367,7 @@
     $("view-alerts").replaceChildren(...(own && own.alerts.length ? [el("ul", { class: "members" }, ...memberItems(own))] : [el("p", { class: "muted", text: "No active alert on this AP." })]));
     $("view-list-h").hidden = true;
     $("view-list").replaceChildren();
+    $("view-air").hidden = true;
     const lines = [{ value: a.capacity, label: "capacity " + num(a.capacity), cls: "g-cap" }];
     if (a.projected != null) lines.push({ value: a.projected, label: "plan " + num(a.projected), cls: "g-plan" });
     showHistory("ap:" + a.name, "Clients on " + a.name, [{ key: "clients", label: "clients", cls: "g-main" }], lines);
@@ -372,6 +382,7 @@
       $("view-sub").textContent = "No " + (route.kind === "room" ? "room" : "AP") + " of this name in the venue now.";
       for (const id of ["view-sessions", "view-alerts", "view-list"]) $(id).replaceChildren();
       $("view-graph").hidden = true;
+      $("view-air").hidden = true;
       return;
     }
     $("view-graph").hidden = false;
@@ -384,7 +395,14 @@
    * follow the page's colours (dark mode too) and its font size ---- */
 
   const SVG = "http://www.w3.org/2000/svg";
-  const viewGraph = { span: "1h", fetched: 0, key: "", data: null, empty: true };
+  // the view's graphs (clients; a room's airtime), each with its own fetch
+  const viewGraph = { span: "1h", boxes: {} };
+  function viewBox(id) {
+    return viewGraph.boxes[id] || (viewGraph.boxes[id] = { fetched: 0, key: "", data: null, empty: true });
+  }
+  function refetchViews() {
+    for (const g of Object.values(viewGraph.boxes)) g.fetched = 0;
+  }
   const graphs = new Map();	// box -> the last arguments of draw(), to redraw on resize
 
   function svg(tag, attrs) {
@@ -420,27 +438,28 @@
     return d.points.map(([t, v]) => [t, v == null ? null : v * (scale || 1)]);
   }
 
-  /* The series of an entity over the chosen span, fetched again every 30 s
-   * (a tick only moves the last point), every 10 s while it is empty. */
-  function showHistory(entity, title, lines, levels) {
-    const box = $("view-graph");
+  /* The series of an entity over the chosen span in the view's figure id
+   * (view-graph unless given), fetched again every 30 s (a tick only
+   * moves the last point), every 10 s while it is empty. */
+  function showHistory(entity, title, lines, levels, id) {
+    const box = $(id || "view-graph"), g = viewBox(box.id);
     const key = entity + "|" + viewGraph.span;
-    if (viewGraph.key === key && viewGraph.data) draw(box.querySelector(".plot"), viewGraph.data, levels, title);
-    if (viewGraph.key === key && Date.now() - viewGraph.fetched < (viewGraph.empty ? 10000 : 30000)) return;
-    viewGraph.key = key;
-    viewGraph.fetched = Date.now();
+    if (g.key === key && g.data) draw(box.querySelector(".plot"), g.data, levels, title);
+    if (g.key === key && Date.now() - g.fetched < (g.empty ? 10000 : 30000)) return;
+    g.key = key;
+    g.fetched = Date.now();
     const span = spanQuery(viewGraph.span);
     Promise.all(lines.map((l) => series(entity, l.key, span.q).then((points) => ({ ...l, points }))))
       .then((data) => {
-        if (viewGraph.key !== key) return;
-        viewGraph.data = { lines: data, from: span.from, to: span.to };
-        viewGraph.empty = !data.some((l) => l.points.some((p) => p[1] != null));
-        draw(box.querySelector(".plot"), viewGraph.data, levels, title);
+        if (g.key !== key) return;
+        g.data = { lines: data, from: span.from, to: span.to };
+        g.empty = !data.some((l) => l.points.some((p) => p[1] != null));
+        draw(box.querySelector(".plot"), g.data, levels, title);
       })
       .catch((e) => {
-        if (viewGraph.key !== key) return;
-        viewGraph.data = null;
-        viewGraph.empty = true;
+        if (g.key !== key) return;
+        g.data = null;
+        g.empty = true;
         box.querySelector(".plot").replaceChildren(el("p", { class: "nograph muted", text: "No history yet: " + e.message + "." }));
       });
     box.querySelector("figcaption").replaceChildren(...legend(lines.concat(levels)));
