@@ -120,6 +120,25 @@ int decode_dhcp(const uint8_t *p, size_t len, struct dec_dhcp *out);
 int decode_radiotap(const uint8_t *p, size_t len, struct dec_radio *out);
 /* The same without the rate fields: channel, flags, the frame. */
 int decode_radiotap_channel(const uint8_t *p, size_t len, struct dec_radio *out);
+/* Where a radiotap header's fields sit follows from its present bitmaps
+ * alone, and a capture's headers come with a handful of them: a cache of
+ * those "plans", zeroed when empty, spares each frame the walk. */
+#define RT_PLAN_BITS 24
+struct rt_plan {
+	uint32_t present;		/* the first word's bits walked */
+	uint32_t data_off;		/* where the fields start; 0: empty slot */
+	uint32_t read;			/* the present fields decoded */
+	uint32_t all_end;		/* where the last of them ends */
+	uint32_t at[RT_PLAN_BITS];	/* each present field's offset */
+};
+#define RT_PLANS 16			/* 8 pairs */
+struct rt_plans {
+	struct rt_plan slot[RT_PLANS];
+};
+/* decode_radiotap(), or decode_radiotap_channel() without rates, with
+ * the plans seen so far. */
+int decode_radiotap_cached(const uint8_t *p, size_t len, struct dec_radio *out, bool rates,
+			   struct rt_plans *plans);
 int decode_prism(const uint8_t *p, size_t len, struct dec_radio *out);
 int decode_80211(const uint8_t *p, size_t len, struct dec_80211 *out);
 /* The status code of a (re)association response, -1 when truncated. */

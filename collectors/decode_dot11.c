@@ -15,6 +15,7 @@
 #define RT_VHT		21
 #define RT_HE		23
 #define RT_LAST		RT_HE
+_Static_assert(RT_LAST < RT_PLAN_BITS, "a plan holds every field walked");
 #define RT_F_SHORTPRE	0x02
 #define RT_F_FCS	0x10
 #define RT_F_BADFCS	0x40
@@ -195,32 +196,94 @@ static void rt_field(unsigned bit, const uint8_t *f, struct dec_radio *out)
 	}
 }
 
-/* Walk the first namespace's fields in present-bit order up to HE.
- * Fields are aligned to their natural size relative to the header start;
- * later namespaces' fields all follow these. A field cut short ends the
- * walk: what was read so far stands. */
-static void radiotap_fields(const uint8_t *p, size_t hlen, size_t data_off, uint32_t present,
-			    struct dec_radio *out)
+/* The fields read, in present-bit order (a later one may overwrite what
+ * an earlier one set). */
+#define RT_READ (1u << RT_FLAGS | 1u << RT_RATE | 1u << RT_CHANNEL | 1u << RT_XCHANNEL | 1u << RT_MCS | \
+		 1u << RT_AMPDU | 1u << RT_VHT | 1u << RT_HE)
+
+/* Where the fields read sit, worked out once per present bitmap (their
+ * offsets follow from it alone): a walk of the first namespace's fields
+ * in present-bit order up to HE, each aligned to its natural size
+ * relative to the header start (later namespaces' fields all follow
+ * these). Every field ends after those before it, so a header too short
+ * for one (which ends the walk) is too short for all after it too. */
+static void rt_plan_build(struct rt_plan *pl, uint32_t present, uint32_t data_off)
 {
-	size_t off = data_off;
+	uint32_t off = data_off;
+	pl->read = present & RT_READ;
+	pl->all_end = 0;
 	for (uint32_t left = present; left; left &= left - 1) {
 		unsigned bit = (unsigned)__builtin_ctz(left);
-		off = (off + rt_fields[bit].align - 1) & ~(size_t)(rt_fields[bit].align - 1);
-		if (off + rt_fields[bit].size > hlen)
-			break;
-		rt_field(bit, p + off, out);
+		off = (off + rt_fields[bit].align - 1) & ~(uint32_t)(rt_fields[bit].align - 1);
+		pl->at[bit] = off;
 		off += rt_fields[bit].size;
+		if (pl->read & 1u << bit)
+			pl->all_end = off;
+	}
+	pl->present = present;
+	pl->data_off = data_off;
+}
+
+/* The fields read that a header of hlen bytes holds whole. */
+static uint32_t rt_fit(const struct rt_plan *pl, size_t hlen)
+{
+	if (pl->all_end <= hlen)
+		return pl->read;
+	uint32_t fit = 0;
+	for (uint32_t left = pl->read; left; left &= left - 1) {
+		unsigned bit = (unsigned)__builtin_ctz(left);
+		if (pl->at[bit] + rt_fields[bit].size > hlen)
+			break;
+		fit |= 1u << bit;
+	}
+	return fit;
+}
+
+static void radiotap_apply(const struct rt_plan *pl, const uint8_t *p, size_t hlen, struct dec_radio *out)
+{
+	uint32_t fit = rt_fit(pl, hlen);
+	struct dec_rate *r = &out->rate;
+	if (fit & 1u << RT_FLAGS)
+		rt_field(RT_FLAGS, p + pl->at[RT_FLAGS], out);
+	if (fit & 1u << RT_RATE && p[pl->at[RT_RATE]])
+		r->rate = p[pl->at[RT_RATE]];	/* before any richer field */
+	if (fit & 1u << RT_CHANNEL)
+		out->freq_mhz = le16(p + pl->at[RT_CHANNEL]);
+	for (uint32_t left = fit >> RT_XCHANNEL << RT_XCHANNEL; left; left &= left - 1) {
+		unsigned bit = (unsigned)__builtin_ctz(left);
+		rt_field(bit, p + pl->at[bit], out);
 	}
 	out->band = band_of_freq(out->freq_mhz);
 	/* A legacy rate stands only when no richer field described the PPDU. */
-	struct dec_rate *r = &out->rate;
 	if (r->phy == PHY_NONE && r->rate)
 		r->phy = legacy_phy(r->rate);
 	if (r->phy == PHY_NONE)
 		r->rate = 0;
 }
 
-static int radiotap(const uint8_t *p, size_t len, struct dec_radio *out, uint32_t wanted)
+/* The plan for present (the bits wanted) at data_off: the cache's, made
+ * there on a miss, or made in tmp without a cache. A key has two slots,
+ * by its hash. */
+static const struct rt_plan *rt_plan_of(struct rt_plans *plans, uint32_t present, uint32_t data_off,
+					struct rt_plan *tmp)
+{
+	if (!plans) {
+		rt_plan_build(tmp, present, data_off);
+		return tmp;
+	}
+	uint64_t h = ((uint64_t)present << 16 ^ data_off) * 0x9e3779b97f4a7c15ULL;
+	struct rt_plan *pl = &plans->slot[h >> 60 & (RT_PLANS - 2)];
+	if (pl->present == present && pl->data_off == data_off)
+		return pl;
+	if (pl[1].present == present && pl[1].data_off == data_off)
+		return pl + 1;
+	if (pl->data_off)
+		pl++;
+	rt_plan_build(pl, present, data_off);
+	return pl;
+}
+
+static int radiotap(const uint8_t *p, size_t len, struct dec_radio *out, uint32_t wanted, struct rt_plans *plans)
 {
 	memset(out, 0, sizeof *out);
 	if (len < 8)
@@ -241,7 +304,8 @@ static int radiotap(const uint8_t *p, size_t len, struct dec_radio *out, uint32_
 			return DEC_BAD;
 		word = le32(p + off);
 	}
-	radiotap_fields(p, hlen, off + 4, present & wanted, out);
+	struct rt_plan tmp;
+	radiotap_apply(rt_plan_of(plans, present & wanted, (uint32_t)off + 4, &tmp), p, hlen, out);
 	out->hlen = hlen;
 	out->frame = p + hlen;
 	out->frame_len = len - hlen;
@@ -250,16 +314,24 @@ static int radiotap(const uint8_t *p, size_t len, struct dec_radio *out, uint32_
 	return DEC_OK;
 }
 
+#define RT_WANT_ALL ((1u << (RT_LAST + 1)) - 1)
+/* TSFT, Flags, Rate and Channel (bits 0..3): what counting stations needs. */
+#define RT_WANT_CHANNEL ((1u << (RT_CHANNEL + 1)) - 1)
+
 /* Every field up to HE: a field's offset depends on all present before it. */
 int decode_radiotap(const uint8_t *p, size_t len, struct dec_radio *out)
 {
-	return radiotap(p, len, out, (1u << (RT_LAST + 1)) - 1);
+	return radiotap(p, len, out, RT_WANT_ALL, NULL);
 }
 
-/* TSFT, Flags, Rate and Channel only (bits 0..3): what counting stations needs. */
 int decode_radiotap_channel(const uint8_t *p, size_t len, struct dec_radio *out)
 {
-	return radiotap(p, len, out, (1u << (RT_CHANNEL + 1)) - 1);
+	return radiotap(p, len, out, RT_WANT_CHANNEL, NULL);
+}
+
+int decode_radiotap_cached(const uint8_t *p, size_t len, struct dec_radio *out, bool rates, struct rt_plans *plans)
+{
+	return radiotap(p, len, out, rates ? RT_WANT_ALL : RT_WANT_CHANNEL, plans);
 }
 
 /* Channel and rate items; an item whose status says "no value" (a

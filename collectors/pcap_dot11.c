@@ -272,11 +272,11 @@ void cap_dot11_prefetch(struct cap_state *st, const struct cap_d11 *d, struct ca
 
 /* ---- reducing a frame to a digest ---- */
 
-static int radio_header(int dlt, const uint8_t *p, size_t len, struct dec_radio *r, bool rates)
+static int radio_header(struct d11_digester *g, int dlt, const uint8_t *p, size_t len, struct dec_radio *r)
 {
 	switch (dlt) {
 	case DLT_IEEE802_11_RADIO:
-		return rates ? decode_radiotap(p, len, r) : decode_radiotap_channel(p, len, r);
+		return decode_radiotap_cached(p, len, r, g->airtime, &g->plans);
 	case DLT_PRISM_HEADER:
 		return decode_prism(p, len, r);
 	default:
@@ -427,7 +427,7 @@ void cap_dot11_digest(struct d11_digester *g, int dlt, const struct pcap_pkthdr 
 	d->what = D11_OTHER;
 	if (g->airtime)
 		*air = (struct cap_d11_air){ 0 };
-	if (radio_header(dlt, p, h->caplen, &r, g->airtime) != DEC_OK || decode_80211(r.frame, r.frame_len, &f) != DEC_OK) {
+	if (radio_header(g, dlt, p, h->caplen, &r) != DEC_OK || decode_80211(r.frame, r.frame_len, &f) != DEC_OK) {
 		d->what = D11_MALFORMED;
 		return;
 	}

@@ -75,6 +75,7 @@ struct d11_digester {
 	int ampdu_freq;
 	uint64_t ampdu_bits;		/* its subframes' so far */
 	struct air_cache rates;		/* the rates' constants, for airtime */
+	struct rt_plans plans;		/* radiotap headers' field offsets */
 };
 
 #define CAP_MAX_CHAN 64
