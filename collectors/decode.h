@@ -175,14 +175,14 @@ struct air_frame {
 /* What a rate (on a band) fixes of every frame's time, worked out once:
  * a capture's frames come at a handful of rates. Zeroed: empty. */
 struct air_rate {
-	uint64_t k0, k1;		/* the dec_rate's fields up to dcm, and the band */
+	uint64_t k0, k1;		/* the dec_rate's fields up to dcm, and the band; k0 0: empty */
 	uint32_t k2;
 	uint32_t n_dbps;		/* HT and up; 0 in a used slot: no rate */
 	uint32_t pre_ns;		/* HT and up: preamble and signal extension */
 	uint32_t sym_ns;		/* HT and up: one data symbol */
 	uint32_t tail, m;		/* HT and up: BCC tail bits; 2 with STBC, else 1 */
 	uint32_t sifs, slot, ack_ns, ba_ns;
-	bool used, sgi_round;
+	bool sgi_round;
 };
 #define AIR_CACHE_SLOTS 64		/* 32 pairs */
 struct air_cache {
@@ -191,6 +191,8 @@ struct air_cache {
 /* false when the rate is missing or makes no sense (*ns untouched); a
  * subframe may add 0 ns. */
 bool airtime_frame_ns(const struct air_frame *f, uint32_t *ns);
+/* airtime_rate_ok() with the rates' constants seen so far. */
+bool airtime_rate_known(struct air_cache *cache, const struct dec_rate *r, int freq_mhz, size_t psdu_len);
 /* The bits an MPDU takes in an A-MPDU: delimiter, MPDU, padding. */
 uint64_t airtime_subframe_bits(size_t psdu_len);
 

@@ -290,35 +290,40 @@ static void rate_fill(struct air_rate *c, const struct dec_rate *r, int freq_mhz
 
 static bool rate_is(const struct air_rate *c, uint64_t k0, uint64_t k1, uint32_t k2)
 {
-	return c->used && c->k0 == k0 && c->k1 == k1 && c->k2 == k2;
+	return c->k0 == k0 && c->k1 == k1 && c->k2 == k2;
+}
+
+/* A rate not in the cache: work out its constants into the second slot
+ * of the pair when the first is taken (kept off the frames' path). */
+__attribute__((noinline, cold)) static const struct air_rate *
+rate_miss(struct air_rate *c, const struct dec_rate *r, int freq_mhz, uint64_t k0, uint64_t k1, uint32_t k2)
+{
+	rate_fill(c, r, freq_mhz);
+	c->k0 = k0;
+	c->k1 = k1;
+	c->k2 = k2;
+	return c;
 }
 
 /* Two slots a key may sit in, by its hash; a clash only works one out
- * again. */
-static const struct air_rate *rate_of(struct air_cache *cache, const struct dec_rate *r, int freq_mhz,
-				      struct air_rate *tmp)
+ * again. A rate with a PHY (the only kind asked for) has k0 non-zero,
+ * so an empty slot matches none. */
+static inline const struct air_rate *rate_of(struct air_cache *cache, const struct dec_rate *r, int freq_mhz,
+					     struct air_rate *tmp)
 {
 	uint64_t k0, k1;
 	memcpy(&k0, r, 8);
 	memcpy(&k1, (const uint8_t *)r + 8, 8);
 	uint32_t k2 = (uint32_t)r->dcm | (uint32_t)is_2g4(freq_mhz) << 1;
-	struct air_rate *c = tmp;
-	if (cache) {
-		uint64_t h = (k0 ^ (k1 + k2) * 0x9e3779b97f4a7c15ULL) * 0xff51afd7ed558ccdULL;
-		c = &cache->slot[h >> 58 & (AIR_CACHE_SLOTS - 2)];
-		if (rate_is(c, k0, k1, k2))
-			return c;
-		if (rate_is(c + 1, k0, k1, k2))
-			return c + 1;
-		if (c->used)
-			c += 1;
-	}
-	rate_fill(c, r, freq_mhz);
-	c->k0 = k0;
-	c->k1 = k1;
-	c->k2 = k2;
-	c->used = true;
-	return c;
+	if (!cache)
+		return rate_miss(tmp, r, freq_mhz, k0, k1, k2);
+	uint64_t h = (k0 + k2 + k1 * 0x9e3779b97f4a7c15ULL) * 0xff51afd7ed558ccdULL;
+	struct air_rate *c = &cache->slot[h >> 58 & (AIR_CACHE_SLOTS - 2)];
+	if (rate_is(c, k0, k1, k2))
+		return c;
+	if (rate_is(c + 1, k0, k1, k2))
+		return c + 1;
+	return rate_miss(c->k0 ? c + 1 : c, r, freq_mhz, k0, k1, k2);
 }
 
 /* data_ns() with the rate's constants (n_dbps > 0). */
@@ -341,6 +346,14 @@ static uint32_t subframe_ns(const struct air_frame *f, const struct air_rate *c,
 	if (!f->group && f->type == 2 && f->ack_policy == 0)
 		t += c->sifs + c->ba_ns;
 	return sat32(t);
+}
+
+bool airtime_rate_known(struct air_cache *cache, const struct dec_rate *r, int freq_mhz, size_t len)
+{
+	if (r->phy == PHY_NONE || len > AIR_MAX_PSDU)
+		return false;
+	struct air_rate tmp;
+	return rate_of(cache, r, freq_mhz, &tmp)->n_dbps != 0;
 }
 
 bool airtime_frame_ns(const struct air_frame *f, uint32_t *ns)

@@ -340,8 +340,9 @@ static bool usable_bssid(const uint8_t *m)
 
 /* The BSS a frame belongs to: data frames by their DS bits, management
  * frames by addr3; control frames name a transmitter and a receiver,
- * either of which may be an AP already known. */
-static void air_bss(const struct dec_80211 *f, struct cap_d11 *d, struct cap_d11_air *x)
+ * either of which may be an AP already known. Returns the flags saying
+ * which. */
+static uint8_t air_bss(const struct dec_80211 *f, struct cap_d11 *d)
 {
 	const uint8_t *b = NULL;
 	if (f->type == 0)
@@ -350,16 +351,16 @@ static void air_bss(const struct dec_80211 *f, struct cap_d11 *d, struct cap_d11
 		b = f->ds == 0 ? f->a3 : f->ds == 1 ? f->a1 : f->ds == 2 ? f->a2 : NULL;
 	if (b && usable_bssid(b)) {
 		memcpy(d->bssid, b, 6);
-		x->flags |= D11F_BSS;
-	} else if (f->type == 1) {
-		/* bssid: the receiver; sta: the transmitter, when there is one. */
-		memcpy(d->bssid, f->a1, 6);
-		x->flags |= D11F_PEER;
-		if (f->a2) {
-			memcpy(d->sta, f->a2, 6);
-			x->flags |= D11F_PEER_TA;
-		}
+		return D11F_BSS;
 	}
+	if (f->type != 1)
+		return 0;
+	/* bssid: the receiver; sta: the transmitter, when there is one. */
+	memcpy(d->bssid, f->a1, 6);
+	if (!f->a2)
+		return D11F_PEER;
+	memcpy(d->sta, f->a2, 6);
+	return D11F_PEER | D11F_PEER_TA;
 }
 
 #define AMPDU_MAX_BITS (1u << 26)
@@ -385,35 +386,37 @@ static uint64_t ampdu_before(struct d11_digester *g, const struct dec_radio *r, 
 	return before;
 }
 
+/* The frame's airtime record; the rated ones have their time. */
 static void digest_air(struct d11_digester *g, const struct dec_radio *r, const struct dec_80211 *f,
 		       uint32_t wire_len, struct cap_d11 *d, struct cap_d11_air *x)
 {
-	x->flags |= D11F_AIR;
+	uint8_t flags = D11F_AIR | (r->frame[1] & 0x08 ? D11F_RETRY : 0) | air_bss(f, d);
+	x->ns = 0;
 	x->freq = r->freq_mhz > 0 && r->freq_mhz < 65536 ? (uint16_t)r->freq_mhz : 0;
-	if (r->frame[1] & 0x08)
-		x->flags |= D11F_RETRY;
-	air_bss(f, d, x);
+	x->flags = flags;
 	if (r->rate.phy == PHY_NONE || wire_len < r->hlen)
 		return;
-	struct air_frame af = {
-		.rate = &r->rate, .freq_mhz = r->freq_mhz, .type = f->type, .subtype = f->subtype,
-		.group = mac_is_group(f->a1), .tid = -1, .cache = &g->rates,
-	};
 	/* The PSDU: the frame as sent, with its FCS whether captured or not. */
-	af.psdu_len = wire_len - r->hlen + (r->fcs_at_end ? 0 : 4);
-	af.ampdu_bits_before = ampdu_before(g, r, af.psdu_len);
+	size_t psdu_len = wire_len - r->hlen + (r->fcs_at_end ? 0 : 4);
+	uint64_t before = ampdu_before(g, r, psdu_len);
+	/* ACKs and Block Acks are counted with the frames that ask for them. */
+	if (f->type == 1 && (f->subtype == 13 || f->subtype == 9)) {
+		if (airtime_rate_known(&g->rates, &r->rate, r->freq_mhz, psdu_len))
+			x->flags = flags | D11F_RATED;
+		return;
+	}
+	struct air_frame af = {
+		.rate = &r->rate, .freq_mhz = r->freq_mhz, .psdu_len = psdu_len, .type = f->type,
+		.subtype = f->subtype, .group = mac_is_group(f->a1), .tid = -1, .ampdu_bits_before = before,
+		.cache = &g->rates,
+	};
 	if (f->type == 2 && (f->subtype & 8)) {
 		uint8_t qos = r->frame[f->ds == 3 ? 30 : 24];
 		af.tid = qos & 0x0f;
 		af.ack_policy = qos >> 5 & 3;
 	}
-	/* ACKs and Block Acks are counted with the frames that ask for them. */
-	bool response = f->type == 1 && (f->subtype == 13 || f->subtype == 9);
-	uint32_t ns = 0;
-	if (response ? !airtime_rate_ok(&r->rate, af.psdu_len) : !airtime_frame_ns(&af, &ns))
-		return;
-	x->ns = ns;
-	x->flags |= D11F_RATED;
+	if (airtime_frame_ns(&af, &x->ns))
+		x->flags = flags | D11F_RATED;
 }
 
 void cap_dot11_digest(struct d11_digester *g, int dlt, const struct pcap_pkthdr *h, const uint8_t *p, double ts,
@@ -425,10 +428,10 @@ void cap_dot11_digest(struct d11_digester *g, int dlt, const struct pcap_pkthdr 
 	d->len = h->len;
 	d->caplen = h->caplen;
 	d->what = D11_OTHER;
-	if (g->airtime)
-		*air = (struct cap_d11_air){ 0 };
 	if (radio_header(g, dlt, p, h->caplen, &r) != DEC_OK || decode_80211(r.frame, r.frame_len, &f) != DEC_OK) {
 		d->what = D11_MALFORMED;
+		if (g->airtime)
+			*air = (struct cap_d11_air){ 0 };
 		return;
 	}
 	if (g->airtime)
