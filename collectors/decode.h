@@ -130,6 +130,9 @@ struct rt_plan {
 	uint32_t read;			/* the present fields decoded */
 	uint32_t all_end;		/* where the last of them ends */
 	uint32_t at[RT_PLAN_BITS];	/* each present field's offset */
+	uint32_t memo_bit;		/* its one MCS, VHT or HE field; 0 none */
+	uint64_t memo_key[2];		/* ... the last one's bytes */
+	struct dec_rate memo_rate;	/* ... and the rate they gave alone */
 };
 #define RT_PLANS 16			/* 8 pairs */
 struct rt_plans {

@@ -80,14 +80,12 @@ int channel_of_freq(int mhz)
 /* DSSS (clause 15/16) rates 1, 2, 5.5, 11 Mb/s; OFDM (17/18) 6..54. */
 static uint8_t legacy_phy(uint8_t rate)
 {
-	switch (rate) {
-	case 2: case 4: case 11: case 22:
-		return PHY_DSSS;
-	case 12: case 18: case 24: case 36: case 48: case 72: case 96: case 108:
-		return PHY_OFDM;
-	default:
-		return PHY_NONE;
-	}
+	static const uint8_t phy[256] = {
+		[2] = PHY_DSSS, [4] = PHY_DSSS, [11] = PHY_DSSS, [22] = PHY_DSSS,
+		[12] = PHY_OFDM, [18] = PHY_OFDM, [24] = PHY_OFDM, [36] = PHY_OFDM,
+		[48] = PHY_OFDM, [72] = PHY_OFDM, [96] = PHY_OFDM, [108] = PHY_OFDM,
+	};
+	return phy[rate];
 }
 
 /* Radiotap's field sizes and alignments, bits 0..23 of the first
@@ -222,6 +220,7 @@ static void rt_plan_build(struct rt_plan *pl, uint32_t present, uint32_t data_of
 	}
 	pl->present = present;
 	pl->data_off = data_off;
+	pl->memo_bit = 0;
 }
 
 /* The fields read that a header of hlen bytes holds whole. */
@@ -239,7 +238,41 @@ static uint32_t rt_fit(const struct rt_plan *pl, size_t hlen)
 	return fit;
 }
 
-static void radiotap_apply(const struct rt_plan *pl, const uint8_t *p, size_t hlen, struct dec_radio *out)
+#define RT_RICH (1u << RT_MCS | 1u << RT_VHT | 1u << RT_HE)
+
+/* The MCS, VHT or HE field at f (bit), decoded into r; frames of a
+ * capture come at a handful of rates, so when one such field is all a
+ * plan has, the plan remembers the last one's bytes and what they gave.
+ * These fields set none of what the others (Rate, Flags, A-MPDU) do. */
+static void rt_rich(struct rt_plan *pl, unsigned bit, const uint8_t *f, struct dec_rate *r)
+{
+	/* MCS: 3 bytes; VHT and HE: 12. */
+	uint64_t k0 = bit == RT_MCS ? (uint64_t)f[0] | (uint64_t)f[1] << 8 | (uint64_t)f[2] << 16 : 0, k1 = 0;
+	if (bit != RT_MCS) {
+		memcpy(&k0, f, 8);
+		k1 = le32(f + 8);
+	}
+	if (pl->memo_bit != bit || pl->memo_key[0] != k0 || pl->memo_key[1] != k1) {
+		struct dec_rate one = { 0 };
+		if (bit == RT_MCS)
+			rt_mcs(f, &one);
+		else if (bit == RT_VHT)
+			rt_vht(f, &one);
+		else
+			rt_he(f, &one);
+		pl->memo_rate = one;
+		pl->memo_key[0] = k0;
+		pl->memo_key[1] = k1;
+		pl->memo_bit = (uint8_t)bit;
+	}
+	uint8_t rate = r->rate;
+	bool short_preamble = r->short_preamble;
+	*r = pl->memo_rate;
+	r->rate = rate;
+	r->short_preamble = short_preamble;
+}
+
+static void radiotap_apply(struct rt_plan *pl, const uint8_t *p, size_t hlen, struct dec_radio *out)
 {
 	uint32_t fit = rt_fit(pl, hlen);
 	struct dec_rate *r = &out->rate;
@@ -249,6 +282,11 @@ static void radiotap_apply(const struct rt_plan *pl, const uint8_t *p, size_t hl
 		r->rate = p[pl->at[RT_RATE]];	/* before any richer field */
 	if (fit & 1u << RT_CHANNEL)
 		out->freq_mhz = le16(p + pl->at[RT_CHANNEL]);
+	uint32_t rich = fit & RT_RICH;
+	if (rich && !(rich & (rich - 1))) {
+		rt_rich(pl, (unsigned)__builtin_ctz(rich), p + pl->at[__builtin_ctz(rich)], r);
+		fit &= ~rich;
+	}
 	for (uint32_t left = fit >> RT_XCHANNEL << RT_XCHANNEL; left; left &= left - 1) {
 		unsigned bit = (unsigned)__builtin_ctz(left);
 		rt_field(bit, p + pl->at[bit], out);
@@ -264,7 +302,7 @@ static void radiotap_apply(const struct rt_plan *pl, const uint8_t *p, size_t hl
 /* The plan for present (the bits wanted) at data_off: the cache's, made
  * there on a miss, or made in tmp without a cache. A key has two slots,
  * by its hash. */
-static const struct rt_plan *rt_plan_of(struct rt_plans *plans, uint32_t present, uint32_t data_off,
+static struct rt_plan *rt_plan_of(struct rt_plans *plans, uint32_t present, uint32_t data_off,
 					struct rt_plan *tmp)
 {
 	if (!plans) {
