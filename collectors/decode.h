@@ -180,12 +180,14 @@ struct air_frame {
 struct air_rate {
 	uint64_t k0, k1;		/* the dec_rate's fields up to dcm, and the band; k0 0: empty */
 	uint32_t k2;
-	uint32_t n_dbps;		/* HT and up; 0 in a used slot: no rate */
-	uint32_t pre_ns;		/* HT and up: preamble and signal extension */
-	uint32_t sym_ns;		/* HT and up: one data symbol */
-	uint32_t tail, m;		/* HT and up: BCC tail bits; 2 with STBC, else 1 */
+	uint32_t n_dbps;		/* data bits a symbol (DSSS: a microsecond, x2); 0: no rate */
+	uint32_t pre_ns;		/* preamble (and signal extension) */
+	uint32_t sym_ns;		/* one data symbol */
+	uint32_t extra, m;		/* SERVICE and BCC tail bits; 2 with STBC, else 1 */
+	uint32_t bpb;			/* bits a PSDU byte counts (DSSS: 16, as n_dbps) */
 	uint32_t sifs, slot, ack_ns, ba_ns;
-	bool sgi_round;
+	bool sgi_round;			/* HT/VHT short GI: the total rounded up to 4 us */
+	bool subframe;			/* VHT, HE: the PSDU is an A-MPDU */
 };
 #define AIR_CACHE_SLOTS 64		/* 32 pairs */
 struct air_cache {

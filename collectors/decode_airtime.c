@@ -277,12 +277,32 @@ static void rate_fill(struct air_rate *c, const struct dec_rate *r, int freq_mhz
 	c->slot = slot_ns(r, freq_mhz);
 	c->ack_ns = response_ns(r, ACK_LEN, freq_mhz);
 	c->ba_ns = response_ns(r, BA_LEN, freq_mhz);
-	c->n_dbps = r->phy == PHY_NONE ? 0 : r->phy >= PHY_HT ? n_dbps_rate(r) : 1;
-	if (r->phy < PHY_HT || !c->n_dbps)
+	c->m = 1;
+	c->sgi_round = false;
+	c->subframe = r->phy == PHY_VHT || r->phy == PHY_HE;
+	c->bpb = 8;
+	if (r->phy == PHY_DSSS) {
+		/* 16L / rate microseconds: the rate in 500 kb/s units. */
+		c->n_dbps = r->rate;
+		c->bpb = 16;
+		c->extra = 0;
+		c->sym_ns = 1000;
+		c->pre_ns = (r->short_preamble && r->rate > 2 ? 96 : 192) * 1000;
+		return;
+	}
+	if (r->phy == PHY_OFDM) {
+		c->n_dbps = 2 * (uint32_t)r->rate;	/* rate x 0.5 Mb/s x 4 us */
+		c->extra = 16 + 6;
+		c->sym_ns = 4000;
+		c->pre_ns = (20 + (is_2g4(freq_mhz) ? 6 : 0)) * 1000;
+		return;
+	}
+	c->n_dbps = r->phy >= PHY_HT ? n_dbps_rate(r) : 0;
+	if (!c->n_dbps)
 		return;
 	c->pre_ns = preamble_ns(r, freq_mhz);
 	c->m = r->stbc ? 2 : 1;
-	c->tail = r->phy != PHY_HE || !r->ldpc ? 6 * n_es(c->n_dbps) : 0;
+	c->extra = 16 + (r->phy != PHY_HE || !r->ldpc ? 6 * n_es(c->n_dbps) : 0);
 	/* HT/VHT short GI: 3.6 us symbols, their total rounded up to 4 us. */
 	c->sgi_round = r->phy != PHY_HE && !r->greenfield && r->gi;
 	c->sym_ns = r->phy == PHY_HE ? 12800 + he_gi_ns[r->gi] : r->greenfield && r->gi ? 3600 : 4000;
@@ -329,7 +349,7 @@ static inline const struct air_rate *rate_of(struct air_cache *cache, const stru
 /* data_ns() with the rate's constants (n_dbps > 0). */
 static uint64_t rate_data_ns(const struct air_rate *c, uint32_t psdu_bits)
 {
-	uint32_t nsym = c->m * div_up(psdu_bits + 16 + c->tail, c->m * c->n_dbps);
+	uint32_t nsym = c->m * div_up(psdu_bits + c->extra, c->m * c->n_dbps);
 	return (uint64_t)(c->sgi_round ? div_up(nsym * 9, 10) : nsym) * c->sym_ns;
 }
 
@@ -371,14 +391,9 @@ bool airtime_frame_ns(const struct air_frame *f, uint32_t *ns)
 		*ns = subframe_ns(f, c, ifs);
 		return true;
 	}
-	uint32_t ppdu;
-	if (r->phy >= PHY_HT) {
-		uint32_t bits = (uint32_t)(r->phy == PHY_HT ? 8 * (uint64_t)f->psdu_len
-							    : airtime_subframe_bits(f->psdu_len));
-		ppdu = sat32(c->pre_ns + rate_data_ns(c, bits));
-	} else {
-		ppdu = airtime_ppdu_ns(r, f->psdu_len, f->freq_mhz);
-	}
+	/* VHT and HE PSDUs are always A-MPDUs: one subframe here. */
+	uint32_t bits = c->subframe ? (uint32_t)airtime_subframe_bits(f->psdu_len) : c->bpb * (uint32_t)f->psdu_len;
+	uint32_t ppdu = sat32(c->pre_ns + rate_data_ns(c, bits));
 	uint64_t t = (uint64_t)ifs + ppdu;
 	if (expects_ack(f))
 		t += c->sifs + (f->type == 1 && f->subtype == 8 ? c->ba_ns : c->ack_ns);
