@@ -372,6 +372,9 @@ bool airtime_rate_known(struct air_cache *cache, const struct dec_rate *r, int f
 {
 	if (r->phy == PHY_NONE || len > AIR_MAX_PSDU)
 		return false;
+	/* As airtime_rate_ok(): any DSSS or OFDM rate will do. */
+	if (r->phy < PHY_HT)
+		return true;
 	struct air_rate tmp;
 	return rate_of(cache, r, freq_mhz, &tmp)->n_dbps != 0;
 }
