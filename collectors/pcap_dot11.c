@@ -26,6 +26,22 @@ static uint64_t mac_u64(const uint8_t *m)
 	return v ^ (v >> 29);
 }
 
+/* A bit per BSSID hash's top bits, set for every BSSID with a row: a
+ * control frame's receiver is a station as often as an AP, and a clear
+ * bit says "no BSSID" without probing the index. */
+static uint64_t bss_filter_bit(uint64_t h, size_t *word)
+{
+	*word = h >> (64 - CAP_BSS_FILTER_LOG2) >> 6;
+	return 1ULL << (h >> (64 - CAP_BSS_FILTER_LOG2) & 63);
+}
+
+static void bss_filter_add(struct cap_state *st, uint64_t h)
+{
+	size_t w;
+	uint64_t bit = bss_filter_bit(h, &w);
+	st->bss_filter[w] |= bit;
+}
+
 /* The index of a BSSID's row, created on first sight; -1 when full. */
 static int bss_lookup(struct cap_state *st, const uint8_t *mac)
 {
@@ -41,6 +57,7 @@ static int bss_lookup(struct cap_state *st, const uint8_t *mac)
 		return -1;
 	}
 	s->v = (uint32_t)st->n_bss;
+	bss_filter_add(st, mac_u64(mac));
 	struct cap_bss *b = &st->bss[st->n_bss++];
 	memset(b, 0, sizeof *b);
 	memcpy(b->mac, mac, 6);
@@ -55,7 +72,12 @@ static int bss_find(struct cap_state *st, const uint8_t *mac)
 	memcpy(&key, mac, 6);
 	if ((key | 1ULL << 63) == st->recent_bss_key)
 		return st->recent_bss;
-	struct hmap_slot *s = hmap_find(&st->bss_index, mac_u64(mac));
+	uint64_t h = mac_u64(mac);
+	size_t w;
+	uint64_t bit = bss_filter_bit(h, &w);
+	if (!(st->bss_filter[w] & bit))
+		return -1;
+	struct hmap_slot *s = hmap_find(&st->bss_index, h);
 	return s ? (int)s->v : -1;
 }
 

@@ -25,6 +25,7 @@ enum cap_kind {
 };
 
 #define CAP_MAX_BSS 4096
+#define CAP_BSS_FILTER_LOG2 14		/* bits of the BSSID filter */
 #define CAP_VLANS 4096
 #define CAP_NO_POOL 0xffffu
 
@@ -149,6 +150,7 @@ struct cap_state {
 	struct cap_bss *bss;
 	size_t n_bss;
 	struct d11_digester dg;		/* frames digested on this thread */
+	uint64_t bss_filter[(1u << CAP_BSS_FILTER_LOG2) / 64];	/* pcap_dot11.c: BSSIDs' hashes */
 	uint64_t recent_bss_key;	/* the last BSSID counted (raw bytes), 0 none */
 	int recent_bss;			/* ... and its row */
 	struct cap_chan chans[CAP_MAX_CHAN];
