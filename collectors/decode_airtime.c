@@ -328,15 +328,12 @@ rate_miss(struct air_rate *c, const struct dec_rate *r, int freq_mhz, uint64_t k
 /* Two slots a key may sit in, by its hash; a clash only works one out
  * again. A rate with a PHY (the only kind asked for) has k0 non-zero,
  * so an empty slot matches none. */
-static inline const struct air_rate *rate_of(struct air_cache *cache, const struct dec_rate *r, int freq_mhz,
-					     struct air_rate *tmp)
+static inline const struct air_rate *rate_of(struct air_cache *cache, const struct dec_rate *r, int freq_mhz)
 {
 	uint64_t k0, k1;
 	memcpy(&k0, r, 8);
 	memcpy(&k1, (const uint8_t *)r + 8, 8);
 	uint32_t k2 = (uint32_t)r->dcm | (uint32_t)is_2g4(freq_mhz) << 1;
-	if (!cache)
-		return rate_miss(tmp, r, freq_mhz, k0, k1, k2);
 	uint64_t h = (k0 + k2 + k1 * 0x9e3779b97f4a7c15ULL) * 0xff51afd7ed558ccdULL;
 	struct air_rate *c = &cache->slot[h >> 58 & (AIR_CACHE_SLOTS - 2)];
 	if (rate_is(c, k0, k1, k2))
@@ -375,17 +372,13 @@ bool airtime_rate_known(struct air_cache *cache, const struct dec_rate *r, int f
 	/* As airtime_rate_ok(): any DSSS or OFDM rate will do. */
 	if (r->phy < PHY_HT)
 		return true;
-	struct air_rate tmp;
-	return rate_of(cache, r, freq_mhz, &tmp)->n_dbps != 0;
+	return rate_of(cache, r, freq_mhz)->n_dbps != 0;
 }
 
-bool airtime_frame_ns(const struct air_frame *f, uint32_t *ns)
+/* A frame's time from its rate's constants c. */
+static inline bool frame_ns_at(const struct air_frame *f, const struct air_rate *c, uint32_t *ns)
 {
 	const struct dec_rate *r = f->rate;
-	if (r->phy == PHY_NONE || f->psdu_len > AIR_MAX_PSDU)
-		return false;
-	struct air_rate tmp;
-	const struct air_rate *c = rate_of(f->cache, r, f->freq_mhz, &tmp);
 	if (!c->n_dbps)
 		return false;
 	bool response = f->type == 1 && (f->subtype == 13 || f->subtype == 12 || f->subtype == 9);
@@ -402,4 +395,23 @@ bool airtime_frame_ns(const struct air_frame *f, uint32_t *ns)
 		t += c->sifs + (f->type == 1 && f->subtype == 8 ? c->ba_ns : c->ack_ns);
 	*ns = sat32(t);
 	return true;
+}
+
+/* Without a cache: the constants worked out for this frame alone (kept
+ * apart, so the cached path needs no room for them). */
+__attribute__((noinline)) static bool frame_ns_uncached(const struct air_frame *f, uint32_t *ns)
+{
+	struct air_rate c;
+	rate_fill(&c, f->rate, f->freq_mhz);
+	return frame_ns_at(f, &c, ns);
+}
+
+bool airtime_frame_ns(const struct air_frame *f, uint32_t *ns)
+{
+	const struct dec_rate *r = f->rate;
+	if (r->phy == PHY_NONE || f->psdu_len > AIR_MAX_PSDU)
+		return false;
+	if (!f->cache)
+		return frame_ns_uncached(f, ns);
+	return frame_ns_at(f, rate_of(f->cache, r, f->freq_mhz), ns);
 }
