@@ -55,15 +55,19 @@ struct capture {
 	/* capture thread only */
 	bool win_open;
 	double win_start;
-	double shift;			/* added to file timestamps (loop) */
-	bool shift_set;
-	double read_last_ts;		/* the last packet read, shifted */
-	unsigned long passes;		/* over a looping file */
 	double pace_ts, pace_real, pace_prev;
 	bool pace_set;
 	uint64_t drops_logged;
 
-	pthread_t thread;
+	/* the thread that reads: the capture thread, or a fast file's reader
+	 * (which writes read_last_ts on every packet: a cache line of its
+	 * own, so the counting thread's win_start does not bounce with it) */
+	_Alignas(64) double shift;	/* added to file timestamps (loop) */
+	bool shift_set;
+	double read_last_ts;		/* the last packet read, shifted */
+	unsigned long passes;		/* over a looping file */
+
+	_Alignas(64) pthread_t thread;
 	bool running;
 	atomic_bool stop;
 	pthread_mutex_t mu;
@@ -74,7 +78,7 @@ struct capture {
 
 	/* a file read as fast as possible: its reader thread's hand-over */
 	struct pkt_ring ring;
-	struct d11_digester reader_dg;	/* the reader thread's */
+	_Alignas(64) struct d11_digester reader_dg;	/* the reader thread's (written every frame) */
 	int reader_end;			/* enum read_end, set before the last batch */
 	double reader_cpu;		/* its CPU seconds, set likewise */
 	char reader_error[PCAP_ERRBUF_SIZE + 64];
