@@ -11,6 +11,9 @@
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
+/* Zeroed, at a multiple of align (a power of two, of pointers): for a
+ * type with members _Alignas a cache line. Released with free(). */
+void *xcalloc_aligned(size_t align, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -699,7 +699,7 @@ static enum read_end read_live(struct capture *cap, char *error, size_t error_le
 	}
 	struct pollfd p = { .fd = pcap_get_selectable_fd(cap->pc), .events = POLLIN };
 	if (!cap->live_batch)
-		cap->live_batch = xcalloc(1, sizeof *cap->live_batch);
+		cap->live_batch = xcalloc_aligned(_Alignof(struct pkt_batch), sizeof *cap->live_batch);
 	cap->live_batch->dlt = cap->dlt;
 	open_live_window(cap);
 	enum read_end end = READ_STOPPED;
@@ -1122,7 +1122,8 @@ static long snaplen_for(const struct conf *conf, const struct conf_capture *cc, 
 
 static struct capture *capture_new(struct pcap_collector *pc, const struct conf *conf, const struct conf_capture *cc)
 {
-	struct capture *cap = xcalloc(1, sizeof *cap);
+	/* Its reader's and counter's fields start cache lines of their own. */
+	struct capture *cap = xcalloc_aligned(_Alignof(struct capture), sizeof *cap);
 	cap->owner = pc;
 	pthread_mutex_init(&cap->mu, NULL);
 	pthread_cond_init(&cap->room, NULL);
