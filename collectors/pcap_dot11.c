@@ -481,8 +481,9 @@ void cap_dot11_window(struct cap_state *st, double t_end)
 		b->clients = b->clients_2g4 = b->clients_5g = b->clients_6g = 0;
 	}
 	struct hmap *m = &st->stations;
-	for (size_t i = 0; i < hmap_capacity(m); i++) {
-		struct hmap_slot *s = &m->slots[i];
+	/* Most slots are empty: a pointer walk, the end worked out once
+	 * (hmap_del() only marks a slot). */
+	for (struct hmap_slot *s = m->slots, *end = s + hmap_capacity(m); s < end; s++) {
 		if (s->state != HMAP_USED)
 			continue;
 		struct cap_bss *b = &st->bss[s->v & STA_BSS_MASK];
