@@ -390,7 +390,7 @@ static void close_window(struct capture *cap, double t_end, double span, bool fi
 /* Windows follow the capture's clock. A jump of more than a window (two
  * captures appended, a quiet night) starts a fresh window at the packet
  * instead of emitting every empty window in between. */
-static void advance_window(struct capture *cap, double ts)
+static void open_or_close_window(struct capture *cap, double ts)
 {
 	double w = cap->set.window;
 	if (!cap->win_open) {
@@ -402,6 +402,14 @@ static void advance_window(struct capture *cap, double ts)
 		return;
 	close_window(cap, cap->win_start + w, w, false);
 	cap->win_start = ts < cap->win_start + 2 * w ? cap->win_start + w : ts;
+}
+
+/* Every frame asks; nearly every one is inside the open window. */
+static inline void advance_window(struct capture *cap, double ts)
+{
+	if (cap->win_open && ts < cap->win_start + cap->set.window)
+		return;
+	open_or_close_window(cap, ts);
 }
 
 static void sleep_seconds(double s)
