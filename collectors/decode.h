@@ -177,6 +177,7 @@ struct air_frame {
 };
 /* What a rate (on a band) fixes of every frame's time, worked out once:
  * a capture's frames come at a handful of rates. Zeroed: empty. */
+#define AIR_MEMO_LOG2 3
 struct air_rate {
 	uint64_t k0, k1;		/* the dec_rate's fields up to dcm, and the band; k0 0: empty */
 	uint32_t k2;
@@ -188,6 +189,10 @@ struct air_rate {
 	uint32_t sifs, slot, ack_ns, ba_ns;
 	bool sgi_round;			/* HT/VHT short GI: the total rounded up to 4 us */
 	bool subframe;			/* VHT, HE: the PSDU is an A-MPDU */
+	struct air_memo {		/* recent frames' whole times, by all else they depend on */
+		uint64_t key;		/* 0: empty */
+		uint32_t ns;
+	} memo[1u << AIR_MEMO_LOG2];
 };
 #define AIR_CACHE_SLOTS 64		/* 32 pairs */
 struct air_cache {

@@ -273,6 +273,7 @@ _Static_assert(offsetof(struct dec_rate, ldpc) == 15 && offsetof(struct dec_rate
 
 static void rate_fill(struct air_rate *c, const struct dec_rate *r, int freq_mhz)
 {
+	memset(c->memo, 0, sizeof c->memo);
 	c->sifs = sifs_ns(freq_mhz);
 	c->slot = slot_ns(r, freq_mhz);
 	c->ack_ns = response_ns(r, ACK_LEN, freq_mhz);
@@ -315,7 +316,7 @@ static bool rate_is(const struct air_rate *c, uint64_t k0, uint64_t k1, uint32_t
 
 /* A rate not in the cache: work out its constants into the second slot
  * of the pair when the first is taken (kept off the frames' path). */
-__attribute__((noinline, cold)) static const struct air_rate *
+__attribute__((noinline, cold)) static struct air_rate *
 rate_miss(struct air_rate *c, const struct dec_rate *r, int freq_mhz, uint64_t k0, uint64_t k1, uint32_t k2)
 {
 	rate_fill(c, r, freq_mhz);
@@ -328,7 +329,7 @@ rate_miss(struct air_rate *c, const struct dec_rate *r, int freq_mhz, uint64_t k
 /* Two slots a key may sit in, by its hash; a clash only works one out
  * again. A rate with a PHY (the only kind asked for) has k0 non-zero,
  * so an empty slot matches none. */
-static inline const struct air_rate *rate_of(struct air_cache *cache, const struct dec_rate *r, int freq_mhz)
+static inline struct air_rate *rate_of(struct air_cache *cache, const struct dec_rate *r, int freq_mhz)
 {
 	uint64_t k0, k1;
 	memcpy(&k0, r, 8);
@@ -397,6 +398,32 @@ static inline bool frame_ns_at(const struct air_frame *f, const struct air_rate 
 	return true;
 }
 
+/* Everything but the rate that a whole PPDU's time depends on, as one
+ * key (psdu_len < 2^16 here); bit 63 set: never an empty slot's 0. */
+static uint64_t frame_key(const struct air_frame *f)
+{
+	return (uint64_t)f->psdu_len | (uint64_t)f->type << 16 | (uint64_t)f->subtype << 24 |
+	       (uint64_t)f->group << 32 | (uint64_t)(uint8_t)(f->tid + 1) << 40 |
+	       (uint64_t)(uint8_t)f->ack_policy << 48 | 1ULL << 63;
+}
+
+/* frame_ns_at() through the rate's memo of recent frames: a capture's
+ * frames at one rate come in a handful of lengths and kinds. A-MPDU
+ * subframes depend on the subframes before them: never memoised. */
+static inline bool frame_ns_memo(const struct air_frame *f, struct air_rate *c, uint32_t *ns)
+{
+	if (f->rate->ampdu || !c->n_dbps)
+		return frame_ns_at(f, c, ns);
+	uint64_t k = frame_key(f);
+	struct air_memo *m = &c->memo[(k * 0x9e3779b97f4a7c15ULL) >> (64 - AIR_MEMO_LOG2)];
+	if (m->key != k) {
+		frame_ns_at(f, c, &m->ns);
+		m->key = k;
+	}
+	*ns = m->ns;
+	return true;
+}
+
 /* Without a cache: the constants worked out for this frame alone (kept
  * apart, so the cached path needs no room for them). */
 __attribute__((noinline)) static bool frame_ns_uncached(const struct air_frame *f, uint32_t *ns)
@@ -413,5 +440,5 @@ bool airtime_frame_ns(const struct air_frame *f, uint32_t *ns)
 		return false;
 	if (!f->cache)
 		return frame_ns_uncached(f, ns);
-	return frame_ns_at(f, rate_of(f->cache, r, f->freq_mhz), ns);
+	return frame_ns_memo(f, rate_of(f->cache, r, f->freq_mhz), ns);
 }
