@@ -44,12 +44,28 @@ static void slots_free(void *p, size_t n, size_t size)
 		munmap(p, n * size);
 }
 
+/* Write a byte of every page, so the kernel maps (and zeroes) them all
+ * now rather than as the first packets to reach each one arrive. */
+static size_t slots_pretouch(void *p, size_t n, size_t size)
+{
+	volatile uint8_t *b = p;
+	size_t bytes = p ? n * size : 0;
+	for (size_t off = 0; off < bytes; off += 4096)
+		b[off] = 0;
+	return bytes;
+}
+
 void atab_init(struct atab *t, unsigned log2_slots)
 {
 	memset(t, 0, sizeof *t);
 	t->slots = slots_alloc((size_t)1 << log2_slots, sizeof *t->slots);
 	t->mask = (1u << log2_slots) - 1;
 	t->limit = (t->mask + 1) / 4 * 3;
+}
+
+size_t atab_pretouch(struct atab *t)
+{
+	return slots_pretouch(t->slots, (size_t)t->mask + 1, sizeof *t->slots);
 }
 
 void atab_free(struct atab *t)
@@ -96,6 +112,11 @@ void hmap_init(struct hmap *m, unsigned log2_slots)
 	m->slots = slots_alloc((size_t)1 << log2_slots, sizeof *m->slots);
 	m->mask = (1u << log2_slots) - 1;
 	m->limit = (m->mask + 1) / 4 * 3;
+}
+
+size_t hmap_pretouch(struct hmap *m)
+{
+	return slots_pretouch(m->slots, hmap_capacity(m), sizeof *m->slots);
 }
 
 void hmap_free(struct hmap *m)

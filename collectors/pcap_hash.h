@@ -40,6 +40,8 @@ struct atab {
 
 void atab_init(struct atab *t, unsigned log2_slots);
 void atab_free(struct atab *t);
+/* Fault in every page of the slots now; their size in bytes. */
+size_t atab_pretouch(struct atab *t);
 /* The entry of a key, created empty (stamps 0, no kinds) on first sight;
  * NULL when the table is full. */
 struct atab_entry *atab_get(struct atab *t, uint64_t key);
@@ -70,6 +72,7 @@ struct hmap {
 
 void hmap_init(struct hmap *m, unsigned log2_slots);
 void hmap_free(struct hmap *m);
+size_t hmap_pretouch(struct hmap *m);
 struct hmap_slot *hmap_find(struct hmap *m, uint64_t key);
 /* Find or insert; *fresh tells which. NULL when the table is full. */
 struct hmap_slot *hmap_put(struct hmap *m, uint64_t key, bool *fresh);

@@ -42,6 +42,12 @@ void cap_state_free(struct cap_state *st)
 	memset(st, 0, sizeof *st);
 }
 
+size_t cap_state_pretouch(struct cap_state *st)
+{
+	return atab_pretouch(&st->addrs) + hmap_pretouch(&st->leases) + hmap_pretouch(&st->stations) +
+	       hmap_pretouch(&st->bss_index);
+}
+
 uint64_t cap_hash(const struct cap_state *st, const void *data, size_t len)
 {
 	return siphash24(&st->key, data, len);

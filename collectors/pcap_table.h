@@ -161,6 +161,10 @@ struct cap_state {
 
 void cap_state_init(struct cap_state *st, const struct cap_settings *set, const struct sipkey *key);
 void cap_state_free(struct cap_state *st);
+/* Fault in every table page at once (bytes): a live capture's tables are
+ * sized for its busiest hour, and a burst of new clients then costs no
+ * page faults (nor the kernel zeroing pages) on the packet path. */
+size_t cap_state_pretouch(struct cap_state *st);
 
 /* An address's keyed hash: no raw address reaches a table. */
 uint64_t cap_hash(const struct cap_state *st, const void *data, size_t len);

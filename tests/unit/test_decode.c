@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include <pcap/pcap.h>
 
@@ -318,6 +320,32 @@ static void test_atab_entries_stay_and_saturate(void **state)
 	atab_free(&t);
 }
 
+/* Pages of a table's slots the kernel has mapped (mincore). */
+static size_t resident_pages(const void *p, size_t bytes)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), n = (bytes + page - 1) / page, in = 0;
+	unsigned char vec[n];
+	assert_int_equal(mincore((void *)p, bytes, vec), 0);
+	for (size_t i = 0; i < n; i++)
+		in += vec[i] & 1;
+	return in;
+}
+
+/* A 16 MiB table comes as untouched zero pages and is all resident after
+ * atab_pretouch(), its entries still empty. */
+static void test_atab_pretouch_maps_every_page(void **state)
+{
+	struct atab t;
+	atab_init(&t, 20);
+	size_t bytes = ((size_t)1 << 20) * sizeof *t.slots, page = (size_t)sysconf(_SC_PAGESIZE);
+	assert_true(resident_pages(t.slots, bytes) < bytes / page);
+	assert_int_equal(atab_pretouch(&t), bytes);
+	assert_int_equal(resident_pages(t.slots, bytes), bytes / page);
+	assert_int_equal(atab_get(&t, 12345)->kinds, ATAB_USED);
+	assert_int_equal(t.count, 1);
+	atab_free(&t);
+}
+
 static void test_hmap_delete_and_compact(void **state)
 {
 	struct hmap m;
@@ -619,6 +647,7 @@ int main(void)
 		cmocka_unit_test(test_airtime_live_and_file_paths_agree),
 		cmocka_unit_test(test_siphash_reference_vectors),
 		cmocka_unit_test(test_atab_entries_stay_and_saturate),
+		cmocka_unit_test(test_atab_pretouch_maps_every_page),
 		cmocka_unit_test(test_hmap_delete_and_compact),
 		cmocka_unit_test(test_hmap_sweep_in_place),
 	};
