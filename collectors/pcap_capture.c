@@ -15,7 +15,7 @@
 static void next_window(struct cap_state *st)
 {
 	st->active_clients = 0;
-	if (++st->window_stamp == 0) {
+	if (++st->window_stamp > ATAB_WINDOW_MAX) {
 		atab_clear_windows(&st->addrs);
 		st->window_stamp = 1;
 	}

@@ -77,6 +77,7 @@ void atab_free(struct atab *t)
 
 struct atab_entry *atab_get(struct atab *t, uint64_t key)
 {
+	uint32_t tag = atab_tag(key);
 	for (uint32_t i = (uint32_t)key & t->mask;; i = (i + 1) & t->mask) {
 		struct atab_entry *e = &t->slots[i];
 		if (e->kinds == 0) {
@@ -84,12 +85,11 @@ struct atab_entry *atab_get(struct atab *t, uint64_t key)
 				t->saturated = true;
 				return NULL;
 			}
-			e->key = key;
-			e->kinds = ATAB_USED;
+			*e = (struct atab_entry){ .tag = tag, .kinds = ATAB_USED };
 			t->count++;
 			return e;
 		}
-		if (e->key == key)
+		if (e->tag == tag)
 			return e;
 	}
 }

@@ -53,7 +53,7 @@ uint64_t cap_hash(const struct cap_state *st, const void *data, size_t len)
 	return siphash24(&st->key, data, len);
 }
 
-_Static_assert(K_N < 16, "a counting kind per bit of atab_entry.kinds, below ATAB_USED");
+_Static_assert((1u << K_N) <= ATAB_USED, "a counting kind per bit of atab_entry.kinds, below ATAB_USED");
 
 int cap_seen(struct cap_state *st, uint64_t h, unsigned kind)
 {

@@ -175,7 +175,7 @@ static inline int cap_mark(struct cap_state *st, struct atab_entry *e, unsigned 
 {
 	if (!e || (e->kinds & (1u << kind)))
 		return 0;
-	e->kinds |= (uint16_t)(1u << kind);
+	e->kinds |= 1u << kind;
 	st->tot.distinct[kind]++;
 	return 1;
 }

@@ -50,7 +50,7 @@ static void roll_day(struct cap_state *st, double ts)
 	st->day = day;
 	st->day_end = (double)(day + 1) * 86400.0 - (double)st->set->utc_offset;
 	st->day_global = st->day_random = 0;
-	if (++st->day_stamp == 0) {
+	if (++st->day_stamp > ATAB_DAY_MAX) {
 		atab_clear_days(&st->addrs);
 		st->day_stamp = 1;
 	}

@@ -290,28 +290,39 @@ static void test_siphash_reference_vectors(void **state)
 	assert_true(siphash24(&key, m, 15) == 0xa129ca6149be45e5ULL);
 }
 
+/* A key as the tables see one: its top bits tell it apart (the tag), its
+ * low bits choose its first slot. */
+static uint64_t akey(uint64_t tag, uint64_t slot)
+{
+	return tag << (64 - ATAB_TAG_BITS) | slot;
+}
+
 static void test_atab_entries_stay_and_saturate(void **state)
 {
 	struct atab t;
 	atab_init(&t, 4);	/* 16 slots, 12 usable */
-	struct atab_entry *a = atab_get(&t, 7);
+	assert_int_equal(sizeof(struct atab_entry), 8);
+	struct atab_entry *a = atab_get(&t, akey(1, 7));
 	assert_non_null(a);
 	assert_int_equal(a->kinds, ATAB_USED);
 	assert_int_equal(a->window, 0);
 	a->kinds |= 1;
 	a->window = 3;
-	assert_ptr_equal(atab_get(&t, 7), a);
-	struct atab_entry *b = atab_get(&t, 7 + 16);	/* same first slot, probes on */
+	assert_ptr_equal(atab_get(&t, akey(1, 7)), a);
+	struct atab_entry *b = atab_get(&t, akey(2, 7));	/* same first slot, probes on */
 	assert_ptr_not_equal(b, a);
 	assert_int_equal(b->kinds, ATAB_USED);
-	assert_int_equal(atab_get(&t, 7)->kinds, ATAB_USED | 1);
+	assert_int_equal(atab_get(&t, akey(1, 7))->kinds, ATAB_USED | 1);
 	for (uint64_t k = 100; k < 110; k++)
-		assert_non_null(atab_get(&t, k));
+		assert_non_null(atab_get(&t, akey(k, k)));
 	assert_int_equal(t.count, 12);
-	assert_null(atab_get(&t, 999));
+	assert_null(atab_get(&t, akey(999, 3)));
 	assert_true(t.saturated);
-	assert_ptr_equal(atab_get(&t, 7), a);	/* known keys still found */
-	a->day = 5;
+	assert_ptr_equal(atab_get(&t, akey(1, 7)), a);	/* known keys still found */
+	a->day = ATAB_DAY_MAX;
+	a->window = ATAB_WINDOW_MAX;
+	assert_int_equal(a->kinds, ATAB_USED | 1);	/* the stamps at their widest leave the rest */
+	assert_int_equal(a->tag, 1);
 	atab_clear_windows(&t);
 	atab_clear_days(&t);
 	assert_int_equal(a->window, 0);
@@ -341,7 +352,7 @@ static void test_atab_pretouch_maps_every_page(void **state)
 	assert_true(resident_pages(t.slots, bytes) < bytes / page);
 	assert_int_equal(atab_pretouch(&t), bytes);
 	assert_int_equal(resident_pages(t.slots, bytes), bytes / page);
-	assert_int_equal(atab_get(&t, 12345)->kinds, ATAB_USED);
+	assert_int_equal(atab_get(&t, akey(5, 12345))->kinds, ATAB_USED);
 	assert_int_equal(t.count, 1);
 	atab_free(&t);
 }
