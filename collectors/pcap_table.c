@@ -50,7 +50,7 @@ size_t cap_state_pretouch(struct cap_state *st)
 
 uint64_t cap_hash(const struct cap_state *st, const void *data, size_t len)
 {
-	return siphash24(&st->key, data, len);
+	return siphash13(&st->key, data, len);
 }
 
 _Static_assert((1u << K_N) <= ATAB_USED, "a counting kind per bit of atab_entry.kinds, below ATAB_USED");

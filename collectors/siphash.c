@@ -1,4 +1,4 @@
-/* SipHash-2-4: the keyed hash that keeps addresses out of the capture tables. */
+/* SipHash-2-4 and -1-3: the keyed hashes that keep addresses out of the capture tables. */
 #include "config.h"
 #include "collectors/siphash.h"
 
@@ -68,15 +68,16 @@ HOT void sipround(struct sipstate *s)
 	s->v2 += s->v1; s->v1 = ROTL(s->v1, 17); s->v1 ^= s->v2; s->v2 = ROTL(s->v2, 32);
 }
 
-HOT void absorb(struct sipstate *s, uint64_t m)
+HOT void absorb(struct sipstate *s, uint64_t m, int c)
 {
 	s->v3 ^= m;
-	sipround(s);
-	sipround(s);
+	for (int i = 0; i < c; i++)
+		sipround(s);
 	s->v0 ^= m;
 }
 
-uint64_t siphash24(const struct sipkey *key, const void *data, size_t len)
+/* c rounds a block, d to finish: constants where it is inlined. */
+HOT uint64_t siphash_cd(const struct sipkey *key, const void *data, size_t len, int c, int d)
 {
 	const uint8_t *p = data;
 	struct sipstate s = {
@@ -85,10 +86,20 @@ uint64_t siphash24(const struct sipkey *key, const void *data, size_t len)
 	};
 	size_t full = len & ~(size_t)7;
 	for (size_t i = 0; i < full; i += 8)
-		absorb(&s, load_le64(p + i));
-	absorb(&s, (uint64_t)(len & 0xff) << 56 | load_tail(p + full, len & 7));
+		absorb(&s, load_le64(p + i), c);
+	absorb(&s, (uint64_t)(len & 0xff) << 56 | load_tail(p + full, len & 7), c);
 	s.v2 ^= 0xff;
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < d; i++)
 		sipround(&s);
 	return s.v0 ^ s.v1 ^ s.v2 ^ s.v3;
+}
+
+uint64_t siphash24(const struct sipkey *key, const void *data, size_t len)
+{
+	return siphash_cd(key, data, len, 2, 4);
+}
+
+uint64_t siphash13(const struct sipkey *key, const void *data, size_t len)
+{
+	return siphash_cd(key, data, len, 1, 3);
 }

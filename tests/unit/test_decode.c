@@ -290,6 +290,22 @@ static void test_siphash_reference_vectors(void **state)
 	assert_true(siphash24(&key, m, 15) == 0xa129ca6149be45e5ULL);
 }
 
+/* SipHash-1-3 shares SipHash-2-4's code (checked above) with fewer
+ * rounds: another function of the same input, and one that the key
+ * changes. */
+static void test_siphash13_keyed(void **state)
+{
+	uint8_t k[16] = { 0 }, mac[6] = { 0x02, 0, 0, 1, 2, 3 };
+	struct sipkey a, b;
+	sipkey_from_bytes(&a, k);
+	k[15] = 1;
+	sipkey_from_bytes(&b, k);
+	assert_true(siphash13(&a, mac, 6) == siphash13(&a, mac, 6));
+	assert_true(siphash13(&a, mac, 6) != siphash24(&a, mac, 6));
+	assert_true(siphash13(&a, mac, 6) != siphash13(&b, mac, 6));
+	assert_true(siphash13(&a, mac, 6) != siphash13(&a, mac, 5));
+}
+
 /* A key as the tables see one: its top bits tell it apart (the tag), its
  * low bits choose its first slot. */
 static uint64_t akey(uint64_t tag, uint64_t slot)
@@ -657,6 +673,7 @@ int main(void)
 		cmocka_unit_test(test_radiotap_rate_fields),
 		cmocka_unit_test(test_airtime_live_and_file_paths_agree),
 		cmocka_unit_test(test_siphash_reference_vectors),
+		cmocka_unit_test(test_siphash13_keyed),
 		cmocka_unit_test(test_atab_entries_stay_and_saturate),
 		cmocka_unit_test(test_atab_pretouch_maps_every_page),
 		cmocka_unit_test(test_hmap_delete_and_compact),
