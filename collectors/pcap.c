@@ -610,18 +610,20 @@ static void count_digests(struct capture *cap, const struct pkt_batch *b)
 	}
 }
 
-/* Frame i's table slots are requested LOOKAHEAD frames before it is
- * counted. */
+/* Frames are counted a group at a time, after their table slots were
+ * all loaded at once (cap_ether_load()). */
+#define ETHER_GROUP 16
+
 static void count_ether_digests(struct capture *cap, const struct pkt_batch *b)
 {
 	const struct cap_eth *d = (const struct cap_eth *)(const void *)b->data;
-	for (size_t i = 0; i < b->n && i < LOOKAHEAD; i++)
-		cap_ether_prefetch(&cap->st, &d[i]);
-	for (size_t i = 0; i < b->n; i++) {
-		if (i + LOOKAHEAD < b->n)
-			cap_ether_prefetch(&cap->st, &d[i + LOOKAHEAD]);
-		advance_window(cap, d[i].ts);
-		cap_ether_frame(&cap->st, &d[i]);
+	for (size_t g = 0; g < b->n; g += ETHER_GROUP) {
+		size_t end = g + ETHER_GROUP < b->n ? g + ETHER_GROUP : b->n;
+		cap_ether_load(&cap->st, d + g, end - g);
+		for (size_t i = g; i < end; i++) {
+			advance_window(cap, d[i].ts);
+			cap_ether_frame(&cap->st, &d[i]);
+		}
 	}
 }
 
