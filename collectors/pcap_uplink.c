@@ -8,13 +8,16 @@
 
 #define DEFAULT_LEASE_SECS 3600
 
+/* Runs for two addresses of every frame: a byte loop, where a call to
+ * memcmp for a prefix of a byte or two cost more than the compare. */
 static bool prefix_match(const struct cap_prefix *px, int family, const uint8_t *addr)
 {
 	if (px->family != family)
 		return false;
 	unsigned full = px->bits / 8, rest = px->bits % 8;
-	if (memcmp(px->addr, addr, full) != 0)
-		return false;
+	for (unsigned i = 0; i < full; i++)
+		if (px->addr[i] != addr[i])
+			return false;
 	if (rest == 0)
 		return true;
 	uint8_t mask = (uint8_t)(0xff << (8 - rest));
@@ -76,8 +79,26 @@ static void count_device(struct cap_state *st, bool random, struct atab_entry *e
 
 /* ---- the digest: any thread, the state read only ---- */
 
+/* Which of a frame's IP addresses are inside the local prefixes: worked
+ * out once, for the direction and for whether the sender is a client. */
+struct locality {
+	bool known;			/* an IP frame, and prefixes to tell by */
+	bool src, dst;
+};
+
+static struct locality locality(const struct cap_settings *set, const struct dec_ip *ip)
+{
+	struct locality l = { false, false, false };
+	if (!ip || set->n_prefixes == 0)
+		return l;
+	l.known = true;
+	l.src = is_local(set, ip->family, ip->src);
+	l.dst = is_local(set, ip->family, ip->dst);
+	return l;
+}
+
 /* -1 inbound (towards the venue), 1 outbound, 0 unknown or internal. */
-static int direction(const struct cap_settings *set, const struct dec_ether *eth, const struct dec_ip *ip)
+static int direction(const struct cap_settings *set, const struct dec_ether *eth, struct locality l)
 {
 	if (set->has_gateway) {
 		if (memcmp(eth->src, set->gateway, 6) == 0)
@@ -85,27 +106,25 @@ static int direction(const struct cap_settings *set, const struct dec_ether *eth
 		if (memcmp(eth->dst, set->gateway, 6) == 0)
 			return 1;
 	}
-	if (!ip || set->n_prefixes == 0)
+	if (!l.known)
 		return 0;
-	bool src_local = is_local(set, ip->family, ip->src);
-	bool dst_local = is_local(set, ip->family, ip->dst);
-	if (src_local && !dst_local)
+	if (l.src && !l.dst)
 		return 1;
-	if (dst_local && !src_local)
+	if (l.dst && !l.src)
 		return -1;
 	return 0;
 }
 
 /* A client is a unicast sender on the venue side: not the gateway, and
  * with an IP source inside the local prefixes when those are known. */
-static bool is_client(const struct cap_settings *set, const struct dec_ether *eth, const struct dec_ip *ip)
+static bool is_client(const struct cap_settings *set, const struct dec_ether *eth, struct locality l)
 {
 	if (mac_is_group(eth->src) || mac_is_zero(eth->src))
 		return false;
 	if (set->has_gateway && memcmp(eth->src, set->gateway, 6) == 0)
 		return false;
-	if (ip && set->n_prefixes)
-		return is_local(set, ip->family, ip->src);
+	if (l.known)
+		return l.src;
 	return true;
 }
 
@@ -224,8 +243,9 @@ void cap_ether_digest(const struct cap_state *st, const uint8_t *p, size_t len, 
 	}
 	if (ipp)
 		digest_ip(st, &eth, ipp, d);
-	d->dir = (int8_t)direction(st->set, &eth, ipp);
-	if (is_client(st->set, &eth, ipp))
+	struct locality l = locality(st->set, ipp);
+	d->dir = (int8_t)direction(st->set, &eth, l);
+	if (is_client(st->set, &eth, l))
 		d->flags |= ETH_CLIENT;
 }
 
