@@ -612,7 +612,7 @@ static void count_digests(struct capture *cap, const struct pkt_batch *b)
 
 /* Frames are counted a group at a time, after their table slots were
  * all loaded at once (cap_ether_load()). */
-#define ETHER_GROUP 16
+#define ETHER_GROUP 32
 
 static void count_ether_digests(struct capture *cap, const struct pkt_batch *b)
 {
