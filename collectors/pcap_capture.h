@@ -52,8 +52,8 @@ struct cap_report {
 void cap_packet(struct cap_state *st, int dlt, const struct pcap_pkthdr *h, const uint8_t *data,
 		double ts);
 /* Count a digested Ethernet frame (cap_ether_digest() in
- * pcap_uplink.h), its slots requested a few frames ahead with
- * cap_ether_prefetch(). */
+ * pcap_uplink.h), its slots loaded with its group's by
+ * cap_ether_load(). */
 void cap_ether_frame(struct cap_state *st, const struct cap_eth *d);
 /* Count a digested 802.11 frame (cap_dot11_digest()), with its airtime
  * record or NULL, and hashes cap_dot11_prefetch() worked out a few

@@ -78,9 +78,9 @@ static inline void atab_prefetch(const struct atab *t, uint64_t key)
 
 /* Load the slot a key probes first and return its bits. A prefetch is
  * only a hint, and it is dropped when the page is not in the TLB (every
- * time for a table of megabytes probed at random, after the thread slept);
- * a load is not. Loads of a few dozen frames' keys issued back to back, their
- * results unused, have their misses overlap. */
+ * time for a table of megabytes probed at random, after the thread
+ * slept); a load is not. Loads of a few dozen frames' keys issued back
+ * to back, their results unused, have their misses overlap. */
 static inline uint64_t atab_load(const struct atab *t, uint64_t key)
 {
 	uint64_t v;

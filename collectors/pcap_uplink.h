@@ -55,17 +55,6 @@ _Static_assert(sizeof(struct cap_eth) == 64, "a digest a cache line");
 /* One Ethernet frame of wire_len bytes, len of them captured. */
 void cap_ether_digest(const struct cap_state *st, const uint8_t *p, size_t len, size_t wire_len, double ts,
 		      struct cap_eth *d);
-/* Start loading the table slots a digest will touch, a few digests ahead. */
-static inline void cap_ether_prefetch(const struct cap_state *st, const struct cap_eth *d)
-{
-	if (d->flags & ETH_MALFORMED)
-		return;
-	atab_prefetch(&st->addrs, d->h[0]);
-	if (d->flags & ETH_IP) {
-		atab_prefetch(&st->addrs, d->h[1]);
-		atab_prefetch(&st->addrs, d->h[2]);
-	}
-}
 /* Load the first slots of n frames' addresses, every load issued before
  * any completes: their cache and TLB misses overlap instead of coming one
  * by one in cap_ether_count(). */

@@ -49,7 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (st.tot.packets % 2) {
 		struct cap_eth d;
 		cap_ether_digest(&st, data, size, size, ts, &d);
-		cap_ether_prefetch(&st, &d);
+		cap_ether_load(&st, &d, 1);
 		cap_ether_frame(&st, &d);
 	} else {
 		cap_packet(&st, DLT_EN10MB, &h, data, ts);
