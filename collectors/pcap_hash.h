@@ -1,7 +1,8 @@
 /*
  * pcap_hash: fixed-size open-addressing tables keyed by 64-bit keyed
- * hashes (siphash), allocated once (zero pages, touched as they fill),
- * never grown on the packet path.
+ * hashes (siphash), allocated once (zero pages, touched as they fill,
+ * or all at start for a live capture: *_pretouch), never grown on the
+ * packet path.
  *
  * atab  one entry per distinct hashed address (a MAC, an IP, a lease, a
  *       station/BSSID pair) holding all the capture asks about it: which
