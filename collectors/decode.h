@@ -157,8 +157,6 @@ int channel_of_freq(int mhz);
  * air, FCS included. 0: the rate is missing or makes no sense.
  */
 uint32_t airtime_ppdu_ns(const struct dec_rate *r, size_t psdu_len, int freq_mhz);
-/* Whether airtime_ppdu_ns() would give a time, without working it out. */
-bool airtime_rate_ok(const struct dec_rate *r, size_t psdu_len);
 /* A frame's whole cost: the inter-frame space before it, the PPDU, and
  * the ACK (or Block Ack) it implies. A-MPDU subframes share one PPDU:
  * the first carries the preamble, the space and the Block Ack, each one
@@ -201,7 +199,8 @@ struct air_cache {
 /* false when the rate is missing or makes no sense (*ns untouched); a
  * subframe may add 0 ns. */
 bool airtime_frame_ns(const struct air_frame *f, uint32_t *ns);
-/* airtime_rate_ok() with the rates' constants seen so far. */
+/* Whether a frame at r of psdu_len bytes can be timed, with the rates'
+ * constants seen so far. */
 bool airtime_rate_known(struct air_cache *cache, const struct dec_rate *r, int freq_mhz, size_t psdu_len);
 /* The bits an MPDU takes in an A-MPDU: delimiter, MPDU, padding. */
 uint64_t airtime_subframe_bits(size_t psdu_len);

@@ -56,20 +56,6 @@ static bool is_2g4(int freq_mhz)
 	return freq_mhz >= 2400 && freq_mhz < 2500;	/* band_of_freq(), inline */
 }
 
-static uint32_t dsss_ns(const struct dec_rate *r, size_t len)
-{
-	uint32_t pre_us = r->short_preamble && r->rate > 2 ? 96 : 192;
-	/* 8L bits at rate x 0.5 Mb/s: 16L / rate microseconds. */
-	return (pre_us + div_up(16 * (uint32_t)len, r->rate)) * 1000;
-}
-
-static uint32_t ofdm_ns(unsigned rate, size_t len, int freq_mhz)
-{
-	uint32_t n_dbps = 2 * (uint32_t)rate;		/* rate x 0.5 Mb/s x 4 us */
-	uint32_t us = 20 + 4 * div_up(16 + 8 * (uint32_t)len + 6, n_dbps);
-	return (uint32_t)((us + (is_2g4(freq_mhz) ? 6 : 0)) * 1000);
-}
-
 static unsigned n_es(uint32_t n_dbps)
 {
 	return (unsigned)div_up(n_dbps, 1080);
@@ -79,21 +65,6 @@ static uint32_t n_dbps_of(unsigned n_sd, unsigned mcs, unsigned nss, bool dcm)
 {
 	uint32_t n = (uint32_t)n_sd * mcs_bpscs[mcs] * mcs_r12[mcs] * nss / 12;
 	return dcm ? n / 2 : n;
-}
-
-/* Symbols for psdu_bits, with the 16 SERVICE bits and, for BCC, 6 tail
- * bits per encoder. */
-static uint32_t n_sym(uint32_t psdu_bits, uint32_t n_dbps, bool stbc, bool tail)
-{
-	uint32_t m = stbc ? 2 : 1;
-	uint32_t bits = psdu_bits + 16 + (tail ? 6 * n_es(n_dbps) : 0);
-	return m * div_up(bits, m * n_dbps);
-}
-
-/* HT/VHT data symbols: 4 us, or 3.6 us with the total rounded up to 4. */
-static uint64_t ht_data_ns(uint32_t nsym, bool sgi)
-{
-	return (uint64_t)(sgi ? div_up(nsym * 9, 10) : nsym) * 4000;
 }
 
 static unsigned ltfs_of(unsigned nsts)
@@ -159,51 +130,67 @@ static uint32_t n_dbps_rate(const struct dec_rate *r)
 	return n_dbps_of(r->bw == 40 ? 108 : 52, r->mcs % 8, r->nss, false);
 }
 
-/* The data symbols' time for a PSDU of psdu_bits (n_dbps > 0). */
-static uint64_t data_ns(const struct dec_rate *r, uint32_t n_dbps, uint32_t psdu_bits)
+/* ---- a PPDU's time, from its rate's constants ---- */
+
+/* What a rate fixes of every PPDU at it: data bits a symbol, the symbol,
+ * the bits added to the PSDU's and the preamble. n_dbps 0: no rate. */
+static void ppdu_fill(struct air_rate *c, const struct dec_rate *r, int freq_mhz)
 {
-	bool tail = r->phy != PHY_HE || !r->ldpc;
-	uint32_t nsym = n_sym(psdu_bits, n_dbps, r->stbc, tail);
-	if (r->phy == PHY_HE)
-		return (uint64_t)nsym * (12800 + he_gi_ns[r->gi]);
-	if (r->greenfield)
-		return (uint64_t)nsym * (r->gi ? 3600 : 4000);
-	return ht_data_ns(nsym, r->gi);
+	c->m = 1;
+	c->sgi_round = false;
+	c->subframe = r->phy == PHY_VHT || r->phy == PHY_HE;
+	c->bpb = 8;
+	if (r->phy == PHY_DSSS) {
+		/* 16L / rate microseconds: the rate in 500 kb/s units. */
+		c->n_dbps = r->rate;
+		c->bpb = 16;
+		c->extra = 0;
+		c->sym_ns = 1000;
+		c->pre_ns = (r->short_preamble && r->rate > 2 ? 96 : 192) * 1000;
+		return;
+	}
+	if (r->phy == PHY_OFDM) {
+		c->n_dbps = 2 * (uint32_t)r->rate;	/* rate x 0.5 Mb/s x 4 us */
+		c->extra = 16 + 6;			/* SERVICE and tail bits */
+		c->sym_ns = 4000;
+		c->pre_ns = (20 + (is_2g4(freq_mhz) ? 6 : 0)) * 1000;
+		return;
+	}
+	c->n_dbps = r->phy >= PHY_HT ? n_dbps_rate(r) : 0;
+	if (!c->n_dbps)
+		return;
+	c->pre_ns = preamble_ns(r, freq_mhz);
+	c->m = r->stbc ? 2 : 1;
+	/* 16 SERVICE bits and, for BCC, 6 tail bits per encoder */
+	c->extra = 16 + (r->phy != PHY_HE || !r->ldpc ? 6 * n_es(c->n_dbps) : 0);
+	/* HT/VHT short GI: 3.6 us symbols, their total rounded up to 4 us. */
+	c->sgi_round = r->phy != PHY_HE && !r->greenfield && r->gi;
+	c->sym_ns = r->phy == PHY_HE ? 12800 + he_gi_ns[r->gi] : r->greenfield && r->gi ? 3600 : 4000;
 }
 
-/* HT (any PSDU), VHT and HE (always an A-MPDU: one subframe here). */
-static uint32_t mimo_ns(const struct dec_rate *r, uint32_t n_dbps, size_t len, int freq_mhz)
+/* The data symbols' time for psdu_bits (n_dbps > 0). */
+static uint64_t rate_data_ns(const struct air_rate *c, uint32_t psdu_bits)
 {
-	uint32_t bits = (uint32_t)(r->phy == PHY_HT ? 8 * (uint64_t)len : airtime_subframe_bits(len));
-	return sat32(preamble_ns(r, freq_mhz) + data_ns(r, n_dbps, bits));
+	uint32_t nsym = c->m * div_up(psdu_bits + c->extra, c->m * c->n_dbps);
+	return (uint64_t)(c->sgi_round ? div_up(nsym * 9, 10) : nsym) * c->sym_ns;
+}
+
+/* A whole PPDU of psdu_len bytes (n_dbps > 0): VHT and HE PSDUs are
+ * always A-MPDUs, one subframe here. */
+static uint32_t ppdu_ns(const struct air_rate *c, size_t psdu_len)
+{
+	uint32_t bits = c->subframe ? (uint32_t)airtime_subframe_bits(psdu_len) : c->bpb * (uint32_t)psdu_len;
+	return sat32(c->pre_ns + rate_data_ns(c, bits));
 }
 
 uint32_t airtime_ppdu_ns(const struct dec_rate *r, size_t len, int freq_mhz)
 {
 	/* Longer than any MPDU (11454 bytes) by far: a lying length field. */
-	if (len > AIR_MAX_PSDU)
-		return 0;
-	switch (r->phy) {
-	case PHY_DSSS:
-		return dsss_ns(r, len);
-	case PHY_OFDM:
-		return ofdm_ns(r->rate, len, freq_mhz);
-	case PHY_HT:
-	case PHY_VHT:
-	case PHY_HE: {
-		uint32_t n_dbps = n_dbps_rate(r);
-		return n_dbps ? mimo_ns(r, n_dbps, len, freq_mhz) : 0;
-	}
-	default:
-		return 0;
-	}
-}
-
-bool airtime_rate_ok(const struct dec_rate *r, size_t len)
-{
 	if (r->phy == PHY_NONE || len > AIR_MAX_PSDU)
-		return false;
-	return r->phy < PHY_HT || n_dbps_rate(r) > 0;
+		return 0;
+	struct air_rate c;
+	ppdu_fill(&c, r, freq_mhz);
+	return c.n_dbps ? ppdu_ns(&c, len) : 0;
 }
 
 /* ---- the frame around the PPDU ---- */
@@ -241,16 +228,18 @@ static unsigned aifsn_of_tid(int tid)
  */
 static uint32_t response_ns(const struct dec_rate *r, size_t len, int freq_mhz)
 {
-	if (r->phy == PHY_DSSS)
-		return dsss_ns(r, len);
-	unsigned rate;
-	if (r->phy == PHY_OFDM)
-		rate = r->rate >= 48 ? 48 : r->rate >= 24 ? 24 : 12;
-	else {
+	struct dec_rate resp = { .phy = PHY_OFDM };
+	if (r->phy == PHY_DSSS) {
+		resp = *r;
+	} else if (r->phy == PHY_OFDM) {
+		resp.rate = r->rate >= 48 ? 48 : r->rate >= 24 ? 24 : 12;
+	} else {
 		unsigned m = r->phy == PHY_HT ? r->mcs % 8 : r->mcs;
-		rate = r->phy == PHY_HT && r->mcs == 32 ? 12 : m == 0 ? 12 : m < 3 ? 24 : 48;
+		resp.rate = r->phy == PHY_HT && r->mcs == 32 ? 12 : m == 0 ? 12 : m < 3 ? 24 : 48;
 	}
-	return ofdm_ns(rate, len, freq_mhz);
+	struct air_rate c;
+	ppdu_fill(&c, &resp, freq_mhz);
+	return ppdu_ns(&c, len);
 }
 
 static bool expects_ack(const struct air_frame *f)
@@ -278,35 +267,7 @@ static void rate_fill(struct air_rate *c, const struct dec_rate *r, int freq_mhz
 	c->slot = slot_ns(r, freq_mhz);
 	c->ack_ns = response_ns(r, ACK_LEN, freq_mhz);
 	c->ba_ns = response_ns(r, BA_LEN, freq_mhz);
-	c->m = 1;
-	c->sgi_round = false;
-	c->subframe = r->phy == PHY_VHT || r->phy == PHY_HE;
-	c->bpb = 8;
-	if (r->phy == PHY_DSSS) {
-		/* 16L / rate microseconds: the rate in 500 kb/s units. */
-		c->n_dbps = r->rate;
-		c->bpb = 16;
-		c->extra = 0;
-		c->sym_ns = 1000;
-		c->pre_ns = (r->short_preamble && r->rate > 2 ? 96 : 192) * 1000;
-		return;
-	}
-	if (r->phy == PHY_OFDM) {
-		c->n_dbps = 2 * (uint32_t)r->rate;	/* rate x 0.5 Mb/s x 4 us */
-		c->extra = 16 + 6;
-		c->sym_ns = 4000;
-		c->pre_ns = (20 + (is_2g4(freq_mhz) ? 6 : 0)) * 1000;
-		return;
-	}
-	c->n_dbps = r->phy >= PHY_HT ? n_dbps_rate(r) : 0;
-	if (!c->n_dbps)
-		return;
-	c->pre_ns = preamble_ns(r, freq_mhz);
-	c->m = r->stbc ? 2 : 1;
-	c->extra = 16 + (r->phy != PHY_HE || !r->ldpc ? 6 * n_es(c->n_dbps) : 0);
-	/* HT/VHT short GI: 3.6 us symbols, their total rounded up to 4 us. */
-	c->sgi_round = r->phy != PHY_HE && !r->greenfield && r->gi;
-	c->sym_ns = r->phy == PHY_HE ? 12800 + he_gi_ns[r->gi] : r->greenfield && r->gi ? 3600 : 4000;
+	ppdu_fill(c, r, freq_mhz);
 }
 
 static bool rate_is(const struct air_rate *c, uint64_t k0, uint64_t k1, uint32_t k2)
@@ -344,13 +305,6 @@ static inline struct air_rate *rate_of(struct air_cache *cache, const struct dec
 	return rate_miss(c->k0 ? c + 1 : c, r, freq_mhz, k0, k1, k2);
 }
 
-/* data_ns() with the rate's constants (n_dbps > 0). */
-static uint64_t rate_data_ns(const struct air_rate *c, uint32_t psdu_bits)
-{
-	uint32_t nsym = c->m * div_up(psdu_bits + c->extra, c->m * c->n_dbps);
-	return (uint64_t)(c->sgi_round ? div_up(nsym * 9, 10) : nsym) * c->sym_ns;
-}
-
 /* A subframe: the symbols its bits add to the subframes' before it; the
  * first also the space before, the preamble and the Block Ack after
  * (when its ack policy asks for one). */
@@ -370,7 +324,7 @@ bool airtime_rate_known(struct air_cache *cache, const struct dec_rate *r, int f
 {
 	if (r->phy == PHY_NONE || len > AIR_MAX_PSDU)
 		return false;
-	/* As airtime_rate_ok(): any DSSS or OFDM rate will do. */
+	/* Any DSSS or OFDM rate will do. */
 	if (r->phy < PHY_HT)
 		return true;
 	return rate_of(cache, r, freq_mhz)->n_dbps != 0;
@@ -388,10 +342,7 @@ static inline bool frame_ns_at(const struct air_frame *f, const struct air_rate 
 		*ns = subframe_ns(f, c, ifs);
 		return true;
 	}
-	/* VHT and HE PSDUs are always A-MPDUs: one subframe here. */
-	uint32_t bits = c->subframe ? (uint32_t)airtime_subframe_bits(f->psdu_len) : c->bpb * (uint32_t)f->psdu_len;
-	uint32_t ppdu = sat32(c->pre_ns + rate_data_ns(c, bits));
-	uint64_t t = (uint64_t)ifs + ppdu;
+	uint64_t t = (uint64_t)ifs + ppdu_ns(c, f->psdu_len);
 	if (expects_ack(f))
 		t += c->sifs + (f->type == 1 && f->subtype == 8 ? c->ba_ns : c->ack_ns);
 	*ns = sat32(t);
