@@ -1619,7 +1619,7 @@ static void check_schedule_rooms(struct build_ctx *b)
 	for (size_t i = 0; i < c->n_rooms; i++)
 		for (size_t k = 0; k < c->rooms[i].n_schedule_rooms; k++) {
 			const char *p = c->rooms[i].schedule_rooms[k];
-			if (strpbrk(p, "*?["))
+			if (is_glob(p))
 				continue;	/* a pattern may overlap on purpose */
 			names[n].lower = xstrdup(p);
 			for (char *q = names[n].lower; *q; q++)

@@ -155,6 +155,11 @@ int glob_match(const char *pattern, const char *s)
 	return fnmatch(pattern, s, 0) == 0;
 }
 
+bool is_glob(const char *s)
+{
+	return strpbrk(s, "*?[") != NULL;
+}
+
 bool same_string(const char *a, const char *b)
 {
 	return (!a && !b) || (a && b && strcmp(a, b) == 0);

@@ -33,6 +33,8 @@ int parse_duration(const char *s, long *out);
 
 /* Shell-style glob match (fnmatch without flags). */
 int glob_match(const char *pattern, const char *s);
+/* Whether s holds a glob metacharacter (*, ? or [): a pattern, not a name. */
+bool is_glob(const char *s);
 
 /* Two optional strings are equal: both NULL, or both set and the same. */
 bool same_string(const char *a, const char *b);

@@ -117,11 +117,6 @@ static void slug(const char *in, char *out, size_t size)
 	out[n] = '\0';
 }
 
-static bool is_pattern(const char *s)
-{
-	return strpbrk(s, "*?[") != NULL;
-}
-
 /* Does a room's schedule_room list name this schedule room: exactly
  * (patterns false) or by a glob pattern (patterns true)? Both ignore case. */
 static bool listed(const struct conf_room *r, const char *name, bool patterns)
@@ -130,7 +125,7 @@ static bool listed(const struct conf_room *r, const char *name, bool patterns)
 		const char *p = r->schedule_rooms[k];
 		if (!patterns && strcasecmp(p, name) == 0)
 			return true;
-		if (patterns && is_pattern(p) && fnmatch(p, name, FNM_CASEFOLD) == 0)
+		if (patterns && is_glob(p) && fnmatch(p, name, FNM_CASEFOLD) == 0)
 			return true;
 	}
 	return false;
@@ -144,7 +139,7 @@ static bool same_slug(const struct conf_room *r, const char *want)
 	if (r->n_schedule_rooms == 0 && strcmp(want, have) == 0)
 		return true;
 	for (size_t k = 0; k < r->n_schedule_rooms; k++) {
-		if (is_pattern(r->schedule_rooms[k]))
+		if (is_glob(r->schedule_rooms[k]))
 			continue;
 		slug(r->schedule_rooms[k], have, sizeof have);
 		if (strcmp(want, have) == 0)
