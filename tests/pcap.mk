@@ -17,4 +17,4 @@ PCAP_TESTS = tests/integration/pcap_fixtures.sh tests/integration/pcap_malformed
 	tests/integration/pcap_dhcp_generated.sh tests/integration/pcap_loop.sh \
 	tests/integration/pcap_airtime_generated.sh tests/integration/pcap_live.sh tests/integration/pcap_live_dot11.sh
 TESTS += tests/unit/test_decode tests/unit/test_radiotap_plans tests/unit/test_airtime_cache $(PCAP_TESTS)
-dist_noinst_SCRIPTS += $(PCAP_TESTS) tests/integration/pcap_lib.py
+dist_noinst_SCRIPTS += $(PCAP_TESTS) tests/integration/pcap_lib.py tests/integration/radiotap_tap.py

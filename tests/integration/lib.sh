@@ -22,6 +22,7 @@ cleanup() {
 		done
 		kill -9 "$pid" 2>/dev/null && STUCK_PIDS="${STUCK_PIDS:-} $pid"
 	done
+	[ -z "${NS:-}" ] || ip netns del "$NS" 2>/dev/null
 	if [ "${KEEP_TMP:-0}" = 1 ]; then echo "kept $TMP"; else rm -rf "$TMP"; fi
 	[ -z "${HEADROOMD_WRAPPER:-}" ] || vg_check
 }
@@ -94,9 +95,25 @@ start_snmpsim() {
 # people and may change; a test greps daemon.log only where the log line
 # itself is the contract, and says so where it does.
 
-# api_get PORT PATH: the body of http://127.0.0.1:PORT/PATH on stdout.
+# netns_start: a network namespace of this test's own, $NS, with $NSX to
+# run a command in it (and the api_* helpers asking inside it); no IPv6,
+# so the only frames in it are the test's. cleanup deletes it. Skips
+# when none can be made (it needs root).
+NS=""
+NSX=""
+netns_start() {
+	need_cmd ip
+	ip netns add "hr-$TEST_NAME-$$" 2>/dev/null || skip "cannot create a network namespace (needs root)"
+	NS="hr-$TEST_NAME-$$"
+	NSX="ip netns exec $NS"
+	$NSX sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 ||
+		fail "cannot disable IPv6 in the namespace"
+}
+
+# api_get PORT PATH: the body of http://127.0.0.1:PORT/PATH on stdout
+# (inside the test's namespace when it has one).
 api_get() {
-	curl -sf --max-time 10 "http://127.0.0.1:$1$2"
+	$NSX curl -sf --max-time 10 "http://127.0.0.1:$1$2"
 }
 
 # api_check PORT PATH EXPR: the JSON at PATH satisfies the Python

@@ -7,24 +7,11 @@
 # and the drops show in /metrics, in the venue's sources and as the
 # capture_drops alert. Needs root (ip netns add): else skipped.
 . "$(dirname "$0")/lib.sh"
-need_cmd ip
 need_cmd tcpreplay
-NS=hr-live-$$
-ip netns add "$NS" 2>/dev/null || skip "cannot create a network namespace (needs root)"
-NSX="ip netns exec $NS"
-trap 'cleanup; ip netns del "$NS" 2>/dev/null' EXIT
-# No IPv6 autoconfiguration, no addresses: the only frames on the pair
-# are the ones this test sends.
-$NSX sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 ||
-	fail "cannot disable IPv6 in the namespace"
+netns_start	# no IPv6, no addresses: the only frames on the pair are the test's
 ip -n "$NS" link add hr-tx type veth peer name hr-rx || fail "cannot create the veth pair"
 for dev in lo hr-tx hr-rx; do ip -n "$NS" link set "$dev" up || fail "cannot set $dev up"; done
 port=8080
-
-# The API of the daemon inside the namespace.
-api_get() {
-	$NSX curl -sf --max-time 10 "http://127.0.0.1:$1$2"
-}
 
 # 40 clients (30 with vendor MACs, 10 with random ones), each talking to
 # 3 servers through the gateway in both directions; known totals.

@@ -8,30 +8,14 @@
 # each channel's airtime and retry ratio, and the frames without a rate.
 # Needs root (ip netns add) and /dev/net/tun: else skipped.
 . "$(dirname "$0")/lib.sh"
-need_cmd ip
 need_cmd tcpreplay
 [ -c /dev/net/tun ] || skip "no /dev/net/tun"
-NS=hr-live11-$$
-ip netns add "$NS" 2>/dev/null || skip "cannot create a network namespace (needs root)"
-NSX="ip netns exec $NS"
-trap 'cleanup; ip netns del "$NS" 2>/dev/null' EXIT
-$NSX sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 ||
-	fail "cannot disable IPv6 in the namespace"
-
-# The tap lives while this holder keeps it open (nobody reads it: the tap
-# drops what it queues, after capture has seen it).
-$NSX python3 -c '
-import fcntl, os, signal, struct
-fd = os.open("/dev/net/tun", os.O_RDWR)
-fcntl.ioctl(fd, 0x400454ca, struct.pack("16sH", b"hr-mon", 0x0002 | 0x1000))  # TUNSETIFF: tap, no PI
-fcntl.ioctl(fd, 0x400454cd, 803)                     # TUNSETLINK: ARPHRD_IEEE80211_RADIOTAP
-print("up", flush=True)
-signal.pause()' >"$TMP/tap.out" 2>&1 &
+netns_start
+$NSX python3 "$top_srcdir/tests/integration/radiotap_tap.py" hr-mon >"$TMP/tap.out" 2>&1 &
 started $!
 wait_for 5 grep -q up "$TMP/tap.out" || { cat "$TMP/tap.out"; skip "cannot make a radiotap tap"; }
 for dev in lo hr-mon; do ip -n "$NS" link set "$dev" up || fail "cannot set $dev up"; done
 port=8080
-api_get() { $NSX curl -sf --max-time 10 "http://127.0.0.1:$port$1"; }
 
 # Three BSSIDs on channels 1, 36 and 149 (a beacon each, DSSS 11, OFDM 24
 # and 54 Mb/s), 5, 8 and 11 stations sending 10 frames each (the 10th with
@@ -135,13 +119,13 @@ pid=$!
 started $pid
 wait_for 20 grep -q 'reading interface hr-mon (IEEE802_11_RADIO)' "$TMP/daemon.log" ||
 	{ cat "$TMP/daemon.log"; fail "headroomd did not open the tap as radiotap"; }
-wait_for 20 api_get /metrics >/dev/null || { cat "$TMP/daemon.log"; fail "no /metrics"; }
+wait_for 20 api_get $port /metrics >/dev/null || { cat "$TMP/daemon.log"; fail "no /metrics"; }
 # A window closes every 6 s from the capture's start. The venue's sources
 # say when the last one was emitted (a little after it closed); the 250
 # frames (an eighth of a second) go out between 0.3 and 3 s after that,
 # so they all fall in the next window, which must then close.
 last_window() {
-	api_get /api/v1/venue | python3 -c '
+	api_get $port /api/v1/venue | python3 -c '
 import json, sys
 print(next(s["updated"] for s in json.load(sys.stdin)["sources"] if s["name"] == "m") or 0)'
 }
@@ -164,7 +148,7 @@ for _ in $(seq 75); do
 	sleep 0.2
 done
 [ "$(last_window)" != "$sent" ] || fail "the window with the frames did not close"
-api_get /metrics >"$TMP/metrics.txt" || fail "no /metrics"
+api_get $port /metrics >"$TMP/metrics.txt" || fail "no /metrics"
 # the window's figures as the -T lines check_counts reads
 python3 - "$TMP/metrics.txt" >"$TMP/live.jsonl" <<'PY'
 import json, re, sys
