@@ -160,6 +160,16 @@ static void csv_num(FILE *f, double x, char end)
 	fputc(end, f);
 }
 
+/* A day row's day and the time of its peak ("" when none), as the CSV
+ * and the HTML print them. */
+static void day_labels(const struct report_wired_day *x, char day[16], char at[32])
+{
+	report_format_day(x->start, day, 16);
+	at[0] = '\0';
+	if (!isnan(x->devices.value))
+		report_format_time(x->devices.at, at, 32);
+}
+
 void report_wired_csv(const struct report *r, FILE *f)
 {
 	fputs("room,day,peak_devices,peak_at,wired_at_peak,wifi_at_peak,wired_share,"
@@ -168,10 +178,8 @@ void report_wired_csv(const struct report *r, FILE *f)
 		const struct report_wired *w = r->rooms[i].wired;
 		for (size_t d = 0; w && d < r->n_days; d++) {
 			const struct report_wired_day *x = &w->days[d];
-			char day[16], at[32] = "";
-			report_format_day(x->start, day, sizeof day);
-			if (!isnan(x->devices.value))
-				report_format_time(x->devices.at, at, sizeof at);
+			char day[16], at[32];
+			day_labels(x, day, at);
 			report_csv_text(f, r->rooms[i].conf->name);
 			fprintf(f, ",%s,", day);
 			csv_num(f, x->devices.value, ',');
@@ -213,10 +221,8 @@ void report_wired_html(const struct report *r, FILE *f)
 		const struct report_wired *w = r->rooms[i].wired;
 		for (size_t d = 0; w && d < r->n_days; d++) {
 			const struct report_wired_day *x = &w->days[d];
-			char day[16], at[32] = "";
-			report_format_day(x->start, day, sizeof day);
-			if (!isnan(x->devices.value))
-				report_format_time(x->devices.at, at, sizeof at);
+			char day[16], at[32];
+			day_labels(x, day, at);
 			fputs("<tr><td>", f);
 			report_html_text(f, r->rooms[i].conf->name);
 			fprintf(f, "</td><td>%s</td>", day);
