@@ -16,5 +16,6 @@ $(hr_man_pages): Makefile
 # The README and doc/*.md go to $(docdir), doc/ kept so the README's links
 # still work there.
 dist_doc_DATA = README.md
-nobase_dist_doc_DATA = doc/ARCHITECTURE.md doc/airtime.md doc/benchmarks.md doc/hardening.md \
+nobase_dist_doc_DATA = doc/ARCHITECTURE.md doc/airtime.md doc/benchmarks.md doc/demo.md \
+	doc/hardening.md \
 	doc/profiles.md doc/scaling.md
