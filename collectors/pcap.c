@@ -48,6 +48,7 @@ struct capture {
 	int threads;			/* live: fan-out members (1: none) */
 	struct live live;		/* live: its handles, and members if fanned out */
 	struct pkt_batch *live_batch;	/* live, one thread: digests of the block read */
+	uintptr_t live_ahead;		/* live, one thread: live_prefetch()'s */
 	pcap_t *pc;			/* the file's, or the first live handle */
 	char *file_buf;			/* stdio buffer of an open capture file */
 	int dlt;
@@ -690,6 +691,7 @@ static void on_live_frame(u_char *arg, const struct pcap_pkthdr *h, const u_char
 {
 	struct capture *cap = (struct capture *)(void *)arg;
 	struct pkt_batch *b = cap->live_batch;
+	live_prefetch(&cap->live_ahead, data);
 	double ts = packet_ts(cap, h);
 	if (!cap_batch_digest(&cap->st, &cap->st.dg, b, h, data, ts)) {
 		count_batch(cap, b);

@@ -139,6 +139,7 @@ static void on_frame(u_char *arg, const struct pcap_pkthdr *h, const u_char *dat
 {
 	struct live_member *m = (struct live_member *)(void *)arg;
 	struct live *lv = m->lv;
+	live_prefetch(&m->ahead, data);
 	double ts = (double)h->ts.tv_sec + (double)h->ts.tv_usec * 1e-6;
 	for (;;) {
 		if (!m->b) {
