@@ -70,13 +70,6 @@ struct atab_entry *atab_get(struct atab *t, uint64_t key);
 /* Zero every window stamp, or every day stamp (when a counter wraps). */
 void atab_clear_windows(struct atab *t);
 void atab_clear_days(struct atab *t);
-/* Start loading the slot a key will probe first: issue it for every key of
- * a packet before the first lookup, so their cache misses overlap. */
-static inline void atab_prefetch(const struct atab *t, uint64_t key)
-{
-	__builtin_prefetch(&t->slots[(uint32_t)key & t->mask], 1);
-}
-
 /* Load the slot a key probes first and return its bits. A prefetch is
  * only a hint, and it is dropped when the page is not in the TLB (every
  * time for a table of megabytes probed at random, after the thread
