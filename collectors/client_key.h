@@ -16,4 +16,11 @@
  * caller in that message. */
 void client_key_load(const struct conf *conf, const char *who, struct sipkey *key);
 
+/* A client identity's hash (a MAC, an IP address) under the event's key:
+ * the one every collector uses, SipHash-1-3 (siphash.h). */
+static inline uint64_t client_hash(const struct sipkey *key, const void *addr, size_t len)
+{
+	return siphash13(key, addr, len);
+}
+
 #endif

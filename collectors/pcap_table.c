@@ -1,6 +1,7 @@
 /* A capture's state and tables, and the counting helpers its modes share. */
 #include "config.h"
 #include "collectors/pcap_table.h"
+#include "collectors/client_key.h"
 #include "base/util.h"
 
 #include <stdlib.h>
@@ -50,7 +51,7 @@ size_t cap_state_pretouch(struct cap_state *st)
 
 uint64_t cap_hash(const struct cap_state *st, const void *data, size_t len)
 {
-	return siphash13(&st->key, data, len);
+	return client_hash(&st->key, data, len);
 }
 
 _Static_assert((1u << K_N) <= ATAB_USED, "a counting kind per bit of atab_entry.kinds, below ATAB_USED");

@@ -1,13 +1,12 @@
 /*
- * siphash: SipHash-2-4 (Aumasson & Bernstein), a keyed 64-bit hash. The
- * pcap collector hashes client MACs and IPs with a per-event secret key
- * so the tables hold no address, and so nobody can precompute collisions
- * to flood a table.
- *
- * SipHash-1-3 is the same with one round a block and three to finish
- * (as Rust's and CPython's hash tables use it): still keyed, two thirds
- * of the rounds for a short address. The capture's in-memory tables use
- * it: their keys live for the run and are never written out.
+ * siphash: SipHash-2-4 (Aumasson & Bernstein), a keyed 64-bit hash, and
+ * SipHash-1-3, the same with one round a block and three to finish (as
+ * Rust's and CPython's hash tables use it): still keyed, two thirds of
+ * the rounds for a short address. Collectors hash client MACs and IPs
+ * with SipHash-1-3 and the per-event secret key (client_hash() in
+ * client_key.h), so their tables hold no address and nobody can
+ * precompute collisions to flood one. SipHash-2-4 is kept for its
+ * published test vectors, which check the code both share.
  */
 #ifndef HEADROOM_SIPHASH_H
 #define HEADROOM_SIPHASH_H

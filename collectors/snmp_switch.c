@@ -455,7 +455,7 @@ static struct fdb_row *fdb_read(struct target *t, struct swport *p, size_t np,
 		}
 		rows[n].port = (uint32_t)(x - p);
 		rows[n].vlan = q ? vlan_of(vm, fid) : 0;
-		rows[n].mac = siphash24(key, mac, sizeof mac);
+		rows[n].mac = client_hash(key, mac, sizeof mac);
 		memset(mac, 0, sizeof mac);
 		n++;
 	}

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 #include <pcap/pcap.h>
 
+#include "collectors/client_key.h"
 #include "collectors/decode.h"
 #include "collectors/pcap_capture.h"
 #include "collectors/pcap_dot11.h"
@@ -304,6 +305,22 @@ static void test_siphash13_keyed(void **state)
 	assert_true(siphash13(&a, mac, 6) != siphash24(&a, mac, 6));
 	assert_true(siphash13(&a, mac, 6) != siphash13(&b, mac, 6));
 	assert_true(siphash13(&a, mac, 6) != siphash13(&a, mac, 5));
+}
+
+/* The capture hashes a client as every collector does (client_hash(),
+ * which the switch FDB reader also calls): one device, one hash. */
+static void test_capture_hash_is_client_hash(void **state)
+{
+	uint8_t k[16] = { 7 }, mac[6] = { 0x02, 0, 0, 1, 2, 3 }, ip[4] = { 10, 0, 0, 1 };
+	struct sipkey key;
+	sipkey_from_bytes(&key, k);
+	struct cap_settings set = { .name = "t", .mode = CAP_UPLINK, .window = 1 };
+	struct cap_state st;
+	cap_state_init(&st, &set, &key);
+	assert_true(cap_hash(&st, mac, 6) == client_hash(&key, mac, 6));
+	assert_true(cap_hash(&st, ip, 4) == client_hash(&key, ip, 4));
+	assert_true(client_hash(&key, mac, 6) == siphash13(&key, mac, 6));
+	cap_state_free(&st);
 }
 
 /* A key as the tables see one: its top bits tell it apart (the tag), its
@@ -674,6 +691,7 @@ int main(void)
 		cmocka_unit_test(test_airtime_live_and_file_paths_agree),
 		cmocka_unit_test(test_siphash_reference_vectors),
 		cmocka_unit_test(test_siphash13_keyed),
+		cmocka_unit_test(test_capture_hash_is_client_hash),
 		cmocka_unit_test(test_atab_entries_stay_and_saturate),
 		cmocka_unit_test(test_atab_pretouch_maps_every_page),
 		cmocka_unit_test(test_hmap_delete_and_compact),
