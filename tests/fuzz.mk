@@ -12,7 +12,7 @@ tests_fuzz_fuzz_config_replay_LDADD = $(HR_LIBS)
 
 TESTS += tests/fuzz/replay.sh
 dist_noinst_SCRIPTS += tests/fuzz/replay.sh
-EXTRA_DIST += tests/fuzz/corpus
+EXTRA_DIST += tests/fuzz/corpus tests/fuzz/fuzz_schedule.h
 
 if ENABLE_FUZZING
 noinst_PROGRAMS += tests/fuzz/fuzz_config
