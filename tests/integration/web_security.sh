@@ -131,13 +131,52 @@ jcheck /healthz 'd["status"] == "ok"' "not served while a slow client hangs"
 wait_for 30 test -e "$TMP/slow.done" || fail "a slow client was never dropped"
 
 # More connections from one address than per_ip_connections (6): the
-# extra ones are refused, the daemon recovers once they close.
+# extra ones are refused, the daemon recovers once they close. The six
+# are held only once the daemon has let go of every earlier connection
+# (one still closing would take a place, and let the seventh in when it
+# goes), and each is seen open before the seventh comes.
 "$PY" - "$WEB_PORT" <<'PYEOF' || fail "per_ip_connections not enforced"
 import socket, sys, time
 port = int(sys.argv[1])
-held = [socket.create_connection(("127.0.0.1", port)) for _ in range(6)]
+
+def server_side():
+    """the daemon's sockets on the port, but its listener and TIME_WAIT"""
+    n = 0
+    for line in open("/proc/net/tcp").read().splitlines()[1:]:
+        f = line.split()
+        if int(f[1].split(":")[1], 16) == port and f[3] not in ("0A", "06"):
+            n += 1
+    return n
+
+def is_open(s):
+    """no answer and no end of stream yet: the daemon holds it"""
+    s.setblocking(False)
+    try:
+        s.recv(1, socket.MSG_PEEK)	# an answer, or the end of the stream
+        return False
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    finally:
+        s.setblocking(True)
+
+for attempt in range(5):
+    deadline = time.time() + 20
+    while server_side() and time.time() < deadline:
+        time.sleep(0.1)
+    held = [socket.create_connection(("127.0.0.1", port)) for _ in range(6)]
+    for s in held:
+        s.sendall(b"GET /api/v1/ven")
+    time.sleep(0.3)
+    if all(is_open(s) for s in held):
+        break
+    for s in held:
+        s.close()
+else:
+    sys.exit("six connections were never held open at once")
 for s in held:
-    s.sendall(b"GET /api/v1/ven")
+    s.sendall(b"u")		# their idle timeout (2 s) starts again
 extra = socket.create_connection(("127.0.0.1", port))
 extra.settimeout(10)
 try:
