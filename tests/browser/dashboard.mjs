@@ -95,7 +95,11 @@ async function noViolations(page) {
 try {
   const wall = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
   wall.on("pageerror", (e) => errors.push(String(e)));
-  wall.on("console", (m) => { if (m.type() === "error" && !/graph\//.test(m.location().url || "")) errors.push(m.text()); });
+  // the URL with the text: "Failed to load resource" alone does not say which
+  wall.on("console", (m) => {
+    const url = m.location().url || "";
+    if (m.type() === "error" && !/graph\//.test(url)) errors.push(m.text() + (url ? " (" + url + ")" : ""));
+  });
   await wall.goto(base + "/");
   await watchVerdict(wall);
   await wall.waitForFunction(() => document.getElementById("conn-text").textContent === "live", null, { timeout: 20000 });
