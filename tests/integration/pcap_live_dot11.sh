@@ -147,12 +147,8 @@ while [ "$(date +%s)" -lt $deadline ]; do
 done
 [ -n "$sent" ] || { tail -5 "$TMP/daemon.log"; fail "no capture window was seen closing in 60 s (last: '$w', now $(date +%s.%N))"; }
 grep -q "Successful packets: *250" "$TMP/replay.log" || { cat "$TMP/replay.log"; fail "tcpreplay did not send 250 frames"; }
-deadline=$(($(date +%s) + 30))
-while [ "$(date +%s)" -lt $deadline ]; do
-	[ "$(last_window)" != "$sent" ] && break
-	sleep 0.2
-done
-[ "$(last_window)" != "$sent" ] || fail "the window with the frames did not close"
+window_moved() { [ "$(last_window)" != "$sent" ]; }
+wait_for 30 window_moved || fail "the window with the frames did not close"
 api_get $port /metrics >"$TMP/metrics.txt" || fail "no /metrics"
 # the window's figures as the -T lines check_counts reads
 python3 - "$TMP/metrics.txt" >"$TMP/live.jsonl" <<'PY'
